@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { divideRounded, formatMoneyUnits, parseMoney } from '../src/index.ts';
+
+describe('parseMoney', () => {
+  it.each([
+    ['166.6667', 1_666_667],
+    ['2000', 20_000_000],
+    ['-5', -50_000],
+    ['+0.5', 5_000],
+    ['.25', 2_500],
+    ['3747.5', 37_475_000],
+    ['0.00005', 1],
+    ['0.00004', 0],
+    ['-0.00005', -1],
+    [' 12 ', 120_000],
+  ])('%s → %d units', (text, units) => {
+    expect(parseMoney(text)).toBe(units);
+  });
+
+  it.each(['', 'abc', '1e3', '1,000', '$5', '1.2.3', '--1', '99999999999999999999'])('rejects %j', (text) => {
+    expect(parseMoney(text)).toBeUndefined();
+  });
+});
+
+describe('formatMoneyUnits', () => {
+  it.each([
+    [1_666_667, '166.6667'],
+    [550_000, '55'],
+    [-50_000, '-5'],
+    [121_419_000, '12141.9'],
+    [0, '0'],
+    [1, '0.0001'],
+  ])('%d → %s', (units, text) => {
+    expect(formatMoneyUnits(units)).toBe(text);
+  });
+});
+
+describe('divideRounded', () => {
+  it('rounds half away from zero', () => {
+    expect(divideRounded(20_000_000n, 12n)).toBe(1_666_667);
+    expect(divideRounded(5n, 2n)).toBe(3);
+    expect(divideRounded(-5n, 2n)).toBe(-3);
+    expect(divideRounded(4n, 3n)).toBe(1);
+  });
+});
