@@ -32,6 +32,12 @@ export {
   unitsFromNumber,
   unitsToNumber,
 } from './money.ts';
+export type { BillingInterval } from './normalize/intervals.ts';
+export {
+  monthlyAmount,
+  monthlyAmountForServicePeriod,
+  parseBillingInterval,
+} from './normalize/intervals.ts';
 export type {
   CustomerCounts,
   Grain,
