@@ -51,3 +51,19 @@ export type {
 export { MOVEMENT_KINDS } from './reports.ts';
 export type { MrrSpan } from './spans.ts';
 export { CURRENCY_CODE } from './spans.ts';
+// Formatting, benchmarks and the seeded billing-data generator.
+export type {
+  FormatMoneyOptions,
+  FormatPercentOptions,
+  FormatPointsOptions,
+  FormatRatioOptions,
+  SignDisplay,
+} from './format.ts';
+export {
+  DEFAULT_LOCALE,
+  formatMoney,
+  formatPercent,
+  formatPercentagePoints,
+  formatRatio,
+  MISSING_VALUE,
+} from './format.ts';
