@@ -123,7 +123,11 @@ function checkDigits(name: string, digits: number): number {
  * currency's fraction digits. Throws a `RangeError` for a string that is not a plain decimal, a
  * non-integer units value, or a `currency` that is not a well-formed ISO 4217 code.
  */
-export function formatMoney(amount: MoneyUnits | string, currency: string, options: FormatMoneyOptions = {}): string {
+export function formatMoney(
+  amount: MoneyUnits | string,
+  currency: string,
+  options: FormatMoneyOptions = {},
+): string {
   const intlOptions: Intl.NumberFormatOptions = {
     style: 'currency',
     currency,

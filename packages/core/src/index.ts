@@ -2,6 +2,18 @@
  * @nrr/core: the retention engine. Pure TypeScript, no runtime dependencies, no I/O.
  * Billing data → importers → normalisation → timeline → movements → retention, cohorts, segments.
  */
+
+export type {
+  Benchmark,
+  BenchmarkComparison,
+  BenchmarkMetric,
+  BenchmarkPosition,
+  BenchmarkQuery,
+  BenchmarkSource,
+  BenchmarkTier,
+  SizeBand,
+} from './benchmarks.ts';
+export { BENCHMARKS, benchmarkByKey, benchmarksFor, compareToBenchmark, GRR_CEILING } from './benchmarks.ts';
 export type { Granularity, Instant, Period } from './dates.ts';
 export {
   addMonths,
@@ -19,6 +31,22 @@ export {
 } from './dates.ts';
 export type { RowError, RowErrorCode } from './errors.ts';
 export { ImportError, MAX_REPORTED_ERRORS, rowError } from './errors.ts';
+// Formatting, benchmarks and the seeded billing-data generator.
+export type {
+  FormatMoneyOptions,
+  FormatPercentOptions,
+  FormatPointsOptions,
+  FormatRatioOptions,
+  SignDisplay,
+} from './format.ts';
+export {
+  DEFAULT_LOCALE,
+  formatMoney,
+  formatPercent,
+  formatPercentagePoints,
+  formatRatio,
+  MISSING_VALUE,
+} from './format.ts';
 export type { ExchangeRates, FxRate } from './fx.ts';
 export { createExchangeRates } from './fx.ts';
 export type { MoneyUnits } from './money.ts';
@@ -51,19 +79,3 @@ export type {
 export { MOVEMENT_KINDS } from './reports.ts';
 export type { MrrSpan } from './spans.ts';
 export { CURRENCY_CODE } from './spans.ts';
-// Formatting, benchmarks and the seeded billing-data generator.
-export type {
-  FormatMoneyOptions,
-  FormatPercentOptions,
-  FormatPointsOptions,
-  FormatRatioOptions,
-  SignDisplay,
-} from './format.ts';
-export {
-  DEFAULT_LOCALE,
-  formatMoney,
-  formatPercent,
-  formatPercentagePoints,
-  formatRatio,
-  MISSING_VALUE,
-} from './format.ts';
