@@ -49,6 +49,25 @@ export {
 } from './format.ts';
 export type { ExchangeRates, FxRate } from './fx.ts';
 export { createExchangeRates } from './fx.ts';
+export type {
+  GenerateBillingDataOptions,
+  GeneratedAttributes,
+  GeneratedCustomer,
+  GeneratedPeriod,
+  GenerateExchangeRatesOptions,
+  GeneratorCurrency,
+  GeneratorPlan,
+} from './generator.ts';
+export {
+  DEFAULT_CURRENCIES,
+  DEFAULT_PLANS,
+  generateBillingData,
+  generatedPeriodToSpan,
+  generateExchangeRates,
+  generatePeriods,
+  periodsCsvHeader,
+  periodToCsvLine,
+} from './generator.ts';
 export type { MoneyUnits } from './money.ts';
 export {
   convertUnits,

@@ -1,0 +1,432 @@
+/**
+ * A deterministic, seeded generator of realistic subscription billing data: the one source of
+ * synthetic data for tests, benchmarks and the API's demo tenant. Customers are produced lazily,
+ * one at a time, so a million customers over three years can stream into a file or a database in
+ * constant memory. Customer `i` depends only on the seed, `i` and the options, never on how many
+ * customers are generated or in what order they are read.
+ *
+ * The output is shaped like the subscription-periods CSV the importers read: one row per stretch
+ * of constant MRR of one subscription.
+ */
+import { type Instant, toIsoDate } from './dates.ts';
+import type { FxRate } from './fx.ts';
+import { hashString, Random } from './internal/random.ts';
+import { type Scenario, type ScenarioCurrency, simulateCustomer } from './internal/simulate-customer.ts';
+import { formatMoneyUnits, MONEY_SCALE, type MoneyUnits } from './money.ts';
+import { CURRENCY_CODE, type MrrSpan } from './spans.ts';
+
+/** A currency customers pay in. */
+export interface GeneratorCurrency {
+  /** ISO 4217 code, upper case. */
+  readonly code: string;
+  /** Relative share of customers billed in it (shares need not sum to 1). */
+  readonly share: number;
+  /**
+   * Reporting-currency units one unit of this currency is worth (EUR → USD ≈ 1.08); sets local
+   * price lists and the base of {@link generateExchangeRates}. Default: a typical recent rate for
+   * common currencies (EUR, GBP, CAD, AUD, JPY, CHF, …); required for others. 1 for the reporting currency.
+   */
+  readonly rateToReporting?: number;
+}
+
+/** A plan of the price list, from the smallest to the largest (upgrades move one step up). */
+export interface GeneratorPlan {
+  readonly name: string;
+  /** Monthly list price per seat in the reporting currency, in units (1/10,000). */
+  readonly seatPrice: MoneyUnits;
+  /** Annual price per seat in units; default 10 × `seatPrice` ("two months free"). */
+  readonly annualSeatPrice?: MoneyUnits;
+  /** Seats at signup, drawn log-uniformly in `[min, max]`; `min` is also the plan's minimum on upgrade. */
+  readonly seats: { readonly min: number; readonly max: number };
+  /** Relative share of signups on this plan. */
+  readonly share: number;
+  /** Monthly churn hazard of a monthly-billed customer (0.045 = 4.5% a month); annual ones churn less, at renewal. */
+  readonly monthlyChurn: number;
+  /**
+   * Monthly probability of seat growth (5–30% more seats, at least one); default 0.03. Larger
+   * accounts grow more often, which is what makes enterprise NRR exceed SMB NRR.
+   */
+  readonly monthlySeatGrowth?: number;
+}
+
+/** Options of {@link generateBillingData}. */
+export interface GenerateBillingDataOptions {
+  /** 32-bit integer seed; default 1. The same seed and options always give the same data. */
+  readonly seed?: number;
+  /** Number of customers (a non-negative integer). */
+  readonly customers: number;
+  /** Length of the window in calendar months (a positive integer); data ends at `start` + `months`. */
+  readonly months: number;
+  /** First instant of the window: midnight UTC on the 1st of a month; default 2023-01-01. */
+  readonly start?: Instant;
+  /** Currency of reported figures and of plan prices; default `USD`. */
+  readonly reportingCurrency?: string;
+  /** Default USD 80% / EUR 20%. */
+  readonly currencies?: readonly GeneratorCurrency[];
+  /** Default {@link DEFAULT_PLANS}. */
+  readonly plans?: readonly GeneratorPlan[];
+  /** Share of signups billed annually (0–1); default 0.25. */
+  readonly annualShare?: number;
+}
+
+/** Customer attributes carried on every row, as in the CSV's columns. */
+export interface GeneratedAttributes {
+  /** Plan name; an add-on's rows carry the main subscription's plan at the row's start. */
+  readonly plan: string;
+  readonly billing_interval: 'month' | 'year';
+  /** ISO 3166-1 alpha-2 code, consistent with the currency (EUR customers are European). */
+  readonly country: string;
+  /** Lower-case slug: `software`, `ecommerce`, `marketing`, `fintech`, `devtools`, `healthcare`, … */
+  readonly industry: string;
+}
+
+/** One row: a stretch of constant MRR of one subscription. */
+export interface GeneratedPeriod {
+  readonly subscriptionId: string;
+  readonly customerId: string;
+  /** Inclusive; midnight UTC. */
+  readonly start: Instant;
+  /** Exclusive; `null` when still active at the window's end. */
+  readonly end: Instant | null;
+  /** MRR in units, always positive (annual prices normalised half-up to 4 decimals). */
+  readonly monthlyAmount: MoneyUnits;
+  readonly currency: string;
+  readonly attributes: GeneratedAttributes;
+}
+
+/** One customer and all its rows, ordered by start then subscription. */
+export interface GeneratedCustomer {
+  /** `cus_0000001` for the first customer (index 0). */
+  readonly customerId: string;
+  readonly currency: string;
+  readonly country: string;
+  readonly industry: string;
+  /** First subscription's start: a random day (1st–28th) of its signup month. */
+  readonly signup: Instant;
+  /** Consecutive rows of one subscription touch but never overlap. */
+  readonly periods: readonly GeneratedPeriod[];
+}
+
+const unit = (amount: number): MoneyUnits => amount * 10_000;
+
+/** The default price list: per-seat plans from Starter to Enterprise. */
+export const DEFAULT_PLANS: readonly GeneratorPlan[] = [
+  {
+    name: 'Starter',
+    seatPrice: unit(19),
+    seats: { min: 1, max: 3 },
+    share: 45,
+    monthlyChurn: 0.05,
+    monthlySeatGrowth: 0.008,
+  },
+  {
+    name: 'Growth',
+    seatPrice: unit(49),
+    seats: { min: 2, max: 15 },
+    share: 33,
+    monthlyChurn: 0.03,
+    monthlySeatGrowth: 0.025,
+  },
+  {
+    name: 'Pro',
+    seatPrice: unit(99),
+    seats: { min: 8, max: 60 },
+    share: 17,
+    monthlyChurn: 0.013,
+    monthlySeatGrowth: 0.06,
+  },
+  {
+    name: 'Enterprise',
+    seatPrice: unit(119),
+    seats: { min: 50, max: 400 },
+    share: 5,
+    monthlyChurn: 0.006,
+    monthlySeatGrowth: 0.1,
+  },
+];
+
+/** The default currencies: 80% USD, 20% EUR. */
+export const DEFAULT_CURRENCIES: readonly GeneratorCurrency[] = [
+  { code: 'USD', share: 80 },
+  { code: 'EUR', share: 20 },
+];
+
+/**
+ * Generates customers lazily: nothing is computed until iterated, and each customer is dropped
+ * by the generator as soon as it is yielded. Throws a `RangeError` for invalid options (a
+ * negative or fractional count, a start not on the 1st of a month, a currency with no known rate).
+ *
+ * Behaviour, per customer: a currency and a country to match, an industry, a signup on a random
+ * day of a random month, a plan with seats; each month at the billing anniversary, a churn
+ * hazard by plan and industry (higher in the first three months; annual customers only at
+ * renewal), otherwise possibly an upgrade, seat growth, a downgrade or seat reduction (annual: at
+ * renewal), a retention discount of 10–30% for 3–12 months, or a switch to annual billing. Some
+ * customers buy an add-on (a second, concurrent subscription). About 30% of churned customers
+ * return 2–12 months later on a new subscription.
+ */
+export function* generateBillingData(
+  options: GenerateBillingDataOptions,
+): Generator<GeneratedCustomer, void> {
+  const scenario = createScenario(options);
+  for (let index = 0; index < options.customers; index++) yield simulateCustomer(scenario, index);
+}
+
+/** The rows of {@link generateBillingData}, customer after customer. */
+export function* generatePeriods(options: GenerateBillingDataOptions): Generator<GeneratedPeriod, void> {
+  for (const customer of generateBillingData(options)) yield* customer.periods;
+}
+
+/** Header line of the subscription-periods CSV, without a line terminator. */
+export const periodsCsvHeader =
+  'subscription_id,customer_id,start_date,end_date,monthly_amount,currency,plan,billing_interval,country,industry';
+
+function csvField(value: string): string {
+  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+/**
+ * One CSV line (RFC 4180 quoting, no line terminator) in the order of {@link periodsCsvHeader}:
+ * ISO dates (`end_date` empty while active) and the amount as a plain decimal (`166.6667`).
+ */
+export function periodToCsvLine(period: GeneratedPeriod): string {
+  const { attributes } = period;
+  return [
+    period.subscriptionId,
+    period.customerId,
+    toIsoDate(period.start),
+    period.end === null ? '' : toIsoDate(period.end),
+    formatMoneyUnits(period.monthlyAmount),
+    period.currency,
+    attributes.plan,
+    attributes.billing_interval,
+    attributes.country,
+    attributes.industry,
+  ]
+    .map(csvField)
+    .join(',');
+}
+
+/** The engine's normalised form of a generated row. */
+export function generatedPeriodToSpan(period: GeneratedPeriod): MrrSpan {
+  return {
+    customerId: period.customerId,
+    subscriptionId: period.subscriptionId,
+    start: period.start,
+    end: period.end,
+    mrr: period.monthlyAmount,
+    currency: period.currency,
+    attributes: { ...period.attributes },
+  };
+}
+
+/** Options of {@link generateExchangeRates}: the generator's, plus the drift's size. */
+export type GenerateExchangeRatesOptions = Pick<
+  GenerateBillingDataOptions,
+  'seed' | 'months' | 'start' | 'reportingCurrency' | 'currencies'
+> & {
+  /** Standard deviation of the monthly log-change; default 0.01 (rates wander a few percent). */
+  readonly volatility?: number;
+};
+
+/**
+ * A dated rate table for every non-reporting currency: one rate on the 1st of each month of the
+ * window, starting from the currency's `rateToReporting` and drifting as a mean-reverting random
+ * walk kept within ±6%, to 6 significant digits. Deterministic for a seed; each currency has its
+ * own stream, so adding a currency does not change the others' rates.
+ */
+export function generateExchangeRates(options: GenerateExchangeRatesOptions): FxRate[] {
+  const scenario = createScenario({ ...options, customers: 0 });
+  const volatility = options.volatility ?? 0.01;
+  if (!(volatility >= 0) || !Number.isFinite(volatility)) {
+    throw new RangeError(`volatility must be a non-negative number, got ${volatility}`);
+  }
+  const start = new Date(scenario.start);
+  const rates: FxRate[] = [];
+  for (const currency of scenario.currencies) {
+    if (currency.code === scenario.reportingCurrency) continue;
+    const random = new Random(scenario.seed, hashString(`fx:${currency.code}`));
+    let drift = 0;
+    for (let month = 0; month < scenario.months; month++) {
+      const effective = Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + month, 1);
+      rates.push({
+        currency: currency.code,
+        effective,
+        rate: Number((currency.rate * Math.exp(drift)).toPrecision(6)),
+      });
+      drift = Math.max(-0.06, Math.min(0.06, 0.85 * drift + volatility * random.normal()));
+    }
+  }
+  return rates;
+}
+
+/** Typical value of common currencies in USD, for default `rateToReporting` (any reporting currency, via USD). */
+const USD_VALUE: Readonly<Record<string, number>> = {
+  USD: 1,
+  EUR: 1.08,
+  GBP: 1.27,
+  CAD: 0.74,
+  AUD: 0.66,
+  NZD: 0.61,
+  JPY: 0.0067,
+  CHF: 1.12,
+  SEK: 0.095,
+  NOK: 0.094,
+  DKK: 0.145,
+  PLN: 0.25,
+  INR: 0.012,
+  BRL: 0.2,
+  MXN: 0.058,
+  SGD: 0.74,
+};
+
+/** Where customers paying in a currency are, with weights; others map to the code's first two letters. */
+const COUNTRIES: Readonly<Record<string, readonly (readonly [string, number])[]>> = {
+  USD: [
+    ['US', 72],
+    ['CA', 8],
+    ['GB', 6],
+    ['AU', 6],
+    ['SG', 3],
+    ['IN', 3],
+    ['BR', 2],
+  ],
+  EUR: [
+    ['DE', 30],
+    ['FR', 22],
+    ['NL', 14],
+    ['ES', 11],
+    ['IT', 10],
+    ['IE', 7],
+    ['BE', 6],
+  ],
+};
+
+/** Seat price of the add-on (an analytics module) in the reporting currency, per month. */
+const ADDON_SEAT_PRICE = 9 * MONEY_SCALE;
+
+/** A price list in another currency uses round local prices: whole units, two significant digits from 100. */
+function localPrice(price: MoneyUnits, rate: number): MoneyUnits {
+  if (rate === 1) return price;
+  const amount = price / MONEY_SCALE / rate;
+  const step = amount < 100 ? 1 : 10 ** (Math.floor(Math.log10(amount)) - 1);
+  return Math.max(1, Math.round(amount / step)) * step * MONEY_SCALE;
+}
+
+function positive(name: string, value: number): number {
+  if (!(value > 0) || !Number.isFinite(value))
+    throw new RangeError(`${name} must be a positive number, got ${value}`);
+  return value;
+}
+
+function resolveCurrency(
+  currency: GeneratorCurrency,
+  reporting: string,
+  plans: readonly GeneratorPlan[],
+): ScenarioCurrency {
+  const { code } = currency;
+  if (!CURRENCY_CODE.test(code))
+    throw new RangeError(`currency must be an ISO 4217 code such as "EUR", got ${JSON.stringify(code)}`);
+  positive(`share of ${code}`, currency.share);
+  const known = USD_VALUE[code] !== undefined && USD_VALUE[reporting] !== undefined;
+  const rate =
+    code === reporting
+      ? 1
+      : (currency.rateToReporting ??
+        (known ? (USD_VALUE[code] as number) / (USD_VALUE[reporting] as number) : undefined));
+  if (rate === undefined) {
+    throw new RangeError(`currency ${code} needs a rateToReporting (units of ${reporting} per ${code})`);
+  }
+  positive(`rateToReporting of ${code}`, rate);
+  const countries = COUNTRIES[code] ?? [[code.slice(0, 2), 1] as const];
+  const addonMonthly = localPrice(ADDON_SEAT_PRICE, rate);
+  return {
+    code,
+    rate,
+    countries: countries.map(([country]) => country),
+    countryWeights: countries.map(([, weight]) => weight),
+    monthly: plans.map((plan) => localPrice(plan.seatPrice, rate)),
+    annual: plans.map((plan) =>
+      plan.annualSeatPrice === undefined
+        ? 10 * localPrice(plan.seatPrice, rate)
+        : localPrice(plan.annualSeatPrice, rate),
+    ),
+    addonMonthly,
+    addonAnnual: 10 * addonMonthly,
+  };
+}
+
+function checkPlan(plan: GeneratorPlan): GeneratorPlan {
+  const { name, seats } = plan;
+  if (!Number.isSafeInteger(plan.seatPrice) || plan.seatPrice <= 0) {
+    throw new RangeError(
+      `plan ${name}: seatPrice must be a positive integer of units, got ${plan.seatPrice}`,
+    );
+  }
+  if (
+    plan.annualSeatPrice !== undefined &&
+    (!Number.isSafeInteger(plan.annualSeatPrice) || plan.annualSeatPrice <= 0)
+  ) {
+    throw new RangeError(
+      `plan ${name}: annualSeatPrice must be a positive integer of units, got ${plan.annualSeatPrice}`,
+    );
+  }
+  if (
+    !Number.isInteger(seats.min) ||
+    !Number.isInteger(seats.max) ||
+    seats.min < 1 ||
+    seats.max < seats.min
+  ) {
+    throw new RangeError(
+      `plan ${name}: seats must be integers with 1 ≤ min ≤ max, got ${seats.min}–${seats.max}`,
+    );
+  }
+  positive(`share of plan ${name}`, plan.share);
+  if (!(plan.monthlyChurn >= 0 && plan.monthlyChurn < 1)) {
+    throw new RangeError(`plan ${name}: monthlyChurn must be in [0, 1), got ${plan.monthlyChurn}`);
+  }
+  const growth = plan.monthlySeatGrowth;
+  if (growth !== undefined && !(growth >= 0 && growth <= 0.5)) {
+    throw new RangeError(`plan ${name}: monthlySeatGrowth must be in [0, 0.5], got ${growth}`);
+  }
+  return plan;
+}
+
+/** Validates options and resolves defaults and local price lists. */
+function createScenario(options: GenerateBillingDataOptions): Scenario {
+  const { customers, months } = options;
+  if (!Number.isSafeInteger(customers) || customers < 0) {
+    throw new RangeError(`customers must be a non-negative integer, got ${customers}`);
+  }
+  if (!Number.isSafeInteger(months) || months < 1)
+    throw new RangeError(`months must be a positive integer, got ${months}`);
+  const start = options.start ?? Date.UTC(2023, 0, 1);
+  const first = new Date(start);
+  if (!Number.isFinite(start) || first.getUTCDate() !== 1 || start % 86_400_000 !== 0) {
+    throw new RangeError(
+      `start must be midnight UTC on the 1st of a month, got ${Number.isFinite(start) ? first.toISOString() : start}`,
+    );
+  }
+  const seed = options.seed ?? 1;
+  if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
+  const annualShare = options.annualShare ?? 0.25;
+  if (!(annualShare >= 0 && annualShare <= 1))
+    throw new RangeError(`annualShare must be in [0, 1], got ${annualShare}`);
+  const reportingCurrency = options.reportingCurrency ?? 'USD';
+  const plans = (options.plans ?? DEFAULT_PLANS).map(checkPlan);
+  if (plans.length === 0) throw new RangeError('plans must not be empty');
+  const listed = options.currencies ?? DEFAULT_CURRENCIES;
+  if (listed.length === 0) throw new RangeError('currencies must not be empty');
+  const currencies = listed.map((currency) => resolveCurrency(currency, reportingCurrency, plans));
+  return {
+    seed: seed | 0,
+    months,
+    start,
+    end: Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + months, 1),
+    reportingCurrency,
+    currencies,
+    currencyWeights: listed.map((currency) => currency.share),
+    plans,
+    planWeights: plans.map((plan) => plan.share),
+    annualShare,
+  };
+}
