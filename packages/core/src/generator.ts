@@ -180,6 +180,20 @@ export function* generatePeriods(options: GenerateBillingDataOptions): Generator
 export const periodsCsvHeader =
   'subscription_id,customer_id,start_date,end_date,monthly_amount,currency,plan,billing_interval,country,industry';
 
+// Rows start and end at midnight on a few thousand distinct days: formatting each once saves a
+// third of the time of writing a large file.
+const isoDays = new Map<Instant, string>();
+
+function isoDate(instant: Instant): string {
+  let text = isoDays.get(instant);
+  if (text === undefined) {
+    text = toIsoDate(instant);
+    if (isoDays.size >= 100_000) isoDays.clear();
+    isoDays.set(instant, text);
+  }
+  return text;
+}
+
 function csvField(value: string): string {
   return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
@@ -193,8 +207,8 @@ export function periodToCsvLine(period: GeneratedPeriod): string {
   return [
     period.subscriptionId,
     period.customerId,
-    toIsoDate(period.start),
-    period.end === null ? '' : toIsoDate(period.end),
+    isoDate(period.start),
+    period.end === null ? '' : isoDate(period.end),
     formatMoneyUnits(period.monthlyAmount),
     period.currency,
     attributes.plan,

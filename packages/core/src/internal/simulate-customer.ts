@@ -111,191 +111,253 @@ function pickChange(table: readonly (readonly [ChangeKind, number])[], roll: num
   return 'NONE';
 }
 
-interface Subscription {
-  readonly id: string;
+/** The terms of a subscription that decide its MRR. */
+interface Terms {
   readonly addon: boolean;
   readonly plan: number;
   readonly seats: number;
   readonly interval: 'month' | 'year';
-  /** Anniversary step at which the current annual term started. */
+  /** Anniversary step at which the current term started (annual renewals fall 12 steps apart). */
   readonly anchor: number;
+  /** Discount in percent, 0 for none, until step `discountUntil`. */
   readonly discount: number;
   readonly discountUntil: number;
+}
+
+interface Subscription extends Terms {
+  readonly id: string;
   /** Plan name written on the row (for an add-on, the main plan's when the row started). */
   readonly planName: string;
   readonly since: Instant;
   readonly mrr: MoneyUnits;
 }
 
+// One table of change probabilities per industry and plan, built once per scenario.
+const changeTables = new WeakMap<Scenario, (readonly (readonly [ChangeKind, number])[])[][]>();
+
+function changeTablesOf(scenario: Scenario): (readonly (readonly [ChangeKind, number])[])[][] {
+  let tables = changeTables.get(scenario);
+  if (!tables) {
+    tables = INDUSTRIES.map((industry) =>
+      scenario.plans.map((plan) => changeTable(plan, industry.expansion)),
+    );
+    changeTables.set(scenario, tables);
+  }
+  return tables;
+}
+
 /** Simulates customer `index`; depends only on the scenario and the index. */
 export function simulateCustomer(scenario: Scenario, index: number): GeneratedCustomer {
-  const random = new Random(scenario.seed, index);
-  const number = String(index + 1).padStart(7, '0');
-  const customerId = `cus_${number}`;
-  const currency = scenario.currencies[random.weighted(scenario.currencyWeights)] as ScenarioCurrency;
-  const country = currency.countries[random.weighted(currency.countryWeights)] as string;
-  const industry = INDUSTRIES[random.weighted(INDUSTRY_WEIGHTS)] as Industry;
-  const { plans } = scenario;
-  const origin = new Date(scenario.start);
-  const signupMonth = origin.getUTCMonth() + random.int(0, scenario.months - 1);
-  const day = random.int(1, 28);
-  // Days up to the 28th never clamp, so each anniversary is the same day of the month.
-  const at = (step: number): Instant => Date.UTC(origin.getUTCFullYear(), signupMonth + step, day);
-  const periods: GeneratedPeriod[] = [];
-  let sequence = 0;
+  return new CustomerLife(scenario, index).run();
+}
 
-  const priceOf = (sub: Omit<Subscription, 'mrr' | 'since' | 'id' | 'planName'>): MoneyUnits => {
-    const yearly = sub.interval === 'year';
-    const seatPrice = sub.addon
+/** One customer's state while it is simulated (a class, so no closures are allocated per customer). */
+class CustomerLife {
+  private readonly random: Random;
+  private readonly number: string;
+  private readonly customerId: string;
+  private readonly currency: ScenarioCurrency;
+  private readonly country: string;
+  private readonly industry: number;
+  private readonly year: number;
+  private readonly month0: number;
+  private readonly day: number;
+  private readonly periods: GeneratedPeriod[] = [];
+  private sequence = 0;
+
+  constructor(
+    private readonly scenario: Scenario,
+    index: number,
+  ) {
+    const random = new Random(scenario.seed, index);
+    this.random = random;
+    this.number = String(index + 1).padStart(7, '0');
+    this.customerId = `cus_${this.number}`;
+    this.currency = scenario.currencies[random.weighted(scenario.currencyWeights)] as ScenarioCurrency;
+    this.country = this.currency.countries[random.weighted(this.currency.countryWeights)] as string;
+    this.industry = random.weighted(INDUSTRY_WEIGHTS);
+    const origin = new Date(scenario.start);
+    this.year = origin.getUTCFullYear();
+    this.month0 = origin.getUTCMonth() + random.int(0, scenario.months - 1);
+    this.day = random.int(1, 28);
+  }
+
+  /** The anniversary `step` months after signup: days up to the 28th never clamp. */
+  private at(step: number): Instant {
+    return Date.UTC(this.year, this.month0 + step, this.day);
+  }
+
+  private priceOf(terms: Terms): MoneyUnits {
+    const { currency } = this;
+    const yearly = terms.interval === 'year';
+    const seatPrice = terms.addon
       ? yearly
         ? currency.addonAnnual
         : currency.addonMonthly
-      : ((yearly ? currency.annual : currency.monthly)[sub.plan] as MoneyUnits);
-    const mrr = monthlyAmount(seatPrice, sub.interval, 1, sub.seats);
-    return sub.discount > 0 ? divideRounded(BigInt(mrr) * BigInt(100 - sub.discount), 100n) : mrr;
-  };
-  const open = (
-    fields: Omit<Subscription, 'mrr' | 'since' | 'id' | 'planName'>,
-    step: number,
-    planName: string,
-  ): Subscription => ({
-    ...fields,
-    id: `sub_${number}_${++sequence}`,
-    planName,
-    since: at(step),
-    mrr: priceOf(fields),
-  });
-  const close = (sub: Subscription, end: Instant | null): void => {
-    periods.push({
+      : ((yearly ? currency.annual : currency.monthly)[terms.plan] as MoneyUnits);
+    const mrr = monthlyAmount(seatPrice, terms.interval, 1, terms.seats);
+    return terms.discount > 0 ? divideRounded(BigInt(mrr) * BigInt(100 - terms.discount), 100n) : mrr;
+  }
+
+  private open(terms: Terms, step: number, planName: string): Subscription {
+    this.sequence += 1;
+    const id = `sub_${this.number}_${this.sequence}`;
+    return { ...terms, id, planName, since: this.at(step), mrr: this.priceOf(terms) };
+  }
+
+  private close(sub: Subscription, end: Instant | null): void {
+    this.periods.push({
       subscriptionId: sub.id,
-      customerId,
+      customerId: this.customerId,
       start: sub.since,
       end,
       monthlyAmount: sub.mrr,
-      currency: currency.code,
-      attributes: { plan: sub.planName, billing_interval: sub.interval, country, industry: industry.name },
-    });
-  };
-  /** Applies a change at `step`: a new row only if the MRR or a written attribute changes. */
-  const change = (
-    sub: Subscription,
-    next: Omit<Subscription, 'mrr' | 'since' | 'id' | 'planName'>,
-    step: number,
-  ) => {
-    const mrr = priceOf(next);
-    const planName = sub.addon ? sub.planName : (plans[next.plan] as GeneratorPlan).name;
-    if (mrr === sub.mrr && planName === sub.planName && next.interval === sub.interval)
-      return { ...sub, ...next };
-    close(sub, at(step));
-    return { ...sub, ...next, mrr, planName, since: at(step) };
-  };
-  const startMain = (step: number, plan: number): Subscription => {
-    const spec = plans[plan] as GeneratorPlan;
-    const interval = random.chance(scenario.annualShare) ? 'year' : 'month';
-    const seats = random.logInt(spec.seats.min, spec.seats.max);
-    return open(
-      { addon: false, plan, seats, interval, anchor: step, discount: 0, discountUntil: 0 },
-      step,
-      spec.name,
-    );
-  };
-  const startAddon = (step: number, main: Subscription): Subscription =>
-    open(
-      {
-        addon: true,
-        plan: main.plan,
-        seats: main.seats,
-        interval: main.interval,
-        anchor: step,
-        discount: 0,
-        discountUntil: 0,
+      currency: this.currency.code,
+      attributes: {
+        plan: sub.planName,
+        billing_interval: sub.interval,
+        country: this.country,
+        industry: (INDUSTRIES[this.industry] as Industry).name,
       },
+    });
+  }
+
+  /** New terms from `step` on: a new row only if the MRR or a written attribute changes. */
+  private change(sub: Subscription, terms: Terms, step: number): Subscription {
+    const mrr = this.priceOf(terms);
+    const planName = sub.addon ? sub.planName : (this.scenario.plans[terms.plan] as GeneratorPlan).name;
+    if (mrr === sub.mrr && planName === sub.planName && terms.interval === sub.interval)
+      return { ...sub, ...terms };
+    this.close(sub, this.at(step));
+    return { ...sub, ...terms, mrr, planName, since: this.at(step) };
+  }
+
+  private startMain(step: number, plan: number): Subscription {
+    const spec = this.scenario.plans[plan] as GeneratorPlan;
+    const interval = this.random.chance(this.scenario.annualShare) ? 'year' : 'month';
+    const seats = this.random.logInt(spec.seats.min, spec.seats.max);
+    const terms: Terms = { addon: false, plan, seats, interval, anchor: step, discount: 0, discountUntil: 0 };
+    return this.open(terms, step, spec.name);
+  }
+
+  private startAddon(step: number, main: Subscription): Subscription {
+    const { plan, seats, interval } = main;
+    return this.open(
+      { addon: true, plan, seats, interval, anchor: step, discount: 0, discountUntil: 0 },
       step,
       main.planName,
     );
-
-  // Change probabilities depend on the plan: one table per plan, built once per customer.
-  const changes = plans.map((plan) => changeTable(plan, industry.expansion));
-  const firstPlan = random.weighted(scenario.planWeights);
-  let main: Subscription | undefined = startMain(0, firstPlan);
-  let addon: Subscription | undefined =
-    firstPlan > 0 && random.chance(ADDON_AT_SIGNUP) ? startAddon(0, main) : undefined;
-  let returnAt = -1;
-
-  for (let step = 1; at(step) < scenario.end; step++) {
-    if (!main) {
-      if (step < returnAt) continue;
-      if (step > returnAt) break;
-      // A returning customer often takes its old plan back.
-      const plan = random.chance(0.6) ? firstPlan : random.weighted(scenario.planWeights);
-      main = startMain(step, plan);
-      continue;
-    }
-    const spec = plans[main.plan] as GeneratorPlan;
-    const renewal = main.interval === 'month' || (step - main.anchor) % 12 === 0;
-    let hazard = spec.monthlyChurn * industry.churn * (main.discount > 0 ? DISCOUNTED_CHURN : 1);
-    if (main.interval === 'year') hazard = renewal ? 1 - (1 - hazard * ANNUAL_CHURN) ** 12 : 0;
-    else if (step - main.anchor <= 3) hazard *= EARLY_CHURN;
-    if (random.chance(hazard)) {
-      close(main, at(step));
-      if (addon) close(addon, at(step));
-      main = addon = undefined;
-      returnAt = random.chance(REACTIVATION) ? step + random.int(2, 12) : -1;
-      if (returnAt < 0) break;
-      continue;
-    }
-
-    let { plan, seats, interval, anchor, discount, discountUntil } = main;
-    if (discount > 0 && step >= discountUntil) discount = 0;
-    const kind = pickChange(changes[main.plan] ?? [], random.next());
-    switch (kind) {
-      case 'UPGRADE':
-        if (plan < plans.length - 1) {
-          plan += 1;
-          seats = Math.max(seats, (plans[plan] as GeneratorPlan).seats.min);
-        }
-        break;
-      case 'SEAT_GROWTH':
-        seats += Math.max(1, Math.round(seats * (0.05 + 0.25 * random.next())));
-        break;
-      case 'DOWNGRADE':
-        // Annual customers change down only at renewal; their term is paid.
-        if (renewal && plan > 0) plan -= 1;
-        break;
-      case 'SEAT_REDUCTION':
-        if (renewal)
-          seats = Math.max(1, seats - Math.max(1, Math.round(seats * (0.05 + 0.25 * random.next()))));
-        break;
-      case 'DISCOUNT':
-        if (discount === 0) {
-          discount = random.pick(DISCOUNT_PERCENTS);
-          discountUntil = step + random.pick(DISCOUNT_MONTHS);
-        }
-        break;
-      case 'SWITCH_TO_ANNUAL':
-        if (interval === 'month') {
-          interval = 'year';
-          anchor = step;
-        }
-        break;
-      case 'NONE':
-        break;
-      default:
-        kind satisfies never;
-    }
-    main = change(main, { addon: false, plan, seats, interval, anchor, discount, discountUntil }, step);
-
-    if (addon && random.chance(ADDON_CHURN)) {
-      close(addon, at(step));
-      addon = undefined;
-    } else if (!addon && main.plan > 0 && random.chance(ADDON_LATER)) {
-      addon = startAddon(step, main);
-    }
   }
-  if (main) close(main, null);
-  if (addon) close(addon, null);
-  periods.sort((a, b) => a.start - b.start || compareIds(a.subscriptionId, b.subscriptionId));
-  return { customerId, currency: currency.code, country, industry: industry.name, signup: at(0), periods };
+
+  run(): GeneratedCustomer {
+    const { random, scenario } = this;
+    const { plans } = scenario;
+    const industry = INDUSTRIES[this.industry] as Industry;
+    const changes = changeTablesOf(scenario)[this.industry] ?? [];
+    const firstPlan = random.weighted(scenario.planWeights);
+    let main: Subscription | undefined = this.startMain(0, firstPlan);
+    let addon: Subscription | undefined =
+      firstPlan > 0 && random.chance(ADDON_AT_SIGNUP) ? this.startAddon(0, main) : undefined;
+    let returnAt = -1;
+
+    for (let step = 1, now = this.at(1); now < scenario.end; now = this.at(++step)) {
+      if (!main) {
+        if (step < returnAt) continue;
+        if (step > returnAt) break;
+        // A returning customer often takes its old plan back.
+        main = this.startMain(step, random.chance(0.6) ? firstPlan : random.weighted(scenario.planWeights));
+        continue;
+      }
+      const spec = plans[main.plan] as GeneratorPlan;
+      const renewal = main.interval === 'month' || (step - main.anchor) % 12 === 0;
+      let hazard = spec.monthlyChurn * industry.churn * (main.discount > 0 ? DISCOUNTED_CHURN : 1);
+      if (main.interval === 'year') hazard = renewal ? 1 - (1 - hazard * ANNUAL_CHURN) ** 12 : 0;
+      else if (step - main.anchor <= 3) hazard *= EARLY_CHURN;
+      if (random.chance(hazard)) {
+        this.close(main, now);
+        if (addon) this.close(addon, now);
+        main = addon = undefined;
+        returnAt = random.chance(REACTIVATION) ? step + random.int(2, 12) : -1;
+        if (returnAt < 0) break;
+        continue;
+      }
+
+      let { plan, seats, interval, anchor, discount, discountUntil } = main;
+      if (discount > 0 && step >= discountUntil) discount = 0;
+      const kind = pickChange(changes[main.plan] ?? [], random.next());
+      switch (kind) {
+        case 'UPGRADE':
+          if (plan < plans.length - 1) {
+            plan += 1;
+            seats = Math.max(seats, (plans[plan] as GeneratorPlan).seats.min);
+          }
+          break;
+        case 'SEAT_GROWTH':
+          seats += Math.max(1, Math.round(seats * (0.05 + 0.25 * random.next())));
+          break;
+        case 'DOWNGRADE':
+          // Annual customers change down only at renewal; their term is paid.
+          if (renewal && plan > 0) plan -= 1;
+          break;
+        case 'SEAT_REDUCTION':
+          if (renewal)
+            seats = Math.max(1, seats - Math.max(1, Math.round(seats * (0.05 + 0.25 * random.next()))));
+          break;
+        case 'DISCOUNT':
+          if (discount === 0) {
+            discount = random.pick(DISCOUNT_PERCENTS);
+            discountUntil = step + random.pick(DISCOUNT_MONTHS);
+          }
+          break;
+        case 'SWITCH_TO_ANNUAL':
+          if (interval === 'month') {
+            interval = 'year';
+            anchor = step;
+          }
+          break;
+        case 'NONE':
+          break;
+        default:
+          kind satisfies never;
+      }
+      if (
+        plan !== main.plan ||
+        seats !== main.seats ||
+        interval !== main.interval ||
+        discount !== main.discount ||
+        discountUntil !== main.discountUntil
+      ) {
+        main = this.change(
+          main,
+          { addon: false, plan, seats, interval, anchor, discount, discountUntil },
+          step,
+        );
+      }
+
+      if (addon && random.chance(ADDON_CHURN)) {
+        this.close(addon, now);
+        addon = undefined;
+      } else if (!addon && main.plan > 0 && random.chance(ADDON_LATER)) {
+        addon = this.startAddon(step, main);
+      }
+    }
+    if (main) this.close(main, null);
+    if (addon) this.close(addon, null);
+    const { periods } = this;
+    if (periods.length > 1) periods.sort(byStartThenSubscription);
+    return {
+      customerId: this.customerId,
+      currency: this.currency.code,
+      country: this.country,
+      industry: industry.name,
+      signup: this.at(0),
+      periods,
+    };
+  }
+}
+
+function byStartThenSubscription(a: GeneratedPeriod, b: GeneratedPeriod): number {
+  return a.start - b.start || compareIds(a.subscriptionId, b.subscriptionId);
 }
 
 /** Orders `sub_…_2` before `sub_…_10`. */
