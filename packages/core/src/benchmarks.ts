@@ -20,6 +20,7 @@ export const GRR_CEILING = 1;
 
 /** A named sub-range of a benchmark ("good", "best"). Bounds are inclusive ratios. */
 export interface BenchmarkTier {
+  /** As published: `baseline`, `good`, `best`, `healthy`, … */
   readonly label: string;
   /** Lowest ratio of the tier (1.05 = 105%); inclusive. */
   readonly low: number;
@@ -41,6 +42,7 @@ export interface Benchmark {
   readonly key: string;
   /** Human-readable segment label, as in the source table. */
   readonly segment: string;
+  /** The figure the range describes: annual NRR for every published entry. */
   readonly metric: BenchmarkMetric;
   /** Lowest ratio of the range (0.8 = 80%), inclusive; `null` when the source gives no floor. */
   readonly low: number | null;
@@ -48,6 +50,7 @@ export interface Benchmark {
   readonly high: number | null;
   /** Named sub-ranges, lowest first, when the source grades the range. */
   readonly tiers?: readonly BenchmarkTier[];
+  /** The document the range is taken from. */
   readonly source: BenchmarkSource;
   /** Size band the range describes, if it is specific to one (used by {@link benchmarksFor}). */
   readonly sizeBand?: SizeBand;
@@ -163,6 +166,7 @@ export type BenchmarkPosition = 'BELOW' | 'WITHIN' | 'ABOVE' | 'UNKNOWN';
 
 /** The result of {@link compareToBenchmark}. */
 export interface BenchmarkComparison {
+  /** The entry compared with (resolved from its key when a key was given). */
   readonly benchmark: Benchmark;
   /** The ratio compared (1.05 = 105%), or `null` when there was none. */
   readonly figure: number | null;

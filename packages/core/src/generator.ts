@@ -11,9 +11,10 @@
 import { type Instant, toIsoDate } from './dates.ts';
 import type { FxRate } from './fx.ts';
 import { hashString, Random } from './internal/random.ts';
-import { type Scenario, type ScenarioCurrency, simulateCustomer } from './internal/simulate-customer.ts';
-import { formatMoneyUnits, MONEY_SCALE, type MoneyUnits } from './money.ts';
-import { CURRENCY_CODE, type MrrSpan } from './spans.ts';
+import { createScenario } from './internal/scenario.ts';
+import { simulateCustomer } from './internal/simulate-customer.ts';
+import { formatMoneyUnits, type MoneyUnits } from './money.ts';
+import type { MrrSpan } from './spans.ts';
 
 /** A currency customers pay in. */
 export interface GeneratorCurrency {
@@ -31,6 +32,7 @@ export interface GeneratorCurrency {
 
 /** A plan of the price list, from the smallest to the largest (upgrades move one step up). */
 export interface GeneratorPlan {
+  /** Written to the rows' `plan` attribute. */
   readonly name: string;
   /** Monthly list price per seat in the reporting currency, in units (1/10,000). */
   readonly seatPrice: MoneyUnits;
@@ -80,9 +82,11 @@ export interface GeneratedAttributes {
   readonly industry: string;
 }
 
-/** One row: a stretch of constant MRR of one subscription. */
+/** One row: a stretch of one subscription with constant MRR and attributes. */
 export interface GeneratedPeriod {
+  /** `sub_0000001_1`: customer number and the customer's subscription sequence (add-ons and returns get new ones). */
   readonly subscriptionId: string;
+  /** `cus_0000001`. */
   readonly customerId: string;
   /** Inclusive; midnight UTC. */
   readonly start: Instant;
@@ -90,6 +94,7 @@ export interface GeneratedPeriod {
   readonly end: Instant | null;
   /** MRR in units, always positive (annual prices normalised half-up to 4 decimals). */
   readonly monthlyAmount: MoneyUnits;
+  /** ISO 4217 code; a customer keeps one currency. */
   readonly currency: string;
   readonly attributes: GeneratedAttributes;
 }
@@ -98,8 +103,11 @@ export interface GeneratedPeriod {
 export interface GeneratedCustomer {
   /** `cus_0000001` for the first customer (index 0). */
   readonly customerId: string;
+  /** The one currency all its rows are billed in. */
   readonly currency: string;
+  /** ISO 3166-1 alpha-2, as on its rows. */
   readonly country: string;
+  /** Industry slug, as on its rows. */
   readonly industry: string;
   /** First subscription's start: a random day (1st–28th) of its signup month. */
   readonly signup: Instant;
@@ -167,7 +175,7 @@ export const DEFAULT_CURRENCIES: readonly GeneratorCurrency[] = [
 export function* generateBillingData(
   options: GenerateBillingDataOptions,
 ): Generator<GeneratedCustomer, void> {
-  const scenario = createScenario(options);
+  const scenario = createScenario(options, DEFAULT_PLANS, DEFAULT_CURRENCIES);
   for (let index = 0; index < options.customers; index++) yield simulateCustomer(scenario, index);
 }
 
@@ -249,7 +257,7 @@ export type GenerateExchangeRatesOptions = Pick<
  * own stream, so adding a currency does not change the others' rates.
  */
 export function generateExchangeRates(options: GenerateExchangeRatesOptions): FxRate[] {
-  const scenario = createScenario({ ...options, customers: 0 });
+  const scenario = createScenario({ ...options, customers: 0 }, DEFAULT_PLANS, DEFAULT_CURRENCIES);
   const volatility = options.volatility ?? 0.01;
   if (!(volatility >= 0) || !Number.isFinite(volatility)) {
     throw new RangeError(`volatility must be a non-negative number, got ${volatility}`);
@@ -271,176 +279,4 @@ export function generateExchangeRates(options: GenerateExchangeRatesOptions): Fx
     }
   }
   return rates;
-}
-
-/** Typical value of common currencies in USD, for default `rateToReporting` (any reporting currency, via USD). */
-const USD_VALUE: Readonly<Record<string, number>> = {
-  USD: 1,
-  EUR: 1.08,
-  GBP: 1.27,
-  CAD: 0.74,
-  AUD: 0.66,
-  NZD: 0.61,
-  JPY: 0.0067,
-  CHF: 1.12,
-  SEK: 0.095,
-  NOK: 0.094,
-  DKK: 0.145,
-  PLN: 0.25,
-  INR: 0.012,
-  BRL: 0.2,
-  MXN: 0.058,
-  SGD: 0.74,
-};
-
-/** Where customers paying in a currency are, with weights; others map to the code's first two letters. */
-const COUNTRIES: Readonly<Record<string, readonly (readonly [string, number])[]>> = {
-  USD: [
-    ['US', 72],
-    ['CA', 8],
-    ['GB', 6],
-    ['AU', 6],
-    ['SG', 3],
-    ['IN', 3],
-    ['BR', 2],
-  ],
-  EUR: [
-    ['DE', 30],
-    ['FR', 22],
-    ['NL', 14],
-    ['ES', 11],
-    ['IT', 10],
-    ['IE', 7],
-    ['BE', 6],
-  ],
-};
-
-/** Seat price of the add-on (an analytics module) in the reporting currency, per month. */
-const ADDON_SEAT_PRICE = 9 * MONEY_SCALE;
-
-/** A price list in another currency uses round local prices: whole units, two significant digits from 100. */
-function localPrice(price: MoneyUnits, rate: number): MoneyUnits {
-  if (rate === 1) return price;
-  const amount = price / MONEY_SCALE / rate;
-  const step = amount < 100 ? 1 : 10 ** (Math.floor(Math.log10(amount)) - 1);
-  return Math.max(1, Math.round(amount / step)) * step * MONEY_SCALE;
-}
-
-function positive(name: string, value: number): number {
-  if (!(value > 0) || !Number.isFinite(value))
-    throw new RangeError(`${name} must be a positive number, got ${value}`);
-  return value;
-}
-
-function resolveCurrency(
-  currency: GeneratorCurrency,
-  reporting: string,
-  plans: readonly GeneratorPlan[],
-): ScenarioCurrency {
-  const { code } = currency;
-  if (!CURRENCY_CODE.test(code))
-    throw new RangeError(`currency must be an ISO 4217 code such as "EUR", got ${JSON.stringify(code)}`);
-  positive(`share of ${code}`, currency.share);
-  const known = USD_VALUE[code] !== undefined && USD_VALUE[reporting] !== undefined;
-  const rate =
-    code === reporting
-      ? 1
-      : (currency.rateToReporting ??
-        (known ? (USD_VALUE[code] as number) / (USD_VALUE[reporting] as number) : undefined));
-  if (rate === undefined) {
-    throw new RangeError(`currency ${code} needs a rateToReporting (units of ${reporting} per ${code})`);
-  }
-  positive(`rateToReporting of ${code}`, rate);
-  const countries = COUNTRIES[code] ?? [[code.slice(0, 2), 1] as const];
-  const addonMonthly = localPrice(ADDON_SEAT_PRICE, rate);
-  return {
-    code,
-    rate,
-    countries: countries.map(([country]) => country),
-    countryWeights: countries.map(([, weight]) => weight),
-    monthly: plans.map((plan) => localPrice(plan.seatPrice, rate)),
-    annual: plans.map((plan) =>
-      plan.annualSeatPrice === undefined
-        ? 10 * localPrice(plan.seatPrice, rate)
-        : localPrice(plan.annualSeatPrice, rate),
-    ),
-    addonMonthly,
-    addonAnnual: 10 * addonMonthly,
-  };
-}
-
-function checkPlan(plan: GeneratorPlan): GeneratorPlan {
-  const { name, seats } = plan;
-  if (!Number.isSafeInteger(plan.seatPrice) || plan.seatPrice <= 0) {
-    throw new RangeError(
-      `plan ${name}: seatPrice must be a positive integer of units, got ${plan.seatPrice}`,
-    );
-  }
-  if (
-    plan.annualSeatPrice !== undefined &&
-    (!Number.isSafeInteger(plan.annualSeatPrice) || plan.annualSeatPrice <= 0)
-  ) {
-    throw new RangeError(
-      `plan ${name}: annualSeatPrice must be a positive integer of units, got ${plan.annualSeatPrice}`,
-    );
-  }
-  if (
-    !Number.isInteger(seats.min) ||
-    !Number.isInteger(seats.max) ||
-    seats.min < 1 ||
-    seats.max < seats.min
-  ) {
-    throw new RangeError(
-      `plan ${name}: seats must be integers with 1 ≤ min ≤ max, got ${seats.min}–${seats.max}`,
-    );
-  }
-  positive(`share of plan ${name}`, plan.share);
-  if (!(plan.monthlyChurn >= 0 && plan.monthlyChurn < 1)) {
-    throw new RangeError(`plan ${name}: monthlyChurn must be in [0, 1), got ${plan.monthlyChurn}`);
-  }
-  const growth = plan.monthlySeatGrowth;
-  if (growth !== undefined && !(growth >= 0 && growth <= 0.5)) {
-    throw new RangeError(`plan ${name}: monthlySeatGrowth must be in [0, 0.5], got ${growth}`);
-  }
-  return plan;
-}
-
-/** Validates options and resolves defaults and local price lists. */
-function createScenario(options: GenerateBillingDataOptions): Scenario {
-  const { customers, months } = options;
-  if (!Number.isSafeInteger(customers) || customers < 0) {
-    throw new RangeError(`customers must be a non-negative integer, got ${customers}`);
-  }
-  if (!Number.isSafeInteger(months) || months < 1)
-    throw new RangeError(`months must be a positive integer, got ${months}`);
-  const start = options.start ?? Date.UTC(2023, 0, 1);
-  const first = new Date(start);
-  if (!Number.isFinite(start) || first.getUTCDate() !== 1 || start % 86_400_000 !== 0) {
-    throw new RangeError(
-      `start must be midnight UTC on the 1st of a month, got ${Number.isFinite(start) ? first.toISOString() : start}`,
-    );
-  }
-  const seed = options.seed ?? 1;
-  if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
-  const annualShare = options.annualShare ?? 0.25;
-  if (!(annualShare >= 0 && annualShare <= 1))
-    throw new RangeError(`annualShare must be in [0, 1], got ${annualShare}`);
-  const reportingCurrency = options.reportingCurrency ?? 'USD';
-  const plans = (options.plans ?? DEFAULT_PLANS).map(checkPlan);
-  if (plans.length === 0) throw new RangeError('plans must not be empty');
-  const listed = options.currencies ?? DEFAULT_CURRENCIES;
-  if (listed.length === 0) throw new RangeError('currencies must not be empty');
-  const currencies = listed.map((currency) => resolveCurrency(currency, reportingCurrency, plans));
-  return {
-    seed: seed | 0,
-    months,
-    start,
-    end: Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + months, 1),
-    reportingCurrency,
-    currencies,
-    currencyWeights: listed.map((currency) => currency.share),
-    plans,
-    planWeights: plans.map((plan) => plan.share),
-    annualShare,
-  };
 }
