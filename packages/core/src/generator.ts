@@ -11,7 +11,7 @@
 import { type Instant, toIsoDate } from './dates.ts';
 import type { FxRate } from './fx.ts';
 import { hashString, Random } from './internal/random.ts';
-import { createScenario } from './internal/scenario.ts';
+import { createScenario, type Scenario } from './internal/scenario.ts';
 import { simulateCustomer } from './internal/simulate-customer.ts';
 import { formatMoneyUnits, type MoneyUnits } from './money.ts';
 import type { MrrSpan } from './spans.ts';
@@ -161,8 +161,9 @@ export const DEFAULT_CURRENCIES: readonly GeneratorCurrency[] = [
 
 /**
  * Generates customers lazily: nothing is computed until iterated, and each customer is dropped
- * by the generator as soon as it is yielded. Throws a `RangeError` for invalid options (a
- * negative or fractional count, a start not on the 1st of a month, a currency with no known rate).
+ * by the generator as soon as it is yielded. Throws a `RangeError`, at the call, for invalid
+ * options (a negative or fractional count, a start not on the 1st of a month, a currency with no
+ * known rate).
  *
  * Behaviour, per customer: a currency and a country to match, an industry, a signup on a random
  * day of a random month, a plan with seats; each month at the billing anniversary, a churn
@@ -172,16 +173,22 @@ export const DEFAULT_CURRENCIES: readonly GeneratorCurrency[] = [
  * customers buy an add-on (a second, concurrent subscription). About 30% of churned customers
  * return 2–12 months later on a new subscription.
  */
-export function* generateBillingData(
-  options: GenerateBillingDataOptions,
-): Generator<GeneratedCustomer, void> {
-  const scenario = createScenario(options, DEFAULT_PLANS, DEFAULT_CURRENCIES);
-  for (let index = 0; index < options.customers; index++) yield simulateCustomer(scenario, index);
+export function generateBillingData(options: GenerateBillingDataOptions): Generator<GeneratedCustomer, void> {
+  // Validated here, eagerly, so bad options fail at the call rather than at the first read.
+  return customersOf(createScenario(options, DEFAULT_PLANS, DEFAULT_CURRENCIES), options.customers);
 }
 
-/** The rows of {@link generateBillingData}, customer after customer. */
-export function* generatePeriods(options: GenerateBillingDataOptions): Generator<GeneratedPeriod, void> {
-  for (const customer of generateBillingData(options)) yield* customer.periods;
+function* customersOf(scenario: Scenario, count: number): Generator<GeneratedCustomer, void> {
+  for (let index = 0; index < count; index++) yield simulateCustomer(scenario, index);
+}
+
+/** The rows of {@link generateBillingData}, customer after customer; options are validated at the call. */
+export function generatePeriods(options: GenerateBillingDataOptions): Generator<GeneratedPeriod, void> {
+  return periodsOf(generateBillingData(options));
+}
+
+function* periodsOf(customers: Iterable<GeneratedCustomer>): Generator<GeneratedPeriod, void> {
+  for (const customer of customers) yield* customer.periods;
 }
 
 /** Header line of the subscription-periods CSV, without a line terminator. */

@@ -322,7 +322,8 @@ describe('options', () => {
       /plan Solo: seats must be integers with 1 ≤ min ≤ max, got 0–1/,
     ],
   ])('rejects %j', (options, message) => {
-    expect(() => generateBillingData(options).next()).toThrow(message);
+    expect(() => generateBillingData(options)).toThrow(message);
+    expect(() => generatePeriods(options)).toThrow(message);
   });
 
   it('accepts a custom price list, start and currency mix', () => {
