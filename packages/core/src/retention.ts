@@ -260,11 +260,14 @@ export function computeBreakdown(
   if (query.by === SIZE_BAND_DIMENSION) for (const band of SIZE_BANDS) groupOf(band);
   // Discover values in a first pass so that group arrays can be sized; cheap next to evaluation.
   const bandOf = (mrr: number) => sizeBandOf(mrr, query.sizeBandThresholds ?? DEFAULT_SIZE_BAND_THRESHOLDS);
-  engine.evaluate(window.from, window.to, {
-    visit: ({ attributes }) => {
-      if (query.by !== SIZE_BAND_DIMENSION) groupOf(attributes[query.by] ?? NO_VALUE);
-    },
-  });
+  const steps = method === 'CHAINED' ? chainSteps(window.from, window.to) : [window.from, window.to];
+  for (let k = 1; k < steps.length; k++) {
+    engine.evaluate(steps[k - 1] as Instant, steps[k] as Instant, {
+      visit: ({ attributes }) => {
+        if (query.by !== SIZE_BAND_DIMENSION) groupOf(attributes[query.by] ?? NO_VALUE);
+      },
+    });
+  }
   const result = evaluateWindow(engine, method, window, {
     count: values.length,
     of: (attributes, mrr) =>
