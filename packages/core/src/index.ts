@@ -5,12 +5,16 @@
 
 export type { CohortMeasure, CohortQuery, CohortRow, CohortTable, CohortView } from './cohorts.ts';
 export { computeCohorts } from './cohorts.ts';
-export type { Granularity, Instant, Period } from './dates.ts';
+export type { CivilTime, Granularity, Instant, Period } from './dates.ts';
 export {
   addMonths,
+  civilTime,
   DAYS_PER_MONTH,
   daysInMonth,
+  fromCivilTime,
+  isValidTimeZone,
   MS_PER_DAY,
+  monthIndexBetween,
   monthsIn,
   parseInstant,
   periodLabel,

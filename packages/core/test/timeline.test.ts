@@ -1,14 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
+  addMonths,
   buildEntityTimelines,
   buildTimeline,
   computeMovements,
   computeRetention,
+  computeRetentionSeries,
   createExchangeRates,
   createTimeline,
   EngineError,
   entityMrrAt,
   formatMoneyUnits,
+  isValidTimeZone,
+  periodStart,
+  toIsoDate,
   unitsFromNumber,
 } from '../src/index.ts';
 import { day, span } from './support/spans.ts';
@@ -170,5 +175,50 @@ describe('timelines as stored data', () => {
     });
     expect(report.newBusiness).toBe(unitsFromNumber(10));
     expect(report.warnings.map((w) => w.code)).toContain('EMPTY_COHORT');
+  });
+});
+
+describe('tenant time zone', () => {
+  const sydney = 'Australia/Sydney';
+  // 2024-01-31T14:30Z is 1 February 01:30 in Sydney (UTC+11): January in UTC, February in Sydney.
+  const spans = [
+    span('a', '2023-06-01', null, 100),
+    { ...span('a', '2023-06-01', null, 50, { subscriptionId: 'addon' }), start: at('2024-01-31T14:30:00Z') },
+  ];
+  const timeline = buildTimeline(spans);
+
+  it('puts period boundaries at local midnight', () => {
+    const utc = computeRetentionSeries(timeline, {
+      from: day('2024-01-01'),
+      to: day('2024-03-01'),
+      granularity: 'MONTH',
+    });
+    expect(utc.map((r) => r.expansion)).toEqual([unitsFromNumber(50), 0]);
+    const local = computeRetentionSeries(timeline, {
+      from: at('2023-12-31T13:00:00Z'),
+      to: at('2024-02-29T13:00:00Z'),
+      granularity: 'MONTH',
+      timeZone: sydney,
+    });
+    expect(local.map((r) => new Date(r.from).toISOString())).toEqual([
+      '2023-12-31T13:00:00.000Z',
+      '2024-01-31T13:00:00.000Z',
+    ]);
+    expect(local.map((r) => r.expansion)).toEqual([0, unitsFromNumber(50)]);
+    expect(toIsoDate(local[1]?.to ?? 0)).toBe('2024-02-29');
+  });
+});
+
+describe('calendar arithmetic across daylight saving', () => {
+  it('keeps local midnight through a DST change and clamps month ends', () => {
+    // Sydney leaves DST on 2024-04-07: March starts at 13:00Z (UTC+11), May at 14:00Z (UTC+10).
+    const march = at('2024-02-29T13:00:00Z');
+    expect(new Date(addMonths(march, 2, 'Australia/Sydney')).toISOString()).toBe('2024-04-30T14:00:00.000Z');
+    expect(
+      new Date(periodStart(at('2024-05-15T00:00:00Z'), 'QUARTER', 'Australia/Sydney')).toISOString(),
+    ).toBe('2024-03-31T13:00:00.000Z');
+    expect(new Date(addMonths(day('2024-01-31'), 1)).toISOString().slice(0, 10)).toBe('2024-02-29');
+    expect(isValidTimeZone('Europe/Berlin')).toBe(true);
+    expect(isValidTimeZone('Mars/Olympus')).toBe(false);
   });
 });
