@@ -8,12 +8,10 @@
  * `GRR` metric exists for callers who bring their own sourced entries, and
  * {@link compareToBenchmark} enforces the ceiling on them.
  */
+import type { SizeBand } from './segments.ts';
 
 /** Which retention figure a benchmark describes. */
 export type BenchmarkMetric = 'NRR' | 'GRR';
-
-/** Customer size band of a segment (retention semantics §7: by starting MRR). */
-export type SizeBand = 'SMB' | 'MID_MARKET' | 'ENTERPRISE';
 
 /** GRR counts no expansion, so it can never exceed 1 (100%). */
 export const GRR_CEILING = 1;
