@@ -38,7 +38,7 @@ export interface GeneratorPlan {
   readonly seatPrice: MoneyUnits;
   /** Annual price per seat in units; default 10 × `seatPrice` ("two months free"). */
   readonly annualSeatPrice?: MoneyUnits;
-  /** Seats at signup, drawn log-uniformly in `[min, max]`; `min` is also the plan's minimum on upgrade. */
+  /** Seats at signup, drawn log-uniformly in `[min, max]`; an upgrade keeps the seats. */
   readonly seats: { readonly min: number; readonly max: number };
   /** Relative share of signups on this plan. */
   readonly share: number;
