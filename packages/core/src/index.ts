@@ -38,7 +38,6 @@ export type { EngineErrorCode } from './engine-error.ts';
 export { EngineError } from './engine-error.ts';
 export type { RowError, RowErrorCode } from './errors.ts';
 export { ImportError, MAX_REPORTED_ERRORS, rowError } from './errors.ts';
-// Formatting, benchmarks and the seeded billing-data generator.
 export type {
   FormatMoneyOptions,
   FormatPercentOptions,
