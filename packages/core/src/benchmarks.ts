@@ -8,6 +8,7 @@
  * `GRR` metric exists for callers who bring their own sourced entries, and
  * {@link compareToBenchmark} enforces the ceiling on them.
  */
+import { EngineError } from './engine-error.ts';
 import type { SizeBand } from './segments.ts';
 
 /** Which retention figure a benchmark describes. */
@@ -209,7 +210,8 @@ function containing(tiers: readonly BenchmarkTier[], figure: number): BenchmarkT
  * Examples: 0.95 vs `smb-saas` (80–100%) → WITHIN, 0 points; 0.75 → BELOW by 5; 1.4 vs
  * `enterprise-saas` (120–135%) → ABOVE by 5; `null` → UNKNOWN.
  *
- * Throws a `RangeError` for an unknown key, and for a GRR figure above 100% (GRR cannot exceed it).
+ * Throws an `EngineError` (`INVALID_OPTION`) for an unknown key, and for a GRR figure above 100%
+ * (GRR cannot exceed it).
  */
 export function compareToBenchmark(
   figure: number | null,
@@ -218,13 +220,19 @@ export function compareToBenchmark(
   const entry = typeof benchmark === 'string' ? benchmarkByKey(benchmark) : benchmark;
   if (!entry) {
     const known = BENCHMARKS.map((b) => b.key).join(', ');
-    throw new RangeError(`unknown benchmark ${JSON.stringify(benchmark)}; expected one of ${known}`);
+    throw new EngineError(
+      'INVALID_OPTION',
+      `unknown benchmark ${JSON.stringify(benchmark)}; expected one of ${known}`,
+    );
   }
   if (figure === null || !Number.isFinite(figure)) {
     return { benchmark: entry, figure, position: 'UNKNOWN', pointsFromRange: 0 };
   }
   if (entry.metric === 'GRR' && quantise(figure) > quantise(GRR_CEILING)) {
-    throw new RangeError(`a GRR figure cannot exceed ${GRR_CEILING} (100%), got ${figure}`);
+    throw new EngineError(
+      'INVALID_OPTION',
+      `a GRR figure cannot exceed ${GRR_CEILING} (100%), got ${figure}`,
+    );
   }
   const value = quantise(figure);
   const low = entry.low === null ? null : quantise(entry.low);

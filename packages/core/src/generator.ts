@@ -8,7 +8,9 @@
  * The output is shaped like the subscription-periods CSV the importers read: one row per stretch
  * of constant MRR of one subscription.
  */
+
 import { type Instant, toIsoDate } from './dates.ts';
+import { EngineError } from './engine-error.ts';
 import type { FxRate } from './fx.ts';
 import { hashString, Random } from './internal/random.ts';
 import { createScenario, type Scenario } from './internal/scenario.ts';
@@ -161,9 +163,9 @@ export const DEFAULT_CURRENCIES: readonly GeneratorCurrency[] = [
 
 /**
  * Generates customers lazily: nothing is computed until iterated, and each customer is dropped
- * by the generator as soon as it is yielded. Throws a `RangeError`, at the call, for invalid
- * options (a negative or fractional count, a start not on the 1st of a month, a currency with no
- * known rate).
+ * by the generator as soon as it is yielded. Throws an `EngineError` (`INVALID_OPTION`), at the
+ * call, for invalid options (a negative or fractional count, a start not on the 1st of a month, a
+ * currency with no known rate).
  *
  * Behaviour, per customer: a currency and a country to match, an industry, a signup on a random
  * day of a random month, a plan with seats; each month at the billing anniversary, a churn
@@ -267,7 +269,7 @@ export function generateExchangeRates(options: GenerateExchangeRatesOptions): Fx
   const scenario = createScenario({ ...options, customers: 0 }, DEFAULT_PLANS, DEFAULT_CURRENCIES);
   const volatility = options.volatility ?? 0.01;
   if (!(volatility >= 0) || !Number.isFinite(volatility)) {
-    throw new RangeError(`volatility must be a non-negative number, got ${volatility}`);
+    throw new EngineError('INVALID_OPTION', `volatility must be a non-negative number, got ${volatility}`);
   }
   const start = new Date(scenario.start);
   const rates: FxRate[] = [];

@@ -139,6 +139,7 @@ describe('compareToBenchmark', () => {
 
   it('rejects an unknown key, naming the known ones', () => {
     expect(() => compareToBenchmark(1, 'smb')).toThrow(/unknown benchmark "smb"; expected one of smb-saas, /);
+    expect(() => compareToBenchmark(1, 'smb')).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
   });
 
   it('law: position and distance agree with the range', () => {

@@ -326,6 +326,15 @@ describe('options', () => {
     expect(() => generatePeriods(options)).toThrow(message);
   });
 
+  it('throws engine errors with a stable code', () => {
+    expect(() => generateBillingData({ customers: 1, months: 0 })).toThrow(
+      expect.objectContaining({ name: 'EngineError', code: 'INVALID_OPTION' }),
+    );
+    expect(() => generateExchangeRates({ months: 12, volatility: -1 })).toThrow(
+      /volatility must be a non-negative/,
+    );
+  });
+
   it('accepts a custom price list, start and currency mix', () => {
     const customers = [
       ...generateBillingData({

@@ -2,7 +2,9 @@
  * Generator options, validated and resolved: defaults, exchange rates for local price lists, and
  * where each currency's customers are.
  */
+
 import type { Instant } from '../dates.ts';
+import { EngineError } from '../engine-error.ts';
 import type { GenerateBillingDataOptions, GeneratorCurrency, GeneratorPlan } from '../generator.ts';
 import { MONEY_SCALE, type MoneyUnits } from '../money.ts';
 import { CURRENCY_CODE } from '../spans.ts';
@@ -91,7 +93,7 @@ function localPrice(price: MoneyUnits, rate: number): MoneyUnits {
 
 function positive(name: string, value: number): number {
   if (!(value > 0) || !Number.isFinite(value))
-    throw new RangeError(`${name} must be a positive number, got ${value}`);
+    throw new EngineError('INVALID_OPTION', `${name} must be a positive number, got ${value}`);
   return value;
 }
 
@@ -102,7 +104,10 @@ function resolveCurrency(
 ): ScenarioCurrency {
   const { code } = currency;
   if (!CURRENCY_CODE.test(code))
-    throw new RangeError(`currency must be an ISO 4217 code such as "EUR", got ${JSON.stringify(code)}`);
+    throw new EngineError(
+      'INVALID_OPTION',
+      `currency must be an ISO 4217 code such as "EUR", got ${JSON.stringify(code)}`,
+    );
   positive(`share of ${code}`, currency.share);
   const known = USD_VALUE[code] !== undefined && USD_VALUE[reporting] !== undefined;
   const rate =
@@ -111,7 +116,10 @@ function resolveCurrency(
       : (currency.rateToReporting ??
         (known ? (USD_VALUE[code] as number) / (USD_VALUE[reporting] as number) : undefined));
   if (rate === undefined) {
-    throw new RangeError(`currency ${code} needs a rateToReporting (units of ${reporting} per ${code})`);
+    throw new EngineError(
+      'INVALID_OPTION',
+      `currency ${code} needs a rateToReporting (units of ${reporting} per ${code})`,
+    );
   }
   positive(`rateToReporting of ${code}`, rate);
   const countries = COUNTRIES[code] ?? [[code.slice(0, 2), 1] as const];
@@ -135,7 +143,8 @@ function resolveCurrency(
 function checkPlan(plan: GeneratorPlan): GeneratorPlan {
   const { name, seats } = plan;
   if (!Number.isSafeInteger(plan.seatPrice) || plan.seatPrice <= 0) {
-    throw new RangeError(
+    throw new EngineError(
+      'INVALID_OPTION',
       `plan ${name}: seatPrice must be a positive integer of units, got ${plan.seatPrice}`,
     );
   }
@@ -143,7 +152,8 @@ function checkPlan(plan: GeneratorPlan): GeneratorPlan {
     plan.annualSeatPrice !== undefined &&
     (!Number.isSafeInteger(plan.annualSeatPrice) || plan.annualSeatPrice <= 0)
   ) {
-    throw new RangeError(
+    throw new EngineError(
+      'INVALID_OPTION',
       `plan ${name}: annualSeatPrice must be a positive integer of units, got ${plan.annualSeatPrice}`,
     );
   }
@@ -153,17 +163,24 @@ function checkPlan(plan: GeneratorPlan): GeneratorPlan {
     seats.min < 1 ||
     seats.max < seats.min
   ) {
-    throw new RangeError(
+    throw new EngineError(
+      'INVALID_OPTION',
       `plan ${name}: seats must be integers with 1 ≤ min ≤ max, got ${seats.min}–${seats.max}`,
     );
   }
   positive(`share of plan ${name}`, plan.share);
   if (!(plan.monthlyChurn >= 0 && plan.monthlyChurn < 1)) {
-    throw new RangeError(`plan ${name}: monthlyChurn must be in [0, 1), got ${plan.monthlyChurn}`);
+    throw new EngineError(
+      'INVALID_OPTION',
+      `plan ${name}: monthlyChurn must be in [0, 1), got ${plan.monthlyChurn}`,
+    );
   }
   const growth = plan.monthlySeatGrowth;
   if (growth !== undefined && !(growth >= 0 && growth <= 0.5)) {
-    throw new RangeError(`plan ${name}: monthlySeatGrowth must be in [0, 0.5], got ${growth}`);
+    throw new EngineError(
+      'INVALID_OPTION',
+      `plan ${name}: monthlySeatGrowth must be in [0, 0.5], got ${growth}`,
+    );
   }
   return plan;
 }
@@ -176,27 +193,29 @@ export function createScenario(
 ): Scenario {
   const { customers, months } = options;
   if (!Number.isSafeInteger(customers) || customers < 0) {
-    throw new RangeError(`customers must be a non-negative integer, got ${customers}`);
+    throw new EngineError('INVALID_OPTION', `customers must be a non-negative integer, got ${customers}`);
   }
   if (!Number.isSafeInteger(months) || months < 1)
-    throw new RangeError(`months must be a positive integer, got ${months}`);
+    throw new EngineError('INVALID_OPTION', `months must be a positive integer, got ${months}`);
   const start = options.start ?? Date.UTC(2023, 0, 1);
   const first = new Date(start);
   if (!Number.isFinite(start) || first.getUTCDate() !== 1 || start % 86_400_000 !== 0) {
-    throw new RangeError(
+    throw new EngineError(
+      'INVALID_OPTION',
       `start must be midnight UTC on the 1st of a month, got ${Number.isFinite(start) ? first.toISOString() : start}`,
     );
   }
   const seed = options.seed ?? 1;
-  if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
+  if (!Number.isInteger(seed))
+    throw new EngineError('INVALID_OPTION', `seed must be an integer, got ${seed}`);
   const annualShare = options.annualShare ?? 0.25;
   if (!(annualShare >= 0 && annualShare <= 1))
-    throw new RangeError(`annualShare must be in [0, 1], got ${annualShare}`);
+    throw new EngineError('INVALID_OPTION', `annualShare must be in [0, 1], got ${annualShare}`);
   const reportingCurrency = options.reportingCurrency ?? 'USD';
   const plans = (options.plans ?? defaultPlans).map(checkPlan);
-  if (plans.length === 0) throw new RangeError('plans must not be empty');
+  if (plans.length === 0) throw new EngineError('INVALID_OPTION', 'plans must not be empty');
   const listed = options.currencies ?? defaultCurrencies;
-  if (listed.length === 0) throw new RangeError('currencies must not be empty');
+  if (listed.length === 0) throw new EngineError('INVALID_OPTION', 'currencies must not be empty');
   const currencies = listed.map((currency) => resolveCurrency(currency, reportingCurrency, plans));
   return {
     seed: seed | 0,
