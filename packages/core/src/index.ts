@@ -21,6 +21,25 @@ export type { RowError, RowErrorCode } from './errors.ts';
 export { ImportError, MAX_REPORTED_ERRORS, rowError } from './errors.ts';
 export type { ExchangeRates, FxRate } from './fx.ts';
 export { createExchangeRates } from './fx.ts';
+export { billingIntervalName, parseSubscriptionEvent } from './import/event-record.ts';
+// Subscription events: importers (flat and Stripe shapes, JSON and NDJSON) and normalisation to spans.
+export type {
+  DiscountDuration,
+  ImportOptions,
+  ImportResult,
+  ParsedRow,
+  SubscriptionDiscount,
+  SubscriptionEvent,
+  SubscriptionItem,
+  SubscriptionStatus,
+} from './import/event-types.ts';
+export { SUBSCRIPTION_STATUSES, TERMINAL_STATUSES } from './import/event-types.ts';
+export type { NdjsonSource } from './import/events.ts';
+export {
+  importSubscriptionEvents,
+  importSubscriptionEventsJson,
+  streamSubscriptionEvents,
+} from './import/events.ts';
 export type { MoneyUnits } from './money.ts';
 export {
   convertUnits,
@@ -32,6 +51,8 @@ export {
   unitsFromNumber,
   unitsToNumber,
 } from './money.ts';
+export type { DiscountPolicy, EventPolicy, PastDuePolicy, PausePolicy } from './normalize/events.ts';
+export { DEFAULT_EVENT_POLICY, eventsToSpans, recurringMrrAt } from './normalize/events.ts';
 export type { BillingInterval } from './normalize/intervals.ts';
 export {
   monthlyAmount,
