@@ -70,9 +70,10 @@ export function importSubscriptionEventsJson(
   try {
     document = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
-    const line = syntaxErrorLine(text, error);
-    const shown = text.split(/\r?\n/)[line - 1] ?? '';
-    throw new ImportError([rowError('INVALID_JSON', line, '(document)', shown, expected)], 1, 0);
+    // The parser's own message shows where it stopped; the line is known when the engine reports it.
+    const message = error instanceof Error ? error.message : String(error);
+    const line = syntaxErrorLine(text, message);
+    throw new ImportError([rowError('INVALID_JSON', line, '(document)', message, expected)], 1, 0);
   }
   const records = Array.isArray(document)
     ? document
@@ -148,8 +149,7 @@ async function* numberedLines(source: NdjsonSource): AsyncGenerator<{ text: stri
   }
 }
 
-function syntaxErrorLine(text: string, error: unknown): number {
-  const message = error instanceof Error ? error.message : '';
+function syntaxErrorLine(text: string, message: string): number {
   const explicit = /line (\d+) column/.exec(message);
   if (explicit) return Number(explicit[1]);
   const position = /position (\d+)/.exec(message);
