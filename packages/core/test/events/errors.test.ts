@@ -10,7 +10,8 @@ import {
 import { flat } from './fixtures.ts';
 
 const valid = flat({ id: 'evt_1', effective_at: '2024-01-01T00:00:00Z' });
-const DATE_EXPECTED = 'an ISO 8601 date-time such as 2024-03-01T00:00:00Z, or Unix seconds such as 1709251200';
+const DATE_EXPECTED =
+  'an ISO 8601 date-time such as 2024-03-01T00:00:00Z, or Unix seconds such as 1709251200';
 
 function firstError(record: unknown, line = 7): Omit<RowError, 'message'> {
   const result = parseSubscriptionEvent(record, line);
@@ -39,7 +40,12 @@ describe('row errors name the line, the field, the value and what was expected',
     [
       'unknown status',
       { ...valid, status: 'actve' },
-      { code: 'INVALID_STATUS', field: 'status', value: 'actve', expected: `one of ${SUBSCRIPTION_STATUSES.join(', ')}` },
+      {
+        code: 'INVALID_STATUS',
+        field: 'status',
+        value: 'actve',
+        expected: `one of ${SUBSCRIPTION_STATUSES.join(', ')}`,
+      },
     ],
     [
       'unknown interval',
@@ -54,7 +60,12 @@ describe('row errors name the line, the field, the value and what was expected',
     [
       'bad currency',
       { ...valid, currency: 'US$' },
-      { code: 'INVALID_CURRENCY', field: 'currency', value: 'US$', expected: 'an ISO 4217 currency code such as USD' },
+      {
+        code: 'INVALID_CURRENCY',
+        field: 'currency',
+        value: 'US$',
+        expected: 'an ISO 4217 currency code such as USD',
+      },
     ],
     [
       'negative amount',
@@ -79,7 +90,12 @@ describe('row errors name the line, the field, the value and what was expected',
     [
       'negative quantity',
       { ...valid, quantity: -1 },
-      { code: 'OUT_OF_RANGE', field: 'quantity', value: '-1', expected: 'a non-negative quantity such as 1 or 3' },
+      {
+        code: 'OUT_OF_RANGE',
+        field: 'quantity',
+        value: '-1',
+        expected: 'a non-negative quantity such as 1 or 3',
+      },
     ],
     [
       'impossible date',
@@ -96,7 +112,11 @@ describe('row errors name the line, the field, the value and what was expected',
       { ...valid, canceled_at: 'yesterday' },
       { code: 'INVALID_DATE', field: 'canceled_at', value: 'yesterday', expected: DATE_EXPECTED },
     ],
-    ['missing event id', { ...valid, id: undefined }, { code: 'MISSING_VALUE', field: 'id', value: '', expected: 'a non-empty id' }],
+    [
+      'missing event id',
+      { ...valid, id: undefined },
+      { code: 'MISSING_VALUE', field: 'id', value: '', expected: 'a non-empty id' },
+    ],
     [
       'missing customer',
       { ...valid, customer: '' },
@@ -110,7 +130,12 @@ describe('row errors name the line, the field, the value and what was expected',
     [
       'id too long',
       { ...valid, id: 'x'.repeat(256) },
-      { code: 'VALUE_TOO_LONG', field: 'id', value: `${'x'.repeat(197)}...`, expected: 'an id of at most 255 characters' },
+      {
+        code: 'VALUE_TOO_LONG',
+        field: 'id',
+        value: `${'x'.repeat(197)}...`,
+        expected: 'an id of at most 255 characters',
+      },
     ],
     [
       'percent_off above 100',
@@ -135,27 +160,59 @@ describe('row errors name the line, the field, the value and what was expected',
     [
       'discount ending before it starts',
       { ...valid, discounts: [{ percent_off: 10, start: '2024-03-01', end: '2024-02-01' }] },
-      { code: 'END_BEFORE_START', field: 'discounts[0].end', value: '2024-02-01', expected: "an end after the discount's start" },
+      {
+        code: 'END_BEFORE_START',
+        field: 'discounts[0].end',
+        value: '2024-02-01',
+        expected: "an end after the discount's start",
+      },
     ],
     [
       'missing price on an active event',
-      { id: 'e', customer: 'c', subscription: 's', effective_at: '2024-01-01', status: 'active', currency: 'USD' },
-      { code: 'MISSING_VALUE', field: 'unit_amount', value: '', expected: 'the price of a active subscription' },
+      {
+        id: 'e',
+        customer: 'c',
+        subscription: 's',
+        effective_at: '2024-01-01',
+        status: 'active',
+        currency: 'USD',
+      },
+      {
+        code: 'MISSING_VALUE',
+        field: 'unit_amount',
+        value: '',
+        expected: 'the price of a active subscription',
+      },
     ],
     [
       'missing currency on an active event',
       { ...valid, currency: undefined },
-      { code: 'MISSING_VALUE', field: 'currency', value: '', expected: 'an ISO 4217 currency code such as USD' },
+      {
+        code: 'MISSING_VALUE',
+        field: 'currency',
+        value: '',
+        expected: 'an ISO 4217 currency code such as USD',
+      },
     ],
     [
       'tax-inclusive price without a rate',
       { ...valid, tax_behavior: 'inclusive' },
-      { code: 'MISSING_VALUE', field: 'tax_percent', value: '', expected: 'the tax rate in percent of a tax-inclusive price' },
+      {
+        code: 'MISSING_VALUE',
+        field: 'tax_percent',
+        value: '',
+        expected: 'the tax rate in percent of a tax-inclusive price',
+      },
     ],
     [
       'unknown price type',
       { ...valid, price_type: 'subscription' },
-      { code: 'OUT_OF_RANGE', field: 'price_type', value: 'subscription', expected: 'one of recurring, one_time' },
+      {
+        code: 'OUT_OF_RANGE',
+        field: 'price_type',
+        value: 'subscription',
+        expected: 'one of recurring, one_time',
+      },
     ],
     [
       'negative Stripe minor units',
@@ -219,7 +276,10 @@ describe('row errors name the line, the field, the value and what was expected',
     ],
     [
       'an unexpanded discount id',
-      { ...stripeItem({ unit_amount: 100 }), data: { object: { ...stripeItem({ unit_amount: 100 }).data.object, discounts: ['di_9'] } } },
+      {
+        ...stripeItem({ unit_amount: 100 }),
+        data: { object: { ...stripeItem({ unit_amount: 100 }).data.object, discounts: ['di_9'] } },
+      },
       {
         code: 'MISSING_VALUE',
         field: 'data.object.discounts[0]',
@@ -230,7 +290,12 @@ describe('row errors name the line, the field, the value and what was expected',
     [
       'nested metadata',
       { ...valid, metadata: { plan: { name: 'pro' } } },
-      { code: 'INVALID_JSON', field: 'metadata.plan', value: '{"name":"pro"}', expected: 'a text value (attributes are flat)' },
+      {
+        code: 'INVALID_JSON',
+        field: 'metadata.plan',
+        value: '{"name":"pro"}',
+        expected: 'a text value (attributes are flat)',
+      },
     ],
   ])('%s', (_name, record, expected) => {
     expect(firstError(record)).toEqual({ ...expected, line: 7 });
@@ -281,10 +346,14 @@ describe('whole imports', () => {
   });
 
   it('reports the first 100 errors and counts them all', async () => {
-    const bad = Array.from({ length: 150 }, (_, i) => JSON.stringify({ ...valid, id: `e${i}`, currency: 'dollars' }));
+    const bad = Array.from({ length: 150 }, (_, i) =>
+      JSON.stringify({ ...valid, id: `e${i}`, currency: 'dollars' }),
+    );
     const error = (await importSubscriptionEvents(bad).catch((thrown: unknown) => thrown)) as ImportError;
     expect([error.errors.length, error.errorCount, error.rowsRead]).toEqual([100, 150, 150]);
-    expect(error.message).toMatch(/^150 invalid rows in 150 read; nothing was imported\. First: line 1, field "currency"/);
+    expect(error.message).toMatch(
+      /^150 invalid rows in 150 read; nothing was imported\. First: line 1, field "currency"/,
+    );
   });
 
   it('numbers JSON array rows by index + 1 and finds duplicates there too', () => {

@@ -22,7 +22,10 @@ export function flat(fields: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** Imports records as a JSON array (ids added when missing) and turns them into spans. */
-export function spansOf(records: readonly Record<string, unknown>[], policy: Partial<EventPolicy> = {}): MrrSpan[] {
+export function spansOf(
+  records: readonly Record<string, unknown>[],
+  policy: Partial<EventPolicy> = {},
+): MrrSpan[] {
   const withIds = records.map((record, index) => ({ id: `evt_${index + 1}`, ...record }));
   return eventsToSpans(importSubscriptionEventsJson(JSON.stringify(withIds)).rows, policy);
 }
@@ -57,7 +60,9 @@ export function readable(spans: readonly MrrSpan[], withCurrency = false): Reada
 export function mrrAt(spans: readonly MrrSpan[], customerId: string, isoDate: string): string {
   const at = parseInstant(isoDate) ?? Number.NaN;
   const units = spans
-    .filter((span) => span.customerId === customerId && span.start <= at && (span.end === null || at < span.end))
+    .filter(
+      (span) => span.customerId === customerId && span.start <= at && (span.end === null || at < span.end),
+    )
     .reduce((sum, span) => sum + span.mrr, 0);
   return formatMoneyUnits(units);
 }

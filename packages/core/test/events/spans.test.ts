@@ -12,13 +12,19 @@ describe('interval normalisation through events', () => {
     ['free plan', { unit_amount: '0' }, '0'],
     ['quantity 0', { unit_amount: '25', quantity: 0 }, '0'],
     ['tax-inclusive 120 at 20%', { unit_amount: '120', tax_behavior: 'inclusive', tax_percent: 20 }, '100'],
-    ['tax-exclusive 120 (rate ignored)', { unit_amount: '120', tax_behavior: 'exclusive', tax_percent: 20 }, '120'],
+    [
+      'tax-exclusive 120 (rate ignored)',
+      { unit_amount: '120', tax_behavior: 'exclusive', tax_percent: 20 },
+      '120',
+    ],
     ['one-time price', { unit_amount: '500', price_type: 'one_time' }, '0'],
     ['one_time interval', { unit_amount: '500', interval: 'one_time' }, '0'],
     ['metered price', { unit_amount: '0.05', usage_type: 'metered' }, '0'],
   ])('%s → %s', (_name, fields, expected) => {
     const spans = spansOf([flat({ effective_at: '2024-01-01', ...fields })]);
-    expect(readable(spans)).toEqual([{ subscription: 'sub_1', start: '2024-01-01', end: null, mrr: expected }]);
+    expect(readable(spans)).toEqual([
+      { subscription: 'sub_1', start: '2024-01-01', end: null, mrr: expected },
+    ]);
   });
 });
 
@@ -63,19 +69,35 @@ describe('discounts', () => {
   });
 
   it('applies an amount off per billing period before normalising: 2,000/year less 200 → 150', () => {
-    const spans = spansOf([flat({ effective_at: '2024-01-01', unit_amount: '2000', interval: 'year', discounts: [{ amount_off: 200 }] })]);
+    const spans = spansOf([
+      flat({
+        effective_at: '2024-01-01',
+        unit_amount: '2000',
+        interval: 'year',
+        discounts: [{ amount_off: 200 }],
+      }),
+    ]);
     expect(readable(spans)).toEqual([{ subscription: 'sub_1', start: '2024-01-01', end: null, mrr: '150' }]);
   });
 
   it('applies discounts in order and never goes below 0', () => {
-    const ordered = spansOf([flat({ effective_at: '2024-01-01', discounts: [{ amount_off: 50 }, { percent_off: 50 }] })]);
+    const ordered = spansOf([
+      flat({ effective_at: '2024-01-01', discounts: [{ amount_off: 50 }, { percent_off: 50 }] }),
+    ]);
     expect(readable(ordered)[0]?.mrr).toBe('25');
     const excessive = spansOf([flat({ effective_at: '2024-01-01', discounts: [{ amount_off: 150 }] })]);
     expect(readable(excessive)[0]?.mrr).toBe('0');
   });
 
   it('discounts an annual price on the billed amount: 20% off 2,000/year → 133.3333', () => {
-    const spans = spansOf([flat({ effective_at: '2024-01-01', unit_amount: 2000, interval: 'year', discounts: [{ percent_off: 20 }] })]);
+    const spans = spansOf([
+      flat({
+        effective_at: '2024-01-01',
+        unit_amount: 2000,
+        interval: 'year',
+        discounts: [{ percent_off: 20 }],
+      }),
+    ]);
     expect(readable(spans)[0]?.mrr).toBe('133.3333');
   });
 });
@@ -93,17 +115,26 @@ describe('trials', () => {
   });
 
   it('accepts a trial without a price', () => {
-    const spans = spansOf([{ effective_at: '2024-01-01', customer: 'c', subscription: 's', status: 'trialing', currency: 'EUR' }]);
-    expect(readable(spans, true)).toEqual([{ subscription: 's', start: '2024-01-01', end: null, mrr: '0', currency: 'EUR' }]);
+    const spans = spansOf([
+      { effective_at: '2024-01-01', customer: 'c', subscription: 's', status: 'trialing', currency: 'EUR' },
+    ]);
+    expect(readable(spans, true)).toEqual([
+      { subscription: 's', start: '2024-01-01', end: null, mrr: '0', currency: 'EUR' },
+    ]);
   });
 });
 
 describe('past due', () => {
-  const pastDue = [flat({ effective_at: '2024-01-01' }), flat({ effective_at: '2024-02-01', status: 'past_due' })];
+  const pastDue = [
+    flat({ effective_at: '2024-01-01' }),
+    flat({ effective_at: '2024-02-01', status: 'past_due' }),
+  ];
   const churnAfter30: Partial<EventPolicy> = { pastDue: { kind: 'CHURN_AFTER_DAYS', days: 30 } };
 
   it('KEEP (default) keeps the MRR', () => {
-    expect(readable(spansOf(pastDue))).toEqual([{ subscription: 'sub_1', start: '2024-01-01', end: null, mrr: '100' }]);
+    expect(readable(spansOf(pastDue))).toEqual([
+      { subscription: 'sub_1', start: '2024-01-01', end: null, mrr: '100' },
+    ]);
   });
 
   it('CHURN_AFTER_DAYS 30 drops the MRR 30 days after the first past-due event (Feb 1 + 30 days = Mar 2, 2024)', () => {
@@ -147,7 +178,9 @@ describe('pause', () => {
   ];
 
   it('KEEP (default) keeps the MRR while paused', () => {
-    expect(readable(spansOf(paused))).toEqual([{ subscription: 'sub_1', start: '2024-01-01', end: null, mrr: '100' }]);
+    expect(readable(spansOf(paused))).toEqual([
+      { subscription: 'sub_1', start: '2024-01-01', end: null, mrr: '100' },
+    ]);
   });
 
   it('ZERO keeps the subscription with MRR 0 while paused', () => {
@@ -170,7 +203,13 @@ describe('cancellation', () => {
   it('ends at the end of the paid period and carries the earlier request date', () => {
     const spans = spansOf([
       flat({ effective_at: '2024-01-01' }),
-      { effective_at: '2024-04-01', customer: 'cus_1', subscription: 'sub_1', status: 'canceled', canceled_at: '2024-03-10' },
+      {
+        effective_at: '2024-04-01',
+        customer: 'cus_1',
+        subscription: 'sub_1',
+        status: 'canceled',
+        canceled_at: '2024-03-10',
+      },
     ]);
     expect(readable(spans)).toEqual([
       { subscription: 'sub_1', start: '2024-01-01', end: '2024-04-01', mrr: '100', canceledAt: '2024-03-10' },
@@ -210,7 +249,13 @@ describe('ordering and merging', () => {
   it('sorts events of any order, splits only on changes and keeps currencies per span', () => {
     const events = importSubscriptionEventsJson(
       JSON.stringify([
-        flat({ id: 'e3', subscription: 'sub_b', effective_at: '2024-02-01', currency: 'EUR', unit_amount: '30' }),
+        flat({
+          id: 'e3',
+          subscription: 'sub_b',
+          effective_at: '2024-02-01',
+          currency: 'EUR',
+          unit_amount: '30',
+        }),
         flat({ id: 'e2', effective_at: '2024-03-01', metadata: { plan: 'pro' }, unit_amount: '200' }),
         flat({ id: 'e1', effective_at: '2024-01-01', metadata: { plan: 'basic' } }),
         flat({ id: 'e4', effective_at: '2024-02-01', metadata: { plan: 'basic' } }),

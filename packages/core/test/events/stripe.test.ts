@@ -9,7 +9,11 @@ import {
 import { readable } from './fixtures.ts';
 
 /** A Stripe `customer.subscription.*` event around a subscription object. */
-function stripeEvent(id: string, created: number, subscription: Record<string, unknown>): Record<string, unknown> {
+function stripeEvent(
+  id: string,
+  created: number,
+  subscription: Record<string, unknown>,
+): Record<string, unknown> {
   return {
     id,
     object: 'event',
@@ -60,7 +64,13 @@ function priced(price: Record<string, unknown>, quantity = 1): Record<string, un
   return {
     items: {
       object: 'list',
-      data: [{ id: 'si_1', quantity, price: { id: 'price_1', type: 'recurring', recurring: { interval: 'month' }, ...price } }],
+      data: [
+        {
+          id: 'si_1',
+          quantity,
+          price: { id: 'price_1', type: 'recurring', recurring: { interval: 'month' }, ...price },
+        },
+      ],
     },
   };
 }
@@ -87,7 +97,14 @@ describe('Stripe events', () => {
       status: 'active',
       currency: 'USD',
       items: [
-        { kind: 'LICENSED', unitAmount: 200_000, quantity: 1, interval: 'month', intervalCount: 1, priceId: 'price_1' },
+        {
+          kind: 'LICENSED',
+          unitAmount: 200_000,
+          quantity: 1,
+          interval: 'month',
+          intervalCount: 1,
+          priceId: 'price_1',
+        },
       ],
       discounts: [],
       attributes: { billing_interval: 'month', plan: 'starter_monthly', country: 'FR' },
@@ -101,7 +118,9 @@ describe('Stripe events', () => {
     ['unit_amount_decimal wins', 'usd', { unit_amount: 2000, unit_amount_decimal: '2000.5' }, '20.005'],
     ['annual USD 200000', 'usd', { unit_amount: 200_000, recurring: { interval: 'year' } }, '166.6667'],
   ])('%s → %s', (_name, currency, price, expected) => {
-    expect(mrrOf(stripeEvent('evt_1', 1_704_067_200, { currency, ...priced({ currency, ...price }) }))).toBe(expected);
+    expect(mrrOf(stripeEvent('evt_1', 1_704_067_200, { currency, ...priced({ currency, ...price }) }))).toBe(
+      expected,
+    );
   });
 
   it('sums items and leaves metered and one-time prices out', () => {
@@ -109,7 +128,13 @@ describe('Stripe events', () => {
       items: {
         data: [
           { quantity: 3, price: { currency: 'usd', unit_amount: 2500, recurring: { interval: 'month' } } },
-          { price: { currency: 'usd', unit_amount: 5, recurring: { interval: 'month', usage_type: 'metered' } } },
+          {
+            price: {
+              currency: 'usd',
+              unit_amount: 5,
+              recurring: { interval: 'month', usage_type: 'metered' },
+            },
+          },
           { quantity: 1, price: { currency: 'usd', unit_amount: 10_000, type: 'one_time' } },
         ],
       },
@@ -119,7 +144,11 @@ describe('Stripe events', () => {
   });
 
   it('gives a metered-only subscription an MRR of 0', () => {
-    const record = stripeEvent('evt_1', 1_704_067_200, priced({ unit_amount: 5, recurring: { interval: 'month', usage_type: 'metered' } }));
+    const record = stripeEvent(
+      'evt_1',
+      1_704_067_200,
+      priced({ unit_amount: 5, recurring: { interval: 'month', usage_type: 'metered' } }),
+    );
     expect(mrrOf(record)).toBe('0');
   });
 
@@ -127,7 +156,12 @@ describe('Stripe events', () => {
     const record = stripeEvent('evt_1', 1_704_067_200, {
       default_tax_rates: [{ id: 'txr_1', percentage: 20, inclusive: true }],
       ...priced({ unit_amount: 12_000, tax_behavior: 'inclusive' }),
-      discount: { id: 'di_1', coupon: { id: 'c', amount_off: 1200, currency: 'usd', duration: 'forever' }, start: 1_704_067_200, end: null },
+      discount: {
+        id: 'di_1',
+        coupon: { id: 'c', amount_off: 1200, currency: 'usd', duration: 'forever' },
+        start: 1_704_067_200,
+        end: null,
+      },
     });
     expect(mrrOf(record)).toBe('90');
   });
@@ -136,7 +170,12 @@ describe('Stripe events', () => {
     const start = 1_706_745_600; // 2024-02-01
     const record = stripeEvent('evt_1', 1_704_067_200, {
       discounts: ['di_1'],
-      discount: { id: 'di_1', coupon: { percent_off: 25, duration: 'repeating', duration_in_months: 3 }, start, end: null },
+      discount: {
+        id: 'di_1',
+        coupon: { percent_off: 25, duration: 'repeating', duration_in_months: 3 },
+        start,
+        end: null,
+      },
     });
     expect(readable(eventsToSpans([parsed(record)]))).toEqual([
       { subscription: 'sub_1MowQVLkdIwHu7ixeRlqHVzs', start: '2024-01-01', end: '2024-02-01', mrr: '20' },
@@ -146,7 +185,9 @@ describe('Stripe events', () => {
   });
 
   it('reads pause_collection on an active subscription as paused', () => {
-    const record = stripeEvent('evt_1', 1_704_067_200, { pause_collection: { behavior: 'void', resumes_at: null } });
+    const record = stripeEvent('evt_1', 1_704_067_200, {
+      pause_collection: { behavior: 'void', resumes_at: null },
+    });
     expect(parsed(record).status).toBe('paused');
   });
 
@@ -155,7 +196,10 @@ describe('Stripe events', () => {
       object: 'list',
       data: [
         stripeEvent('evt_1', 1_704_067_200, { customer: { id: 'cus_X', object: 'customer' } }),
-        { ...stripeEvent('evt_2', 1_704_067_200, { status: 'canceled', canceled_at: 1_706_745_600 }), effective_at: '2024-03-01' },
+        {
+          ...stripeEvent('evt_2', 1_704_067_200, { status: 'canceled', canceled_at: 1_706_745_600 }),
+          effective_at: '2024-03-01',
+        },
       ],
       has_more: false,
     };
