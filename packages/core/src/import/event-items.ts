@@ -42,6 +42,8 @@ export const FLAT_PRICE_FIELDS = [
   'usage_type',
 ] as const;
 
+const TAX_BEHAVIORS = ['exclusive', 'inclusive', 'unspecified'] as const;
+
 const INTERVAL_EXPECTED =
   'one of day, week, month, quarter, half_year, year (or one_time for a one-off price)';
 
@@ -60,12 +62,7 @@ export function stripTax(amount: MoneyUnits, rate: number | undefined): MoneyUni
 export function readFlatPricing(body: JsonObject, line: number): EventPricing {
   const priceType = readChoice(body.price_type, ['recurring', 'one_time'], 'price_type', line);
   const usageType = readChoice(body.usage_type, ['licensed', 'metered'], 'usage_type', line);
-  const taxBehavior = readChoice(
-    body.tax_behavior,
-    ['exclusive', 'inclusive', 'unspecified'],
-    'tax_behavior',
-    line,
-  );
+  const taxBehavior = readChoice(body.tax_behavior, TAX_BEHAVIORS, 'tax_behavior', line);
   let inclusiveTaxRate: number | undefined;
   if (taxBehavior === 'inclusive') {
     if (isAbsent(body.tax_percent)) {
@@ -117,140 +114,141 @@ export function readStripePricing(
   const items: SubscriptionItem[] = [];
   let currency = subscriptionCurrency;
   let plan: string | undefined;
-  let itemRate: number | undefined;
+  let licensedRate: number | undefined;
   let billing: { interval: BillingInterval; intervalCount: number; path: string } | undefined;
   entries.forEach((entry, index) => {
     const path = `${listPath}[${index}]`;
-    if (!isObject(entry)) reject('INVALID_JSON', line, path, entry, 'a subscription item object');
-    const price = entry.price;
-    if (!isObject(price)) reject('MISSING_VALUE', line, `${path}.price`, price, 'a Stripe price object');
-    const pricePath = `${path}.price`;
-    const priceCurrency = isAbsent(price.currency)
-      ? (currency ?? defaultCurrency)
-      : readCurrency(price.currency, `${pricePath}.currency`, line);
-    if (priceCurrency === undefined) {
-      reject(
-        'MISSING_VALUE',
-        line,
-        `${pricePath}.currency`,
-        price.currency,
-        'an ISO 4217 currency code such as usd',
-      );
+    const read = readStripeItem(entry, path, line, currency, defaultCurrency, defaultRate);
+    currency = read.currency;
+    const { item } = read;
+    if (item.kind !== 'ONE_TIME') {
+      if (billing === undefined)
+        billing = { interval: item.interval, intervalCount: item.intervalCount, path };
+      else if (billing.interval !== item.interval || billing.intervalCount !== item.intervalCount) {
+        reject(
+          'INVALID_INTERVAL',
+          line,
+          `${path}.price.recurring.interval`,
+          `${item.intervalCount} ${item.interval}`,
+          `${billing.intervalCount} ${billing.interval} like ${billing.path}: the recurring items of a subscription share one billing interval`,
+        );
+      }
     }
-    if (currency !== undefined && priceCurrency !== currency) {
-      reject(
-        'INVALID_CURRENCY',
-        line,
-        `${pricePath}.currency`,
-        price.currency,
-        `${currency}, the subscription's currency`,
-      );
+    if (item.kind === 'LICENSED' && plan === undefined) {
+      plan = read.plan;
+      licensedRate = read.inclusiveTaxRate;
     }
-    currency = priceCurrency;
-    const ownRate = readInclusiveRate(entry.tax_rates, `${path}.tax_rates`, line);
-    const rate = ownRate ?? defaultRate;
-    const taxBehavior = readChoice(
-      price.tax_behavior,
-      ['exclusive', 'inclusive', 'unspecified'],
-      `${pricePath}.tax_behavior`,
-      line,
-    );
-    if (taxBehavior === 'inclusive' && rate === undefined) {
-      reject(
-        'MISSING_VALUE',
-        line,
-        `${pricePath}.tax_behavior`,
-        price.tax_behavior,
-        'an inclusive tax rate in tax_rates or default_tax_rates, so the tax can be removed from the price',
-      );
-    }
-    const amountPath = isAbsent(price.unit_amount_decimal)
-      ? `${pricePath}.unit_amount`
-      : `${pricePath}.unit_amount_decimal`;
-    const gross = isAbsent(price.unit_amount_decimal)
-      ? isAbsent(price.unit_amount)
-        ? undefined
-        : readMinorAmount(price.unit_amount, priceCurrency, amountPath, line)
-      : readMinorAmount(price.unit_amount_decimal, priceCurrency, amountPath, line, true);
-    const unitAmount = gross === undefined ? undefined : stripTax(gross, rate);
-    const priceId = typeof price.id === 'string' && price.id !== '' ? { priceId: price.id } : {};
-    const quantity = isAbsent(entry.quantity) ? 1 : readQuantity(entry.quantity, `${path}.quantity`, line);
-    const type =
-      readChoice(price.type, ['recurring', 'one_time'], `${pricePath}.type`, line) ??
-      (isObject(price.recurring) ? 'recurring' : 'one_time');
-    if (type === 'one_time') {
-      items.push({
-        kind: 'ONE_TIME',
-        quantity,
-        ...(unitAmount === undefined ? {} : { unitAmount }),
-        ...priceId,
-      });
-      return;
-    }
-    const recurring = price.recurring;
-    if (!isObject(recurring)) {
-      reject('MISSING_VALUE', line, `${pricePath}.recurring`, recurring, 'a recurring object with interval');
-    }
-    const interval = readInterval(recurring.interval, `${pricePath}.recurring.interval`, line, true);
-    if (interval === null) {
-      reject(
-        'INVALID_INTERVAL',
-        line,
-        `${pricePath}.recurring.interval`,
-        recurring.interval,
-        INTERVAL_EXPECTED,
-      );
-    }
-    const intervalCount = readCount(recurring.interval_count, `${pricePath}.recurring.interval_count`, line);
-    if (billing === undefined) billing = { interval, intervalCount, path };
-    else if (billing.interval !== interval || billing.intervalCount !== intervalCount) {
-      reject(
-        'INVALID_INTERVAL',
-        line,
-        `${pricePath}.recurring.interval`,
-        `${intervalCount} ${interval}`,
-        `${billing.intervalCount} ${billing.interval} like ${billing.path}: all recurring items of a subscription share one billing interval`,
-      );
-    }
-    const usage = readChoice(
-      recurring.usage_type,
-      ['licensed', 'metered'],
-      `${pricePath}.recurring.usage_type`,
-      line,
-    );
-    if (usage === 'metered') {
-      items.push({
-        kind: 'METERED',
-        interval,
-        intervalCount,
-        ...(unitAmount === undefined ? {} : { unitAmount }),
-        ...priceId,
-      });
-      return;
-    }
-    if (price.billing_scheme === 'tiered') {
-      reject(
-        'INVALID_AMOUNT',
-        line,
-        `${pricePath}.billing_scheme`,
-        price.billing_scheme,
-        'per_unit (tiered licensed prices are not supported)',
-      );
-    }
-    if (unitAmount === undefined) {
-      reject(
-        'MISSING_VALUE',
-        line,
-        amountPath,
-        price.unit_amount,
-        `an integer number of ${priceCurrency} minor units`,
-      );
-    }
-    items.push({ kind: 'LICENSED', unitAmount, quantity, interval, intervalCount, ...priceId });
-    if (plan === undefined) plan = firstText(price.lookup_key, price.nickname, price.id);
-    if (itemRate === undefined) itemRate = rate;
+    items.push(item);
   });
-  return { items, currency, inclusiveTaxRate: defaultRate ?? itemRate, plan };
+  return { items, currency, inclusiveTaxRate: defaultRate ?? licensedRate, plan };
+}
+
+/** One Stripe subscription item: its price, currency, inclusive tax rate and plan name. */
+function readStripeItem(
+  entry: unknown,
+  path: string,
+  line: number,
+  currency: string | undefined,
+  defaultCurrency: string | undefined,
+  defaultRate: number | undefined,
+): {
+  item: SubscriptionItem;
+  currency: string;
+  inclusiveTaxRate: number | undefined;
+  plan: string | undefined;
+} {
+  if (!isObject(entry)) reject('INVALID_JSON', line, path, entry, 'a subscription item object');
+  const pricePath = `${path}.price`;
+  const price = entry.price;
+  if (!isObject(price)) reject('MISSING_VALUE', line, pricePath, price, 'a Stripe price object');
+  const priceCurrency = isAbsent(price.currency)
+    ? (currency ?? defaultCurrency)
+    : readCurrency(price.currency, `${pricePath}.currency`, line);
+  if (priceCurrency === undefined) {
+    reject(
+      'MISSING_VALUE',
+      line,
+      `${pricePath}.currency`,
+      price.currency,
+      'an ISO 4217 currency code such as usd',
+    );
+  }
+  if (currency !== undefined && priceCurrency !== currency) {
+    reject(
+      'INVALID_CURRENCY',
+      line,
+      `${pricePath}.currency`,
+      price.currency,
+      `${currency}, the subscription's currency`,
+    );
+  }
+  const rate = readInclusiveRate(entry.tax_rates, `${path}.tax_rates`, line) ?? defaultRate;
+  const taxBehavior = readChoice(price.tax_behavior, TAX_BEHAVIORS, `${pricePath}.tax_behavior`, line);
+  if (taxBehavior === 'inclusive' && rate === undefined) {
+    reject(
+      'MISSING_VALUE',
+      line,
+      `${pricePath}.tax_behavior`,
+      price.tax_behavior,
+      'an inclusive tax rate in tax_rates or default_tax_rates, so the tax can be removed from the price',
+    );
+  }
+  const decimal = !isAbsent(price.unit_amount_decimal);
+  const amountPath = `${pricePath}.${decimal ? 'unit_amount_decimal' : 'unit_amount'}`;
+  const gross = decimal
+    ? readMinorAmount(price.unit_amount_decimal, priceCurrency, amountPath, line, true)
+    : isAbsent(price.unit_amount)
+      ? undefined
+      : readMinorAmount(price.unit_amount, priceCurrency, amountPath, line);
+  const amount = gross === undefined ? {} : { unitAmount: stripTax(gross, rate) };
+  const priceId = typeof price.id === 'string' && price.id !== '' ? { priceId: price.id } : {};
+  const quantity = isAbsent(entry.quantity) ? 1 : readQuantity(entry.quantity, `${path}.quantity`, line);
+  const read = { currency: priceCurrency, inclusiveTaxRate: rate, plan: undefined };
+  const type =
+    readChoice(price.type, ['recurring', 'one_time'], `${pricePath}.type`, line) ??
+    (isObject(price.recurring) ? 'recurring' : 'one_time');
+  if (type === 'one_time') return { ...read, item: { kind: 'ONE_TIME', quantity, ...amount, ...priceId } };
+  const recurring = price.recurring;
+  const recurringPath = `${pricePath}.recurring`;
+  if (!isObject(recurring))
+    reject('MISSING_VALUE', line, recurringPath, recurring, 'a recurring object with interval');
+  const interval = readInterval(recurring.interval, `${recurringPath}.interval`, line, true);
+  if (interval === null) {
+    reject('INVALID_INTERVAL', line, `${recurringPath}.interval`, recurring.interval, INTERVAL_EXPECTED);
+  }
+  const intervalCount = readCount(recurring.interval_count, `${recurringPath}.interval_count`, line);
+  const usage = readChoice(
+    recurring.usage_type,
+    ['licensed', 'metered'],
+    `${recurringPath}.usage_type`,
+    line,
+  );
+  if (usage === 'metered') {
+    return { ...read, item: { kind: 'METERED', interval, intervalCount, ...amount, ...priceId } };
+  }
+  if (price.billing_scheme === 'tiered') {
+    reject(
+      'INVALID_AMOUNT',
+      line,
+      `${pricePath}.billing_scheme`,
+      price.billing_scheme,
+      'per_unit (tiered licensed prices are not supported)',
+    );
+  }
+  if (amount.unitAmount === undefined) {
+    reject(
+      'MISSING_VALUE',
+      line,
+      amountPath,
+      price.unit_amount,
+      `an integer number of ${priceCurrency} minor units`,
+    );
+  }
+  return {
+    ...read,
+    item: { kind: 'LICENSED', unitAmount: amount.unitAmount, quantity, interval, intervalCount, ...priceId },
+    plan: firstText(price.lookup_key, price.nickname, price.id),
+  };
 }
 
 /** Reads an interval name; `null` means a one-off price. Required unless `required` is false. */

@@ -255,6 +255,30 @@ describe('row errors name the line, the field, the value and what was expected',
       },
     ],
     [
+      'items on different billing intervals',
+      {
+        ...stripeItem({ unit_amount: 100 }),
+        data: {
+          object: {
+            ...stripeItem({ unit_amount: 100 }).data.object,
+            items: {
+              data: [
+                { price: { currency: 'usd', unit_amount: 100, recurring: { interval: 'month' } } },
+                { price: { currency: 'usd', unit_amount: 900, recurring: { interval: 'year' } } },
+              ],
+            },
+          },
+        },
+      },
+      {
+        code: 'INVALID_INTERVAL',
+        field: 'data.object.items.data[1].price.recurring.interval',
+        value: '1 year',
+        expected:
+          '1 month like data.object.items.data[0]: the recurring items of a subscription share one billing interval',
+      },
+    ],
+    [
       'tiered licensed price',
       stripeItem({ unit_amount: null, billing_scheme: 'tiered' }),
       {
