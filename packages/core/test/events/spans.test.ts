@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type EventPolicy, eventsToSpans, importSubscriptionEventsJson } from '../../src/index.ts';
+import {
+  billingIntervalName,
+  type EventPolicy,
+  eventsToSpans,
+  importSubscriptionEventsJson,
+} from '../../src/index.ts';
 import { flat, readable, spansOf } from './fixtures.ts';
 
 describe('interval normalisation through events', () => {
@@ -285,5 +290,23 @@ describe('ordering and merging', () => {
       flat({ effective_at: '2024-02-01', metadata: { country: 'DE' } }),
     ]);
     expect(readable(spans).map((span) => span.end)).toEqual(['2024-02-01', null]);
+  });
+});
+
+describe('billingIntervalName', () => {
+  it.each([
+    ['month', 1, 'month'],
+    ['month', 3, 'quarter'],
+    ['quarter', 1, 'quarter'],
+    ['month', 6, 'half_year'],
+    ['half_year', 2, 'year'],
+    ['month', 12, 'year'],
+    ['year', 2, '2_year'],
+    ['month', 2, '2_month'],
+    ['week', 1, 'week'],
+    ['week', 2, '2_week'],
+    ['day', 30, '30_day'],
+  ] as const)('%s × %d → %s', (interval, count, expected) => {
+    expect(billingIntervalName(interval, count)).toBe(expected);
   });
 });
