@@ -68,8 +68,9 @@ export function readDiscounts(
         : readStripeDiscount(entry, path, context),
     );
   });
-  if (isObject(single) && !singleListed)
+  if (isObject(single) && !singleListed) {
     discounts.push(readStripeDiscount(single, `${prefix}discount`, context));
+  }
   return discounts;
 }
 

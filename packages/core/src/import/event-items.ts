@@ -122,9 +122,9 @@ export function readStripePricing(
     currency = read.currency;
     const { item } = read;
     if (item.kind !== 'ONE_TIME') {
-      if (billing === undefined)
+      if (billing === undefined) {
         billing = { interval: item.interval, intervalCount: item.intervalCount, path };
-      else if (billing.interval !== item.interval || billing.intervalCount !== item.intervalCount) {
+      } else if (billing.interval !== item.interval || billing.intervalCount !== item.intervalCount) {
         reject(
           'INVALID_INTERVAL',
           line,
@@ -210,8 +210,9 @@ function readStripeItem(
   if (type === 'one_time') return { ...read, item: { kind: 'ONE_TIME', quantity, ...amount, ...priceId } };
   const recurring = price.recurring;
   const recurringPath = `${pricePath}.recurring`;
-  if (!isObject(recurring))
+  if (!isObject(recurring)) {
     reject('MISSING_VALUE', line, recurringPath, recurring, 'a recurring object with interval');
+  }
   const interval = readInterval(recurring.interval, `${recurringPath}.interval`, line, true);
   if (interval === null) {
     reject('INVALID_INTERVAL', line, `${recurringPath}.interval`, recurring.interval, INTERVAL_EXPECTED);
@@ -276,10 +277,12 @@ function readInclusiveRate(value: unknown, field: string, line: number): number 
   let total: number | undefined;
   readArray(value, field, line).forEach((rate, index) => {
     const path = `${field}[${index}]`;
-    if (!isObject(rate))
+    if (!isObject(rate)) {
       reject('INVALID_JSON', line, path, rate, 'an expanded tax rate object with percentage and inclusive');
-    if (rate.inclusive === true)
+    }
+    if (rate.inclusive === true) {
       total = (total ?? 0) + readPercent(rate.percentage, `${path}.percentage`, line);
+    }
   });
   return total;
 }

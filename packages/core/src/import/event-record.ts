@@ -72,8 +72,9 @@ export function parseSubscriptionEvent(
 }
 
 function readEvent(record: unknown, line: number, defaultCurrency: string | undefined): SubscriptionEvent {
-  if (!isObject(record))
+  if (!isObject(record)) {
     reject('INVALID_JSON', line, '(event)', record, 'a JSON object describing one event');
+  }
   const data = record.data;
   const envelope = isObject(data) && data.object !== undefined;
   let body: JsonObject = record;
@@ -138,7 +139,7 @@ function readEvent(record: unknown, line: number, defaultCurrency: string | unde
       line,
       field,
       field === 'unit_amount' ? body.unit_amount : body.items,
-      `the price of a ${status} subscription`,
+      `the price of the ${status} subscription`,
     );
   }
   const discounts = readDiscounts(body, prefix, {
@@ -187,8 +188,9 @@ function derivedAttributes(pricing: EventPricing): Record<string, string> {
   const recurring = pricing.items.find(
     (item): item is Extract<SubscriptionItem, { interval: BillingInterval }> => item.kind !== 'ONE_TIME',
   );
-  if (recurring)
+  if (recurring) {
     attributes.billing_interval = billingIntervalName(recurring.interval, recurring.intervalCount);
+  }
   if (pricing.plan !== undefined) attributes.plan = pricing.plan;
   return attributes;
 }
@@ -203,7 +205,8 @@ export function billingIntervalName(interval: BillingInterval, intervalCount: nu
   }
   const months = { month: 1, quarter: 3, half_year: 6, year: 12 }[interval] * intervalCount;
   if (months % 12 === 0) return months === 12 ? 'year' : `${months / 12}_year`;
-  if (months === 1 || months === 3 || months === 6)
+  if (months === 1 || months === 3 || months === 6) {
     return { 1: 'month', 3: 'quarter', 6: 'half_year' }[months];
+  }
   return `${months}_month`;
 }

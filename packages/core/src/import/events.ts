@@ -126,8 +126,9 @@ class Collector {
     }
     this.errorCount += 1;
     // Without skipping, only the reported errors are kept: the rest are counted.
-    if (this.options.skipInvalidRows || this.errors.length < MAX_REPORTED_ERRORS)
+    if (this.options.skipInvalidRows || this.errors.length < MAX_REPORTED_ERRORS) {
       this.errors.push(parsed.error);
+    }
   }
 
   finish(): ImportResult<SubscriptionEvent> {

@@ -197,8 +197,9 @@ function subscriptionSpans(events: readonly SubscriptionEvent[], policy: EventPo
     const kind = contribution(event, policy.pause);
     if (kind === 'NONE') return;
     const currency = event.currency;
-    if (currency === undefined)
+    if (currency === undefined) {
       throw new RangeError(`event ${event.id}: a ${event.status} event needs a currency`);
+    }
     const base = {
       customerId: event.customerId,
       subscriptionId: event.subscriptionId,

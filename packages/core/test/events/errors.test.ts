@@ -181,7 +181,7 @@ describe('row errors name the line, the field, the value and what was expected',
         code: 'MISSING_VALUE',
         field: 'unit_amount',
         value: '',
-        expected: 'the price of a active subscription',
+        expected: 'the price of the active subscription',
       },
     ],
     [
