@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { eventsToSpans, importSubscriptionEvents } from '../../src/index.ts';
+import {
+  buildTimeline,
+  eventsToSpans,
+  formatMoneyUnits,
+  importSubscriptionEvents,
+  movementLedger,
+  parseInstant,
+  toIsoDate,
+} from '../../src/index.ts';
 import { mrrAt, readable } from './fixtures.ts';
 
 /**
@@ -97,5 +105,37 @@ describe("ChartMogul's customer lifecycle", () => {
   ])('MRR on %s is %s (%s)', async (date, expected) => {
     const spans = eventsToSpans((await importSubscriptionEvents(lifecycle)).rows);
     expect(mrrAt(spans, 'cus_syncalytics', date)).toBe(expected);
+  });
+});
+
+describe("ChartMogul's customer lifecycle through the movement engine", () => {
+  async function ledger(churnDate: 'END_OF_SERVICE' | 'CANCELLATION'): Promise<string[]> {
+    const spans = eventsToSpans((await importSubscriptionEvents(lifecycle)).rows);
+    const timeline = buildTimeline(spans, { churnDate });
+    const entries = movementLedger(timeline, {
+      from: parseInstant('2024-01-01') ?? 0,
+      to: parseInstant('2026-01-01') ?? 0,
+    });
+    return entries.map((entry) => `${toIsoDate(entry.at)} ${entry.kind} ${formatMoneyUnits(entry.amount)}`);
+  }
+
+  it('reads as new business, expansion, contraction, churn at the end of the paid year, reactivation', async () => {
+    expect(await ledger('END_OF_SERVICE')).toEqual([
+      '2024-01-10 NEW 166.6667',
+      '2024-01-15 EXPANSION 60',
+      '2024-02-15 CONTRACTION 60',
+      '2025-01-10 CHURN 166.6667',
+      '2025-03-01 REACTIVATION 150',
+    ]);
+  });
+
+  it('dates the losses at the requests with the CANCELLATION churn date', async () => {
+    expect(await ledger('CANCELLATION')).toEqual([
+      '2024-01-10 NEW 166.6667',
+      '2024-01-15 EXPANSION 60',
+      '2024-01-29 CONTRACTION 60',
+      '2024-12-01 CHURN 166.6667',
+      '2025-03-01 REACTIVATION 150',
+    ]);
   });
 });
