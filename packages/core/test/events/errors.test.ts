@@ -279,6 +279,71 @@ describe('row errors name the line, the field, the value and what was expected',
       },
     ],
     [
+      'flat price fields and items together',
+      {
+        ...valid,
+        items: [{ price: { currency: 'usd', unit_amount: 100, recurring: { interval: 'month' } } }],
+      },
+      {
+        code: 'INVALID_JSON',
+        field: 'unit_amount',
+        value: '100',
+        expected: 'either flat price fields or items, not both',
+      },
+    ],
+    [
+      'coupon in another currency',
+      {
+        ...stripeItem({ unit_amount: 100 }),
+        data: {
+          object: {
+            ...stripeItem({ unit_amount: 100 }).data.object,
+            discount: {
+              id: 'di_1',
+              coupon: { amount_off: 500, currency: 'eur', duration: 'forever' },
+              start: 1_704_067_200,
+            },
+          },
+        },
+      },
+      {
+        code: 'INVALID_CURRENCY',
+        field: 'data.object.discount.coupon.currency',
+        value: 'eur',
+        expected: "USD, the subscription's currency",
+      },
+    ],
+    [
+      'repeating discount without an end',
+      { ...valid, discounts: [{ amount_off: 5, duration: 'repeating' }] },
+      {
+        code: 'MISSING_VALUE',
+        field: 'discounts[0].end',
+        value: '',
+        expected: 'the end of a repeating discount (or start and duration_in_months)',
+      },
+    ],
+    [
+      'forever discount with an end',
+      { ...valid, discounts: [{ amount_off: 5, duration: 'forever', end: '2024-06-01' }] },
+      {
+        code: 'OUT_OF_RANGE',
+        field: 'discounts[0].end',
+        value: '2024-06-01',
+        expected: 'no end date for a forever discount',
+      },
+    ],
+    [
+      'a line that is not an object',
+      [valid],
+      {
+        code: 'INVALID_JSON',
+        field: '(event)',
+        value: JSON.stringify([valid]),
+        expected: 'a JSON object describing one event',
+      },
+    ],
+    [
       'tiered licensed price',
       stripeItem({ unit_amount: null, billing_scheme: 'tiered' }),
       {
@@ -330,6 +395,22 @@ describe('row errors name the line, the field, the value and what was expected',
     expect(result.ok ? '' : result.error.message).toBe(
       `line 3, field "status": got "gone", expected one of ${SUBSCRIPTION_STATUSES.join(', ')}`,
     );
+  });
+
+  it('refuses a malformed defaultCurrency option outright', () => {
+    expect(() => parseSubscriptionEvent(valid, 1, { defaultCurrency: 'dollars' })).toThrow(RangeError);
+  });
+
+  it('turns numbers and booleans in metadata into text and drops empty values', () => {
+    const result = parseSubscriptionEvent(
+      { ...valid, metadata: { seats: 12, annual: false, gone: '', none: null } },
+      1,
+    );
+    expect(result.ok && result.row.attributes).toEqual({
+      billing_interval: 'month',
+      seats: '12',
+      annual: 'false',
+    });
   });
 
   it('uses defaultCurrency when an event names none', () => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   importSubscriptionEvents,
@@ -77,5 +78,39 @@ describe('NDJSON', () => {
       '2024-02-15T00:00:00.000Z',
       '2024-06-01T00:00:00.000Z',
     ]);
+  });
+});
+
+describe('NDJSON sources', () => {
+  it('give the same import however the text is cut into elements of whole lines', async () => {
+    const lines = fc.array(
+      fc.oneof(
+        fc.constant(''),
+        fc.constant('not json'),
+        fc
+          .record({ n: fc.nat(5), amount: fc.integer({ min: -1, max: 300 }) })
+          .map(({ n, amount }) =>
+            JSON.stringify(flat({ id: `evt_${n}`, effective_at: '2024-01-01', unit_amount: amount })),
+          ),
+      ),
+      { maxLength: 12 },
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        lines,
+        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 12, maxLength: 12 }),
+        async (all, cuts) => {
+          const whole = await importSubscriptionEvents(all.join('\n'), { skipInvalidRows: true });
+          const elements: string[] = [];
+          for (let i = 0, c = 0; i < all.length; c += 1) {
+            const size = cuts[c % cuts.length] ?? 1;
+            elements.push(`${all.slice(i, i + size).join('\n')}\n`);
+            i += size;
+          }
+          expect(await importSubscriptionEvents(slowly(elements), { skipInvalidRows: true })).toEqual(whole);
+        },
+      ),
+      { numRuns: 50 },
+    );
   });
 });
