@@ -74,6 +74,24 @@ export {
   periodsCsvHeader,
   periodToCsvLine,
 } from './generator.ts';
+export { billingIntervalName, parseSubscriptionEvent } from './import/event-record.ts';
+export type {
+  DiscountDuration,
+  ImportOptions,
+  ImportResult,
+  ParsedRow,
+  SubscriptionDiscount,
+  SubscriptionEvent,
+  SubscriptionItem,
+  SubscriptionStatus,
+} from './import/event-types.ts';
+export { SUBSCRIPTION_STATUSES, TERMINAL_STATUSES } from './import/event-types.ts';
+export type { NdjsonSource } from './import/events.ts';
+export {
+  importSubscriptionEvents,
+  importSubscriptionEventsJson,
+  streamSubscriptionEvents,
+} from './import/events.ts';
 export type { MoneyUnits } from './money.ts';
 export {
   convertUnits,
@@ -87,6 +105,8 @@ export {
 } from './money.ts';
 export type { CustomerHistory, CustomerMovement, LedgerEntry, LedgerQuery } from './movements.ts';
 export { computeMovements, customerHistory, entityMrrAt, movementLedger } from './movements.ts';
+export type { DiscountPolicy, EventPolicy, PastDuePolicy, PausePolicy } from './normalize/events.ts';
+export { DEFAULT_EVENT_POLICY, eventsToSpans, recurringMrrAt } from './normalize/events.ts';
 export type { BillingInterval } from './normalize/intervals.ts';
 export {
   monthlyAmount,
