@@ -21,6 +21,30 @@ export type { RowError, RowErrorCode } from './errors.ts';
 export { ImportError, MAX_REPORTED_ERRORS, rowError } from './errors.ts';
 export type { ExchangeRates, FxRate } from './fx.ts';
 export { createExchangeRates } from './fx.ts';
+// Importers: CSV reading, subscription periods, invoice lines, and their normalisation to spans.
+export type { CsvOptions, CsvRecord, LineSource } from './import/csv.ts';
+export { MAX_CSV_FIELD_LENGTH, parseCsv, readCsv } from './import/csv.ts';
+export type {
+  InvoiceLineKind,
+  InvoiceLineMapping,
+  InvoiceLineOptions,
+  InvoiceLineRow,
+} from './import/invoice-lines.ts';
+export {
+  INVOICE_LINE_KINDS,
+  importInvoiceLines,
+  parseInvoiceLineKind,
+  streamInvoiceLines,
+} from './import/invoice-lines.ts';
+export type { SubscriptionPeriodOptions, SubscriptionPeriodRow } from './import/periods.ts';
+export {
+  importSubscriptionPeriods,
+  periodRowsToSpans,
+  SUBSCRIPTION_PERIOD_COLUMNS,
+  streamSubscriptionPeriods,
+} from './import/periods.ts';
+export type { ImportOptions, ImportResult, ParsedRow } from './import/result.ts';
+export { collectRows } from './import/result.ts';
 export type { MoneyUnits } from './money.ts';
 export {
   convertUnits,
@@ -38,6 +62,8 @@ export {
   monthlyAmountForServicePeriod,
   parseBillingInterval,
 } from './normalize/intervals.ts';
+export type { InvoiceLineOutcome, InvoiceLineSpans, UsageRevenue } from './normalize/invoice-lines.ts';
+export { invoiceLinesToSpans, servicePeriodLength } from './normalize/invoice-lines.ts';
 export type {
   CustomerCounts,
   Grain,

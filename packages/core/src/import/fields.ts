@@ -155,7 +155,8 @@ export class RowReader {
     const value = this.text(column);
     if (!value) return fallback;
     const code = value.toUpperCase();
-    if (!CURRENCY_CODE.test(code)) this.reject('INVALID_CURRENCY', column as Column, value, EXPECTED.currency);
+    if (!CURRENCY_CODE.test(code))
+      this.reject('INVALID_CURRENCY', column as Column, value, EXPECTED.currency);
     return code;
   }
 

@@ -12,9 +12,9 @@ import {
   emptyFileError,
   formatInstant,
   missingColumnsError,
+  Rejection,
   RowReader,
   readHeader,
-  Rejection,
 } from './fields.ts';
 import { collectRows, type ImportOptions, type ImportResult, type ParsedRow } from './result.ts';
 
@@ -132,7 +132,11 @@ export async function* streamSubscriptionPeriods(
   if (recordsRead === 0) yield { ok: false, error: emptyFileError(SUBSCRIPTION_PERIOD_COLUMNS) };
 }
 
-function readPeriod(reader: RowReader, columns: PeriodColumns, defaultCurrency: string): SubscriptionPeriodRow {
+function readPeriod(
+  reader: RowReader,
+  columns: PeriodColumns,
+  defaultCurrency: string,
+): SubscriptionPeriodRow {
   const subscriptionId = reader.required(columns.subscriptionId);
   const customerId = reader.required(columns.customerId);
   const start = reader.instant(columns.start);
@@ -177,7 +181,9 @@ function checkOverlap(
     return;
   }
   const rowEnd = row.end ?? Number.POSITIVE_INFINITY;
-  const clash = periods.find((other) => other.start < rowEnd && row.start < (other.end ?? Number.POSITIVE_INFINITY));
+  const clash = periods.find(
+    (other) => other.start < rowEnd && row.start < (other.end ?? Number.POSITIVE_INFINITY),
+  );
   if (clash) {
     reader.reject(
       'DUPLICATE_ID',

@@ -4,7 +4,9 @@ import { ImportError, MAX_REPORTED_ERRORS, type RowError } from '../errors.ts';
  * One record of an import: the parsed row, or the first error found in it. Streaming importers
  * yield these so the caller decides what to do with bad rows (stop, skip, collect).
  */
-export type ParsedRow<T> = { readonly ok: true; readonly row: T } | { readonly ok: false; readonly error: RowError };
+export type ParsedRow<T> =
+  | { readonly ok: true; readonly row: T }
+  | { readonly ok: false; readonly error: RowError };
 
 /** Options every importer understands. */
 export interface ImportOptions {
