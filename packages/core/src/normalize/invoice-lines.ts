@@ -308,10 +308,11 @@ function withoutOverlaps(periods: readonly PricedPeriod[]): PricedPeriod[] {
     const covering = sorted.filter((p) => p.from <= from && to <= p.to);
     if (covering.length === 0) continue;
     const mrr = covering.reduce((sum, p) => sum + p.mrr, 0);
-    const attributes = covering.reduce<Record<string, string> | undefined>(
-      (merged, p) => (p.attributes ? { ...merged, ...p.attributes } : merged),
-      undefined,
-    );
+    const withAttributes = covering.filter((p) => p.attributes !== undefined);
+    const attributes =
+      withAttributes.length > 0
+        ? Object.fromEntries(withAttributes.flatMap((p) => Object.entries(p.attributes ?? {})))
+        : undefined;
     const last = stretches.at(-1);
     if (last && last.to === from && last.mrr === mrr && sameAttributes(last.attributes, attributes)) {
       stretches[stretches.length - 1] = { ...last, to };
