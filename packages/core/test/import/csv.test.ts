@@ -195,14 +195,12 @@ const fieldText = fc.string({
   maxLength: 8,
 });
 
-const table = fc
-  .integer({ min: 1, max: 5 })
-  .chain((columns) =>
-    fc.array(fc.array(fieldText, { minLength: columns, maxLength: columns }), {
-      minLength: 1,
-      maxLength: 12,
-    }),
-  );
+const table = fc.integer({ min: 1, max: 5 }).chain((columns) =>
+  fc.array(fc.array(fieldText, { minLength: columns, maxLength: columns }), {
+    minLength: 1,
+    maxLength: 12,
+  }),
+);
 
 const style = fc.record({
   crlf: fc.boolean(),
