@@ -15,7 +15,10 @@ import { monthlyAmountForServicePeriod } from './intervals.ts';
 export type InvoiceLineOutcome =
   /** A recurring, credit or refund line of a service period whose sum is positive: part of a span. */
   | 'IN_SPAN'
-  /** A recurring, credit or refund line of a service period whose sum is zero or negative: no MRR. */
+  /**
+   * A recurring, credit or refund line of a service period whose sum is zero or negative (or so
+   * small that its MRR rounds to 0): no MRR.
+   */
   | 'NON_POSITIVE_PERIOD'
   /** A credit or refund with no recurring line on its service period: not MRR. */
   | 'STANDALONE_CREDIT'
@@ -55,7 +58,7 @@ export interface InvoiceLineSpans {
   readonly usage: UsageRevenue[];
   /** How many lines had each outcome; the counts add up to the number of lines given. */
   readonly lines: Readonly<Record<InvoiceLineOutcome, number>>;
-  /** Service periods with recurring lines whose sum was zero or negative, and so gave no span. */
+  /** Service periods with recurring lines whose sum (or rounded MRR) was zero or negative: no span. */
   readonly nonPositivePeriods: number;
 }
 
@@ -91,7 +94,8 @@ interface PricedPeriod {
  *   `TAX` lines are left out; `USAGE` lines are summed per period into `usage`.
  * - Lines with the same customer, currency, subscription (when mapped) and service period are
  *   summed first, so a credit discounts its period; a period whose sum is zero or negative
- *   contributes nothing (a free or fully credited period is not MRR).
+ *   contributes nothing (a free or fully credited period is not MRR), as does one whose MRR
+ *   rounds to 0.
  * - MRR = sum ÷ length: whole calendar months when `to` is `from` plus n months (Jan 15 → Apr 15
  *   = 3, a 3-year line ÷ 36), otherwise days ÷ (365.2425 / 12); rounded half away from zero to
  *   1/10,000. A prorated line thus counts at its full-period monthly rate.
@@ -150,18 +154,18 @@ export function invoiceLinesToSpans(rows: Iterable<InvoiceLineRow>): InvoiceLine
       lines.STANDALONE_CREDIT += period.creditLines;
       continue;
     }
-    if (period.sum <= 0) {
+    const mrr =
+      period.sum > 0
+        ? monthlyAmountForServicePeriod(period.sum, servicePeriodLength(period.from, period.to))
+        : 0;
+    // A positive sum can still round to an MRR of 0 (a few ten-thousandths over years): no MRR either.
+    if (mrr <= 0) {
       lines.NON_POSITIVE_PERIOD += recurringAndCredits;
       nonPositivePeriods += 1;
       continue;
     }
     lines.IN_SPAN += recurringAndCredits;
-    const priced: PricedPeriod = {
-      from: period.from,
-      to: period.to,
-      mrr: monthlyAmountForServicePeriod(period.sum, servicePeriodLength(period.from, period.to)),
-      attributes: period.attributes,
-    };
+    const priced: PricedPeriod = { from: period.from, to: period.to, mrr, attributes: period.attributes };
     const key = subscriptionKey(period);
     const entry = bySubscription.get(key);
     if (entry) entry.priced.push(priced);
@@ -288,8 +292,9 @@ function usageOf(period: ServicePeriod): UsageRevenue {
 }
 
 /**
- * Resolves overlapping periods of one subscription into consecutive stretches whose MRR is the
- * sum of the periods covering them; touching stretches with equal MRR and attributes are merged.
+ * Resolves overlapping periods of one subscription into consecutive stretches between period
+ * boundaries, each with the sum of the MRR of the periods covering it and their attributes
+ * (later-starting periods winning). Periods that do not overlap are returned as they are.
  */
 function withoutOverlaps(periods: readonly PricedPeriod[]): PricedPeriod[] {
   const sorted = [...periods].sort((a, b) => a.from - b.from || a.to - b.to);
@@ -313,22 +318,9 @@ function withoutOverlaps(periods: readonly PricedPeriod[]): PricedPeriod[] {
       withAttributes.length > 0
         ? Object.fromEntries(withAttributes.flatMap((p) => Object.entries(p.attributes ?? {})))
         : undefined;
-    const last = stretches.at(-1);
-    if (last && last.to === from && last.mrr === mrr && sameAttributes(last.attributes, attributes)) {
-      stretches[stretches.length - 1] = { ...last, to };
-    } else {
-      stretches.push({ from, to, mrr, attributes });
-    }
+    stretches.push({ from, to, mrr, attributes });
   }
   return stretches;
-}
-
-function sameAttributes(
-  a: Readonly<Record<string, string>> | undefined,
-  b: Readonly<Record<string, string>> | undefined,
-): boolean {
-  const aKeys = Object.keys(a ?? {});
-  return aKeys.length === Object.keys(b ?? {}).length && aKeys.every((key) => a?.[key] === b?.[key]);
 }
 
 function compareText(a: string, b: string): number {
