@@ -5,7 +5,7 @@
  */
 import { type Instant, parseInstant, toIsoDate } from '../dates.ts';
 import { type RowError, type RowErrorCode, rowError } from '../errors.ts';
-import { type MoneyUnits, parseMoney } from '../money.ts';
+import { MONEY_SCALE, type MoneyUnits, parseMoney } from '../money.ts';
 import { CURRENCY_CODE } from '../spans.ts';
 import type { CsvRecord } from './csv.ts';
 
@@ -96,13 +96,20 @@ export const EXPECTED = {
 
 /**
  * Typed access to the fields of one record. Every getter trims the value; a getter that cannot
- * accept it throws a {@link Rejection}.
+ * accept it throws a {@link Rejection}. One reader is reused for every record of a file
+ * ({@link RowReader.load}) to spare the garbage collector on large files.
  */
 export class RowReader {
-  constructor(
-    readonly line: number,
-    private readonly fields: readonly string[],
-  ) {}
+  /** 1-based line of the record being read. */
+  line = 0;
+  private fields: readonly string[] = [];
+
+  /** Points the reader at a record. */
+  load(line: number, fields: readonly string[]): this {
+    this.line = line;
+    this.fields = fields;
+    return this;
+  }
 
   /** The trimmed value, or `''` when the column is absent. */
   text(column: Column | undefined): string {
@@ -119,7 +126,7 @@ export class RowReader {
   /** A required date or date-time (`MISSING_VALUE`, `INVALID_DATE`). */
   instant(column: Column): Instant {
     const value = this.required(column);
-    const instant = parseInstant(value);
+    const instant = parseDate(value);
     if (instant === undefined) this.reject('INVALID_DATE', column, value, EXPECTED.date);
     return instant as Instant;
   }
@@ -128,7 +135,7 @@ export class RowReader {
   optionalInstant(column: Column | undefined): Instant | null {
     const value = this.text(column);
     if (!value) return null;
-    const instant = parseInstant(value);
+    const instant = parseDate(value);
     if (instant === undefined) this.reject('INVALID_DATE', column as Column, value, EXPECTED.date);
     return instant as Instant;
   }
@@ -142,7 +149,7 @@ export class RowReader {
     if (!value && options.fallback !== undefined) return options.fallback;
     if (column === undefined) throw new Error('amount column is required when no fallback is given');
     if (!value) this.reject('MISSING_VALUE', column, value, EXPECTED.amount);
-    const units = parseMoney(value);
+    const units = parseAmount(value);
     if (units === undefined) this.reject('INVALID_AMOUNT', column, value, EXPECTED.amount);
     if (options.nonNegative && (units as MoneyUnits) < 0) {
       this.reject('INVALID_AMOUNT', column, value, EXPECTED.nonNegativeAmount);
@@ -160,10 +167,88 @@ export class RowReader {
     return code;
   }
 
+  /**
+   * The non-empty values of attribute columns, keyed by `name(column)`, as a plain object (a
+   * column called `__proto__` becomes an ordinary property).
+   */
+  attributes<C>(
+    columns: readonly C[],
+    column: (entry: C) => Column,
+    name: (entry: C) => string,
+  ): Record<string, string> {
+    const attributes: Record<string, string> = {};
+    for (const entry of columns) {
+      const value = this.text(column(entry));
+      if (!value) continue;
+      const key = name(entry);
+      if (key === '__proto__') {
+        Object.defineProperty(attributes, key, {
+          value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      } else {
+        attributes[key] = value;
+      }
+    }
+    return attributes;
+  }
+
   /** Rejects the row. */
   reject(code: RowErrorCode, column: Column, value: string, expected: string): never {
     throw new Rejection(rowError(code, this.line, column.label, value, expected));
   }
+}
+
+const DIGIT_0 = 48;
+
+/** The number written by `length` ASCII digits at `start`, or -1 if any is not a digit. */
+function digitsAt(text: string, start: number, length: number): number {
+  let value = 0;
+  for (let i = start; i < start + length; i++) {
+    const digit = text.charCodeAt(i) - DIGIT_0;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+function monthLength(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * {@link parseInstant} with a fast path for plain ISO dates (`2024-03-01`), the common case in
+ * billing exports; same results.
+ */
+export function parseDate(text: string): Instant | undefined {
+  if (text.length === 10 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45) {
+    const year = digitsAt(text, 0, 4);
+    const month = digitsAt(text, 5, 2);
+    const dayOfMonth = digitsAt(text, 8, 2);
+    if (year >= 1000 && month >= 0 && dayOfMonth >= 0) {
+      if (month < 1 || month > 12 || dayOfMonth < 1 || dayOfMonth > monthLength(year, month))
+        return undefined;
+      return Date.UTC(year, month - 1, dayOfMonth);
+    }
+  }
+  return parseInstant(text);
+}
+
+const PLAIN_AMOUNT = /^(-?)(\d{1,11})(?:\.(\d{1,4}))?$/;
+
+/**
+ * {@link parseMoney} with a fast path for amounts of at most 11 integer digits and 4 decimals,
+ * which are exact in floating point; same results.
+ */
+export function parseAmount(text: string): MoneyUnits | undefined {
+  const match = PLAIN_AMOUNT.exec(text);
+  if (match === null) return parseMoney(text);
+  const fraction = match[3];
+  const units = Number(match[2]) * MONEY_SCALE + (fraction ? Number(fraction.padEnd(4, '0')) : 0);
+  return match[1] && units !== 0 ? -units : units;
 }
 
 /** The default currency of an import, checked: a three-letter ISO 4217 code (upper-cased). */

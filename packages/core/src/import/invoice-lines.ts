@@ -187,6 +187,7 @@ export async function* streamInvoiceLines(
   const seenIds = new Map<string, number>();
   let columns: MappedColumns | undefined;
   let recordsRead = 0;
+  const reader = new RowReader();
   for await (const record of readCsv(source, options)) {
     recordsRead += 1;
     if (!record.ok) {
@@ -203,7 +204,7 @@ export async function* streamInvoiceLines(
       columns = mapColumns(header, mapping);
       continue;
     }
-    const reader = new RowReader(record.row.line, record.row.fields);
+    reader.load(record.row.line, record.row.fields);
     try {
       const row = readInvoiceLine(reader, columns, defaultCurrency, options.amountIncludesTax ?? false);
       if (row.id !== undefined && columns.id !== undefined) {
@@ -305,11 +306,6 @@ function readInvoiceLine(
   const kindText = reader.text(columns.kind);
   const kind = kindText ? parseInvoiceLineKind(kindText) : 'RECURRING';
   if (kind === undefined) reader.reject('INVALID_KIND', columns.kind as Column, kindText, KIND_EXPECTED);
-  const attributes: [string, string][] = [];
-  for (const [attribute, column] of columns.attributes) {
-    const value = reader.text(column);
-    if (value) attributes.push([attribute, value]);
-  }
   return {
     line: reader.line,
     ...(id === undefined ? {} : { id }),
@@ -321,6 +317,10 @@ function readInvoiceLine(
     tax,
     currency,
     kind: kind as InvoiceLineKind,
-    attributes: Object.fromEntries(attributes),
+    attributes: reader.attributes(
+      columns.attributes,
+      ([, column]) => column,
+      ([attribute]) => attribute,
+    ),
   };
 }

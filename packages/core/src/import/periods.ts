@@ -85,7 +85,8 @@ export async function* streamSubscriptionPeriods(
 ): AsyncGenerator<ParsedRow<SubscriptionPeriodRow>, void, undefined> {
   const defaultCurrency = checkedCurrency(options.defaultCurrency);
   let columns: PeriodColumns | undefined;
-  const periodsBySubscription = new Map<string, { start: Instant; end: Instant | null; line: number }[]>();
+  const periods = new SubscriptionPeriodIndex();
+  const reader = new RowReader();
   let recordsRead = 0;
   for await (const record of readCsv(source, options)) {
     recordsRead += 1;
@@ -119,10 +120,10 @@ export async function* streamSubscriptionPeriods(
       };
       continue;
     }
-    const reader = new RowReader(record.row.line, record.row.fields);
+    reader.load(record.row.line, record.row.fields);
     try {
       const row = readPeriod(reader, columns, defaultCurrency);
-      checkOverlap(reader, columns, row, periodsBySubscription);
+      checkOverlap(reader, columns, row, periods);
       yield { ok: true, row };
     } catch (error) {
       if (!(error instanceof Rejection)) throw error;
@@ -151,11 +152,6 @@ function readPeriod(
       `an end after ${columns.start.label} (${reader.text(columns.start)}); the end is exclusive, leave it empty while active`,
     );
   }
-  const attributes: [string, string][] = [];
-  for (const column of columns.attributes) {
-    const value = reader.text(column);
-    if (value) attributes.push([column.label, value]);
-  }
   return {
     line: reader.line,
     subscriptionId,
@@ -164,7 +160,11 @@ function readPeriod(
     end,
     monthlyAmount,
     currency,
-    attributes: Object.fromEntries(attributes),
+    attributes: reader.attributes(
+      columns.attributes,
+      (column) => column,
+      (column) => column.label,
+    ),
   };
 }
 
@@ -172,19 +172,10 @@ function checkOverlap(
   reader: RowReader,
   columns: PeriodColumns,
   row: SubscriptionPeriodRow,
-  periodsBySubscription: Map<string, { start: Instant; end: Instant | null; line: number }[]>,
+  periods: SubscriptionPeriodIndex,
 ): void {
-  const periods = periodsBySubscription.get(row.subscriptionId);
-  const period = { start: row.start, end: row.end, line: row.line };
-  if (periods === undefined) {
-    periodsBySubscription.set(row.subscriptionId, [period]);
-    return;
-  }
-  const rowEnd = row.end ?? Number.POSITIVE_INFINITY;
-  const clash = periods.find(
-    (other) => other.start < rowEnd && row.start < (other.end ?? Number.POSITIVE_INFINITY),
-  );
-  if (clash) {
+  const clash = periods.addUnlessOverlapping(row.subscriptionId, row.start, row.end, row.line);
+  if (clash !== undefined) {
     reader.reject(
       'DUPLICATE_ID',
       columns.subscriptionId,
@@ -193,7 +184,62 @@ function checkOverlap(
         `${formatInstant(clash.start)} to ${clash.end === null ? 'no end' : formatInstant(clash.end)}`,
     );
   }
-  periods.push(period);
+}
+
+/**
+ * The periods read so far per subscription, to find overlaps. Held in typed arrays with a chain
+ * per subscription, so a million rows cost one map entry each and little garbage.
+ */
+class SubscriptionPeriodIndex {
+  private readonly latest = new Map<string, number>();
+  private starts = new Float64Array(1024);
+  private ends = new Float64Array(1024);
+  private lines = new Float64Array(1024);
+  private previous = new Int32Array(1024);
+  private size = 0;
+
+  /** Adds the period unless it overlaps one already added for the subscription, which it returns. */
+  addUnlessOverlapping(
+    subscriptionId: string,
+    start: Instant,
+    end: Instant | null,
+    line: number,
+  ): { start: Instant; end: Instant | null; line: number } | undefined {
+    const until = end ?? Number.POSITIVE_INFINITY;
+    const latest = this.latest.get(subscriptionId) ?? -1;
+    for (let i = latest; i >= 0; i = this.previous[i] as number) {
+      const otherStart = this.starts[i] as number;
+      const otherEnd = this.ends[i] as number;
+      if (otherStart < until && start < otherEnd) {
+        return {
+          start: otherStart,
+          end: otherEnd === Number.POSITIVE_INFINITY ? null : otherEnd,
+          line: this.lines[i] as number,
+        };
+      }
+    }
+    if (this.size === this.starts.length) this.grow();
+    const index = this.size++;
+    this.starts[index] = start;
+    this.ends[index] = until;
+    this.lines[index] = line;
+    this.previous[index] = latest;
+    this.latest.set(subscriptionId, index);
+    return undefined;
+  }
+
+  private grow(): void {
+    const capacity = this.starts.length * 2;
+    const grown = <T extends Float64Array | Int32Array>(array: T, make: (n: number) => T): T => {
+      const next = make(capacity);
+      next.set(array);
+      return next;
+    };
+    this.starts = grown(this.starts, (n) => new Float64Array(n));
+    this.ends = grown(this.ends, (n) => new Float64Array(n));
+    this.lines = grown(this.lines, (n) => new Float64Array(n));
+    this.previous = grown(this.previous, (n) => new Int32Array(n));
+  }
 }
 
 /**
