@@ -2,12 +2,19 @@
  * @nrr/core: the retention engine. Pure TypeScript, no runtime dependencies, no I/O.
  * Billing data → importers → normalisation → timeline → movements → retention, cohorts, segments.
  */
-export type { Granularity, Instant, Period } from './dates.ts';
+
+export type { CohortMeasure, CohortQuery, CohortRow, CohortTable, CohortView } from './cohorts.ts';
+export { computeCohorts } from './cohorts.ts';
+export type { CivilTime, Granularity, Instant, Period } from './dates.ts';
 export {
   addMonths,
+  civilTime,
   DAYS_PER_MONTH,
   daysInMonth,
+  fromCivilTime,
+  isValidTimeZone,
   MS_PER_DAY,
+  monthIndexBetween,
   monthsIn,
   parseInstant,
   periodLabel,
@@ -17,6 +24,8 @@ export {
   toIsoDate,
   wholeMonthsBetween,
 } from './dates.ts';
+export type { EngineErrorCode } from './engine-error.ts';
+export { EngineError } from './engine-error.ts';
 export type { RowError, RowErrorCode } from './errors.ts';
 export { ImportError, MAX_REPORTED_ERRORS, rowError } from './errors.ts';
 export type { ExchangeRates, FxRate } from './fx.ts';
@@ -56,6 +65,8 @@ export {
   unitsFromNumber,
   unitsToNumber,
 } from './money.ts';
+export type { CustomerHistory, CustomerMovement, LedgerEntry, LedgerQuery } from './movements.ts';
+export { computeMovements, customerHistory, entityMrrAt, movementLedger } from './movements.ts';
 export type { BillingInterval } from './normalize/intervals.ts';
 export {
   monthlyAmount,
@@ -75,5 +86,27 @@ export type {
   WarningCode,
 } from './reports.ts';
 export { MOVEMENT_KINDS } from './reports.ts';
+export type { Breakdown, RetentionQuery } from './retention.ts';
+export { computeBreakdown, computeRetention, computeRetentionSeries } from './retention.ts';
+export type { SegmentFilter, SizeBand, SizeBandThresholds } from './segments.ts';
+export {
+  attributesAt,
+  DEFAULT_SIZE_BAND_THRESHOLDS,
+  NO_VALUE,
+  SIZE_BAND_DIMENSION,
+  SIZE_BANDS,
+  segmentDimensions,
+  segmentValues,
+  sizeBandOf,
+} from './segments.ts';
 export type { MrrSpan } from './spans.ts';
 export { CURRENCY_CODE } from './spans.ts';
+export type { AttributeChange, CurrencyLane, EntityTimeline, Timeline, TimelineOptions } from './timeline.ts';
+export {
+  buildEntityTimelines,
+  buildTimeline,
+  createTimeline,
+  DEFAULT_COALESCE_WINDOW_MS,
+} from './timeline.ts';
+export type { WarningInput } from './warnings.ts';
+export { retentionWarnings, SMALL_SAMPLE_SIZE } from './warnings.ts';
