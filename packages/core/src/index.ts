@@ -33,6 +33,21 @@ export { createExchangeRates } from './fx.ts';
 // Importers: CSV reading, subscription periods, invoice lines, and their normalisation to spans.
 export type { CsvOptions, CsvRecord, LineSource } from './import/csv.ts';
 export { MAX_CSV_FIELD_LENGTH, parseCsv, readCsv } from './import/csv.ts';
+export { billingIntervalName, parseSubscriptionEvent } from './import/event-record.ts';
+export type {
+  DiscountDuration,
+  SubscriptionDiscount,
+  SubscriptionEvent,
+  SubscriptionItem,
+  SubscriptionStatus,
+} from './import/event-types.ts';
+export { SUBSCRIPTION_STATUSES, TERMINAL_STATUSES } from './import/event-types.ts';
+export type { NdjsonSource } from './import/events.ts';
+export {
+  importSubscriptionEvents,
+  importSubscriptionEventsJson,
+  streamSubscriptionEvents,
+} from './import/events.ts';
 export type {
   InvoiceLineKind,
   InvoiceLineMapping,
@@ -53,7 +68,7 @@ export {
   streamSubscriptionPeriods,
 } from './import/periods.ts';
 export type { ImportOptions, ImportResult, ParsedRow } from './import/result.ts';
-export { collectRows } from './import/result.ts';
+export { collectRows, collectRowsSync } from './import/result.ts';
 export type { MoneyUnits } from './money.ts';
 export {
   convertUnits,
@@ -67,6 +82,8 @@ export {
 } from './money.ts';
 export type { CustomerHistory, CustomerMovement, LedgerEntry, LedgerQuery } from './movements.ts';
 export { computeMovements, customerHistory, entityMrrAt, movementLedger } from './movements.ts';
+export type { DiscountPolicy, EventPolicy, PastDuePolicy, PausePolicy } from './normalize/events.ts';
+export { DEFAULT_EVENT_POLICY, eventsToSpans, recurringMrrAt } from './normalize/events.ts';
 export type { BillingInterval } from './normalize/intervals.ts';
 export {
   monthlyAmount,

@@ -201,7 +201,7 @@ describe('importInvoiceLines', () => {
     const mapping = { customer: 'name', from: 'ValidFrom', to: 'ValidTo', amount: 'AUD' };
     const path = dataset('displayr-invoice-lines/q_invoice_lines.csv');
     const result = await importInvoiceLines(readLines(path), mapping, { defaultCurrency: 'AUD' });
-    expect([result.rows.length, result.errorCount, result.rowsRead]).toEqual([3769, 0, 3769]);
+    expect([result.rows.length, result.errors.length, result.rowsRead]).toEqual([3769, 0, 3769]);
     expect(result.rows[0]).toEqual({
       line: 2,
       customerId: 'Organization 33',

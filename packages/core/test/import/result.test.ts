@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   collectRows,
+  collectRowsSync,
   ImportError,
   importSubscriptionPeriods,
   MAX_REPORTED_ERRORS,
@@ -13,17 +14,15 @@ async function* stream(items: readonly ParsedRow<string>[]) {
 }
 
 const good = (row: string): ParsedRow<string> => ({ ok: true, row });
-const bad = (line: number): ParsedRow<string> => ({
-  ok: false,
-  error: rowError('INVALID_AMOUNT', line, 'amount', 'x', 'a decimal number'),
-});
+const errorAt = (line: number) => rowError('INVALID_AMOUNT', line, 'amount', 'x', 'a decimal number');
+const bad = (line: number): ParsedRow<string> => ({ ok: false, error: errorAt(line) });
+const lines = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
 
 describe('collectRows', () => {
   it('returns every row and counts them when all are valid', async () => {
     expect(await collectRows(stream([good('a'), good('b')]))).toEqual({
       rows: ['a', 'b'],
       errors: [],
-      errorCount: 0,
       rowsRead: 2,
     });
   });
@@ -35,20 +34,32 @@ describe('collectRows', () => {
     expect((error as ImportError).errors.map((e) => e.line)).toEqual([3, 5]);
   });
 
-  it('with skipInvalidRows keeps the valid rows, the first errors, and counts them all', async () => {
-    const items = [
-      good('a'),
-      ...Array.from({ length: MAX_REPORTED_ERRORS + 5 }, (_, i) => bad(i + 3)),
-      good('z'),
-    ];
+  it(`throws with the first ${MAX_REPORTED_ERRORS} errors only, counting them all`, async () => {
+    const items = [good('a'), ...lines(3, MAX_REPORTED_ERRORS + 5).map(bad)];
+    const error = (await collectRows(stream(items)).catch((e: unknown) => e)) as ImportError;
+    expect(error.errors.map((e) => e.line)).toEqual(lines(3, MAX_REPORTED_ERRORS));
+    expect([error.errorCount, error.rowsRead]).toEqual([MAX_REPORTED_ERRORS + 5, MAX_REPORTED_ERRORS + 6]);
+  });
+
+  it('with skipInvalidRows keeps the valid rows and every error', async () => {
+    const items = [good('a'), ...lines(3, MAX_REPORTED_ERRORS + 5).map(bad), good('z')];
     const result = await collectRows(stream(items), { skipInvalidRows: true });
     expect(result.rows).toEqual(['a', 'z']);
-    expect(result.errors).toHaveLength(MAX_REPORTED_ERRORS);
-    expect([result.errorCount, result.rowsRead]).toEqual([MAX_REPORTED_ERRORS + 5, MAX_REPORTED_ERRORS + 7]);
+    expect(result.errors.map((e) => e.line)).toEqual(lines(3, MAX_REPORTED_ERRORS + 5));
+    expect(result.rowsRead).toBe(MAX_REPORTED_ERRORS + 7);
   });
 
   it('returns nothing for an empty stream', async () => {
-    expect(await collectRows(stream([]))).toEqual({ rows: [], errors: [], errorCount: 0, rowsRead: 0 });
+    expect(await collectRows(stream([]))).toEqual({ rows: [], errors: [], rowsRead: 0 });
+  });
+
+  it('collects a synchronous iterable by the same rules', () => {
+    expect(collectRowsSync([good('a'), bad(3)], { skipInvalidRows: true })).toEqual({
+      rows: ['a'],
+      errors: [errorAt(3)],
+      rowsRead: 2,
+    });
+    expect(() => collectRowsSync([good('a'), bad(3)])).toThrow(ImportError);
   });
 });
 
@@ -58,7 +69,7 @@ describe('file-level CSV problems through an importer', () => {
       skipInvalidRows: true,
     });
     expect(result.errors.map((e) => [e.code, e.line, e.field])).toEqual([['INVALID_CSV', 1, 'column 2']]);
-    expect([result.rows.length, result.errorCount, result.rowsRead]).toEqual([0, 1, 1]);
+    expect([result.rows.length, result.rowsRead]).toEqual([0, 1]);
   });
 
   it('reports a quote left open as one error and keeps the rows before it', async () => {
