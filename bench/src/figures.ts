@@ -87,7 +87,8 @@ export class FiguresMismatchError extends Error {
   }
 }
 
-type Row = Readonly<Record<string, unknown>>;
+// Figures rows are plain objects whose fields are numbers, strings, null or arrays of those.
+type Row = object;
 
 function sameValue(expected: unknown, actual: unknown, exact: boolean): boolean {
   if (expected === null || actual === null) return expected === actual;
@@ -111,15 +112,17 @@ function compareRows(
     if (e === undefined || a === undefined) {
       return {
         table,
-        row: String((e ?? a)?.[key] ?? '(row count)'),
+        row: String(((e ?? a) as Readonly<Record<string, unknown>> | undefined)?.[key] ?? '(row count)'),
         field: '(row missing)',
         expected: expected.length,
         actual: actual.length,
       };
     }
-    for (const field of Object.keys(e)) {
-      const ev = e[field];
-      const av = a[field];
+    const er = e as Readonly<Record<string, unknown>>;
+    const ar = a as Readonly<Record<string, unknown>>;
+    for (const field of Object.keys(er)) {
+      const ev = er[field];
+      const av = ar[field];
       if (Array.isArray(ev) || Array.isArray(av)) {
         const el = (ev ?? []) as unknown[];
         const al = (av ?? []) as unknown[];
@@ -127,7 +130,7 @@ function compareRows(
           if (!sameValue(el[k] ?? null, al[k] ?? null, !ratios.has(field))) {
             return {
               table,
-              row: String(e[key]),
+              row: String(er[key]),
               field: `${field}[${k}]`,
               expected: (el[k] ?? null) as number | null,
               actual: (al[k] ?? null) as number | null,
@@ -137,7 +140,7 @@ function compareRows(
       } else if (!sameValue(ev, av ?? null, !ratios.has(field))) {
         return {
           table,
-          row: String(e[key]),
+          row: String(er[key]),
           field,
           expected: ev as number | string | null,
           actual: (av ?? null) as number | string | null,

@@ -28,7 +28,11 @@ const quoted = (path: string) => `'${path.replaceAll("'", "''")}'`;
 
 /** The parameters the playbook SQL needs for a dataset. */
 export function playbookParameters(dataset: Dataset): PlaybookParameters {
-  return { start: toIsoDate(dataset.start), months: dataset.months, reportingCurrency: dataset.reportingCurrency };
+  return {
+    start: toIsoDate(dataset.start),
+    months: dataset.months,
+    reportingCurrency: dataset.reportingCurrency,
+  };
 }
 
 async function rowsOf(connection: DuckDBConnection, sql: string): Promise<SqlRow[]> {
@@ -60,7 +64,8 @@ export const duckDbContender: Contender<DuckDbState> = {
   async figures({ connection }, dataset): Promise<FiguresRun> {
     for (const statement of dropModelsSql()) await connection.run(statement);
     const models = await timed(async () => {
-      for (const statement of modelsSql('duckdb', playbookParameters(dataset))) await connection.run(statement);
+      for (const statement of modelsSql('duckdb', playbookParameters(dataset)))
+        await connection.run(statement);
     });
     const bridges = await timed(() => rowsOf(connection, bridgesSql('duckdb')));
     const trailing = await timed(() => rowsOf(connection, trailingSql('duckdb')));

@@ -77,7 +77,8 @@ async function loadMatrix(dataset: Dataset): Promise<FloorState> {
   for (const row of rows) {
     for (let j = 0; j < width; j++) {
       const boundary = boundaries[j] as number;
-      if (row.start < boundary && row.end >= boundary) mrr[row.customer * width + j] += row.units;
+      const cell = row.customer * width + j;
+      if (row.start < boundary && row.end >= boundary) mrr[cell] = (mrr[cell] as number) + row.units;
     }
   }
   const rates = createExchangeRates(dataset.reportingCurrency, readRates(dataset));
@@ -103,7 +104,8 @@ async function loadMatrix(dataset: Dataset): Promise<FloorState> {
 }
 
 /** The engine's conversion of a non-negative amount: float product, rounded half up. */
-const convert = (units: number, rate: number) => (rate === 1 || units === 0 ? units : Math.round(units * rate));
+const convert = (units: number, rate: number) =>
+  rate === 1 || units === 0 ? units : Math.round(units * rate);
 
 /** One pass over the matrix, customer by customer, producing every figure. */
 function figuresFromMatrix(state: FloorState, dataset: Dataset): Figures {
@@ -167,7 +169,8 @@ function figuresFromMatrix(state: FloorState, dataset: Dataset): Figures {
     }
   }
 
-  const ratio = (numerator: number, denominator: number) => (denominator > 0 ? numerator / denominator : null);
+  const ratio = (numerator: number, denominator: number) =>
+    denominator > 0 ? numerator / denominator : null;
   const monthRows: MonthFigures[] = Array.from({ length: months }, (_, m) => ({
     month: monthLabel(dataset.start, m),
     startingMrr: starting[m] as number,

@@ -8,15 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import postgres from 'postgres';
-import type { Dataset } from '../dataset.ts';
-import {
-  bridgesSql,
-  cohortsSql,
-  dropModelsSql,
-  modelsSql,
-  tablesSql,
-  trailingSql,
-} from '../sql/playbook.ts';
+import { bridgesSql, cohortsSql, dropModelsSql, modelsSql, tablesSql, trailingSql } from '../sql/playbook.ts';
 import { figuresFromRows, type SqlRow } from '../sql/results.ts';
 import { type Contender, type FiguresRun, timed } from './contender.ts';
 import { playbookParameters } from './duckdb.ts';

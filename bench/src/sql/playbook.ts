@@ -166,7 +166,9 @@ export function modelsSql(dialect: Dialect, p: PlaybookParameters): string[] {
 
 /** Drops what {@link modelsSql} created, so the models can be built again. */
 export function dropModelsSql(): string[] {
-  return ['util_months', 'fx_by_boundary', 'customer_revenue_by_month'].map((t) => `drop table if exists ${t}`);
+  return ['util_months', 'fx_by_boundary', 'customer_revenue_by_month'].map(
+    (t) => `drop table if exists ${t}`,
+  );
 }
 
 /**

@@ -1,0 +1,112 @@
+/** docs/benchmarks.md, written by `pnpm bench … --write-docs` from the run's summaries. */
+import {
+  count,
+  detailLines,
+  growthTable,
+  markdownTable,
+  sizeHeading,
+  sizeTable,
+  targetsTable,
+} from './render.ts';
+import type { SizeSummary, TargetVerdict } from './summary.ts';
+
+/** What the page is written from. */
+export interface DocsInput {
+  /** ISO timestamp of the run. */
+  readonly stamp: string;
+  readonly machine: string;
+  /** DuckDB and Postgres versions. */
+  readonly versions: Readonly<Record<string, string>>;
+  /** The command that reproduces the run. */
+  readonly command: string;
+  readonly sizes: readonly SizeSummary[];
+  readonly verdicts: readonly TargetVerdict[];
+}
+
+/** The whole page. */
+export function renderDocs(input: DocsInput): string {
+  const versions = Object.entries(input.versions)
+    .map(([name, version]) => `${name} ${version}`)
+    .join(', ');
+  const sections = input.sizes.map((size) =>
+    [
+      `### ${count(size.customers)} customers`,
+      '',
+      sizeHeading(size),
+      '',
+      markdownTable(sizeTable(size)),
+      '',
+      ...detailLines(size).map((line) => `- ${line}`),
+    ].join('\n'),
+  );
+  return `# Benchmarks: @nrr/core beside DuckDB and Postgres
+
+<!-- Written by \`${input.command}\`; edit bench/src/docs.ts, not this file. -->
+
+The figures a retention dashboard needs — every monthly MRR bridge, the trailing-12-month NRR and
+GRR series and the monthly revenue cohort table (% of start), in constant currency over two
+currencies, reported in USD — computed from the same generated subscription-periods CSV by:
+
+- **@nrr/core**: the engine's own importer (\`importSubscriptionPeriods\`), then \`buildEntityTimelines\`
+  + \`createTimeline\`, \`computeRetentionSeries\` (PERIOD and TRAILING_12M) and \`computeCohorts\`. One core.
+- **DuckDB** (\`@duckdb/node-api\`, in process, in memory): \`read_csv\` into a bare table, then SQL
+  written the way the dbt MRR playbook models MRR — month spine, customer-month revenue, \`lag()\`
+  for the previous and twelve-months-earlier MRR, a change category per customer-month — materialised
+  as temporary tables, then the bridge, trailing and cohort queries (\`bench/src/sql/playbook.ts\`).
+  DuckDB uses all its threads (its default).
+- **Postgres** (this machine's server, a schema of its own, dropped afterwards): \`COPY … FROM STDIN\`
+  into a bare table, then the same SQL. \`work_mem\` is raised to 256 MB for the session.
+- **floor**: the least work any implementation must do once each customer's MRR at every month
+  boundary is known — a single pass over a customer × boundary \`Float64Array\` that produces every
+  figure (the matrix is built from the CSV as its import). The bare memory pass (the matrix summed
+  per boundary, no figures) is listed beside it.
+
+Each contender runs in its own child process, alternated (core, DuckDB, Postgres, floor, core, …);
+each process loads the files once (**import**), then computes the figures three times: the first
+is **cold** (fresh process, JIT and caches cold), the median of the others is **warm**. The tables
+show medians over the runs. "× @nrr/core" is the contender's time divided by the engine's (above 1:
+slower than the engine); "× floor" likewise against the floor. Peak RSS is the child process's
+\`maxRSS\`; for Postgres that is the client only, the server's own memory is not counted.
+
+**Every contender's figures are checked against @nrr/core's before its time counts**: every
+bridge amount and the trailing and cohort sums must be identical in units (1/10,000 USD), NRR, GRR
+and cohort percentages within 1e-9. A mismatch stops the run and names the first differing month.
+
+Dataset: \`generatePeriods\` (seed 42, from 2023-01-01): plans, seats, annual billing, retention
+discounts, add-ons, upgrades, downgrades, churn and reactivations, 80% USD / 20% EUR, with
+\`generateExchangeRates\` as the rate table. Dates fall mid-month, so the SQL samples each month's MRR
+just before the month's end boundary, exactly as the engine does (see the notes in playbook.ts).
+
+One deliberate float in the SQL: converting EUR to USD multiplies in double precision and rounds
+half up, because that is what @nrr/core's \`convertUnits\` does. An exact decimal conversion differs
+from the engine by one unit on the customer-months whose exact product is a tie (x.5 units, common
+with round prices) but whose float product falls a hair below it.
+
+## Latest run
+
+${input.stamp.slice(0, 16).replace('T', ' ')} UTC · ${input.machine}${versions ? ` · ${versions}` : ''}
+
+${sections.join('\n\n')}
+
+### Growth
+
+${markdownTable(growthTable(input.sizes))}
+
+### Targets (issue 6)
+
+${markdownTable(targetsTable(input.verdicts))}
+
+## Reproduce
+
+\`\`\`sh
+pnpm install
+pnpm bench                     # 10,000 and 100,000 customers, 5 runs each (after the core package's own bench)
+${input.command}
+\`\`\`
+
+Postgres is read from \`DATABASE_URL\` (default \`postgres://postgres@127.0.0.1:5432/test\`); when it does
+not answer, the run says so and goes on without it. Raw results of the latest run are written to
+\`bench-results/latest.json\` (not committed). CPU is shared on small machines: compare runs made on
+an otherwise idle machine.
+`;
+}
