@@ -93,6 +93,8 @@ async function main(): Promise<void> {
     let steps: Readonly<Record<string, number>> = {};
     let mismatch: string | undefined;
     for (let r = 0; r < repeat && mismatch === undefined; r++) {
+      // Each computation starts from a collected heap: the previous one's garbage is not its cost.
+      globalThis.gc?.();
       const started = performance.now();
       const run = await contender.figures(state, dataset);
       figuresMs.push(performance.now() - started);

@@ -1,4 +1,6 @@
-/** docs/benchmarks.md, written by `pnpm bench … --write-docs` from the run's summaries. */
+/** docs/benchmarks.md, written by `pnpm bench … --write-docs` from the latest record of each section. */
+
+import type { EngineRecord } from './records.ts';
 import {
   count,
   detailLines,
@@ -8,23 +10,18 @@ import {
   sizeTable,
   targetsTable,
 } from './render.ts';
-import type { SizeSummary, TargetVerdict } from './summary.ts';
 
-/** What the page is written from. */
+/** What the page is written from: the latest record of each section. */
 export interface DocsInput {
-  /** ISO timestamp of the run. */
-  readonly stamp: string;
-  readonly machine: string;
-  /** DuckDB and Postgres versions. */
-  readonly versions: Readonly<Record<string, string>>;
-  /** The command that reproduces the run. */
-  readonly command: string;
-  readonly sizes: readonly SizeSummary[];
-  readonly verdicts: readonly TargetVerdict[];
+  readonly engine: EngineRecord | undefined;
 }
 
 /** The whole page. */
-export function renderDocs(input: DocsInput): string {
+export function renderDocs({ engine }: DocsInput): string {
+  return [header(), engine ? engineSection(engine) : '## Engine\n\nNot run yet.', reproduce()].join('\n\n');
+}
+
+function engineSection(input: EngineRecord): string {
   const versions = Object.entries(input.versions)
     .map(([name, version]) => `${name} ${version}`)
     .join(', ');
@@ -39,9 +36,27 @@ export function renderDocs(input: DocsInput): string {
       ...detailLines(size).map((line) => `- ${line}`),
     ].join('\n'),
   );
+  return `## Engine: latest run
+
+${input.stamp.slice(0, 16).replace('T', ' ')} UTC · \`${input.command}\`
+
+${input.machine}${versions ? ` · ${versions}` : ''} · ${input.load.before} at the start, ${input.load.after} at the end
+
+${sections.join('\n\n')}
+
+### Growth
+
+${markdownTable(growthTable(input.sizes))}
+
+### Targets (issue 6)
+
+${markdownTable(targetsTable(input.verdicts))}`;
+}
+
+function header(): string {
   return `# Benchmarks: @nrr/core beside DuckDB and Postgres
 
-<!-- Written by \`${input.command}\`; edit bench/src/docs.ts, not this file. -->
+<!-- Written by \`pnpm bench … --write-docs\` (bench/src/docs.ts) from the latest results in bench-results/. -->
 
 The figures a retention dashboard needs — every monthly MRR bridge, the trailing-12-month NRR and
 GRR series and the monthly revenue cohort table (% of start), in constant currency over two
@@ -82,31 +97,24 @@ half up, because that is what @nrr/core's \`convertUnits\` does. An exact decima
 from the engine by one unit on the customer-months whose exact product is a tie (x.5 units, common
 with round prices) but whose float product falls a hair below it.
 
-## Latest run
+Amounts load as \`decimal(18,4)\` (exact; up to 10^14 currency units per row). DuckDB keeps widths up
+to 18 in 64-bit integers and wider ones in 128-bit, which made its models about a third slower in a
+trial with \`decimal(20,4)\`; 18 digits is the fair choice for it and changes nothing for Postgres.
+Sums are exact (\`hugeint\` in DuckDB, \`numeric\` in Postgres).`;
+}
 
-${input.stamp.slice(0, 16).replace('T', ' ')} UTC · ${input.machine}${versions ? ` · ${versions}` : ''}
-
-${sections.join('\n\n')}
-
-### Growth
-
-${markdownTable(growthTable(input.sizes))}
-
-### Targets (issue 6)
-
-${markdownTable(targetsTable(input.verdicts))}
-
-## Reproduce
+function reproduce(): string {
+  return `## Reproduce
 
 \`\`\`sh
 pnpm install
-pnpm bench                     # 10,000 and 100,000 customers, 5 runs each (after the core package's own bench)
-${input.command}
+pnpm bench        # after the core package's own bench: 10,000 and 100,000 customers, 3 runs each
+pnpm --filter @nrr/bench bench -- --sizes 10000,100000,1000000 --runs 2 --repeat 2 --write-docs
 \`\`\`
 
 Postgres is read from \`DATABASE_URL\` (default \`postgres://postgres@127.0.0.1:5432/test\`); when it does
-not answer, the run says so and goes on without it. Raw results of the latest run are written to
-\`bench-results/latest.json\` (not committed). CPU is shared on small machines: compare runs made on
-an otherwise idle machine.
+not answer, the run says so and goes on without it. The latest results of each section are kept in
+\`bench-results/\` (not committed) and \`--write-docs\` rewrites this page from them. On a shared
+machine other work skews timings (each run records the load average): compare runs made on an idle one.
 `;
 }

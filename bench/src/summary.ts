@@ -159,7 +159,7 @@ export function judgeTargets(sizes: readonly SizeSummary[]): TargetVerdict[] {
     verdicts.push({
       target: `@nrr/core grows linearly ${small.customers.toLocaleString('en-US')} → ${large.customers.toLocaleString('en-US')} (${scale}× customers)`,
       verdict: time <= limit && memory <= limit && endToEnd <= limit ? 'met' : 'missed',
-      evidence: `figures ${times(time)}, from the CSV ${times(endToEnd)}, peak RSS ${times(memory)} (about ${scale}× allowed: ≤ ${limit.toFixed(0)}×)`,
+      evidence: `figures ${times(time)}, from the CSV ${times(endToEnd)}, peak RSS ${times(memory)} (about ${scale}× allowed: ≤ ${limit.toFixed(1)}×)`,
     });
   }
   return verdicts;

@@ -51,7 +51,7 @@ export const duckDbContender: Contender<DuckDbState> = {
     await connection.run(
       `insert into subscription_periods select * from read_csv(${quoted(dataset.periodsPath)}, header = true,
          columns = {'subscription_id': 'varchar', 'customer_id': 'varchar', 'start_date': 'date', 'end_date': 'date',
-                    'monthly_amount': 'decimal(20,4)', 'currency': 'varchar', 'plan': 'varchar',
+                    'monthly_amount': 'decimal(18,4)', 'currency': 'varchar', 'plan': 'varchar',
                     'billing_interval': 'varchar', 'country': 'varchar', 'industry': 'varchar'})`,
     );
     await connection.run(

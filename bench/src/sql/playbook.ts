@@ -69,7 +69,7 @@ export function tablesSql(dialect: Dialect): string[] {
       customer_id varchar not null,
       start_date date not null,
       end_date date,
-      monthly_amount decimal(20, 4) not null,
+      monthly_amount decimal(18, 4) not null,
       currency varchar not null,
       plan varchar,
       billing_interval varchar,

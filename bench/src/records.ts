@@ -1,0 +1,49 @@
+/**
+ * The latest results of each section of the benchmark, kept in `bench-results/` (not committed)
+ * so that docs/benchmarks.md can be written from the latest run of every section, even when the
+ * sections ran separately (the 1,000,000-customer engine run takes a while).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { SizeSummary, TargetVerdict } from './summary.ts';
+
+/** Root of the repository. */
+export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+
+const RESULTS_DIR = join(REPO_ROOT, 'bench-results');
+
+/** What every section's record says about its run. */
+export interface RunContext {
+  /** ISO timestamp of the run's start. */
+  readonly stamp: string;
+  readonly machine: string;
+  /** Load average before and after: other work on a shared machine skews timings. */
+  readonly load: { readonly before: string; readonly after: string };
+  /** The command that reproduces the run. */
+  readonly command: string;
+}
+
+/** The engine section: @nrr/core, DuckDB, Postgres and the floor at each size. */
+export interface EngineRecord extends RunContext {
+  /** DuckDB and Postgres versions. */
+  readonly versions: Readonly<Record<string, string>>;
+  readonly sizes: readonly SizeSummary[];
+  readonly verdicts: readonly TargetVerdict[];
+}
+
+/** Section names and their records. */
+export interface Records {
+  readonly engine: EngineRecord;
+}
+
+/** Saves a section's record as the latest. */
+export function saveRecord<K extends keyof Records>(section: K, record: Records[K]): void {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(join(RESULTS_DIR, `${section}.json`), `${JSON.stringify(record, null, 2)}\n`);
+}
+
+/** The latest record of a section, if one was saved. */
+export function loadRecord<K extends keyof Records>(section: K): Records[K] | undefined {
+  const path = join(RESULTS_DIR, `${section}.json`);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Records[K]) : undefined;
+}
