@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   }
   if (options.writeDocs) {
     const path = join(REPO_ROOT, 'docs', 'benchmarks.md');
-    writeFileSync(path, renderDocs({ engine: loadRecord('engine') }));
+    writeFileSync(path, renderDocs({ engine: loadRecord('engine'), api: loadRecord('api') }));
     console.log(`\nwrote ${path}`);
   }
 }

@@ -1,9 +1,13 @@
 /** docs/benchmarks.md, written by `pnpm bench … --write-docs` from the latest record of each section. */
 
-import type { EngineRecord } from './records.ts';
+import type { ApiRecord, EngineRecord } from './records.ts';
 import {
+  apiHttpTable,
+  apiImportTable,
+  apiVerdicts,
   count,
   detailLines,
+  formatMs,
   growthTable,
   markdownTable,
   sizeHeading,
@@ -14,11 +18,48 @@ import {
 /** What the page is written from: the latest record of each section. */
 export interface DocsInput {
   readonly engine: EngineRecord | undefined;
+  readonly api: ApiRecord | undefined;
 }
 
 /** The whole page. */
-export function renderDocs({ engine }: DocsInput): string {
-  return [header(), engine ? engineSection(engine) : '## Engine\n\nNot run yet.', reproduce()].join('\n\n');
+export function renderDocs({ engine, api }: DocsInput): string {
+  return [
+    header(),
+    engine ? engineSection(engine) : '## Engine\n\nNot run yet.',
+    api ? apiSection(api) : '## API\n\nNot run yet: it needs packages/api and a Postgres server.',
+    reproduce(),
+  ].join('\n\n');
+}
+
+function apiSection(record: ApiRecord): string {
+  return `## API: latest run
+
+${record.stamp.slice(0, 16).replace('T', ' ')} UTC · \`${record.command}\`
+
+${record.machine} · ${record.load.before} at the start, ${record.load.after} at the end
+
+The API (\`createApi\` + \`listen\`, in process on a loopback port) over a fresh Postgres database
+(migrated, dropped afterwards). Its answers to \`retentionSeries\` (PERIOD and TRAILING_12M, 36
+months) and \`retention\` are checked against @nrr/core's figures for the same file before any
+latency counts.
+
+### Import: ${count(record.import.rows)} period rows (${count(record.import.customers)} customers), medians of ${record.import.apiMs.length} alternated runs
+
+${markdownTable(apiImportTable(record))}
+
+### Queries over HTTP: ${count(record.http.customers)} customers (${count(record.http.rows)} rows, loaded through the API's import path in ${formatMs(record.http.loadMs)})
+
+${markdownTable(apiHttpTable(record))}
+
+Cold: the first request after the API's timeline cache is dropped (timelines read from Postgres,
+then the figures), median of three. Warm: ${record.http.concurrency} concurrent clients sending the same
+query for ${record.http.seconds} s (the API memoises answers per tenant data version, so this is mostly
+HTTP, authentication and GraphQL). New windows: 24 different windows sent once each by
+${record.http.concurrency} clients, timeline cached — the engine's cost per request.
+
+### Targets (issue 6)
+
+${markdownTable(targetsTable(apiVerdicts(record)))}`;
 }
 
 function engineSection(input: EngineRecord): string {

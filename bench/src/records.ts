@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { LoadResult } from './load-client.ts';
 import type { SizeSummary, TargetVerdict } from './summary.ts';
 
 /** Root of the repository. */
@@ -31,9 +32,44 @@ export interface EngineRecord extends RunContext {
   readonly verdicts: readonly TargetVerdict[];
 }
 
+/** The API section: import through @nrr/api against COPY, and queries over HTTP. */
+export interface ApiRecord extends RunContext {
+  readonly import: {
+    readonly customers: number;
+    /** Rows of the periods file. */
+    readonly rows: number;
+    /** Milliseconds of each API import (parse, normalise, store, rebuild timelines; one transaction). */
+    readonly apiMs: readonly number[];
+    /** Milliseconds of each COPY of the same file into a bare table. */
+    readonly copyMs: readonly number[];
+    /** Rows per second at the median times. */
+    readonly apiRowsPerSecond: number;
+    readonly copyRowsPerSecond: number;
+  };
+  readonly http: {
+    readonly customers: number;
+    readonly rows: number;
+    /** Milliseconds to load the tenant through the API's import path (and its rate table). */
+    readonly loadMs: number;
+    readonly concurrency: number;
+    /** Seconds of warm load per query. */
+    readonly seconds: number;
+    readonly queries: readonly {
+      readonly name: string;
+      /** Median of three first requests after the timeline cache was dropped, ms. */
+      readonly coldMs: number;
+      /** The same query again and again (the API memoises answers per data version). */
+      readonly warm: LoadResult;
+      /** 24 different windows once each, timeline cached: the engine's cost per request. */
+      readonly uncached: LoadResult;
+    }[];
+  };
+}
+
 /** Section names and their records. */
 export interface Records {
   readonly engine: EngineRecord;
+  readonly api: ApiRecord;
 }
 
 /** Saves a section's record as the latest. */

@@ -2,7 +2,8 @@
  * The report: one table per size, the growth across sizes, the targets, as plain text for the
  * terminal and as Markdown for docs/benchmarks.md.
  */
-import { contenderAt, type SizeSummary, type TargetVerdict } from './summary.ts';
+import type { ApiRecord } from './records.ts';
+import { contenderAt, median, type SizeSummary, type TargetVerdict } from './summary.ts';
 
 /** A table: header and rows of cells. */
 export interface Table {
@@ -147,4 +148,62 @@ export function sizeHeading(size: SizeSummary): string {
     `${count(size.customers)} customers × ${size.months} months — ${count(size.rows)} period rows, ` +
     `${formatBytes(size.bytes)} CSV (generated in ${formatMs(size.generateMs)}), medians of ${size.contenders[0]?.runs ?? 0} runs`
   );
+}
+
+/** Import throughput: the API's import path against COPY of the same file. */
+export function apiImportTable(record: ApiRecord): Table {
+  const { import: imported } = record;
+  return {
+    header: ['path', 'median time', 'rows/s', 'share of COPY'],
+    rows: [
+      [
+        '@nrr/api import (parse, normalise, store spans, rebuild timelines; one transaction)',
+        formatMs(median(imported.apiMs)),
+        count(Math.round(imported.apiRowsPerSecond)),
+        `${(imported.apiRowsPerSecond / imported.copyRowsPerSecond).toFixed(2)}`,
+      ],
+      [
+        'COPY … FROM STDIN into a bare table (the ceiling)',
+        formatMs(median(imported.copyMs)),
+        count(Math.round(imported.copyRowsPerSecond)),
+        '1.00',
+      ],
+    ],
+  };
+}
+
+/** Query latency over HTTP, cold and warm. */
+export function apiHttpTable(record: ApiRecord): Table {
+  return {
+    header: ['query', 'cold', `warm p50`, 'warm p99', 'warm req/s', 'new windows p50', 'new windows p99'],
+    rows: record.http.queries.map((q) => [
+      q.name,
+      formatMs(q.coldMs),
+      formatMs(q.warm.p50),
+      formatMs(q.warm.p99),
+      q.warm.requestsPerSecond.toFixed(0),
+      formatMs(q.uncached.p50),
+      formatMs(q.uncached.p99),
+    ]),
+  };
+}
+
+/** The API targets of issue 6, judged. */
+export function apiVerdicts(record: ApiRecord): TargetVerdict[] {
+  const share = record.import.apiRowsPerSecond / record.import.copyRowsPerSecond;
+  const retention = record.http.queries.find((q) => q.name.startsWith('retention ('));
+  return [
+    {
+      target: 'Import at least half the rows/s of plain COPY',
+      verdict: share >= 0.5 ? 'met' : 'missed',
+      evidence: `${count(Math.round(record.import.apiRowsPerSecond))} rows/s = ${share.toFixed(2)} of COPY's ${count(Math.round(record.import.copyRowsPerSecond))} (${count(record.import.rows)} rows)`,
+    },
+    retention
+      ? {
+          target: `API warm p99 under 50 ms for retention at ${count(record.http.customers)} customers, ${record.http.concurrency} clients`,
+          verdict: retention.warm.p99 < 50 ? 'met' : 'missed',
+          evidence: `p99 ${formatMs(retention.warm.p99)} (new windows each time: p99 ${formatMs(retention.uncached.p99)})`,
+        }
+      : { target: 'API warm p99 under 50 ms for retention', verdict: 'not measured', evidence: '' },
+  ];
 }
