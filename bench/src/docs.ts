@@ -72,16 +72,16 @@ function engineSection(input: EngineRecord): string {
       '',
       sizeHeading(size),
       '',
+      `Run ${size.run.stamp.slice(0, 16).replace('T', ' ')} UTC · \`${size.run.command}\` · ${size.run.load}`,
+      '',
       markdownTable(sizeTable(size)),
       '',
       ...detailLines(size).map((line) => `- ${line}`),
     ].join('\n'),
   );
-  return `## Engine: latest run
+  return `## Engine: latest runs
 
-${input.stamp.slice(0, 16).replace('T', ' ')} UTC · \`${input.command}\`
-
-${input.machine}${versions ? ` · ${versions}` : ''} · ${input.load.before} at the start, ${input.load.after} at the end
+${input.machine}${versions ? ` · ${versions}` : ''}
 
 ${sections.join('\n\n')}
 

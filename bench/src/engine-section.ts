@@ -66,6 +66,8 @@ async function benchSize(
   contenders: readonly ContenderKey[],
 ): Promise<SizeSummary> {
   const dir = mkdtempSync(join(tmpdir(), `nrr-bench-${customers}-`));
+  const stamp = new Date().toISOString();
+  const loadBefore = describeLoad();
   try {
     const started = performance.now();
     const dataset = await writeDataset(dir, {
@@ -99,7 +101,11 @@ async function benchSize(
         );
       }
     }
-    return summarizeSize(dataset, generateMs, results);
+    return summarizeSize(dataset, generateMs, results, {
+      stamp,
+      command: options.command,
+      load: `${loadBefore} at the start, ${describeLoad()} at the end`,
+    });
   } finally {
     if (options.keep) console.log(`kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });

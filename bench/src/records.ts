@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { LoadResult } from './load-client.ts';
-import type { SizeSummary, TargetVerdict } from './summary.ts';
+import { judgeTargets, type SizeSummary, type TargetVerdict } from './summary.ts';
 
 /** Root of the repository. */
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
@@ -24,10 +24,14 @@ export interface RunContext {
   readonly command: string;
 }
 
-/** The engine section: @nrr/core, DuckDB, Postgres and the floor at each size. */
+/**
+ * The engine section: @nrr/core, DuckDB, Postgres and the floor at each size. A size keeps its
+ * latest run (each says when and how it ran), so 1,000,000 customers can run on its own.
+ */
 export interface EngineRecord extends RunContext {
   /** DuckDB and Postgres versions. */
   readonly versions: Readonly<Record<string, string>>;
+  /** Ascending by customers. */
   readonly sizes: readonly SizeSummary[];
   readonly verdicts: readonly TargetVerdict[];
 }
@@ -82,4 +86,15 @@ export function saveRecord<K extends keyof Records>(section: K, record: Records[
 export function loadRecord<K extends keyof Records>(section: K): Records[K] | undefined {
   const path = join(RESULTS_DIR, `${section}.json`);
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Records[K]) : undefined;
+}
+
+/**
+ * A new engine record merged into the saved one: sizes the new run measured replace the saved
+ * ones, other saved sizes stay (with their own run details), and the targets are judged again.
+ */
+export function mergeEngineRecord(saved: EngineRecord | undefined, latest: EngineRecord): EngineRecord {
+  const measured = new Set(latest.sizes.map((s) => s.customers));
+  const kept = (saved?.sizes ?? []).filter((s) => !measured.has(s.customers) && s.run !== undefined);
+  const sizes = [...kept, ...latest.sizes].sort((a, b) => a.customers - b.customers);
+  return { ...latest, versions: { ...saved?.versions, ...latest.versions }, sizes, verdicts: judgeTargets(sizes) };
 }

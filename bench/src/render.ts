@@ -142,11 +142,17 @@ export function markdownTable(table: Table): string {
   ].join('\n');
 }
 
+function repeatOf(size: SizeSummary): number {
+  const match = /--repeat (\d+)/.exec(size.run.command);
+  return match ? Number(match[1]) : 3;
+}
+
 /** Heading line of a size: customers, months, rows and file size. */
 export function sizeHeading(size: SizeSummary): string {
   return (
     `${count(size.customers)} customers × ${size.months} months — ${count(size.rows)} period rows, ` +
-    `${formatBytes(size.bytes)} CSV (generated in ${formatMs(size.generateMs)}), medians of ${size.contenders[0]?.runs ?? 0} runs`
+    `${formatBytes(size.bytes)} CSV (generated in ${formatMs(size.generateMs)}), medians of ${size.contenders[0]?.runs ?? 0} runs, ` +
+    `${repeatOf(size)} computations per process`
   );
 }
 

@@ -37,6 +37,8 @@ export interface SizeSummary {
   /** Milliseconds to generate and write the files. */
   readonly generateMs: number;
   readonly contenders: readonly ContenderSummary[];
+  /** When this size ran (ISO), the command, and the load average before and after it. */
+  readonly run: { readonly stamp: string; readonly command: string; readonly load: string };
 }
 
 /** The median (the lower middle for an even count); NaN for none. */
@@ -78,8 +80,10 @@ export function summarizeSize(
   dataset: Dataset,
   generateMs: number,
   results: ReadonlyMap<ContenderKey, readonly ChildResult[]>,
+  run: SizeSummary['run'],
 ): SizeSummary {
   return {
+    run,
     customers: dataset.customers,
     months: dataset.months,
     rows: dataset.rows,
