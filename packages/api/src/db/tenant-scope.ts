@@ -1,0 +1,33 @@
+/**
+ * The one place tenant-scoped queries go through. `withTenant` opens a transaction, switches to
+ * the restricted role `nrr_app` and sets `app.tenant_id`, so Postgres row-level security confines
+ * every statement in it to that tenant, on top of the explicit `tenant_id` predicates the callers write.
+ */
+import { sql } from 'drizzle-orm';
+import type { Db } from './connect.ts';
+
+/** A transaction handle, as given to {@link withTenant}'s callback. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** Runs `work` in one transaction confined to `tenantId`; rolls back if it throws. */
+export async function withTenant<T>(
+  db: Db,
+  tenantId: string,
+  work: (tx: Tx) => Promise<T>,
+  options: { readOnly?: boolean } = {},
+): Promise<T> {
+  return db.transaction(
+    async (tx) => {
+      await tx.execute(sql`set local role nrr_app`);
+      await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true)`);
+      return work(tx);
+    },
+    options.readOnly ? { accessMode: 'read only' } : undefined,
+  );
+}
+
+/** Rows of a raw `execute` result, whichever driver produced it (PGlite wraps them, postgres-js does not). */
+export function resultRows<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}

@@ -1,0 +1,164 @@
+/**
+ * Builds the HTTP API without listening (tests call `api.fetch`; ./server.ts listens):
+ * GraphQL at `/graphql` (GraphiQL in a browser), `POST /v1/embed-tokens`, per-tenant CORS,
+ * authentication, rate limits, query limits and error masking.
+ */
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { tokenKey as toTokenKey } from './auth/embed-tokens.ts';
+import { authenticate, type Principal } from './auth/principal.ts';
+import { TimelineCache } from './analytics/tenant-analytics.ts';
+import type { ApiContext } from './context.ts';
+import type { Db } from './db/connect.ts';
+import { withTenant } from './db/tenant-scope.ts';
+import { ApiError, type ApiErrorCode, HTTP_STATUS, requestError } from './errors.ts';
+import { queryLimitsRule } from './internal/query-limits.ts';
+import { RateLimiter } from './internal/rate-limit.ts';
+import { handleEmbedTokenRequest } from './rest/embed-tokens.ts';
+import { buildSchema } from './schema/index.ts';
+import { anyTenantAllowsOrigin, findTenant } from './tenants.ts';
+
+/** How to build the API. */
+export interface ApiOptions {
+  readonly db: Db;
+  /** Secret that signs embed tokens (≥ 32 bytes); share it between instances. */
+  readonly tokenSecret: string;
+  /** Per-credential token bucket; default 300 burst, 50 per second. `false` disables it. */
+  readonly rateLimit?: { capacity: number; perSecond: number } | false;
+  /** Serve GraphiQL to browsers at `/graphql` (default true). */
+  readonly graphiql?: boolean;
+}
+
+/** The built API. */
+export interface Api {
+  readonly yoga: YogaServerInstance<Record<string, never>, ApiContext>;
+  /** Handles one request (WHATWG fetch signature). */
+  readonly fetch: (request: Request) => Promise<Response>;
+  readonly timelines: TimelineCache;
+  readonly schema: GraphQLSchema;
+}
+
+/** Builds the API over an open, migrated database. */
+export function createApi(options: ApiOptions): Api {
+  const { db } = options;
+  const key = toTokenKey(options.tokenSecret);
+  const timelines = new TimelineCache();
+  const limiter =
+    options.rateLimit === false
+      ? undefined
+      : new RateLimiter(options.rateLimit?.capacity ?? 300, options.rateLimit?.perSecond ?? 50);
+  const corsOrigin = new WeakMap<Request, string>();
+  const schema = buildSchema();
+
+  /** Everything about the caller a request needs, or an error with its HTTP status. */
+  async function resolveCaller(request: Request): Promise<{ principal: Principal; context: ApiContext }> {
+    let principal: Principal;
+    try {
+      principal = await authenticate(db, key, request.headers.get('authorization'));
+    } catch (error) {
+      if (error instanceof ApiError) throw requestError(error.code, error.message);
+      throw error;
+    }
+    const bucket = principal.kind === 'SECRET_KEY' ? `key:${principal.keyId}` : `token:${principal.tokenId}`;
+    if (limiter && !limiter.take(bucket)) {
+      throw requestError('RATE_LIMITED', 'too many requests for this credential; retry in a second');
+    }
+    const tenant = await withTenant(db, principal.tenantId, (tx) => findTenant(tx, principal.tenantId), {
+      readOnly: true,
+    });
+    if (!tenant) throw requestError('UNAUTHENTICATED', `tenant ${principal.tenantId} no longer exists`);
+    const origin = request.headers.get('origin');
+    if (origin && origin !== new URL(request.url).origin) {
+      if (!tenant.allowedOrigins.includes(origin)) {
+        throw requestError('FORBIDDEN', `origin ${origin} is not allowed for tenant ${tenant.tenantId}`);
+      }
+      corsOrigin.set(request, origin);
+    }
+    return {
+      principal,
+      context: { db, principal, tenant, tokenKey: key, analytics: timelines.forTenant(db, tenant) },
+    };
+  }
+
+  const cors: Plugin = {
+    async onRequest({ request, endResponse, fetchAPI }) {
+      const origin = request.headers.get('origin');
+      if (request.method !== 'OPTIONS' || !origin) return;
+      // Preflights carry no credentials, so they pass for any origin some tenant allows; the real
+      // request is then checked against its own tenant's list.
+      const headers = new fetchAPI.Headers({ vary: 'Origin' });
+      if (await anyTenantAllowsOrigin(db, origin)) {
+        headers.set('access-control-allow-origin', origin);
+        headers.set('access-control-allow-methods', 'GET, POST, OPTIONS');
+        headers.set('access-control-allow-headers', 'authorization, content-type');
+        headers.set('access-control-max-age', '600');
+      }
+      endResponse(new fetchAPI.Response(null, { status: 204, headers }));
+    },
+    onResponse({ request, response }) {
+      const origin = corsOrigin.get(request);
+      if (origin) {
+        response.headers.set('access-control-allow-origin', origin);
+        response.headers.append('vary', 'Origin');
+      }
+    },
+  };
+
+  const rest: Plugin = {
+    async onRequest({ request, url, endResponse, fetchAPI }) {
+      if (url.pathname !== '/v1/embed-tokens') return;
+      endResponse(await handleEmbedTokenRequest(request, fetchAPI, resolveCaller));
+    },
+  };
+
+  const limits: Plugin = {
+    onValidate({ addValidationRule }) {
+      addValidationRule(queryLimitsRule());
+    },
+  };
+
+  const yoga = createYoga<Record<string, never>, ApiContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    graphiql: options.graphiql ?? true,
+    landingPage: false,
+    cors: false,
+    plugins: [cors, rest, limits],
+    context: async ({ request }) => (await resolveCaller(request)).context,
+    maskedErrors: {
+      isDev: false,
+      maskError(error) {
+        return toClientError(error);
+      },
+    },
+  });
+
+  return {
+    yoga,
+    fetch: async (request) => yoga.fetch(request),
+    timelines,
+    schema,
+  };
+}
+
+const CODES = new Set<string>(Object.keys(HTTP_STATUS));
+
+/** An error as the client sees it: our own codes pass through; anything else is `INTERNAL`, without detail. */
+export function toClientError(error: unknown): GraphQLError {
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  const source = original instanceof GraphQLError ? original : error instanceof GraphQLError ? error : undefined;
+  const code = source?.extensions?.code;
+  if (source && typeof code === 'string' && CODES.has(code)) {
+    const wrapped = error instanceof GraphQLError ? error : undefined;
+    return new GraphQLError(source.message, {
+      nodes: wrapped?.nodes ?? null,
+      path: wrapped?.path ?? null,
+      extensions: { ...source.extensions, code: code as ApiErrorCode },
+    });
+  }
+  return new GraphQLError('internal error', {
+    nodes: error instanceof GraphQLError ? error.nodes ?? null : null,
+    path: error instanceof GraphQLError ? error.path ?? null : null,
+    extensions: { code: 'INTERNAL' },
+  });
+}

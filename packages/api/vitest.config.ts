@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: { conditions: ['@nrr/source'] },
+  test: {
+    name: 'api',
+    include: ['test/**/*.test.ts'],
+    // PGlite boots a WASM Postgres per test file; give cold starts on a shared 2-core machine room.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
