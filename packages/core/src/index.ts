@@ -2,6 +2,9 @@
  * @nrr/core: the retention engine. Pure TypeScript, no runtime dependencies, no I/O.
  * Billing data → importers → normalisation → timeline → movements → retention, cohorts, segments.
  */
+
+export type { CohortMeasure, CohortQuery, CohortRow, CohortTable, CohortView } from './cohorts.ts';
+export { computeCohorts } from './cohorts.ts';
 export type { Granularity, Instant, Period } from './dates.ts';
 export {
   addMonths,
@@ -17,6 +20,8 @@ export {
   toIsoDate,
   wholeMonthsBetween,
 } from './dates.ts';
+export type { EngineErrorCode } from './engine-error.ts';
+export { EngineError } from './engine-error.ts';
 export type { RowError, RowErrorCode } from './errors.ts';
 export { ImportError, MAX_REPORTED_ERRORS, rowError } from './errors.ts';
 export type { ExchangeRates, FxRate } from './fx.ts';
@@ -32,6 +37,8 @@ export {
   unitsFromNumber,
   unitsToNumber,
 } from './money.ts';
+export type { CustomerHistory, CustomerMovement, LedgerEntry, LedgerQuery } from './movements.ts';
+export { computeMovements, customerHistory, entityMrrAt, movementLedger } from './movements.ts';
 export type { BillingInterval } from './normalize/intervals.ts';
 export {
   monthlyAmount,
@@ -49,5 +56,27 @@ export type {
   WarningCode,
 } from './reports.ts';
 export { MOVEMENT_KINDS } from './reports.ts';
+export type { Breakdown, RetentionQuery } from './retention.ts';
+export { computeBreakdown, computeRetention, computeRetentionSeries } from './retention.ts';
+export type { SegmentFilter, SizeBand, SizeBandThresholds } from './segments.ts';
+export {
+  attributesAt,
+  DEFAULT_SIZE_BAND_THRESHOLDS,
+  NO_VALUE,
+  SIZE_BAND_DIMENSION,
+  SIZE_BANDS,
+  segmentDimensions,
+  segmentValues,
+  sizeBandOf,
+} from './segments.ts';
 export type { MrrSpan } from './spans.ts';
 export { CURRENCY_CODE } from './spans.ts';
+export type { AttributeChange, CurrencyLane, EntityTimeline, Timeline, TimelineOptions } from './timeline.ts';
+export {
+  buildEntityTimelines,
+  buildTimeline,
+  createTimeline,
+  DEFAULT_COALESCE_WINDOW_MS,
+} from './timeline.ts';
+export type { WarningInput } from './warnings.ts';
+export { retentionWarnings, SMALL_SAMPLE_SIZE } from './warnings.ts';
