@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Sibling packages from source (their `@nrr/source` export condition); vitest runs as Vite SSR.
   resolve: { conditions: ['@nrr/source'] },
+  ssr: { resolve: { conditions: ['@nrr/source'] } },
   test: {
     name: 'api',
     include: ['test/**/*.test.ts'],

@@ -11,7 +11,7 @@ import { TimelineCache } from './analytics/tenant-analytics.ts';
 import type { ApiContext } from './context.ts';
 import type { Db } from './db/connect.ts';
 import { withTenant } from './db/tenant-scope.ts';
-import { ApiError, type ApiErrorCode, HTTP_STATUS, requestError } from './errors.ts';
+import { ApiError, HTTP_STATUS, requestError } from './errors.ts';
 import { queryLimitsRule } from './internal/query-limits.ts';
 import { RateLimiter } from './internal/rate-limit.ts';
 import { handleEmbedTokenRequest } from './rest/embed-tokens.ts';
@@ -145,20 +145,18 @@ const CODES = new Set<string>(Object.keys(HTTP_STATUS));
 
 /** An error as the client sees it: our own codes pass through; anything else is `INTERNAL`, without detail. */
 export function toClientError(error: unknown): GraphQLError {
-  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-  const source = original instanceof GraphQLError ? original : error instanceof GraphQLError ? error : undefined;
+  // Duck-typed: GraphQLError may come from another copy of graphql (ESM and CJS builds both load).
+  const outer = isGraphQLErrorLike(error) ? error : undefined;
+  const inner = outer?.originalError;
+  const source = isGraphQLErrorLike(inner) ? inner : outer;
   const code = source?.extensions?.code;
+  const location = { nodes: outer?.nodes ?? null, path: outer?.path ?? null };
   if (source && typeof code === 'string' && CODES.has(code)) {
-    const wrapped = error instanceof GraphQLError ? error : undefined;
-    return new GraphQLError(source.message, {
-      nodes: wrapped?.nodes ?? null,
-      path: wrapped?.path ?? null,
-      extensions: { ...source.extensions, code: code as ApiErrorCode },
-    });
+    return new GraphQLError(source.message, { ...location, extensions: { ...source.extensions, code } });
   }
-  return new GraphQLError('internal error', {
-    nodes: error instanceof GraphQLError ? error.nodes ?? null : null,
-    path: error instanceof GraphQLError ? error.path ?? null : null,
-    extensions: { code: 'INTERNAL' },
-  });
+  return new GraphQLError('internal error', { ...location, extensions: { code: 'INTERNAL' } });
+}
+
+function isGraphQLErrorLike(value: unknown): value is GraphQLError {
+  return value instanceof Error && typeof (value as { extensions?: unknown }).extensions === 'object';
 }

@@ -2,23 +2,10 @@
  * Segment locks. An embed token may be locked to a segment; every query it makes is confined to
  * that segment and may narrow it but never widen it.
  */
+import { SIZE_BANDS, type SegmentFilter, type SizeBand } from '@nrr/core';
 import { ApiError } from '../errors.ts';
 
-/** A customer size band by starting MRR (retention semantics §7). */
-export type SizeBand = 'SMB' | 'MID_MARKET' | 'ENTERPRISE';
-
-/** The size bands, smallest first. */
-export const SIZE_BANDS: readonly SizeBand[] = ['SMB', 'MID_MARKET', 'ENTERPRISE'];
-
-/**
- * Which customers a figure covers, by their attributes at the period's start: a customer matches
- * when, for every listed attribute, its value is one of `values`, and its size band (if bands are
- * listed) is one of `sizeBands`. An empty filter matches everyone. Same shape as @nrr/core's.
- */
-export interface SegmentFilter {
-  attributes?: { name: string; values: string[] }[];
-  sizeBands?: SizeBand[];
-}
+export type { SegmentFilter, SizeBand };
 
 /** The effective segment of a request: the requested one within the lock. */
 export function applySegmentLock(
@@ -27,7 +14,7 @@ export function applySegmentLock(
 ): SegmentFilter | undefined {
   if (!lock) return requested;
   if (!requested) return lock;
-  const attributes = new Map<string, string[]>();
+  const attributes = new Map<string, readonly string[]>();
   for (const { name, values } of lock.attributes ?? []) attributes.set(name, values);
   for (const { name, values } of requested.attributes ?? []) {
     const locked = attributes.get(name);
@@ -53,25 +40,16 @@ export function applySegmentLock(
     }
     sizeBands = requested.sizeBands;
   }
-  const merged: SegmentFilter = { attributes: [...attributes].map(([name, values]) => ({ name, values })) };
-  if (sizeBands) merged.sizeBands = sizeBands;
-  return merged;
-}
-
-/** Whether a customer's attributes satisfy a filter's attribute conditions (size bands are not checked here). */
-export function attributesMatch(segment: SegmentFilter | undefined, attributes: Readonly<Record<string, string>>): boolean {
-  for (const { name, values } of segment?.attributes ?? []) {
-    const value = attributes[name];
-    if (value === undefined || !values.includes(value)) return false;
-  }
-  return true;
+  const merged = [...attributes].map(([name, values]) => ({ name, values }));
+  return sizeBands ? { attributes: merged, sizeBands } : { attributes: merged };
 }
 
 /** Validates a segment from untrusted JSON (a token claim); `undefined` when it is malformed. */
 export function parseSegmentClaim(value: unknown): SegmentFilter | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const { attributes, sizeBands } = value as Record<string, unknown>;
-  const segment: SegmentFilter = {};
+  let parsedAttributes: { name: string; values: string[] }[] | undefined;
+  let parsedBands: SizeBand[] | undefined;
   if (attributes !== undefined) {
     if (!Array.isArray(attributes)) return undefined;
     const parsed: { name: string; values: string[] }[] = [];
@@ -82,11 +60,14 @@ export function parseSegmentClaim(value: unknown): SegmentFilter | undefined {
       }
       parsed.push({ name, values: values as string[] });
     }
-    segment.attributes = parsed;
+    parsedAttributes = parsed;
   }
   if (sizeBands !== undefined) {
     if (!Array.isArray(sizeBands) || !sizeBands.every((b) => SIZE_BANDS.includes(b as SizeBand))) return undefined;
-    segment.sizeBands = sizeBands as SizeBand[];
+    parsedBands = sizeBands as SizeBand[];
   }
-  return segment;
+  return {
+    ...(parsedAttributes ? { attributes: parsedAttributes } : {}),
+    ...(parsedBands ? { sizeBands: parsedBands } : {}),
+  };
 }

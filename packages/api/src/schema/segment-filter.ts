@@ -29,12 +29,12 @@ export interface SegmentFilterArg {
 
 /** Converts a segment argument and applies the caller's lock; `undefined` = everyone. */
 export function effectiveSegment(context: ApiContext, arg: SegmentFilterArg | null | undefined): SegmentFilter | undefined {
-  let requested: SegmentFilter | undefined;
-  if (arg) {
-    requested = {};
-    if (arg.attributes) requested.attributes = arg.attributes.map((a) => ({ name: a.name, values: [...a.values] }));
-    if (arg.sizeBands) requested.sizeBands = [...arg.sizeBands];
-  }
+  const requested: SegmentFilter | undefined = arg
+    ? {
+        ...(arg.attributes ? { attributes: arg.attributes.map((a) => ({ name: a.name, values: [...a.values] })) } : {}),
+        ...(arg.sizeBands ? { sizeBands: [...arg.sizeBands] } : {}),
+      }
+    : undefined;
   const lock = context.principal.kind === 'EMBED_TOKEN' ? context.principal.segment : undefined;
   return applySegmentLock(lock, requested);
 }
