@@ -7,6 +7,14 @@ import './enums.ts';
 import './segment-filter.ts';
 import './tenant.ts';
 import './embed-token.ts';
+import './attribute.ts';
+import './connection.ts';
+import './retention-report.ts';
+import './cohorts.ts';
+import './movements.ts';
+import './customers.ts';
+import './segments.ts';
+import './imports.ts';
 
 let schema: GraphQLSchema | undefined;
 
