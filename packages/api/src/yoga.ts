@@ -123,6 +123,7 @@ export function createApi(options: ApiOptions): Api {
     graphiql: options.graphiql ?? true,
     landingPage: false,
     cors: false,
+    logging: clientErrorsSilenced(),
     plugins: [cors, rest, limits],
     context: async ({ request }) => (await resolveCaller(request)).context,
     maskedErrors: {
@@ -142,6 +143,26 @@ export function createApi(options: ApiOptions): Api {
 }
 
 const CODES = new Set<string>(Object.keys(HTTP_STATUS));
+
+/**
+ * Yoga's logger, minus errors meant for the client (bad credentials, bad input): those are
+ * answers, not incidents. Anything else, including every `INTERNAL` cause, is logged in full.
+ */
+function clientErrorsSilenced() {
+  const isClientError = (value: unknown) => {
+    const code = isGraphQLErrorLike(value) ? value.extensions?.code : undefined;
+    return (typeof code === 'string' && CODES.has(code) && code !== 'INTERNAL') || code === 'GRAPHQL_PARSE_FAILED' || code === 'GRAPHQL_VALIDATION_FAILED';
+  };
+  return {
+    debug: () => {},
+    info: () => {},
+    warn: (...args: unknown[]) => console.warn(...args),
+    error: (...args: unknown[]) => {
+      if (args.some(isClientError)) return;
+      console.error(...args);
+    },
+  };
+}
 
 /** An error as the client sees it: our own codes pass through; anything else is `INTERNAL`, without detail. */
 export function toClientError(error: unknown): GraphQLError {

@@ -16,7 +16,7 @@ import {
 /** Deepest selection allowed (`{ a { b } }` has depth 2). */
 export const MAX_DEPTH = 12;
 /** Highest estimated cost allowed. */
-export const MAX_COST = 50_000;
+export const MAX_COST = 20_000;
 /** Largest page a paginated field returns (`first`). */
 export const MAX_PAGE_SIZE = 500;
 /** Page size assumed for cost when `first` is a variable or absent. */
