@@ -1,4 +1,12 @@
-import { addMonths, type Granularity, type Instant, monthsIn, periodLabel, periodsBetween } from './dates.ts';
+import {
+  addMonths,
+  type Granularity,
+  type Instant,
+  monthIndexBetween,
+  monthsIn,
+  periodLabel,
+  periodsBetween,
+} from './dates.ts';
 import { EngineError } from './engine-error.ts';
 import type { ExchangeRates } from './fx.ts';
 import { PeriodEngine } from './internal/period-engine.ts';
@@ -35,6 +43,8 @@ export interface CohortQuery {
   /** Picks customers by their attributes (and size band) when they first paid. */
   readonly segment?: SegmentFilter;
   readonly sizeBandThresholds?: SizeBandThresholds;
+  /** IANA time zone whose calendar the periods follow; default UTC. */
+  readonly timeZone?: string | undefined;
 }
 
 /** One cohort: the customers whose first MRR > 0 falls in one period. */
@@ -77,7 +87,8 @@ export interface CohortTable {
  */
 export function computeCohorts(timeline: Timeline, query: CohortQuery): CohortTable {
   if (!(query.to > query.from)) throw new EngineError('INVALID_PERIOD', 'a cohort table needs from < to');
-  const periods = periodsBetween(query.from, query.to, query.granularity);
+  const zone = query.timeZone;
+  const periods = periodsBetween(query.from, query.to, query.granularity, zone);
   const step = monthsIn(query.granularity);
   const ends = periods.map((p) => p.to);
   const engine = new PeriodEngine(timeline, ends, query.rates ? { rates: query.rates } : {});
@@ -92,7 +103,7 @@ export function computeCohorts(timeline: Timeline, query: CohortQuery): CohortTa
   for (let e = 0; e < timeline.size; e++) {
     const paidAt = firstPaidAt[e] as number;
     if (!(paidAt >= firstStart && paidAt < query.to)) continue;
-    const c = cohortIndex(paidAt, firstStart, step);
+    const c = Math.floor(monthIndexBetween(firstStart, paidAt, zone) / step);
     if (c < 0 || c >= width) continue;
     if (query.segment) {
       const attributes = attributesAt(timeline.entities[e] as EntityTimeline, paidAt + 1);
@@ -119,7 +130,7 @@ export function computeCohorts(timeline: Timeline, query: CohortQuery): CohortTa
     const initial = row[0] as number;
     const cells: (number | null)[] = [];
     for (let k = 0; k < width; k++) {
-      const end = addMonths(period.from, (k + 1) * step);
+      const end = addMonths(period.from, (k + 1) * step, zone);
       if (c + k >= width || end > timeline.asOf) {
         cells.push(null);
         continue;
@@ -143,7 +154,7 @@ export function computeCohorts(timeline: Timeline, query: CohortQuery): CohortTa
     }
     return {
       cohort: period.from,
-      label: periodLabel(period.from, query.granularity),
+      label: periodLabel(period.from, query.granularity, zone),
       size: sizes[c] as number,
       initial,
       small: (sizes[c] as number) < minimum,
@@ -159,11 +170,4 @@ export function computeCohorts(timeline: Timeline, query: CohortQuery): CohortTa
     maxAge: width - 1,
     rows,
   };
-}
-
-function cohortIndex(paidAt: Instant, firstStart: Instant, step: number): number {
-  const a = new Date(firstStart);
-  const b = new Date(paidAt);
-  const months = (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + (b.getUTCMonth() - a.getUTCMonth());
-  return Math.floor(months / step);
 }

@@ -5,12 +5,16 @@
 
 export type { CohortMeasure, CohortQuery, CohortRow, CohortTable, CohortView } from './cohorts.ts';
 export { computeCohorts } from './cohorts.ts';
-export type { Granularity, Instant, Period } from './dates.ts';
+export type { CivilTime, Granularity, Instant, Period } from './dates.ts';
 export {
   addMonths,
+  civilTime,
   DAYS_PER_MONTH,
   daysInMonth,
+  fromCivilTime,
+  isValidTimeZone,
   MS_PER_DAY,
+  monthIndexBetween,
   monthsIn,
   parseInstant,
   periodLabel,
@@ -26,6 +30,24 @@ export type { RowError, RowErrorCode } from './errors.ts';
 export { ImportError, MAX_REPORTED_ERRORS, rowError } from './errors.ts';
 export type { ExchangeRates, FxRate } from './fx.ts';
 export { createExchangeRates } from './fx.ts';
+export { billingIntervalName, parseSubscriptionEvent } from './import/event-record.ts';
+export type {
+  DiscountDuration,
+  ImportOptions,
+  ImportResult,
+  ParsedRow,
+  SubscriptionDiscount,
+  SubscriptionEvent,
+  SubscriptionItem,
+  SubscriptionStatus,
+} from './import/event-types.ts';
+export { SUBSCRIPTION_STATUSES, TERMINAL_STATUSES } from './import/event-types.ts';
+export type { NdjsonSource } from './import/events.ts';
+export {
+  importSubscriptionEvents,
+  importSubscriptionEventsJson,
+  streamSubscriptionEvents,
+} from './import/events.ts';
 export type { MoneyUnits } from './money.ts';
 export {
   convertUnits,
@@ -39,6 +61,8 @@ export {
 } from './money.ts';
 export type { CustomerHistory, CustomerMovement, LedgerEntry, LedgerQuery } from './movements.ts';
 export { computeMovements, customerHistory, entityMrrAt, movementLedger } from './movements.ts';
+export type { DiscountPolicy, EventPolicy, PastDuePolicy, PausePolicy } from './normalize/events.ts';
+export { DEFAULT_EVENT_POLICY, eventsToSpans, recurringMrrAt } from './normalize/events.ts';
 export type { BillingInterval } from './normalize/intervals.ts';
 export {
   monthlyAmount,

@@ -121,7 +121,7 @@ export interface LedgerQuery {
   readonly to: Instant;
   readonly kinds?: readonly MovementKind[];
   readonly rates?: ExchangeRates;
-  readonly reactivationWindowDays?: number | null;
+  readonly reactivationWindowDays?: number | null | undefined;
   /** Only this entity (for a customer's history). */
   readonly entityId?: string;
 }

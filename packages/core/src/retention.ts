@@ -31,6 +31,8 @@ export interface RetentionQuery extends PeriodOptions {
    * product of the monthly figures over `[from, to)`.
    */
   readonly method?: RetentionMethod;
+  /** IANA time zone whose calendar months, quarters and years the series and methods follow; default UTC. */
+  readonly timeZone?: string | undefined;
 }
 
 /** A breakdown: one report per value of a dimension, plus the total they sum to. */
@@ -52,24 +54,28 @@ function checkPeriod(from: Instant, to: Instant): void {
 }
 
 /** The window a method actually measures for a query's `[from, to)`. */
-function windowOf(method: RetentionMethod, from: Instant, to: Instant): Period {
-  return method === 'TRAILING_12M' ? { from: addMonths(to, -12), to } : { from, to };
+function windowOf(method: RetentionMethod, from: Instant, to: Instant, timeZone: string | undefined): Period {
+  return method === 'TRAILING_12M' ? { from: addMonths(to, -12, timeZone), to } : { from, to };
 }
 
 /** Month boundaries strictly inside `(from, to)`, with both ends: the steps a CHAINED figure compounds. */
-function chainSteps(from: Instant, to: Instant): Instant[] {
+function chainSteps(from: Instant, to: Instant, timeZone: string | undefined): Instant[] {
   const steps = [from];
-  for (const period of periodsBetween(from, to, 'MONTH')) {
+  for (const period of periodsBetween(from, to, 'MONTH', timeZone)) {
     if (period.from > from && period.from < to) steps.push(period.from);
   }
   steps.push(to);
   return steps;
 }
 
-function boundariesFor(method: RetentionMethod, windows: readonly Period[]): Instant[] {
+function boundariesFor(
+  method: RetentionMethod,
+  windows: readonly Period[],
+  timeZone: string | undefined,
+): Instant[] {
   const boundaries: Instant[] = [];
   for (const window of windows) {
-    if (method === 'CHAINED') boundaries.push(...chainSteps(window.from, window.to));
+    if (method === 'CHAINED') boundaries.push(...chainSteps(window.from, window.to, timeZone));
     else boundaries.push(window.from, window.to);
   }
   return boundaries;
@@ -146,6 +152,7 @@ function evaluateWindow(
   method: RetentionMethod,
   window: Period,
   groups?: EvaluateOptions['groups'],
+  timeZone?: string,
 ): { total: RetentionReport; groups: RetentionReport[] } {
   const hooks: EvaluateOptions = groups ? { groups } : {};
   const whole = engine.evaluate(window.from, window.to, hooks);
@@ -155,7 +162,7 @@ function evaluateWindow(
       groups: whole.groups.map((g) => toReport(engine, method, window, g)),
     };
   }
-  const steps = chainSteps(window.from, window.to);
+  const steps = chainSteps(window.from, window.to, timeZone);
   const months = steps.slice(1).map((to, k) => engine.evaluate(steps[k] as Instant, to, hooks));
   const chain = (
     pick: (m: { total: PeriodTotals; groups: PeriodTotals[] }) => PeriodTotals,
@@ -210,9 +217,9 @@ function evaluateWindow(
 export function computeRetention(timeline: Timeline, query: RetentionQuery): RetentionReport {
   checkPeriod(query.from, query.to);
   const method = query.method ?? 'PERIOD';
-  const window = windowOf(method, query.from, query.to);
-  const engine = new PeriodEngine(timeline, boundariesFor(method, [window]), query);
-  return evaluateWindow(engine, method, window).total;
+  const window = windowOf(method, query.from, query.to, query.timeZone);
+  const engine = new PeriodEngine(timeline, boundariesFor(method, [window], query.timeZone), query);
+  return evaluateWindow(engine, method, window, undefined, query.timeZone).total;
 }
 
 /**
@@ -226,11 +233,12 @@ export function computeRetentionSeries(
 ): RetentionReport[] {
   checkPeriod(query.from, query.to);
   const method = query.method ?? 'PERIOD';
-  const windows = periodsBetween(query.from, query.to, query.granularity).map((p) =>
-    windowOf(method, p.from, p.to),
+  const zone = query.timeZone;
+  const windows = periodsBetween(query.from, query.to, query.granularity, zone).map((p) =>
+    windowOf(method, p.from, p.to, zone),
   );
-  const engine = new PeriodEngine(timeline, boundariesFor(method, windows), query);
-  return windows.map((window) => evaluateWindow(engine, method, window).total);
+  const engine = new PeriodEngine(timeline, boundariesFor(method, windows, zone), query);
+  return windows.map((window) => evaluateWindow(engine, method, window, undefined, zone).total);
 }
 
 /**
@@ -244,8 +252,9 @@ export function computeBreakdown(
 ): Breakdown {
   checkPeriod(query.from, query.to);
   const method = query.method ?? 'PERIOD';
-  const window = windowOf(method, query.from, query.to);
-  const engine = new PeriodEngine(timeline, boundariesFor(method, [window]), query);
+  const zone = query.timeZone;
+  const window = windowOf(method, query.from, query.to, zone);
+  const engine = new PeriodEngine(timeline, boundariesFor(method, [window], zone), query);
   const values: string[] = [];
   const indexOf = new Map<string, number>();
   const groupOf = (value: string) => {
@@ -260,18 +269,22 @@ export function computeBreakdown(
   if (query.by === SIZE_BAND_DIMENSION) for (const band of SIZE_BANDS) groupOf(band);
   // Discover values in a first pass so that group arrays can be sized; cheap next to evaluation.
   const bandOf = (mrr: number) => sizeBandOf(mrr, query.sizeBandThresholds ?? DEFAULT_SIZE_BAND_THRESHOLDS);
-  engine.evaluate(window.from, window.to, {
-    visit: ({ attributes }) => {
-      if (query.by !== SIZE_BAND_DIMENSION) groupOf(attributes[query.by] ?? NO_VALUE);
-    },
-  });
-  const result = evaluateWindow(engine, method, window, {
+  const steps = method === 'CHAINED' ? chainSteps(window.from, window.to, zone) : [window.from, window.to];
+  for (let k = 1; k < steps.length; k++) {
+    engine.evaluate(steps[k - 1] as Instant, steps[k] as Instant, {
+      visit: ({ attributes }) => {
+        if (query.by !== SIZE_BAND_DIMENSION) groupOf(attributes[query.by] ?? NO_VALUE);
+      },
+    });
+  }
+  const groups = {
     count: values.length,
-    of: (attributes, mrr) =>
+    of: (attributes: Readonly<Record<string, string>>, mrr: number) =>
       indexOf.get(
         query.by === SIZE_BAND_DIMENSION ? bandOf(mrr) : (attributes[query.by] ?? NO_VALUE),
       ) as number,
-  });
+  };
+  const result = evaluateWindow(engine, method, window, groups, zone);
   const segments = values.map((value, index) => ({ value, report: result.groups[index] as RetentionReport }));
   segments.sort((a, b) => b.report.startingMrr - a.report.startingMrr || a.value.localeCompare(b.value));
   return { dimension: query.by, total: result.total, segments };

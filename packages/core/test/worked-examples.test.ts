@@ -6,8 +6,8 @@ import {
   computeRetention,
   formatMoneyUnits,
   type MrrSpan,
-  movementLedger,
   monthlyAmount,
+  movementLedger,
   parseMoney,
   toIsoDate,
   unitsFromNumber,
@@ -20,7 +20,10 @@ const year = { from: day('2024-01-01'), to: day('2025-01-01') };
  * Builds one customer per movement so that the period shows exactly the given amounts, plus
  * untouched customers making up the rest of the starting MRR.
  */
-function scenario(start: number, movements: { expansion?: number; contraction?: number; churn?: number }): MrrSpan[] {
+function scenario(
+  start: number,
+  movements: { expansion?: number; contraction?: number; churn?: number },
+): MrrSpan[] {
   const spans: MrrSpan[] = [];
   let remaining = start;
   const { expansion = 0, contraction = 0, churn = 0 } = movements;
@@ -50,22 +53,31 @@ describe('worked examples from the documents this project started from', () => {
     { start: 100_000, expansion: 15_000, contraction: 5_000, churn: 2_000, nrr: 1.08, grr: 0.93 },
   ];
 
-  it.each(cases)('start $start, expansion $expansion, contraction $contraction, churn $churn → NRR $nrr', (c) => {
-    const timeline = buildTimeline(scenario(c.start, c));
-    const report = computeRetention(timeline, year);
-    expect(report.method).toBe('PERIOD');
-    expect(report.startingMrr).toBe(unitsFromNumber(c.start));
-    expect(report.expansion).toBe(unitsFromNumber(c.expansion));
-    expect(report.contraction).toBe(unitsFromNumber(c.contraction));
-    expect(report.churn).toBe(unitsFromNumber(c.churn));
-    expect(report.nrr).toBeCloseTo(c.nrr, 12);
-    expect(report.grr).toBeCloseTo(c.grr, 12);
-    expect(report.netMrrChurnRate).toBeCloseTo(1 - c.nrr, 12);
-    expect(report.grossMrrChurnRate).toBeCloseTo(1 - c.grr, 12);
-    expect(report.quickRatio).toBeCloseTo(c.expansion / (c.contraction + c.churn), 12);
-    expect(report.customers).toMatchObject({ starting: 4, retained: 3, churned: 1, expanded: 1, contracted: 1 });
-    expect(report.logoRetention).toBe(0.75);
-  });
+  it.each(cases)(
+    'start $start, expansion $expansion, contraction $contraction, churn $churn → NRR $nrr',
+    (c) => {
+      const timeline = buildTimeline(scenario(c.start, c));
+      const report = computeRetention(timeline, year);
+      expect(report.method).toBe('PERIOD');
+      expect(report.startingMrr).toBe(unitsFromNumber(c.start));
+      expect(report.expansion).toBe(unitsFromNumber(c.expansion));
+      expect(report.contraction).toBe(unitsFromNumber(c.contraction));
+      expect(report.churn).toBe(unitsFromNumber(c.churn));
+      expect(report.nrr).toBeCloseTo(c.nrr, 12);
+      expect(report.grr).toBeCloseTo(c.grr, 12);
+      expect(report.netMrrChurnRate).toBeCloseTo(1 - c.nrr, 12);
+      expect(report.grossMrrChurnRate).toBeCloseTo(1 - c.grr, 12);
+      expect(report.quickRatio).toBeCloseTo(c.expansion / (c.contraction + c.churn), 12);
+      expect(report.customers).toMatchObject({
+        starting: 4,
+        retained: 3,
+        churned: 1,
+        expanded: 1,
+        contracted: 1,
+      });
+      expect(report.logoRetention).toBe(0.75);
+    },
+  );
 
   it('a cohort with 100,000 MRR that brings 110,000 a year later has a 12-month NRR of 110%', () => {
     const spans = [
@@ -97,7 +109,14 @@ describe('worked examples from the documents this project started from', () => {
 describe("ChartMogul's documented lifecycle", () => {
   const annual = monthlyAmount(parseMoney('2000') as number, 'year');
   const spans: MrrSpan[] = [
-    { customerId: 'c', subscriptionId: 'yearly', start: day('2024-01-10'), end: day('2025-01-10'), mrr: annual, currency: 'USD' },
+    {
+      customerId: 'c',
+      subscriptionId: 'yearly',
+      start: day('2024-01-10'),
+      end: day('2025-01-10'),
+      mrr: annual,
+      currency: 'USD',
+    },
     span('c', '2024-03-05', '2024-06-05', 60, { subscriptionId: 'monthly' }),
     span('c', '2025-04-02', null, 60, { subscriptionId: 'comeback' }),
   ];

@@ -19,7 +19,7 @@ export interface PeriodOptions {
   readonly rates?: ExchangeRates;
   readonly segment?: SegmentFilter;
   /** A returning customer whose gap exceeds this many days counts as new business; default: any gap is a reactivation. */
-  readonly reactivationWindowDays?: number | null;
+  readonly reactivationWindowDays?: number | null | undefined;
   readonly sizeBandThresholds?: SizeBandThresholds;
 }
 

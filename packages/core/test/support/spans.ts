@@ -31,7 +31,12 @@ export function span(
  * A customer paying `startMrr` before the period [2024-01-01, 2025-01-01) and `endMrr` at its end,
  * changing on 2024-05-15 (one subscription whose price changes, or ends when `endMrr` is 0).
  */
-export function customerOverYear(id: string, startMrr: number, endMrr: number, attributes?: Record<string, string>): MrrSpan[] {
+export function customerOverYear(
+  id: string,
+  startMrr: number,
+  endMrr: number,
+  attributes?: Record<string, string>,
+): MrrSpan[] {
   const extra = attributes ? { attributes } : {};
   const spans = [span(id, '2023-03-01', '2024-05-15', startMrr, extra)];
   if (endMrr > 0) spans.push(span(id, '2024-05-15', null, endMrr, extra));
