@@ -12,6 +12,7 @@
  *   nrr migrate
  * Configuration comes from the environment (see ./config.ts).
  */
+import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -23,7 +24,7 @@ import { loadDemoTenant } from './demo.ts';
 import { ApiError } from './errors.ts';
 import { setFxRate } from './fx-rates.ts';
 import { fileLines } from './imports/file-source.ts';
-import { IMPORT_FORMATS, type ImportFormat, ImportFailed, runImport } from './imports/run-import.ts';
+import { IMPORT_FORMATS, ImportFailed, type ImportFormat, runImport } from './imports/run-import.ts';
 import { listen } from './server.ts';
 import { ensureTenant, listTenants, setAllowedOrigins } from './tenants.ts';
 import { createApi } from './yoga.ts';
@@ -100,7 +101,10 @@ export async function runCli(
         const summary = await runImport(db, {
           tenantId,
           format,
-          source: await fileLines(file),
+          source:
+            format === 'events' && file.endsWith('.json')
+              ? await readFile(file, 'utf8')
+              : await fileLines(file),
           sourceName: file,
           actor: `cli:${userInfo().username}`,
           createTenant: true,
@@ -156,7 +160,9 @@ export async function runCli(
         }
         if (sub === 'list') {
           for (const tenant of await listTenants(db)) {
-            out(`${tenant.tenantId}\t${tenant.reportingCurrency}\tv${tenant.dataVersion}\t${tenant.allowedOrigins.join(',')}\t${tenant.name}`);
+            out(
+              `${tenant.tenantId}\t${tenant.reportingCurrency}\tv${tenant.dataVersion}\t${tenant.allowedOrigins.join(',')}\t${tenant.name}`,
+            );
           }
           return 0;
         }
@@ -177,7 +183,9 @@ export async function runCli(
             rate: Number(values.rate),
             from: values.from ?? '',
           });
-          out(`${tenantId}: 1 ${values.currency} = ${values.rate} of the reporting currency from ${values.from}`);
+          out(
+            `${tenantId}: 1 ${values.currency} = ${values.rate} of the reporting currency from ${values.from}`,
+          );
           return 0;
         }
         break;
@@ -185,7 +193,11 @@ export async function runCli(
       case 'demo': {
         const tenantId = values.tenant ?? 'demo';
         const loaded = await loadDemoTenant(db, { tenantId });
-        out(loaded.created ? `loaded demo tenant ${tenantId}: ${loaded.summary}` : `demo tenant ${tenantId} already exists`);
+        out(
+          loaded.created
+            ? `loaded demo tenant ${tenantId}: ${loaded.summary}`
+            : `demo tenant ${tenantId} already exists`,
+        );
         return 0;
       }
       case 'serve': {

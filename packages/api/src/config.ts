@@ -46,6 +46,7 @@ function tokenSecretFor(database: DatabaseTarget, env: NodeJS.ProcessEnv): strin
   }
   mkdirSync(database.dataDir, { recursive: true });
   const file = join(database.dataDir, 'token-secret');
-  if (!existsSync(file)) writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  if (!existsSync(file))
+    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
   return readFileSync(file, 'utf8').trim();
 }

@@ -3,10 +3,11 @@
  * authenticated caller, their tenant as read at the start of the request, and the analytics of
  * that tenant (timelines loaded lazily, once per data version).
  */
+
+import type { TenantAnalytics } from './analytics/tenant-analytics.ts';
 import type { Principal } from './auth/principal.ts';
 import type { Db } from './db/connect.ts';
 import type { Tenant } from './tenants.ts';
-import type { TenantAnalytics } from './analytics/tenant-analytics.ts';
 
 /** Per-request context. */
 export interface ApiContext {

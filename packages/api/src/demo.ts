@@ -37,8 +37,16 @@ export async function loadDemoTenant(
   const months = options.months ?? 36;
   const now = new Date();
   const start = options.start ?? addMonths(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1), -months);
-  const tenant = await ensureTenant(db, { tenantId, name: 'Demo SaaS (generated)', reportingCurrency: 'USD' });
-  const existing = await db.select({ key: mrrSpans.sourceKey }).from(mrrSpans).where(eq(mrrSpans.tenantId, tenantId)).limit(1);
+  const tenant = await ensureTenant(db, {
+    tenantId,
+    name: 'Demo SaaS (generated)',
+    reportingCurrency: 'USD',
+  });
+  const existing = await db
+    .select({ key: mrrSpans.sourceKey })
+    .from(mrrSpans)
+    .where(eq(mrrSpans.tenantId, tenantId))
+    .limit(1);
   if (existing.length > 0) return { created: false, summary: 'already loaded' };
   if (tenant.allowedOrigins.length === 0) await setAllowedOrigins(db, tenantId, DEMO_ORIGINS);
   const generator = {
@@ -51,7 +59,12 @@ export async function loadDemoTenant(
   await setFxRates(db, tenantId, generateExchangeRates(generator));
   const summary = await storeSpans(
     db,
-    { tenantId, format: 'generated', sourceName: `generateBillingData(seed ${generator.seed})`, actor: 'cli:demo' },
+    {
+      tenantId,
+      format: 'generated',
+      sourceName: `generateBillingData(seed ${generator.seed})`,
+      actor: 'cli:demo',
+    },
     function* (_tenant, onRowsRead) {
       let rows = 0;
       let batch: MrrSpan[] = [];

@@ -15,14 +15,20 @@ export async function setFxRate(
   input: { tenantId: string; currency: string; rate: number; from: string },
 ): Promise<void> {
   if (!CURRENCY_CODE.test(input.currency)) {
-    throw new ApiError('BAD_USER_INPUT', `currency: got ${JSON.stringify(input.currency)}, expected an ISO 4217 code such as EUR`);
+    throw new ApiError(
+      'BAD_USER_INPUT',
+      `currency: got ${JSON.stringify(input.currency)}, expected an ISO 4217 code such as EUR`,
+    );
   }
   if (!(input.rate > 0) || !Number.isFinite(input.rate)) {
     throw new ApiError('BAD_USER_INPUT', `rate: got ${input.rate}, expected a positive number`);
   }
   const effective = parseInstant(input.from);
   if (effective === undefined) {
-    throw new ApiError('BAD_USER_INPUT', `from: got ${JSON.stringify(input.from)}, expected an ISO date such as 2024-01-01`);
+    throw new ApiError(
+      'BAD_USER_INPUT',
+      `from: got ${JSON.stringify(input.from)}, expected an ISO date such as 2024-01-01`,
+    );
   }
   await setFxRates(db, input.tenantId, [{ currency: input.currency, effective, rate: input.rate }]);
 }
@@ -55,6 +61,7 @@ export async function setFxRates(
       .set({ dataVersion: sql`${tenants.dataVersion} + 1` })
       .where(eq(tenants.tenantId, tenantId))
       .returning({ tenantId: tenants.tenantId });
-    if (updated.length === 0) throw new ApiError('NOT_FOUND', `tenant ${JSON.stringify(tenantId)} does not exist`);
+    if (updated.length === 0)
+      throw new ApiError('NOT_FOUND', `tenant ${JSON.stringify(tenantId)} does not exist`);
   });
 }

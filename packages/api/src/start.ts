@@ -16,15 +16,22 @@ async function main(): Promise<void> {
   const config = configFromEnv();
   const database = await openDatabase(config.database);
   await database.migrate();
-  const where = config.database.kind === 'postgres' ? 'Postgres (DATABASE_URL)' : `PGlite in ${config.database.dataDir}`;
+  const where =
+    config.database.kind === 'postgres' ? 'Postgres (DATABASE_URL)' : `PGlite in ${config.database.dataDir}`;
   console.log(`database: ${where}, migrated`);
   const started = Date.now();
   const demo = await loadDemoTenant(database.db, { tenantId: DEMO_TENANT });
-  if (demo.created) console.log(`demo tenant loaded in ${((Date.now() - started) / 1000).toFixed(1)} s: ${demo.summary}`);
+  if (demo.created)
+    console.log(`demo tenant loaded in ${((Date.now() - started) / 1000).toFixed(1)} s: ${demo.summary}`);
   for (const key of await listApiKeys(database.db, DEMO_TENANT)) {
-    if (key.name === START_KEY_NAME && !key.revokedAt) await revokeApiKey(database.db, DEMO_TENANT, key.keyId);
+    if (key.name === START_KEY_NAME && !key.revokedAt)
+      await revokeApiKey(database.db, DEMO_TENANT, key.keyId);
   }
-  const { secret } = await createApiKey(database.db, { tenantId: DEMO_TENANT, name: START_KEY_NAME, scope: 'read' });
+  const { secret } = await createApiKey(database.db, {
+    tenantId: DEMO_TENANT,
+    name: START_KEY_NAME,
+    scope: 'read',
+  });
   const api = createApi({ db: database.db, tokenSecret: config.tokenSecret });
   const server = await listen(api, config.port);
   console.log(`

@@ -118,7 +118,8 @@ export async function setAllowedOrigins(db: Db, tenantId: string, origins: reado
     .set({ allowedOrigins: [...origins] })
     .where(eq(tenants.tenantId, tenantId))
     .returning({ tenantId: tenants.tenantId });
-  if (updated.length === 0) throw new ApiError('NOT_FOUND', `tenant ${JSON.stringify(tenantId)} does not exist`);
+  if (updated.length === 0)
+    throw new ApiError('NOT_FOUND', `tenant ${JSON.stringify(tenantId)} does not exist`);
 }
 
 /** Whether any tenant allows `origin` (answers CORS preflights, which carry no credentials). */

@@ -5,9 +5,9 @@
  */
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { TimelineCache } from './analytics/tenant-analytics.ts';
 import { tokenKey as toTokenKey } from './auth/embed-tokens.ts';
 import { authenticate, type Principal } from './auth/principal.ts';
-import { TimelineCache } from './analytics/tenant-analytics.ts';
 import type { ApiContext } from './context.ts';
 import type { Db } from './db/connect.ts';
 import { withTenant } from './db/tenant-scope.ts';
@@ -151,7 +151,11 @@ const CODES = new Set<string>(Object.keys(HTTP_STATUS));
 function clientErrorsSilenced() {
   const isClientError = (value: unknown) => {
     const code = isGraphQLErrorLike(value) ? value.extensions?.code : undefined;
-    return (typeof code === 'string' && CODES.has(code) && code !== 'INTERNAL') || code === 'GRAPHQL_PARSE_FAILED' || code === 'GRAPHQL_VALIDATION_FAILED';
+    return (
+      (typeof code === 'string' && CODES.has(code) && code !== 'INTERNAL') ||
+      code === 'GRAPHQL_PARSE_FAILED' ||
+      code === 'GRAPHQL_VALIDATION_FAILED'
+    );
   };
   return {
     debug: () => {},

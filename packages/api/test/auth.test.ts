@@ -1,9 +1,17 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { revokeApiKey, listApiKeys } from '../src/auth/keys.ts';
+import { listApiKeys, revokeApiKey } from '../src/auth/keys.ts';
 import { apiKeys } from '../src/db/schema.ts';
 import type { Api } from '../src/yoga.ts';
-import { DATABASE_KINDS, graphql, openTestDatabase, TEST_TOKEN_SECRET, type TestDatabase, tenantWithKey, testApi } from './harness.ts';
+import {
+  DATABASE_KINDS,
+  graphql,
+  openTestDatabase,
+  TEST_TOKEN_SECRET,
+  type TestDatabase,
+  tenantWithKey,
+  testApi,
+} from './harness.ts';
 
 const VIEWER = '{ viewer { kind canWrite tenant { id reportingCurrency } } }';
 const key = new TextEncoder().encode(TEST_TOKEN_SECRET);
@@ -24,7 +32,9 @@ describe.each(DATABASE_KINDS)('authentication on %s', (kind) => {
     const { status, body } = await graphql(api, VIEWER, { credential: acmeKey });
     expect(status).toBe(200);
     expect(body).toEqual({
-      data: { viewer: { kind: 'SECRET_KEY', canWrite: true, tenant: { id: 'acme', reportingCurrency: 'EUR' } } },
+      data: {
+        viewer: { kind: 'SECRET_KEY', canWrite: true, tenant: { id: 'acme', reportingCurrency: 'EUR' } },
+      },
     });
   });
 
@@ -59,11 +69,11 @@ describe.each(DATABASE_KINDS)('authentication on %s', (kind) => {
   });
 
   it('mints a read-only embed token that reads its tenant and cannot import or mint', async () => {
-    const minted = await graphql<{ createEmbedToken: { token: string; expiresAt: string; tenantId: string } }>(
-      api,
-      'mutation { createEmbedToken(input: { ttlSeconds: 600 }) { token expiresAt tenantId } }',
-      { credential: acmeKey },
-    );
+    const minted = await graphql<{
+      createEmbedToken: { token: string; expiresAt: string; tenantId: string };
+    }>(api, 'mutation { createEmbedToken(input: { ttlSeconds: 600 }) { token expiresAt tenantId } }', {
+      credential: acmeKey,
+    });
     const token = minted.body.data?.createEmbedToken.token ?? '';
     const expiresIn = Date.parse(minted.body.data?.createEmbedToken.expiresAt ?? '') - Date.now();
     expect(expiresIn).toBeGreaterThan(590_000);
@@ -77,9 +87,13 @@ describe.each(DATABASE_KINDS)('authentication on %s', (kind) => {
   });
 
   it('refuses token lifetimes over one hour', async () => {
-    const { body } = await graphql(api, 'mutation { createEmbedToken(input: { ttlSeconds: 3601 }) { token } }', {
-      credential: acmeKey,
-    });
+    const { body } = await graphql(
+      api,
+      'mutation { createEmbedToken(input: { ttlSeconds: 3601 }) { token } }',
+      {
+        credential: acmeKey,
+      },
+    );
     expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(body.errors?.[0]?.message).toContain('from 1 to 3600');
   });
@@ -151,7 +165,10 @@ describe.each(DATABASE_KINDS)('authentication on %s', (kind) => {
       new Request('http://nrr.test/v1/embed-tokens', {
         method: 'POST',
         headers: { authorization: `Bearer ${acmeKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ ttlSeconds: 120, segment: { attributes: [{ name: 'country', values: ['US'] }] } }),
+        body: JSON.stringify({
+          ttlSeconds: 120,
+          segment: { attributes: [{ name: 'country', values: ['US'] }] },
+        }),
       }),
     );
     expect(response.status).toBe(201);
@@ -168,7 +185,10 @@ describe.each(DATABASE_KINDS)('authentication on %s', (kind) => {
     );
     expect(refused.status).toBe(403);
     expect(await refused.json()).toEqual({
-      error: { code: 'FORBIDDEN', message: 'minting an embed token needs a secret API key; embed tokens are read-only' },
+      error: {
+        code: 'FORBIDDEN',
+        message: 'minting an embed token needs a secret API key; embed tokens are read-only',
+      },
     });
     const anonymous = await api.fetch(new Request('http://nrr.test/v1/embed-tokens', { method: 'POST' }));
     expect(anonymous.status).toBe(401);

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Api } from '../src/yoga.ts';
 import { ACME_SPANS, storeTestSpans } from './fixtures.ts';
-import { DATABASE_KINDS, graphql, openTestDatabase, type TestDatabase, tenantWithKey, testApi } from './harness.ts';
+import {
+  DATABASE_KINDS,
+  graphql,
+  openTestDatabase,
+  type TestDatabase,
+  tenantWithKey,
+  testApi,
+} from './harness.ts';
 
 const WINDOW = 'from: "2024-02-01", to: "2024-04-01"';
 
@@ -40,12 +47,21 @@ describe.each(DATABASE_KINDS)('segment-locked embed tokens on %s', (kind) => {
   });
 
   it('may narrow the segment but not widen or replace it', async () => {
-    const narrowed = await starting(usToken, 'segment: { attributes: [{ name: "plan", values: ["Growth"] }] }');
+    const narrowed = await starting(
+      usToken,
+      'segment: { attributes: [{ name: "plan", values: ["Growth"] }] }',
+    );
     expect(narrowed.data?.retention.startingMrr.amount).toBe('100');
-    const starter = await starting(usToken, 'segment: { attributes: [{ name: "plan", values: ["Starter"] }] }');
+    const starter = await starting(
+      usToken,
+      'segment: { attributes: [{ name: "plan", values: ["Starter"] }] }',
+    );
     expect(starter.data?.retention.startingMrr.amount).toBe('0');
     for (const values of ['["FR"]', '["US", "FR"]']) {
-      const widened = await starting(usToken, `segment: { attributes: [{ name: "country", values: ${values} }] }`);
+      const widened = await starting(
+        usToken,
+        `segment: { attributes: [{ name: "country", values: ${values} }] }`,
+      );
       expect(widened.data ?? null).toBeNull();
       expect(widened.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       expect(widened.errors?.[0]?.message).toContain('this token is limited to ["US"]');

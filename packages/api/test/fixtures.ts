@@ -48,8 +48,12 @@ function span(
 
 /** Stores spans for an existing tenant through the import transaction. */
 export async function storeTestSpans(database: Database, tenantId: string, spans: readonly MrrSpan[]) {
-  return storeSpans(database.db, { tenantId, format: 'test', sourceName: 'fixtures', actor: 'test' }, function* (_t, onRowsRead) {
-    onRowsRead(spans.length);
-    yield spans;
-  });
+  return storeSpans(
+    database.db,
+    { tenantId, format: 'test', sourceName: 'fixtures', actor: 'test' },
+    function* (_t, onRowsRead) {
+      onRowsRead(spans.length);
+      yield spans;
+    },
+  );
 }

@@ -80,7 +80,11 @@ export interface GraphQLBody<T = Record<string, unknown>> {
 export async function graphql<T = Record<string, unknown>>(
   api: Api,
   query: string,
-  options: { credential?: string; variables?: Record<string, unknown>; headers?: Record<string, string> } = {},
+  options: {
+    credential?: string;
+    variables?: Record<string, unknown>;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<{ status: number; body: GraphQLBody<T>; headers: Headers }> {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
   if (options.credential) headers.authorization = `Bearer ${options.credential}`;
@@ -91,5 +95,9 @@ export async function graphql<T = Record<string, unknown>>(
       body: JSON.stringify({ query, variables: options.variables ?? {} }),
     }),
   );
-  return { status: response.status, body: (await response.json()) as GraphQLBody<T>, headers: response.headers };
+  return {
+    status: response.status,
+    body: (await response.json()) as GraphQLBody<T>,
+    headers: response.headers,
+  };
 }

@@ -1,10 +1,17 @@
 import { parse, validate } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryLimitsRule } from '../src/internal/query-limits.ts';
-import { createApi } from '../src/yoga.ts';
 import type { Api } from '../src/yoga.ts';
+import { createApi } from '../src/yoga.ts';
 import { ACME_SPANS, storeTestSpans } from './fixtures.ts';
-import { graphql, openTestDatabase, TEST_TOKEN_SECRET, type TestDatabase, tenantWithKey, testApi } from './harness.ts';
+import {
+  graphql,
+  openTestDatabase,
+  TEST_TOKEN_SECRET,
+  type TestDatabase,
+  tenantWithKey,
+  testApi,
+} from './harness.ts';
 
 describe('HTTP policies (CORS, limits, errors, rate limits)', () => {
   let test: TestDatabase;
@@ -42,7 +49,11 @@ describe('HTTP policies (CORS, limits, errors, rate limits)', () => {
       api.fetch(
         new Request('http://nrr.test/graphql', {
           method: 'OPTIONS',
-          headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+          headers: {
+            origin,
+            'access-control-request-method': 'POST',
+            'access-control-request-headers': 'authorization',
+          },
         }),
       );
     const ok = await preflight('https://app.acme.test');
@@ -58,7 +69,8 @@ describe('HTTP policies (CORS, limits, errors, rate limits)', () => {
     expect(page.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(page.body.errors?.[0]?.message).toBe('first: got 501, expected a page size from 1 to 500');
 
-    const node = 'id attributes { name value } mrr { amount currency } history { at mrr { amount currency } } ledger { at type amount { amount currency } }';
+    const node =
+      'id attributes { name value } mrr { amount currency } history { at mrr { amount currency } } ledger { at type amount { amount currency } }';
     const costly = await graphql(
       api,
       `{ a: customers(first: 500) { edges { node { ${node} } } } b: customers(first: 500) { edges { node { ${node} } } } }`,
@@ -71,25 +83,36 @@ describe('HTTP policies (CORS, limits, errors, rate limits)', () => {
   it('measures depth through fragments and leaves introspection out', () => {
     // The schema has no cycles, so no valid query reaches depth 12; check the rule at a lower limit.
     const rule = queryLimitsRule({ maxDepth: 5 });
-    const errorsOf = (query: string) => validate(api.schema, parse(query), [rule]).map((error) => error.message);
+    const errorsOf = (query: string) =>
+      validate(api.schema, parse(query), [rule]).map((error) => error.message);
     expect(errorsOf('{ customers { edges { node { ledger { amount { amount } } } } } }')).toEqual([
       'query depth 6 exceeds the limit of 5',
     ]);
     expect(
-      errorsOf('{ customers { ...page } } fragment page on CustomerConnection { edges { node { history { mrr { amount } } } } }'),
+      errorsOf(
+        '{ customers { ...page } } fragment page on CustomerConnection { edges { node { history { mrr { amount } } } } }',
+      ),
     ).toEqual(['query depth 6 exceeds the limit of 5']);
     expect(errorsOf('{ customers { edges { node { history { at } } } } }')).toEqual([]);
     expect(errorsOf('{ __schema { types { fields { type { ofType { ofType { name } } } } } } }')).toEqual([]);
   });
 
   it('names bad arguments with BAD_USER_INPUT', async () => {
-    const badDate = await graphql(api, '{ retention(input: { from: "2024-02-30", to: "2024-04-01" }) { nrr } }', {
-      credential: secret,
-    });
+    const badDate = await graphql(
+      api,
+      '{ retention(input: { from: "2024-02-30", to: "2024-04-01" }) { nrr } }',
+      {
+        credential: secret,
+      },
+    );
     expect(badDate.body.errors?.[0]?.message).toContain('expected an ISO date such as "2024-01-31"');
-    const backwards = await graphql(api, '{ retention(input: { from: "2024-04-01", to: "2024-02-01" }) { nrr } }', {
-      credential: secret,
-    });
+    const backwards = await graphql(
+      api,
+      '{ retention(input: { from: "2024-04-01", to: "2024-02-01" }) { nrr } }',
+      {
+        credential: secret,
+      },
+    );
     expect(backwards.body.errors?.[0]).toMatchObject({
       message: 'to: must be later than from (periods are half-open, [from, to))',
       extensions: { code: 'BAD_USER_INPUT', field: 'to' },
@@ -114,12 +137,19 @@ describe('HTTP policies (CORS, limits, errors, rate limits)', () => {
       }),
     );
     const text = await response.text();
-    expect(JSON.parse(text).errors[0]).toMatchObject({ message: 'internal error', extensions: { code: 'INTERNAL' } });
+    expect(JSON.parse(text).errors[0]).toMatchObject({
+      message: 'internal error',
+      extensions: { code: 'INTERNAL' },
+    });
     expect(text).not.toMatch(/\bat \S+ \(|\.ts:\d+|stack/);
   });
 
   it('limits request rates per credential with 429 RATE_LIMITED', async () => {
-    const limited = createApi({ db: test.database.db, tokenSecret: TEST_TOKEN_SECRET, rateLimit: { capacity: 2, perSecond: 0.01 } });
+    const limited = createApi({
+      db: test.database.db,
+      tokenSecret: TEST_TOKEN_SECRET,
+      rateLimit: { capacity: 2, perSecond: 0.01 },
+    });
     const statuses: number[] = [];
     for (let attempt = 0; attempt < 3; attempt++) {
       statuses.push((await graphql(limited, '{ viewer { kind } }', { credential: secret })).status);

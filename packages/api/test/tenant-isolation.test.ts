@@ -3,7 +3,14 @@ import { customerTimelines, imports, mrrSpans } from '../src/db/schema.ts';
 import { withTenant } from '../src/db/tenant-scope.ts';
 import type { Api } from '../src/yoga.ts';
 import { ACME_SPANS, GLOBEX_SPANS, storeTestSpans } from './fixtures.ts';
-import { DATABASE_KINDS, graphql, openTestDatabase, type TestDatabase, tenantWithKey, testApi } from './harness.ts';
+import {
+  DATABASE_KINDS,
+  graphql,
+  openTestDatabase,
+  type TestDatabase,
+  tenantWithKey,
+  testApi,
+} from './harness.ts';
 
 const WINDOW = 'from: "2024-02-01", to: "2024-04-01"';
 
@@ -54,11 +61,9 @@ describe.each(DATABASE_KINDS)('tenant isolation on %s', (kind) => {
         },
       },
     });
-    const forGlobex = await graphql<{ retention: { startingMrr: { amount: string }; endingMrr: { amount: string } } }>(
-      api,
-      query,
-      { credential: globex },
-    );
+    const forGlobex = await graphql<{
+      retention: { startingMrr: { amount: string }; endingMrr: { amount: string } };
+    }>(api, query, { credential: globex });
     expect(forGlobex.body.data?.retention.startingMrr.amount).toBe('10019');
     expect(forGlobex.body.data?.retention.endingMrr.amount).toBe('9999');
   });
@@ -93,7 +98,10 @@ describe.each(DATABASE_KINDS)('tenant isolation on %s', (kind) => {
 
   it('movements, customers, customer and segments never show another tenant’s data', async () => {
     const { body } = await graphql<{
-      movements: { totalCount: number; edges: { node: { customerId: string; type: string; amount: { amount: string } } }[] };
+      movements: {
+        totalCount: number;
+        edges: { node: { customerId: string; type: string; amount: { amount: string } } }[];
+      };
       customers: { totalCount: number; edges: { node: { id: string } }[] };
       own: { id: string; mrr: { amount: string } } | null;
       other: { id: string } | null;
@@ -107,7 +115,9 @@ describe.each(DATABASE_KINDS)('tenant isolation on %s', (kind) => {
          segments(dimension: "plan") }`,
       { credential: acme },
     );
-    expect(body.data?.movements.edges.map((e) => [e.node.customerId, e.node.type, e.node.amount.amount])).toEqual([
+    expect(
+      body.data?.movements.edges.map((e) => [e.node.customerId, e.node.type, e.node.amount.amount]),
+    ).toEqual([
       ['a1', 'EXPANSION', '50'],
       ['a2', 'CHURN', '50'],
       ['a3', 'NEW', '30'],

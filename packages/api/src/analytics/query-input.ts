@@ -2,7 +2,14 @@
  * Turns GraphQL query arguments into @nrr/core queries: window checks, the caller's segment lock,
  * the reporting currency's rates; and turns the engine's refusals into `BAD_USER_INPUT`.
  */
-import { EngineError, type ExchangeRates, type Granularity, monthsIn, type RetentionMethod, type SegmentFilter } from '@nrr/core';
+import {
+  EngineError,
+  type ExchangeRates,
+  type Granularity,
+  monthsIn,
+  type RetentionMethod,
+  type SegmentFilter,
+} from '@nrr/core';
 import type { ApiContext } from '../context.ts';
 import { ApiError, badInput } from '../errors.ts';
 import { effectiveSegment, type SegmentFilterArg } from '../schema/segment-filter.ts';
@@ -27,8 +34,13 @@ export interface CoreWindow {
 }
 
 /** Checks `[from, to)` and resolves segment and rates for a core query. */
-export async function coreWindow(context: ApiContext, args: WindowArgs, granularity?: Granularity): Promise<CoreWindow> {
-  if (!(args.to > args.from)) throw badInput('to', 'must be later than from (periods are half-open, [from, to))');
+export async function coreWindow(
+  context: ApiContext,
+  args: WindowArgs,
+  granularity?: Granularity,
+): Promise<CoreWindow> {
+  if (!(args.to > args.from))
+    throw badInput('to', 'must be later than from (periods are half-open, [from, to))');
   if (granularity) {
     const months = (args.to - args.from) / (30.436875 * 86_400_000);
     if (months / monthsIn(granularity) > MAX_PERIODS) {

@@ -7,7 +7,13 @@
  * reads from the database, so an instance never serves figures older than the data another
  * instance imported: the cache is only an optimisation, never state another instance needs.
  */
-import { createExchangeRates, createTimeline, type EntityTimeline, type ExchangeRates, type Timeline } from '@nrr/core';
+import {
+  createExchangeRates,
+  createTimeline,
+  type EntityTimeline,
+  type ExchangeRates,
+  type Timeline,
+} from '@nrr/core';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
 import { customerTimelines, fxRates } from '../db/schema.ts';

@@ -72,7 +72,11 @@ export async function signEmbedToken(
  * and audience, not expired, lifetime at most {@link MAX_EMBED_TTL_SECONDS}, read scope and a
  * well-formed segment. Throws `UNAUTHENTICATED` saying why, without echoing the token.
  */
-export async function verifyEmbedToken(key: Uint8Array, token: string, now: Date = new Date()): Promise<EmbedClaims> {
+export async function verifyEmbedToken(
+  key: Uint8Array,
+  token: string,
+  now: Date = new Date(),
+): Promise<EmbedClaims> {
   let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];
   try {
     ({ payload } = await jwtVerify(token, key, {
@@ -86,13 +90,19 @@ export async function verifyEmbedToken(key: Uint8Array, token: string, now: Date
     throw unauthenticated(reasonOf(error));
   }
   const { sub, exp, iat, jti, scope, seg } = payload;
-  if (typeof sub !== 'string' || typeof exp !== 'number' || typeof iat !== 'number' || typeof jti !== 'string') {
+  if (
+    typeof sub !== 'string' ||
+    typeof exp !== 'number' ||
+    typeof iat !== 'number' ||
+    typeof jti !== 'string'
+  ) {
     throw unauthenticated('the token lacks its subject, expiry, issue time or id');
   }
   if (exp - iat > MAX_EMBED_TTL_SECONDS) throw unauthenticated('the token lives longer than one hour');
   if (scope !== 'read') throw unauthenticated('the token does not carry the read scope');
   const segment = seg === undefined ? undefined : parseSegmentClaim(seg);
-  if (seg !== undefined && segment === undefined) throw unauthenticated('the token carries a malformed segment');
+  if (seg !== undefined && segment === undefined)
+    throw unauthenticated('the token carries a malformed segment');
   return { tenantId: sub, segment, expiresAt: new Date(exp * 1000), tokenId: jti };
 }
 
@@ -100,7 +110,8 @@ function reasonOf(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'the embed token has expired';
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'the embed token signature is not valid';
   if (error instanceof errors.JOSEAlgNotAllowed) return 'the embed token must be signed with HS256';
-  if (error instanceof errors.JWTClaimValidationFailed) return `the embed token claim "${error.claim}" is not valid`;
+  if (error instanceof errors.JWTClaimValidationFailed)
+    return `the embed token claim "${error.claim}" is not valid`;
   return 'the embed token is malformed';
 }
 

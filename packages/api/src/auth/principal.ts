@@ -4,8 +4,8 @@
  */
 import type { Db } from '../db/connect.ts';
 import { ApiError } from '../errors.ts';
-import { findKeyBySecret, type KeyScope, SECRET_KEY_PREFIX } from './keys.ts';
 import { type EmbedClaims, verifyEmbedToken } from './embed-tokens.ts';
+import { findKeyBySecret, type KeyScope, SECRET_KEY_PREFIX } from './keys.ts';
 import type { SegmentFilter } from './segment-lock.ts';
 
 /** An authenticated caller. */
@@ -39,7 +39,10 @@ export async function authenticate(db: Db, tokenKey: Uint8Array, header: string 
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   const credential = match?.[1];
   if (!credential) {
-    throw new ApiError('UNAUTHENTICATED', 'the Authorization header must be "Bearer <secret key or embed token>"');
+    throw new ApiError(
+      'UNAUTHENTICATED',
+      'the Authorization header must be "Bearer <secret key or embed token>"',
+    );
   }
   if (credential.startsWith(SECRET_KEY_PREFIX)) {
     const key = await findKeyBySecret(db, credential);

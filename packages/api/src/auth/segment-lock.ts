@@ -2,7 +2,7 @@
  * Segment locks. An embed token may be locked to a segment; every query it makes is confined to
  * that segment and may narrow it but never widen it.
  */
-import { SIZE_BANDS, type SegmentFilter, type SizeBand } from '@nrr/core';
+import { type SegmentFilter, SIZE_BANDS, type SizeBand } from '@nrr/core';
 import { ApiError } from '../errors.ts';
 
 export type { SegmentFilter, SizeBand };
@@ -31,7 +31,9 @@ export function applySegmentLock(
   }
   let sizeBands = lock.sizeBands;
   if (requested.sizeBands) {
-    const outside = lock.sizeBands ? requested.sizeBands.filter((band) => !lock.sizeBands?.includes(band)) : [];
+    const outside = lock.sizeBands
+      ? requested.sizeBands.filter((band) => !lock.sizeBands?.includes(band))
+      : [];
     if (outside.length > 0) {
       throw new ApiError(
         'FORBIDDEN',
@@ -63,7 +65,8 @@ export function parseSegmentClaim(value: unknown): SegmentFilter | undefined {
     parsedAttributes = parsed;
   }
   if (sizeBands !== undefined) {
-    if (!Array.isArray(sizeBands) || !sizeBands.every((b) => SIZE_BANDS.includes(b as SizeBand))) return undefined;
+    if (!Array.isArray(sizeBands) || !sizeBands.every((b) => SIZE_BANDS.includes(b as SizeBand)))
+      return undefined;
     parsedBands = sizeBands as SizeBand[];
   }
   return {

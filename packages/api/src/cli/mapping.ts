@@ -3,7 +3,17 @@ import type { InvoiceLineMapping } from '@nrr/core';
 import { ApiError } from '../errors.ts';
 
 /** Fields a column can be mapped to; `attribute:<name>` keeps a column as a customer attribute. */
-export const MAPPABLE_FIELDS = ['customer', 'from', 'to', 'amount', 'currency', 'tax', 'kind', 'subscription', 'id'] as const;
+export const MAPPABLE_FIELDS = [
+  'customer',
+  'from',
+  'to',
+  'amount',
+  'currency',
+  'tax',
+  'kind',
+  'subscription',
+  'id',
+] as const;
 
 type MappableField = (typeof MAPPABLE_FIELDS)[number];
 
@@ -34,11 +44,16 @@ export function parseColumnMapping(pairs: readonly string[]): InvoiceLineMapping
       );
     }
     if (fields[field as MappableField] !== undefined) {
-      throw new ApiError('BAD_USER_INPUT', `--map ${pair}: field "${field}" is already mapped to "${fields[field as MappableField]}"`);
+      throw new ApiError(
+        'BAD_USER_INPUT',
+        `--map ${pair}: field "${field}" is already mapped to "${fields[field as MappableField]}"`,
+      );
     }
     fields[field as MappableField] = column;
   }
-  const missing = (['customer', 'from', 'to', 'amount'] as const).filter((field) => fields[field] === undefined);
+  const missing = (['customer', 'from', 'to', 'amount'] as const).filter(
+    (field) => fields[field] === undefined,
+  );
   if (missing.length > 0) {
     throw new ApiError(
       'BAD_USER_INPUT',

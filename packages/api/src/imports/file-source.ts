@@ -6,5 +6,8 @@ import { createInterface } from 'node:readline';
 /** The lines of a UTF-8 file, without line ends. Throws if the file cannot be read. */
 export async function fileLines(path: string): Promise<AsyncIterable<string>> {
   await access(path);
-  return createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY });
+  return createInterface({
+    input: createReadStream(path, { encoding: 'utf8' }),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
 }

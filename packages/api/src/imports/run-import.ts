@@ -5,9 +5,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
+  eventsToSpans,
   ImportError,
   type InvoiceLineMapping,
   importInvoiceLines,
+  importSubscriptionEvents,
+  importSubscriptionEventsJson,
   invoiceLinesToSpans,
   type LineSource,
   MAX_REPORTED_ERRORS,
@@ -25,16 +28,19 @@ import { ensureTenant } from '../tenants.ts';
 import { rebuildTimelines, SpanWriter } from './store-spans.ts';
 
 /** Input formats. */
-export type ImportFormat = 'periods' | 'invoice-lines';
+export type ImportFormat = 'periods' | 'invoice-lines' | 'events';
 
 /** The formats, for argument checks. */
-export const IMPORT_FORMATS: readonly ImportFormat[] = ['periods', 'invoice-lines'];
+export const IMPORT_FORMATS: readonly ImportFormat[] = ['periods', 'invoice-lines', 'events'];
 
 /** One import to run. */
 export interface ImportRequest {
   readonly tenantId: string;
   readonly format: ImportFormat;
-  /** The file: text, or lines (a stream keeps memory flat for periods). */
+  /**
+   * The file: text, or lines (a stream keeps memory flat for periods). Events are NDJSON, or,
+   * when `source` is a string starting with `[` or `{`, one JSON document (a Stripe list).
+   */
   readonly source: LineSource;
   /** File name, or `graphql` for the mutation. */
   readonly sourceName: string;
@@ -70,7 +76,10 @@ export interface ImportSummary {
 
 /** Thrown when the input had invalid rows: nothing was stored; the failure is recorded. */
 export class ImportFailed extends ApiError {
-  constructor(readonly summary: ImportSummary, message: string) {
+  constructor(
+    readonly summary: ImportSummary,
+    message: string,
+  ) {
     super('BAD_USER_INPUT', message, {
       importId: summary.importId,
       errorCount: summary.errorCount,
@@ -98,8 +107,16 @@ export async function runImport(db: Db, request: ImportRequest): Promise<ImportS
       'invoice lines need a column mapping for customer, from, to and amount (e.g. --map name=customer)',
     );
   }
-  return storeSpans(db, { tenantId: request.tenantId, format: request.format, sourceName: request.sourceName, actor: request.actor }, (tenant, onRowsRead) =>
-    spanBatches(request, { defaultCurrency: request.currency ?? tenant.reportingCurrency }, onRowsRead),
+  return storeSpans(
+    db,
+    {
+      tenantId: request.tenantId,
+      format: request.format,
+      sourceName: request.sourceName,
+      actor: request.actor,
+    },
+    (tenant, onRowsRead) =>
+      spanBatches(request, { defaultCurrency: request.currency ?? tenant.reportingCurrency }, onRowsRead),
   );
 }
 
@@ -132,7 +149,8 @@ export async function storeSpans(
   try {
     return await withTenant(db, origin.tenantId, async (tx) => {
       const [tenant] = await tx.select().from(tenants).where(eq(tenants.tenantId, origin.tenantId));
-      if (!tenant) throw new ApiError('NOT_FOUND', `tenant ${JSON.stringify(origin.tenantId)} does not exist`);
+      if (!tenant)
+        throw new ApiError('NOT_FOUND', `tenant ${JSON.stringify(origin.tenantId)} does not exist`);
       const writer = new SpanWriter(tx, origin.tenantId, importId);
       for await (const batch of batches(tenant, (count) => {
         rowsRead = count;
@@ -226,15 +244,34 @@ async function* spanBatches(
       yield invoiceLinesToSpans(result.rows).spans;
       return;
     }
+    case 'events': {
+      const { source } = request;
+      const result =
+        typeof source === 'string' && /^\s*[[{]/.test(source) && !isNdjson(source)
+          ? importSubscriptionEventsJson(source, options)
+          : await importSubscriptionEvents(source, options);
+      onRowsRead(result.rowsRead);
+      yield eventsToSpans(result.rows);
+      return;
+    }
     default:
       request.format satisfies never;
       throw new ApiError('BAD_USER_INPUT', `format must be one of ${IMPORT_FORMATS.join(', ')}`);
   }
 }
 
+/** Whether a text is NDJSON (several lines, each an object) rather than one JSON document. */
+function isNdjson(text: string): boolean {
+  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
+  return lines.length > 1 && lines.every((line) => /^\s*\{.*\}\s*$/.test(line));
+}
+
 async function bumpVersion(tx: Tx, tenantId: string, changed: boolean): Promise<number> {
   if (!changed) {
-    const [row] = await tx.select({ dataVersion: tenants.dataVersion }).from(tenants).where(eq(tenants.tenantId, tenantId));
+    const [row] = await tx
+      .select({ dataVersion: tenants.dataVersion })
+      .from(tenants)
+      .where(eq(tenants.tenantId, tenantId));
     return row?.dataVersion ?? 0;
   }
   const [row] = await tx

@@ -26,7 +26,8 @@ export class RateLimiter {
 
   #prune(now: number): void {
     for (const [key, bucket] of this.#buckets) {
-      if (bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond >= this.capacity) this.#buckets.delete(key);
+      if (bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond >= this.capacity)
+        this.#buckets.delete(key);
     }
   }
 }

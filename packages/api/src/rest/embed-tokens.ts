@@ -4,9 +4,9 @@
  * Answers `201 { token, expiresAt, tenantId }`, or `{ error: { code, message } }` with its HTTP status.
  */
 import { GraphQLError } from 'graphql';
+import { signEmbedToken } from '../auth/embed-tokens.ts';
 import type { Principal } from '../auth/principal.ts';
 import { requireSecretKey } from '../auth/principal.ts';
-import { signEmbedToken } from '../auth/embed-tokens.ts';
 import { parseSegmentClaim } from '../auth/segment-lock.ts';
 import type { ApiContext } from '../context.ts';
 import { ApiError, type ApiErrorCode, HTTP_STATUS } from '../errors.ts';
@@ -24,7 +24,8 @@ export async function handleEmbedTokenRequest(
       status,
       headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
     });
-  const fail = (code: ApiErrorCode, message: string) => reply(HTTP_STATUS[code], { error: { code, message } });
+  const fail = (code: ApiErrorCode, message: string) =>
+    reply(HTTP_STATUS[code], { error: { code, message } });
   if (request.method !== 'POST') return fail('BAD_USER_INPUT', 'use POST');
   try {
     const { principal, context } = await resolveCaller(request);
@@ -40,7 +41,10 @@ export async function handleEmbedTokenRequest(
     }
     const { ttlSeconds, segment } = body;
     if (ttlSeconds !== undefined && typeof ttlSeconds !== 'number') {
-      return fail('BAD_USER_INPUT', `ttlSeconds: got ${JSON.stringify(ttlSeconds)}, expected a number of seconds`);
+      return fail(
+        'BAD_USER_INPUT',
+        `ttlSeconds: got ${JSON.stringify(ttlSeconds)}, expected a number of seconds`,
+      );
     }
     const parsedSegment = segment === undefined || segment === null ? undefined : parseSegmentClaim(segment);
     if (segment !== undefined && segment !== null && parsedSegment === undefined) {
@@ -60,7 +64,8 @@ export async function handleEmbedTokenRequest(
       tenantId: context.tenant.tenantId,
     });
   } catch (error) {
-    if (error instanceof SyntaxError) return fail('BAD_USER_INPUT', `the body is not valid JSON: ${error.message}`);
+    if (error instanceof SyntaxError)
+      return fail('BAD_USER_INPUT', `the body is not valid JSON: ${error.message}`);
     if (error instanceof ApiError) return fail(error.code, error.message);
     if (error instanceof GraphQLError) {
       const code = error.extensions.code;

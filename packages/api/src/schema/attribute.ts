@@ -10,7 +10,9 @@ export const AttributeRef = builder.objectRef<{ name: string; value: string }>('
 });
 
 /** Attributes of a record as a list sorted by name. */
-export function attributeList(attributes: Readonly<Record<string, string>>): { name: string; value: string }[] {
+export function attributeList(
+  attributes: Readonly<Record<string, string>>,
+): { name: string; value: string }[] {
   return Object.entries(attributes)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([name, value]) => ({ name, value }));

@@ -3,7 +3,7 @@ import { type CohortRow, type CohortTable, computeCohorts, formatMoneyUnits } fr
 import { coreWindow, runEngine } from '../analytics/query-input.ts';
 import { builder } from './builder.ts';
 import { GranularityEnum } from './enums.ts';
-import { money, MoneyRef } from './money.ts';
+import { MoneyRef, money } from './money.ts';
 import { SegmentFilterInput } from './segment-filter.ts';
 
 const CohortMeasureEnum = builder.enumType('CohortMeasure', {
@@ -31,10 +31,17 @@ interface RowWithTable {
 const CohortRowRef = builder.objectRef<RowWithTable>('CohortRow').implement({
   description: 'The customers whose first MRR > 0 fell in one period, followed over time.',
   fields: (t) => ({
-    cohort: t.field({ type: 'Date', description: 'Start of the cohort’s period.', resolve: ({ row }) => row.cohort }),
+    cohort: t.field({
+      type: 'Date',
+      description: 'Start of the cohort’s period.',
+      resolve: ({ row }) => row.cohort,
+    }),
     label: t.string({ description: '"2024-03", "2024-Q1" or "2024".', resolve: ({ row }) => row.label }),
     size: t.int({ description: 'Customers in the cohort.', resolve: ({ row }) => row.size }),
-    small: t.boolean({ description: 'Fewer customers than the minimum cohort size (10).', resolve: ({ row }) => row.small }),
+    small: t.boolean({
+      description: 'Fewer customers than the minimum cohort size (10).',
+      resolve: ({ row }) => row.small,
+    }),
     initialMrr: t.field({
       type: MoneyRef,
       nullable: true,
@@ -43,7 +50,8 @@ const CohortRowRef = builder.objectRef<RowWithTable>('CohortRow').implement({
     }),
     initialCustomers: t.int({
       nullable: true,
-      description: 'Paying customers at the end of the first period (the 100% of a LOGOS row); null for REVENUE.',
+      description:
+        'Paying customers at the end of the first period (the 100% of a LOGOS row); null for REVENUE.',
       resolve: ({ row, table }) => (table.measure === 'LOGOS' ? row.initial : null),
     }),
     cells: t.field({
@@ -57,7 +65,8 @@ const CohortRowRef = builder.objectRef<RowWithTable>('CohortRow').implement({
     amounts: t.field({
       type: ['String'],
       nullable: { list: true, items: true },
-      description: 'ABSOLUTE REVENUE only: the cohort’s MRR at the end of each period, as decimal strings; null otherwise.',
+      description:
+        'ABSOLUTE REVENUE only: the cohort’s MRR at the end of each period, as decimal strings; null otherwise.',
       resolve: ({ row, table }) =>
         table.view === 'ABSOLUTE' && table.measure === 'REVENUE'
           ? row.cells.map((cell) => (cell === null ? null : formatMoneyUnits(cell)))
@@ -69,11 +78,27 @@ const CohortRowRef = builder.objectRef<RowWithTable>('CohortRow').implement({
 const CohortTableRef = builder.objectRef<CohortTable>('CohortTable').implement({
   description: 'Cohort retention: one row per cohort, one cell per age.',
   fields: (t) => ({
-    granularity: t.field({ type: GranularityEnum, description: 'Period length.', resolve: (table) => table.granularity }),
-    measure: t.field({ type: CohortMeasureEnum, description: 'What is followed.', resolve: (table) => table.measure }),
-    view: t.field({ type: CohortViewEnum, description: 'How cells are expressed.', resolve: (table) => table.view }),
+    granularity: t.field({
+      type: GranularityEnum,
+      description: 'Period length.',
+      resolve: (table) => table.granularity,
+    }),
+    measure: t.field({
+      type: CohortMeasureEnum,
+      description: 'What is followed.',
+      resolve: (table) => table.measure,
+    }),
+    view: t.field({
+      type: CohortViewEnum,
+      description: 'How cells are expressed.',
+      resolve: (table) => table.view,
+    }),
     currency: t.exposeString('currency', { description: 'Currency of MRR amounts.' }),
-    dataEnd: t.field({ type: 'DateTime', description: 'End of known data; later cells are null.', resolve: (table) => table.asOf }),
+    dataEnd: t.field({
+      type: 'DateTime',
+      description: 'End of known data; later cells are null.',
+      resolve: (table) => table.asOf,
+    }),
     maxAge: t.exposeInt('maxAge', { description: 'Largest age (number of cells − 1).' }),
     rows: t.field({
       type: [CohortRowRef],
@@ -86,13 +111,38 @@ const CohortTableRef = builder.objectRef<CohortTable>('CohortTable').implement({
 const CohortsInput = builder.inputType('CohortsInput', {
   description: 'Which cohorts to list and how.',
   fields: (t) => ({
-    from: t.field({ type: 'Date', description: 'Cohorts whose first paid period starts in [from, to) are listed.' }),
+    from: t.field({
+      type: 'Date',
+      description: 'Cohorts whose first paid period starts in [from, to) are listed.',
+    }),
     to: t.field({ type: 'Date', description: 'End of the table (exclusive); cells run up to it.' }),
-    granularity: t.field({ type: GranularityEnum, required: false, defaultValue: 'MONTH', description: 'Default MONTH.' }),
-    measure: t.field({ type: CohortMeasureEnum, required: false, defaultValue: 'REVENUE', description: 'Default REVENUE.' }),
-    view: t.field({ type: CohortViewEnum, required: false, defaultValue: 'PERCENT_OF_START', description: 'Default PERCENT_OF_START.' }),
-    segment: t.field({ type: SegmentFilterInput, required: false, description: 'Customers by attributes when they first paid.' }),
-    currency: t.string({ required: false, description: 'Report in this currency (needs stored exchange rates).' }),
+    granularity: t.field({
+      type: GranularityEnum,
+      required: false,
+      defaultValue: 'MONTH',
+      description: 'Default MONTH.',
+    }),
+    measure: t.field({
+      type: CohortMeasureEnum,
+      required: false,
+      defaultValue: 'REVENUE',
+      description: 'Default REVENUE.',
+    }),
+    view: t.field({
+      type: CohortViewEnum,
+      required: false,
+      defaultValue: 'PERCENT_OF_START',
+      description: 'Default PERCENT_OF_START.',
+    }),
+    segment: t.field({
+      type: SegmentFilterInput,
+      required: false,
+      description: 'Customers by attributes when they first paid.',
+    }),
+    currency: t.string({
+      required: false,
+      description: 'Report in this currency (needs stored exchange rates).',
+    }),
   }),
 });
 

@@ -27,7 +27,8 @@ export function encodeOffsetCursor(dataVersion: number, offset: number): string 
 export function decodeOffsetCursor(cursor: string | null | undefined, dataVersion: number): number {
   if (cursor === null || cursor === undefined) return 0;
   const match = /^v(\d+):(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match) throw new ApiError('BAD_USER_INPUT', `after: ${JSON.stringify(cursor)} is not a cursor from this API`);
+  if (!match)
+    throw new ApiError('BAD_USER_INPUT', `after: ${JSON.stringify(cursor)} is not a cursor from this API`);
   if (Number(match[1]) !== dataVersion) {
     throw new ApiError(
       'BAD_USER_INPUT',

@@ -10,11 +10,11 @@ import {
 import { attributesMatch } from '../auth/segment-lock.ts';
 import type { ApiContext } from '../context.ts';
 import { checkedPageSize } from '../internal/query-limits.ts';
-import { attributeList, AttributeRef } from './attribute.ts';
+import { AttributeRef, attributeList } from './attribute.ts';
 import { builder } from './builder.ts';
 import { decodeOffsetCursor, encodeOffsetCursor, PageInfoRef } from './connection.ts';
 import { MovementTypeEnum } from './enums.ts';
-import { money, MoneyRef } from './money.ts';
+import { MoneyRef, money } from './money.ts';
 
 /** A customer as resolvers pass it around: its timeline entity. */
 interface CustomerNode {
@@ -38,17 +38,39 @@ async function visible(context: ApiContext, timeline: Timeline, entity: EntityTi
   if (!attributesMatch(lock, latestAttributes(entity))) return false;
   if (!lock.sizeBands) return true;
   const rates = await context.analytics.rates();
-  return lock.sizeBands.includes(sizeBandOf(entityMrrAt(timeline, entity.id, currentInstant(timeline), rates)));
+  return lock.sizeBands.includes(
+    sizeBandOf(entityMrrAt(timeline, entity.id, currentInstant(timeline), rates)),
+  );
 }
 
 const LedgerEntryRef = builder.objectRef<{ entry: LedgerEntry; currency: string }>('LedgerEntry').implement({
   description: 'One dated change of a customer’s MRR, classified.',
   fields: (t) => ({
-    at: t.field({ type: 'DateTime', description: 'When the change took effect.', resolve: ({ entry }) => entry.at }),
-    type: t.field({ type: MovementTypeEnum, description: 'Kind of change.', resolve: ({ entry }) => entry.kind }),
-    amount: t.field({ type: MoneyRef, description: 'Size, positive.', resolve: ({ entry, currency }) => money(entry.amount, currency) }),
-    mrrBefore: t.field({ type: MoneyRef, description: 'MRR before.', resolve: ({ entry, currency }) => money(entry.mrrBefore, currency) }),
-    mrrAfter: t.field({ type: MoneyRef, description: 'MRR after.', resolve: ({ entry, currency }) => money(entry.mrrAfter, currency) }),
+    at: t.field({
+      type: 'DateTime',
+      description: 'When the change took effect.',
+      resolve: ({ entry }) => entry.at,
+    }),
+    type: t.field({
+      type: MovementTypeEnum,
+      description: 'Kind of change.',
+      resolve: ({ entry }) => entry.kind,
+    }),
+    amount: t.field({
+      type: MoneyRef,
+      description: 'Size, positive.',
+      resolve: ({ entry, currency }) => money(entry.amount, currency),
+    }),
+    mrrBefore: t.field({
+      type: MoneyRef,
+      description: 'MRR before.',
+      resolve: ({ entry, currency }) => money(entry.mrrBefore, currency),
+    }),
+    mrrAfter: t.field({
+      type: MoneyRef,
+      description: 'MRR after.',
+      resolve: ({ entry, currency }) => money(entry.mrrAfter, currency),
+    }),
   }),
 });
 
@@ -56,14 +78,21 @@ const MrrPointRef = builder.objectRef<{ at: number; mrr: number; currency: strin
   description: 'A customer’s MRR from an instant on.',
   fields: (t) => ({
     at: t.field({ type: 'DateTime', description: 'From when.', resolve: (point) => point.at }),
-    mrr: t.field({ type: MoneyRef, description: 'MRR from then on.', resolve: (point) => money(point.mrr, point.currency) }),
+    mrr: t.field({
+      type: MoneyRef,
+      description: 'MRR from then on.',
+      resolve: (point) => money(point.mrr, point.currency),
+    }),
   }),
 });
 
 const CustomerRef = builder.objectRef<CustomerNode>('Customer').implement({
   description: 'A paying (or formerly paying) customer of the tenant.',
   fields: (t) => ({
-    id: t.id({ description: 'Customer id from the billing data.', resolve: ({ entity }) => entity.customerId }),
+    id: t.id({
+      description: 'Customer id from the billing data.',
+      resolve: ({ entity }) => entity.customerId,
+    }),
     attributes: t.field({
       type: [AttributeRef],
       description: 'Latest attributes (plan, country, …), sorted by name.',
@@ -168,7 +197,8 @@ builder.queryField('customer', (t) =>
   t.field({
     type: CustomerRef,
     nullable: true,
-    description: 'One customer with its MRR history and ledger; null when unknown (or outside a token’s segment).',
+    description:
+      'One customer with its MRR history and ledger; null when unknown (or outside a token’s segment).',
     args: { id: t.arg.id({ required: true, description: 'Customer id.' }) },
     resolve: async (_root, { id }, context) => {
       const timeline = await context.analytics.timeline();

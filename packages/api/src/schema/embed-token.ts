@@ -4,18 +4,20 @@ import { requireSecretKey } from '../auth/principal.ts';
 import { builder } from './builder.ts';
 import { effectiveSegment, SegmentFilterInput } from './segment-filter.ts';
 
-const EmbedTokenRef = builder.objectRef<{ token: string; expiresAt: Date; tenantId: string }>('EmbedToken').implement({
-  description: 'A signed token a browser sends as "Authorization: Bearer <token>".',
-  fields: (t) => ({
-    token: t.exposeString('token', { description: 'The token (a JWT, HS256). Treat it as a credential.' }),
-    expiresAt: t.field({
-      type: 'DateTime',
-      description: 'When the token stops working.',
-      resolve: (minted) => minted.expiresAt.getTime(),
+const EmbedTokenRef = builder
+  .objectRef<{ token: string; expiresAt: Date; tenantId: string }>('EmbedToken')
+  .implement({
+    description: 'A signed token a browser sends as "Authorization: Bearer <token>".',
+    fields: (t) => ({
+      token: t.exposeString('token', { description: 'The token (a JWT, HS256). Treat it as a credential.' }),
+      expiresAt: t.field({
+        type: 'DateTime',
+        description: 'When the token stops working.',
+        resolve: (minted) => minted.expiresAt.getTime(),
+      }),
+      tenantId: t.exposeID('tenantId', { description: 'The only tenant the token can read.' }),
     }),
-    tenantId: t.exposeID('tenantId', { description: 'The only tenant the token can read.' }),
-  }),
-});
+  });
 
 const CreateEmbedTokenInput = builder.inputType('CreateEmbedTokenInput', {
   description: 'What the token may read and for how long.',
@@ -27,7 +29,8 @@ const CreateEmbedTokenInput = builder.inputType('CreateEmbedTokenInput', {
     segment: t.field({
       type: SegmentFilterInput,
       required: false,
-      description: 'Confine every query of the token to this segment; queries can narrow it but not widen it.',
+      description:
+        'Confine every query of the token to this segment; queries can narrow it but not widen it.',
     }),
   }),
 });

@@ -4,7 +4,9 @@ import { builder } from './builder.ts';
 export const RetentionMethodEnum = builder.enumType('RetentionMethod', {
   description: 'How a retention figure is computed (see docs/metrics.md §5).',
   values: {
-    PERIOD: { description: 'Fixed cohort over [from, to): the customers paying at `from`, compared at `to`.' },
+    PERIOD: {
+      description: 'Fixed cohort over [from, to): the customers paying at `from`, compared at `to`.',
+    },
     TRAILING_12M: { description: 'For a month m, the PERIOD figure over the 12 months ending with m.' },
     CHAINED: { description: 'Product of the monthly PERIOD figures over the window (compounded monthly).' },
   } as const,

@@ -9,14 +9,25 @@ import { type ImportFormat, runImport } from '../imports/run-import.ts';
 import { assertCurrency } from '../tenants.ts';
 import { builder } from './builder.ts';
 
-/** Largest CSV the mutation accepts, in characters; larger files go through `nrr import`. */
+/** Largest text the mutation accepts, in characters; larger files go through `nrr import`. */
 export const MAX_IMPORT_TEXT = 5_000_000;
 
 const ImportFormatEnum = builder.enumType('ImportFormat', {
   description: 'Shape of the imported data.',
   values: {
-    PERIODS: { value: 'periods', description: 'Subscription periods CSV: subscription_id, customer_id, start_date, end_date, monthly_amount [, currency, attribute columns…].' },
-    INVOICE_LINES: { value: 'invoice-lines', description: 'Invoice lines CSV read through a column mapping (customer, from, to, amount required).' },
+    PERIODS: {
+      value: 'periods',
+      description:
+        'Subscription periods CSV: subscription_id, customer_id, start_date, end_date, monthly_amount [, currency, attribute columns…].',
+    },
+    INVOICE_LINES: {
+      value: 'invoice-lines',
+      description: 'Invoice lines CSV read through a column mapping (customer, from, to, amount required).',
+    },
+    EVENTS: {
+      value: 'events',
+      description: 'Subscription events: NDJSON, or one JSON array (or a Stripe list with "data").',
+    },
   } as const,
 });
 
@@ -31,12 +42,21 @@ const ColumnMappingInput = builder.inputType('ColumnMappingInput', {
 });
 
 const ImportDataInput = builder.inputType('ImportDataInput', {
-  description: 'A small batch of billing data (up to 5,000,000 characters of CSV).',
+  description: 'A small batch of billing data (up to 5,000,000 characters).',
   fields: (t) => ({
-    format: t.field({ type: ImportFormatEnum, description: 'Shape of `csv`.' }),
-    csv: t.string({ description: 'The CSV text, header first.' }),
-    mapping: t.field({ type: [ColumnMappingInput], required: false, description: 'Required for INVOICE_LINES.' }),
-    currency: t.string({ required: false, description: 'Currency of amounts that carry none; default the reporting currency.' }),
+    format: t.field({ type: ImportFormatEnum, description: 'Shape of `text`.' }),
+    text: t.string({
+      description: 'The data: CSV with its header for PERIODS and INVOICE_LINES; NDJSON or JSON for EVENTS.',
+    }),
+    mapping: t.field({
+      type: [ColumnMappingInput],
+      required: false,
+      description: 'Required for INVOICE_LINES.',
+    }),
+    currency: t.string({
+      required: false,
+      description: 'Currency of amounts that carry none; default the reporting currency.',
+    }),
   }),
 });
 
@@ -57,7 +77,9 @@ interface ImportRecordValue {
 }
 
 const RowErrorRef = builder
-  .objectRef<{ code: string; line: number; field: string; value: string; expected: string; message: string }>('RowError')
+  .objectRef<{ code: string; line: number; field: string; value: string; expected: string; message: string }>(
+    'RowError',
+  )
   .implement({
     description: 'Why a row was rejected: where, what was found, and what was expected.',
     fields: (t) => ({
@@ -82,8 +104,12 @@ const ImportRecordRef = builder.objectRef<ImportRecordValue>('ImportRecord').imp
     finishedAt: t.field({ type: 'DateTime', description: 'End.', resolve: (r) => r.finishedAt.getTime() }),
     rowsRead: t.exposeInt('rowsRead', { description: 'Records read after the header.' }),
     rowsStored: t.exposeInt('rowsStored', { description: 'MRR spans inserted or changed (0 for a repeat).' }),
-    rowsUnchanged: t.exposeInt('rowsUnchanged', { description: 'Spans already stored with the same content.' }),
-    customersAffected: t.exposeInt('customersAffected', { description: 'Customers whose timelines were rebuilt.' }),
+    rowsUnchanged: t.exposeInt('rowsUnchanged', {
+      description: 'Spans already stored with the same content.',
+    }),
+    customersAffected: t.exposeInt('customersAffected', {
+      description: 'Customers whose timelines were rebuilt.',
+    }),
     errorCount: t.exposeInt('errorCount', { description: 'Invalid rows found.' }),
     errors: t.field({
       type: [RowErrorRef],
@@ -101,17 +127,22 @@ builder.mutationField('importData', (t) =>
     args: { input: t.arg({ type: ImportDataInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       requireSecretKey(context.principal, 'importData', true);
-      if (input.csv.length > MAX_IMPORT_TEXT) {
-        throw new ApiError('BAD_USER_INPUT', `csv: ${input.csv.length} characters is over the ${MAX_IMPORT_TEXT} limit; use \`nrr import\` for files`);
+      if (input.text.length > MAX_IMPORT_TEXT) {
+        throw new ApiError(
+          'BAD_USER_INPUT',
+          `text: ${input.text.length} characters is over the ${MAX_IMPORT_TEXT} limit; use \`nrr import\` for files`,
+        );
       }
       if (input.currency) assertCurrency(input.currency);
       const format = input.format as ImportFormat;
-      const mapping = input.mapping ? parseColumnMapping(input.mapping.map((m) => `${m.column}=${m.field}`)) : undefined;
+      const mapping = input.mapping
+        ? parseColumnMapping(input.mapping.map((m) => `${m.column}=${m.field}`))
+        : undefined;
       const keyId = context.principal.kind === 'SECRET_KEY' ? context.principal.keyId : 'unknown';
       const summary = await runImport(context.db, {
         tenantId: context.tenant.tenantId,
         format,
-        source: input.csv,
+        source: input.text,
         sourceName: 'graphql',
         actor: `key:${keyId}`,
         ...(mapping ? { mapping } : {}),

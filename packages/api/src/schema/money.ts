@@ -17,7 +17,8 @@ export const MoneyRef = builder.objectRef<MoneyValue>('Money').implement({
   description: 'An exact amount of money. MRR amounts are monthly.',
   fields: (t) => ({
     amount: t.string({
-      description: 'Decimal string with up to 4 decimal places, e.g. "166.6667"; negative with a leading "-".',
+      description:
+        'Decimal string with up to 4 decimal places, e.g. "166.6667"; negative with a leading "-".',
       resolve: (value) => formatMoneyUnits(value.units),
     }),
     currency: t.exposeString('currency', { description: 'ISO 4217 code, e.g. "USD".' }),

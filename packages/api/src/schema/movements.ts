@@ -1,12 +1,12 @@
 /** `Movement`, `MovementConnection` and the `movements` query: who moved MRR in a window. */
-import { computeMovements, type CustomerMovement } from '@nrr/core';
+import { type CustomerMovement, computeMovements } from '@nrr/core';
 import { coreWindow, runEngine } from '../analytics/query-input.ts';
 import { checkedPageSize } from '../internal/query-limits.ts';
-import { attributeList, AttributeRef } from './attribute.ts';
+import { AttributeRef, attributeList } from './attribute.ts';
 import { builder } from './builder.ts';
 import { decodeOffsetCursor, encodeOffsetCursor, PageInfoRef } from './connection.ts';
 import { MovementTypeEnum } from './enums.ts';
-import { money, MoneyRef } from './money.ts';
+import { MoneyRef, money } from './money.ts';
 import { SegmentFilterInput } from './segment-filter.ts';
 
 interface MovementNode {
@@ -18,7 +18,11 @@ const MovementRef = builder.objectRef<MovementNode>('Movement').implement({
   description: 'One customer’s net MRR movement over the window; these sum to the retention bridge.',
   fields: (t) => ({
     customerId: t.id({ description: 'The customer.', resolve: ({ movement }) => movement.customerId }),
-    type: t.field({ type: MovementTypeEnum, description: 'Kind of movement.', resolve: ({ movement }) => movement.kind }),
+    type: t.field({
+      type: MovementTypeEnum,
+      description: 'Kind of movement.',
+      resolve: ({ movement }) => movement.kind,
+    }),
     amount: t.field({
       type: MoneyRef,
       description: 'Size of the movement, positive.',
@@ -34,7 +38,11 @@ const MovementRef = builder.objectRef<MovementNode>('Movement').implement({
       description: 'MRR at the window end.',
       resolve: ({ movement, currency }) => money(movement.endingMrr, currency),
     }),
-    at: t.field({ type: 'DateTime', description: 'First change in the window.', resolve: ({ movement }) => movement.at }),
+    at: t.field({
+      type: 'DateTime',
+      description: 'First change in the window.',
+      resolve: ({ movement }) => movement.at,
+    }),
     attributes: t.field({
       type: [AttributeRef],
       description: 'The customer’s attributes at the window start.',
@@ -71,9 +79,20 @@ const MovementsInput = builder.inputType('MovementsInput', {
   fields: (t) => ({
     from: t.field({ type: 'Date', description: 'Start of the window (inclusive).' }),
     to: t.field({ type: 'Date', description: 'End of the window (exclusive).' }),
-    types: t.field({ type: [MovementTypeEnum], required: false, description: 'Keep only these kinds; default all.' }),
-    segment: t.field({ type: SegmentFilterInput, required: false, description: 'Customers to include; default all.' }),
-    currency: t.string({ required: false, description: 'Report in this currency (needs stored exchange rates).' }),
+    types: t.field({
+      type: [MovementTypeEnum],
+      required: false,
+      description: 'Keep only these kinds; default all.',
+    }),
+    segment: t.field({
+      type: SegmentFilterInput,
+      required: false,
+      description: 'Customers to include; default all.',
+    }),
+    currency: t.string({
+      required: false,
+      description: 'Report in this currency (needs stored exchange rates).',
+    }),
   }),
 });
 

@@ -1,16 +1,16 @@
 /** `RetentionReport`, its parts, and the `retention`, `retentionSeries` and `breakdown` queries. */
 import {
+  type CustomerCounts,
   computeBreakdown,
   computeRetention,
   computeRetentionSeries,
-  type CustomerCounts,
   type RetentionReport,
   type RetentionWarning,
 } from '@nrr/core';
 import { coreWindow, methodOf, runEngine } from '../analytics/query-input.ts';
 import { builder } from './builder.ts';
 import { GrainEnum, GranularityEnum, RetentionMethodEnum } from './enums.ts';
-import { money, MoneyRef } from './money.ts';
+import { MoneyRef, money } from './money.ts';
 import { SegmentFilterInput } from './segment-filter.ts';
 
 const CustomerCountsRef = builder.objectRef<CustomerCounts>('CustomerCounts').implement({
@@ -20,7 +20,9 @@ const CustomerCountsRef = builder.objectRef<CustomerCounts>('CustomerCounts').im
     retained: t.exposeInt('retained', { description: 'Cohort members still paying at the end.' }),
     churned: t.exposeInt('churned', { description: 'Cohort members with no MRR at the end.' }),
     expanded: t.exposeInt('expanded', { description: 'Cohort members paying more at the end.' }),
-    contracted: t.exposeInt('contracted', { description: 'Cohort members paying less, but something, at the end.' }),
+    contracted: t.exposeInt('contracted', {
+      description: 'Cohort members paying less, but something, at the end.',
+    }),
     new: t.exposeInt('new', { description: 'Customers paying for the first time.' }),
     reactivated: t.exposeInt('reactivated', { description: 'Customers paying again after a gap.' }),
     ending: t.exposeInt('ending', { description: 'Customers with MRR > 0 at the end.' }),
@@ -51,10 +53,22 @@ export const RetentionReportRef = builder.objectRef<RetentionReport>('RetentionR
     const ratio = (field: keyof RetentionReport & string, description: string) =>
       t.float({ nullable: true, description, resolve: (report) => report[field] as number | null });
     return {
-      method: t.field({ type: RetentionMethodEnum, description: 'How the figures were computed.', resolve: (r) => r.method }),
+      method: t.field({
+        type: RetentionMethodEnum,
+        description: 'How the figures were computed.',
+        resolve: (r) => r.method,
+      }),
       grain: t.field({ type: GrainEnum, description: 'Whose MRR was compared.', resolve: (r) => r.grain }),
-      from: t.field({ type: 'Date', description: 'Start of the measured window (inclusive).', resolve: (r) => r.from }),
-      to: t.field({ type: 'Date', description: 'End of the measured window (exclusive).', resolve: (r) => r.to }),
+      from: t.field({
+        type: 'Date',
+        description: 'Start of the measured window (inclusive).',
+        resolve: (r) => r.from,
+      }),
+      to: t.field({
+        type: 'Date',
+        description: 'End of the measured window (exclusive).',
+        resolve: (r) => r.to,
+      }),
       currency: t.exposeString('currency', { description: 'Currency of every amount.' }),
       startingMrr: amount('startingMrr', 'MRR of the starting cohort at `from`.'),
       newBusiness: amount('newBusiness', 'MRR of customers paying for the first time.'),
@@ -67,14 +81,28 @@ export const RetentionReportRef = builder.objectRef<RetentionReport>('RetentionR
         'fxImpact',
         'Ending MRR at the rates in force at `to` minus at the rates in force at `from`; not part of the bridge.',
       ),
-      nrr: ratio('nrr', 'Net revenue retention (1.05 = 105%): cohort MRR at the end over cohort MRR at the start.'),
+      nrr: ratio(
+        'nrr',
+        'Net revenue retention (1.05 = 105%): cohort MRR at the end over cohort MRR at the start.',
+      ),
       grr: ratio('grr', 'Gross revenue retention: (start − contraction − churn) / start; never above 1.'),
       logoRetention: ratio('logoRetention', 'Share of the starting cohort still paying at the end.'),
       netMrrChurnRate: ratio('netMrrChurnRate', '(churn + contraction − expansion) / start.'),
       grossMrrChurnRate: ratio('grossMrrChurnRate', '(churn + contraction) / start.'),
-      quickRatio: ratio('quickRatio', '(new + reactivation + expansion) / (contraction + churn); null when nothing was lost.'),
-      customers: t.field({ type: CustomerCountsRef, description: 'Customer counts.', resolve: (r) => r.customers }),
-      warnings: t.field({ type: [WarningRef], description: 'Caveats about these figures.', resolve: (r) => [...r.warnings] }),
+      quickRatio: ratio(
+        'quickRatio',
+        '(new + reactivation + expansion) / (contraction + churn); null when nothing was lost.',
+      ),
+      customers: t.field({
+        type: CustomerCountsRef,
+        description: 'Customer counts.',
+        resolve: (r) => r.customers,
+      }),
+      warnings: t.field({
+        type: [WarningRef],
+        description: 'Caveats about these figures.',
+        resolve: (r) => [...r.warnings],
+      }),
     };
   },
 });
@@ -84,11 +112,21 @@ const RetentionInput = builder.inputType('RetentionInput', {
   fields: (t) => ({
     from: t.field({ type: 'Date', description: 'Start of the window (inclusive).' }),
     to: t.field({ type: 'Date', description: 'End of the window (exclusive).' }),
-    method: t.field({ type: RetentionMethodEnum, required: false, defaultValue: 'PERIOD', description: 'Default PERIOD.' }),
-    segment: t.field({ type: SegmentFilterInput, required: false, description: 'Customers to include; default all.' }),
+    method: t.field({
+      type: RetentionMethodEnum,
+      required: false,
+      defaultValue: 'PERIOD',
+      description: 'Default PERIOD.',
+    }),
+    segment: t.field({
+      type: SegmentFilterInput,
+      required: false,
+      description: 'Customers to include; default all.',
+    }),
     currency: t.string({
       required: false,
-      description: 'Report in this currency instead of the tenant’s reporting currency (needs stored exchange rates).',
+      description:
+        'Report in this currency instead of the tenant’s reporting currency (needs stored exchange rates).',
     }),
   }),
 });
@@ -98,15 +136,28 @@ const RetentionSeriesInput = builder.inputType('RetentionSeriesInput', {
   fields: (t) => ({
     from: t.field({ type: 'Date', description: 'Start of the first period (inclusive).' }),
     to: t.field({ type: 'Date', description: 'End of the last period (exclusive).' }),
-    granularity: t.field({ type: GranularityEnum, required: false, defaultValue: 'MONTH', description: 'Default MONTH.' }),
+    granularity: t.field({
+      type: GranularityEnum,
+      required: false,
+      defaultValue: 'MONTH',
+      description: 'Default MONTH.',
+    }),
     method: t.field({
       type: RetentionMethodEnum,
       required: false,
       defaultValue: 'PERIOD',
-      description: 'PERIOD: each period on its own. TRAILING_12M: each point covers the 12 months ending with its period (see its own from/to). CHAINED: each period’s months compounded.',
+      description:
+        'PERIOD: each period on its own. TRAILING_12M: each point covers the 12 months ending with its period (see its own from/to). CHAINED: each period’s months compounded.',
     }),
-    segment: t.field({ type: SegmentFilterInput, required: false, description: 'Customers to include; default all.' }),
-    currency: t.string({ required: false, description: 'Report in this currency (needs stored exchange rates).' }),
+    segment: t.field({
+      type: SegmentFilterInput,
+      required: false,
+      description: 'Customers to include; default all.',
+    }),
+    currency: t.string({
+      required: false,
+      description: 'Report in this currency (needs stored exchange rates).',
+    }),
   }),
 });
 
@@ -116,19 +167,35 @@ const BreakdownInput = builder.inputType('BreakdownInput', {
     from: t.field({ type: 'Date', description: 'Start of the window (inclusive).' }),
     to: t.field({ type: 'Date', description: 'End of the window (exclusive).' }),
     by: t.string({ description: 'An attribute name (e.g. "plan", "country") or "size_band".' }),
-    method: t.field({ type: RetentionMethodEnum, required: false, defaultValue: 'PERIOD', description: 'Default PERIOD.' }),
-    segment: t.field({ type: SegmentFilterInput, required: false, description: 'Customers to include; default all.' }),
-    currency: t.string({ required: false, description: 'Report in this currency (needs stored exchange rates).' }),
+    method: t.field({
+      type: RetentionMethodEnum,
+      required: false,
+      defaultValue: 'PERIOD',
+      description: 'Default PERIOD.',
+    }),
+    segment: t.field({
+      type: SegmentFilterInput,
+      required: false,
+      description: 'Customers to include; default all.',
+    }),
+    currency: t.string({
+      required: false,
+      description: 'Report in this currency (needs stored exchange rates).',
+    }),
   }),
 });
 
-const SegmentReportRef = builder.objectRef<{ value: string; report: RetentionReport }>('SegmentReport').implement({
-  description: 'Retention of the customers with one value of the breakdown dimension at the window start.',
-  fields: (t) => ({
-    value: t.exposeString('value', { description: 'The dimension’s value; "(none)" for customers without one.' }),
-    report: t.field({ type: RetentionReportRef, description: 'Their figures.', resolve: (s) => s.report }),
-  }),
-});
+const SegmentReportRef = builder
+  .objectRef<{ value: string; report: RetentionReport }>('SegmentReport')
+  .implement({
+    description: 'Retention of the customers with one value of the breakdown dimension at the window start.',
+    fields: (t) => ({
+      value: t.exposeString('value', {
+        description: 'The dimension’s value; "(none)" for customers without one.',
+      }),
+      report: t.field({ type: RetentionReportRef, description: 'Their figures.', resolve: (s) => s.report }),
+    }),
+  });
 
 builder.queryField('retention', (t) =>
   t.field({

@@ -16,22 +16,34 @@ export const SegmentFilterInput = builder.inputType('SegmentFilter', {
   description:
     'Which customers a figure covers, by attributes at the start of each period. All conditions must hold; an empty filter covers everyone. An embed token locked to a segment can narrow it but not widen it.',
   fields: (t) => ({
-    attributes: t.field({ type: [AttributeFilterInput], required: false, description: 'Attribute conditions.' }),
+    attributes: t.field({
+      type: [AttributeFilterInput],
+      required: false,
+      description: 'Attribute conditions.',
+    }),
     sizeBands: t.field({ type: [SizeBandEnum], required: false, description: 'Size bands to keep.' }),
   }),
 });
 
 /** The GraphQL input shape of {@link SegmentFilterInput}. */
 export interface SegmentFilterArg {
-  readonly attributes?: readonly { readonly name: string; readonly values: readonly string[] }[] | null | undefined;
+  readonly attributes?:
+    | readonly { readonly name: string; readonly values: readonly string[] }[]
+    | null
+    | undefined;
   readonly sizeBands?: readonly SizeBand[] | null | undefined;
 }
 
 /** Converts a segment argument and applies the caller's lock; `undefined` = everyone. */
-export function effectiveSegment(context: ApiContext, arg: SegmentFilterArg | null | undefined): SegmentFilter | undefined {
+export function effectiveSegment(
+  context: ApiContext,
+  arg: SegmentFilterArg | null | undefined,
+): SegmentFilter | undefined {
   const requested: SegmentFilter | undefined = arg
     ? {
-        ...(arg.attributes ? { attributes: arg.attributes.map((a) => ({ name: a.name, values: [...a.values] })) } : {}),
+        ...(arg.attributes
+          ? { attributes: arg.attributes.map((a) => ({ name: a.name, values: [...a.values] })) }
+          : {}),
         ...(arg.sizeBands ? { sizeBands: [...arg.sizeBands] } : {}),
       }
     : undefined;

@@ -6,12 +6,16 @@ builder.queryField('segments', (t) =>
   t.stringList({
     description:
       'Distinct values of a dimension (an attribute name, or "size_band"), sorted. An embed token locked to some values of that dimension sees only those.',
-    args: { dimension: t.arg.string({ required: true, description: 'e.g. "country", "plan", "size_band".' }) },
+    args: {
+      dimension: t.arg.string({ required: true, description: 'e.g. "country", "plan", "size_band".' }),
+    },
     resolve: async (_root, { dimension }, context) => {
       const values = segmentValues(await context.analytics.timeline(), dimension);
       const lock = context.principal.kind === 'EMBED_TOKEN' ? context.principal.segment : undefined;
       const locked =
-        dimension === 'size_band' ? lock?.sizeBands : lock?.attributes?.find((a) => a.name === dimension)?.values;
+        dimension === 'size_band'
+          ? lock?.sizeBands
+          : lock?.attributes?.find((a) => a.name === dimension)?.values;
       return locked ? values.filter((value) => (locked as readonly string[]).includes(value)) : values;
     },
   }),

@@ -38,14 +38,24 @@ const CallerKindEnum = builder.enumType('CallerKind', {
   } as const,
 });
 
-const ViewerRef = builder.objectRef<{ kind: 'SECRET_KEY' | 'EMBED_TOKEN'; canWrite: boolean }>('Viewer').implement({
-  description: 'The caller.',
-  fields: (t) => ({
-    kind: t.field({ type: CallerKindEnum, description: 'Credential kind.', resolve: (viewer) => viewer.kind }),
-    canWrite: t.exposeBoolean('canWrite', { description: 'Whether the caller may import data.' }),
-    tenant: t.field({ type: TenantRef, description: 'The caller’s tenant.', resolve: (_v, _a, context) => context.tenant }),
-  }),
-});
+const ViewerRef = builder
+  .objectRef<{ kind: 'SECRET_KEY' | 'EMBED_TOKEN'; canWrite: boolean }>('Viewer')
+  .implement({
+    description: 'The caller.',
+    fields: (t) => ({
+      kind: t.field({
+        type: CallerKindEnum,
+        description: 'Credential kind.',
+        resolve: (viewer) => viewer.kind,
+      }),
+      canWrite: t.exposeBoolean('canWrite', { description: 'Whether the caller may import data.' }),
+      tenant: t.field({
+        type: TenantRef,
+        description: 'The caller’s tenant.',
+        resolve: (_v, _a, context) => context.tenant,
+      }),
+    }),
+  });
 
 builder.queryField('viewer', (t) =>
   t.field({
