@@ -3,6 +3,16 @@
  * Billing data → importers → normalisation → timeline → movements → retention, cohorts, segments.
  */
 
+export type {
+  Benchmark,
+  BenchmarkComparison,
+  BenchmarkMetric,
+  BenchmarkPosition,
+  BenchmarkQuery,
+  BenchmarkSource,
+  BenchmarkTier,
+} from './benchmarks.ts';
+export { BENCHMARKS, benchmarkByKey, benchmarksFor, compareToBenchmark, GRR_CEILING } from './benchmarks.ts';
 export type { CohortMeasure, CohortQuery, CohortRow, CohortTable, CohortView } from './cohorts.ts';
 export { computeCohorts } from './cohorts.ts';
 export type { CivilTime, Granularity, Instant, Period } from './dates.ts';
@@ -28,8 +38,42 @@ export type { EngineErrorCode } from './engine-error.ts';
 export { EngineError } from './engine-error.ts';
 export type { RowError, RowErrorCode } from './errors.ts';
 export { ImportError, MAX_REPORTED_ERRORS, rowError } from './errors.ts';
+export type {
+  FormatMoneyOptions,
+  FormatPercentOptions,
+  FormatPointsOptions,
+  FormatRatioOptions,
+  SignDisplay,
+} from './format.ts';
+export {
+  DEFAULT_LOCALE,
+  formatMoney,
+  formatPercent,
+  formatPercentagePoints,
+  formatRatio,
+  MISSING_VALUE,
+} from './format.ts';
 export type { ExchangeRates, FxRate } from './fx.ts';
 export { createExchangeRates } from './fx.ts';
+export type {
+  GenerateBillingDataOptions,
+  GeneratedAttributes,
+  GeneratedCustomer,
+  GeneratedPeriod,
+  GenerateExchangeRatesOptions,
+  GeneratorCurrency,
+  GeneratorPlan,
+} from './generator.ts';
+export {
+  DEFAULT_CURRENCIES,
+  DEFAULT_PLANS,
+  generateBillingData,
+  generatedPeriodToSpan,
+  generateExchangeRates,
+  generatePeriods,
+  periodsCsvHeader,
+  periodToCsvLine,
+} from './generator.ts';
 export { billingIntervalName, parseSubscriptionEvent } from './import/event-record.ts';
 export type {
   DiscountDuration,
