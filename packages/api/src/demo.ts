@@ -3,7 +3,7 @@
  * (several plans, monthly and annual billing, USD and EUR, expansions, downgrades, churn,
  * reactivations), from @nrr/core's seeded generator, with its exchange rates.
  */
-import { addMonths, generateExchangeRates, generatePeriods, type MrrSpan } from '@nrr/core';
+import { addMonths, generatedPeriodToSpan, generateExchangeRates, generatePeriods, type MrrSpan } from '@nrr/core';
 import { eq } from 'drizzle-orm';
 import type { Db } from './db/connect.ts';
 import { mrrSpans } from './db/schema.ts';
@@ -70,15 +70,7 @@ export async function loadDemoTenant(
       let batch: MrrSpan[] = [];
       for (const period of generatePeriods(generator)) {
         rows += 1;
-        batch.push({
-          customerId: period.customerId,
-          subscriptionId: period.subscriptionId,
-          start: period.start,
-          end: period.end,
-          mrr: period.monthlyAmount,
-          currency: period.currency,
-          attributes: { ...period.attributes },
-        });
+        batch.push(generatedPeriodToSpan(period));
         if (batch.length === 1000) {
           yield batch;
           batch = [];

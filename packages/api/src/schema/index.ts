@@ -15,6 +15,7 @@ import './movements.ts';
 import './customers.ts';
 import './segments.ts';
 import './imports.ts';
+import './benchmarks.ts';
 
 let schema: GraphQLSchema | undefined;
 
