@@ -3,7 +3,13 @@
  * (several plans, monthly and annual billing, USD and EUR, expansions, downgrades, churn,
  * reactivations), from @nrr/core's seeded generator, with its exchange rates.
  */
-import { addMonths, generatedPeriodToSpan, generateExchangeRates, generatePeriods, type MrrSpan } from '@nrr/core';
+import {
+  addMonths,
+  generatedPeriodToSpan,
+  generateExchangeRates,
+  generatePeriods,
+  type MrrSpan,
+} from '@nrr/core';
 import { eq } from 'drizzle-orm';
 import type { Db } from './db/connect.ts';
 import { mrrSpans } from './db/schema.ts';

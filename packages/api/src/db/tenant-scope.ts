@@ -6,6 +6,9 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from './connect.ts';
 
+/** Mirrors the `tenants_id_shape` check constraint. */
+const TENANT_ID_SHAPE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
 /** A transaction handle, as given to {@link withTenant}'s callback. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
@@ -18,8 +21,11 @@ export async function withTenant<T>(
 ): Promise<T> {
   return db.transaction(
     async (tx) => {
-      await tx.execute(sql`set local role nrr_app`);
-      await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true)`);
+      // SET LOCAL rather than set_config(): Citus forwards SET LOCAL to the workers a transaction
+      // touches (citus.propagate_set_commands = 'local'). The id's shape makes quoting safe.
+      if (!TENANT_ID_SHAPE.test(tenantId)) throw new Error(`not a tenant id: ${JSON.stringify(tenantId)}`);
+      await tx.execute(sql.raw('set local role nrr_app'));
+      await tx.execute(sql.raw(`set local app.tenant_id = '${tenantId}'`));
       return work(tx);
     },
     options.readOnly ? { accessMode: 'read only' } : undefined,

@@ -28,7 +28,10 @@ const BenchmarkTierRef = builder
     fields: (t) => ({
       label: t.exposeString('label', { description: 'As published: baseline, good, best, healthy, …' }),
       low: t.exposeFloat('low', { description: 'Lowest ratio, inclusive (1.05 = 105%).' }),
-      high: t.exposeFloat('high', { nullable: true, description: 'Highest ratio, inclusive; null when open-ended.' }),
+      high: t.exposeFloat('high', {
+        nullable: true,
+        description: 'Highest ratio, inclusive; null when open-ended.',
+      }),
     }),
   });
 
@@ -37,9 +40,19 @@ const BenchmarkRef = builder.objectRef<Benchmark>('Benchmark').implement({
   fields: (t) => ({
     key: t.exposeID('key', { description: 'Stable identifier, e.g. "smb-saas".' }),
     segment: t.exposeString('segment', { description: 'Segment as published, e.g. "SMB SaaS".' }),
-    metric: t.field({ type: BenchmarkMetricEnum, description: 'The ratio described (annual).', resolve: (b) => b.metric }),
-    low: t.exposeFloat('low', { nullable: true, description: 'Lowest ratio, inclusive; null when no floor is given.' }),
-    high: t.exposeFloat('high', { nullable: true, description: 'Highest ratio, inclusive; null when open-ended.' }),
+    metric: t.field({
+      type: BenchmarkMetricEnum,
+      description: 'The ratio described (annual).',
+      resolve: (b) => b.metric,
+    }),
+    low: t.exposeFloat('low', {
+      nullable: true,
+      description: 'Lowest ratio, inclusive; null when no floor is given.',
+    }),
+    high: t.exposeFloat('high', {
+      nullable: true,
+      description: 'Highest ratio, inclusive; null when open-ended.',
+    }),
     tiers: t.field({
       type: [BenchmarkTierRef],
       description: 'Named sub-ranges, lowest first; empty when the source gives none.',
@@ -57,7 +70,11 @@ const BenchmarkRef = builder.objectRef<Benchmark>('Benchmark').implement({
       description: 'Size band the range is specific to, if any.',
       resolve: (b) => b.sizeBand ?? null,
     }),
-    industry: t.string({ nullable: true, description: 'Industry the range is specific to, if any.', resolve: (b) => b.industry ?? null }),
+    industry: t.string({
+      nullable: true,
+      description: 'Industry the range is specific to, if any.',
+      resolve: (b) => b.industry ?? null,
+    }),
   }),
 });
 
@@ -76,15 +93,35 @@ const BenchmarkComparisonRef = builder
   .implement({
     description: 'The tenant’s NRR over a window against one published range.',
     fields: (t) => ({
-      benchmark: t.field({ type: BenchmarkRef, description: 'The range compared with.', resolve: (c) => c.comparison.benchmark }),
-      figure: t.float({ nullable: true, description: 'The tenant’s ratio (1.05 = 105%).', resolve: (c) => c.comparison.figure }),
-      position: t.field({ type: BenchmarkPositionEnum, description: 'Below, within or above.', resolve: (c) => c.comparison.position }),
+      benchmark: t.field({
+        type: BenchmarkRef,
+        description: 'The range compared with.',
+        resolve: (c) => c.comparison.benchmark,
+      }),
+      figure: t.float({
+        nullable: true,
+        description: 'The tenant’s ratio (1.05 = 105%).',
+        resolve: (c) => c.comparison.figure,
+      }),
+      position: t.field({
+        type: BenchmarkPositionEnum,
+        description: 'Below, within or above.',
+        resolve: (c) => c.comparison.position,
+      }),
       pointsFromRange: t.float({
         description: 'Percentage points outside the range (0 when within or unknown).',
         resolve: (c) => c.comparison.pointsFromRange,
       }),
-      tier: t.string({ nullable: true, description: 'Tier the figure falls in, when the range has tiers.', resolve: (c) => c.comparison.tier ?? null }),
-      report: t.field({ type: RetentionReportRef, description: 'The figures the comparison used.', resolve: (c) => c.report }),
+      tier: t.string({
+        nullable: true,
+        description: 'Tier the figure falls in, when the range has tiers.',
+        resolve: (c) => c.comparison.tier ?? null,
+      }),
+      report: t.field({
+        type: RetentionReportRef,
+        description: 'The figures the comparison used.',
+        resolve: (c) => c.report,
+      }),
     }),
   });
 
@@ -94,16 +131,31 @@ const BenchmarkComparisonInput = builder.inputType('BenchmarkComparisonInput', {
     benchmark: t.string({ description: 'Benchmark key, e.g. "smb-saas" (see `benchmarks`).' }),
     from: t.field({ type: 'Date', description: 'Start of the window (inclusive).' }),
     to: t.field({ type: 'Date', description: 'End of the window (exclusive).' }),
-    method: t.field({ type: RetentionMethodEnum, required: false, defaultValue: 'PERIOD', description: 'Default PERIOD.' }),
-    metric: t.field({ type: BenchmarkMetricEnum, required: false, defaultValue: 'NRR', description: 'Default NRR.' }),
-    segment: t.field({ type: SegmentFilterInput, required: false, description: 'Customers to include; default all.' }),
+    method: t.field({
+      type: RetentionMethodEnum,
+      required: false,
+      defaultValue: 'PERIOD',
+      description: 'Default PERIOD.',
+    }),
+    metric: t.field({
+      type: BenchmarkMetricEnum,
+      required: false,
+      defaultValue: 'NRR',
+      description: 'Default NRR.',
+    }),
+    segment: t.field({
+      type: SegmentFilterInput,
+      required: false,
+      description: 'Customers to include; default all.',
+    }),
   }),
 });
 
 builder.queryField('benchmarks', (t) =>
   t.field({
     type: [BenchmarkRef],
-    description: 'Published NRR ranges; with `segment`, those that fit it (a key, a label, or words such as "SMB fintech").',
+    description:
+      'Published NRR ranges; with `segment`, those that fit it (a key, a label, or words such as "SMB fintech").',
     args: { segment: t.arg.string({ required: false, description: 'Filter; default all.' }) },
     resolve: (_root, { segment }) => runEngine(() => [...benchmarksFor(segment ?? undefined)]),
   }),
@@ -113,11 +165,15 @@ builder.queryField('benchmarkComparison', (t) =>
   t.field({
     type: BenchmarkComparisonRef,
     description: 'Compare the tenant’s retention over a window with a published range.',
-    args: { input: t.arg({ type: BenchmarkComparisonInput, required: true, description: 'Window and range.' }) },
+    args: {
+      input: t.arg({ type: BenchmarkComparisonInput, required: true, description: 'Window and range.' }),
+    },
     resolve: async (_root, { input }, context) => {
       const window = await coreWindow(context, input);
       const timeline = await context.analytics.timeline();
-      const report = runEngine(() => computeRetention(timeline, { ...window, method: methodOf(input.method) }));
+      const report = runEngine(() =>
+        computeRetention(timeline, { ...window, method: methodOf(input.method) }),
+      );
       const figure = input.metric === 'GRR' ? report.grr : report.nrr;
       const comparison = runEngine(() => compareToBenchmark(figure, input.benchmark));
       return { comparison, report };
