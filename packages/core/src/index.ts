@@ -74,12 +74,12 @@ export {
   periodsCsvHeader,
   periodToCsvLine,
 } from './generator.ts';
+// Importers: CSV reading, subscription periods, invoice lines, and their normalisation to spans.
+export type { CsvOptions, CsvRecord, LineSource } from './import/csv.ts';
+export { MAX_CSV_FIELD_LENGTH, parseCsv, readCsv } from './import/csv.ts';
 export { billingIntervalName, parseSubscriptionEvent } from './import/event-record.ts';
 export type {
   DiscountDuration,
-  ImportOptions,
-  ImportResult,
-  ParsedRow,
   SubscriptionDiscount,
   SubscriptionEvent,
   SubscriptionItem,
@@ -92,6 +92,27 @@ export {
   importSubscriptionEventsJson,
   streamSubscriptionEvents,
 } from './import/events.ts';
+export type {
+  InvoiceLineKind,
+  InvoiceLineMapping,
+  InvoiceLineOptions,
+  InvoiceLineRow,
+} from './import/invoice-lines.ts';
+export {
+  INVOICE_LINE_KINDS,
+  importInvoiceLines,
+  parseInvoiceLineKind,
+  streamInvoiceLines,
+} from './import/invoice-lines.ts';
+export type { SubscriptionPeriodOptions, SubscriptionPeriodRow } from './import/periods.ts';
+export {
+  importSubscriptionPeriods,
+  periodRowsToSpans,
+  SUBSCRIPTION_PERIOD_COLUMNS,
+  streamSubscriptionPeriods,
+} from './import/periods.ts';
+export type { ImportOptions, ImportResult, ParsedRow } from './import/result.ts';
+export { collectRows, collectRowsSync } from './import/result.ts';
 export type { MoneyUnits } from './money.ts';
 export {
   convertUnits,
@@ -113,6 +134,8 @@ export {
   monthlyAmountForServicePeriod,
   parseBillingInterval,
 } from './normalize/intervals.ts';
+export type { InvoiceLineOutcome, InvoiceLineSpans, UsageRevenue } from './normalize/invoice-lines.ts';
+export { invoiceLinesToSpans, servicePeriodLength } from './normalize/invoice-lines.ts';
 export type {
   CustomerCounts,
   Grain,

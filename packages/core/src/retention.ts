@@ -164,6 +164,8 @@ function evaluateWindow(
   }
   const steps = chainSteps(window.from, window.to, timeZone);
   const months = steps.slice(1).map((to, k) => engine.evaluate(steps[k] as Instant, to, hooks));
+  // A group may appear in some months only: every group gets a report, empty where absent.
+  const groupCount = Math.max(whole.groups.length, ...months.map((m) => m.groups.length));
   const chain = (
     pick: (m: { total: PeriodTotals; groups: PeriodTotals[] }) => PeriodTotals,
     whole: PeriodTotals,
@@ -206,7 +208,9 @@ function evaluateWindow(
   };
   return {
     total: chain((m) => m.total, whole.total),
-    groups: whole.groups.map((g, index) => chain((m) => m.groups[index] as PeriodTotals, g)),
+    groups: Array.from({ length: groupCount }, (_, index) =>
+      chain((m) => m.groups[index] ?? emptyTotals(), whole.groups[index] ?? emptyTotals()),
+    ),
   };
 }
 
@@ -267,25 +271,14 @@ export function computeBreakdown(
     return index;
   };
   if (query.by === SIZE_BAND_DIMENSION) for (const band of SIZE_BANDS) groupOf(band);
-  // Discover values in a first pass so that group arrays can be sized; cheap next to evaluation.
   const bandOf = (mrr: number) => sizeBandOf(mrr, query.sizeBandThresholds ?? DEFAULT_SIZE_BAND_THRESHOLDS);
-  const steps = method === 'CHAINED' ? chainSteps(window.from, window.to, zone) : [window.from, window.to];
-  for (let k = 1; k < steps.length; k++) {
-    engine.evaluate(steps[k - 1] as Instant, steps[k] as Instant, {
-      visit: ({ attributes }) => {
-        if (query.by !== SIZE_BAND_DIMENSION) groupOf(attributes[query.by] ?? NO_VALUE);
-      },
-    });
-  }
   const groups = {
-    count: values.length,
     of: (attributes: Readonly<Record<string, string>>, mrr: number) =>
-      indexOf.get(
-        query.by === SIZE_BAND_DIMENSION ? bandOf(mrr) : (attributes[query.by] ?? NO_VALUE),
-      ) as number,
+      groupOf(query.by === SIZE_BAND_DIMENSION ? bandOf(mrr) : (attributes[query.by] ?? NO_VALUE)),
   };
   const result = evaluateWindow(engine, method, window, groups, zone);
-  const segments = values.map((value, index) => ({ value, report: result.groups[index] as RetentionReport }));
+  const empty = toReport(engine, method, window, emptyTotals());
+  const segments = values.map((value, index) => ({ value, report: result.groups[index] ?? empty }));
   segments.sort((a, b) => b.report.startingMrr - a.report.startingMrr || a.value.localeCompare(b.value));
   return { dimension: query.by, total: result.total, segments };
 }

@@ -92,3 +92,25 @@ describe('segment values', () => {
     expect(segmentDimensions(timeline)).toEqual(['country', 'plan', 'size_band']);
   });
 });
+
+describe('chained breakdown', () => {
+  it('covers values seen only at the window start, and still sums to the total', () => {
+    const spans = [
+      span('x', '2023-01-15', '2023-01-20', 0, { attributes: { country: 'AU' } }),
+      span('x', '2023-01-25', '2023-02-01', 0, { attributes: { country: 'US' } }),
+      span('x', '2023-02-01', null, 100, { attributes: { country: 'US' } }),
+      span('y', '2022-06-01', null, 40, { attributes: { country: 'DE' } }),
+    ];
+    const breakdown = computeBreakdown(buildTimeline(spans), {
+      from: day('2023-01-01'),
+      to: day('2023-02-02'),
+      by: 'country',
+      method: 'CHAINED',
+    });
+    expect(breakdown.segments.map((s) => s.value).sort()).toEqual(['AU', 'DE', 'US']);
+    const sum = breakdown.segments.reduce((a, s) => a + s.report.newBusiness, 0);
+    expect(sum).toBe(breakdown.total.newBusiness);
+    expect(breakdown.total.newBusiness).toBe(unitsFromNumber(100));
+    expect(breakdown.segments.find((s) => s.value === 'US')?.report.newBusiness).toBe(unitsFromNumber(100));
+  });
+});

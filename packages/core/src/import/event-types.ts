@@ -1,5 +1,4 @@
 import type { Instant } from '../dates.ts';
-import type { RowError } from '../errors.ts';
 import type { MoneyUnits } from '../money.ts';
 import type { BillingInterval } from '../normalize/intervals.ts';
 
@@ -129,29 +128,5 @@ export interface SubscriptionEvent {
   readonly attributes: Readonly<Record<string, string>>;
 }
 
-/**
- * One parsed record: the value, or why it was rejected. (Shape shared with the other importers;
- * defined here so that this module stands alone.)
- */
-export type ParsedRow<T> = { ok: true; row: T } | { ok: false; error: RowError };
-
-/**
- * What an import returns when invalid rows are skipped: the valid rows, every row error (so
- * `rows.length + errors.length === rowsRead`) and the number of records read (blank lines excluded).
- */
-export interface ImportResult<T> {
-  rows: T[];
-  errors: RowError[];
-  rowsRead: number;
-}
-
-/** Options common to the importers. */
-export interface ImportOptions {
-  /**
-   * Keep the valid rows and report the invalid ones in `errors` instead of throwing
-   * `ImportError`. Default `false`: any invalid row means nothing is imported.
-   */
-  skipInvalidRows?: boolean;
-  /** Currency for events that do not name one (ISO 4217). Default: none, so such events are rejected. */
-  defaultCurrency?: string;
-}
+// Shared by every importer; re-exported here so that event modules keep one import site.
+export type { ImportOptions, ImportResult, ParsedRow } from './result.ts';

@@ -5,9 +5,10 @@
  * + 1 for JSON), the field path, the value and what was expected. Imports are all-or-nothing
  * unless `skipInvalidRows` is set.
  */
-import { ImportError, MAX_REPORTED_ERRORS, type RowError, rowError } from '../errors.ts';
+import { ImportError, rowError } from '../errors.ts';
 import { parseSubscriptionEvent } from './event-record.ts';
 import type { ImportOptions, ImportResult, ParsedRow, SubscriptionEvent } from './event-types.ts';
+import { collectRows, collectRowsSync } from './result.ts';
 
 /**
  * NDJSON input: the whole text, or its lines from an iterable or async iterable (such as
@@ -43,16 +44,14 @@ export async function* streamSubscriptionEvents(
 
 /**
  * Imports NDJSON subscription events. All-or-nothing: if any line is invalid, throws
- * `ImportError` (the first {@link MAX_REPORTED_ERRORS} errors, all counted) unless
+ * `ImportError` (the first `MAX_REPORTED_ERRORS` errors, all counted) unless
  * `options.skipInvalidRows`, in which case the valid events are returned with every error.
  */
 export async function importSubscriptionEvents(
   source: NdjsonSource,
   options: ImportOptions = {},
 ): Promise<ImportResult<SubscriptionEvent>> {
-  const collector = new Collector(options);
-  for await (const row of streamSubscriptionEvents(source, options)) collector.add(row);
-  return collector.finish();
+  return collectRows(streamSubscriptionEvents(source, options), options);
 }
 
 /**
@@ -83,12 +82,13 @@ export function importSubscriptionEventsJson(
   if (records === undefined) {
     throw new ImportError([rowError('INVALID_JSON', 1, '(document)', text.slice(0, 200), expected)], 1, 0);
   }
-  const collector = new Collector(options);
   const seen = new Map<string, number>();
-  records.forEach((record, index) => {
-    collector.add(checkUnique(parseSubscriptionEvent(record, index + 1, options), index + 1, seen));
-  });
-  return collector.finish();
+  function* parsed(): Generator<ParsedRow<SubscriptionEvent>> {
+    for (const [index, record] of (records as unknown[]).entries()) {
+      yield checkUnique(parseSubscriptionEvent(record, index + 1, options), index + 1, seen);
+    }
+  }
+  return collectRowsSync(parsed(), options);
 }
 
 /** Turns a second event with an id already seen into a `DUPLICATE_ID` error; remembers new ids. */
@@ -108,35 +108,6 @@ function checkUnique(
   }
   seen.set(id, line);
   return parsed;
-}
-
-/** Collects rows for an all-or-nothing import. */
-class Collector {
-  private readonly rows: SubscriptionEvent[] = [];
-  private readonly errors: RowError[] = [];
-  private errorCount = 0;
-  private rowsRead = 0;
-  constructor(private readonly options: ImportOptions) {}
-
-  add(parsed: ParsedRow<SubscriptionEvent>): void {
-    this.rowsRead += 1;
-    if (parsed.ok) {
-      this.rows.push(parsed.row);
-      return;
-    }
-    this.errorCount += 1;
-    // Without skipping, only the reported errors are kept: the rest are counted.
-    if (this.options.skipInvalidRows || this.errors.length < MAX_REPORTED_ERRORS) {
-      this.errors.push(parsed.error);
-    }
-  }
-
-  finish(): ImportResult<SubscriptionEvent> {
-    if (this.errorCount > 0 && !this.options.skipInvalidRows) {
-      throw new ImportError(this.errors.slice(0, MAX_REPORTED_ERRORS), this.errorCount, this.rowsRead);
-    }
-    return { rows: this.rows, errors: this.errors, rowsRead: this.rowsRead };
-  }
 }
 
 async function* numberedLines(source: NdjsonSource): AsyncGenerator<{ text: string; line: number }> {

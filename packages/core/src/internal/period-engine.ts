@@ -97,11 +97,11 @@ export interface EntityPeriod {
 
 /** Per-period evaluation hooks: grouping for breakdowns and a visitor for drill-down lists. */
 export interface EvaluateOptions {
-  /** Number of groups, and the group of an included entity (by its attributes at `from` and its MRR). */
-  readonly groups?: {
-    count: number;
-    of: (attributes: Readonly<Record<string, string>>, mrr: MoneyUnits) => number;
-  };
+  /**
+   * The group of an included entity, by its attributes at `from` and its MRR (starting, or ending
+   * when it had none). Indices are dense from 0; the result has a group for every index returned.
+   */
+  readonly groups?: { of: (attributes: Readonly<Record<string, string>>, mrr: MoneyUnits) => number };
   readonly visit?: (entity: EntityPeriod) => void;
 }
 
@@ -185,7 +185,7 @@ export class PeriodEngine {
         ? undefined
         : options.reactivationWindowDays * MS_PER_DAY;
     const total = emptyTotals();
-    const groups = Array.from({ length: hooks.groups?.count ?? 0 }, emptyTotals);
+    const groups: PeriodTotals[] = [];
     const empty: Readonly<Record<string, string>> = {};
 
     for (let e = 0; e < timeline.size; e++) {
@@ -223,11 +223,13 @@ export class PeriodEngine {
       const fx = endingAtToRates - ending;
       accumulate(total, starting, ending, kind, fx);
       if (hooks.groups) {
-        const group = groups[hooks.groups.of(attributes, starting > 0 ? starting : ending)] as PeriodTotals;
-        accumulate(group, starting, ending, kind, fx);
+        const index = hooks.groups.of(attributes, starting > 0 ? starting : ending);
+        groups[index] ??= emptyTotals();
+        accumulate(groups[index], starting, ending, kind, fx);
       }
       hooks.visit?.({ entity: e, startingMrr: starting, endingMrr: ending, kind, attributes });
     }
+    for (let g = 0; g < groups.length; g++) groups[g] ??= emptyTotals();
     return { total, groups };
   }
 }
