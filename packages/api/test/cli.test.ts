@@ -12,10 +12,15 @@ import { graphql, TEST_TOKEN_SECRET, testApi } from './harness.ts';
 async function nrr(dir: string, ...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(argv, (line) => out.push(line), (line) => err.push(line), {
-    NRR_DATA_DIR: dir,
-    NRR_TOKEN_SECRET: TEST_TOKEN_SECRET,
-  });
+  const code = await runCli(
+    argv,
+    (line) => out.push(line),
+    (line) => err.push(line),
+    {
+      NRR_DATA_DIR: dir,
+      NRR_TOKEN_SECRET: TEST_TOKEN_SECRET,
+    },
+  );
   return { code, out, err };
 }
 
@@ -27,9 +32,21 @@ describe('nrr command line (embedded PGlite in a directory)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('imports a file, creating the tenant, and says what it stored', async () => {
-    const first = await nrr(dir, 'import', '--tenant', 'dbt', '--format', 'periods', '--currency', 'USD', DBT_PERIODS);
+    const first = await nrr(
+      dir,
+      'import',
+      '--tenant',
+      'dbt',
+      '--format',
+      'periods',
+      '--currency',
+      'USD',
+      DBT_PERIODS,
+    );
     expect(first.code).toBe(0);
-    expect(first.out[0]).toMatch(/^imported .* into dbt: 121 rows read, 121 spans stored, 0 unchanged, \d+ customers updated/);
+    expect(first.out[0]).toMatch(
+      /^imported .* into dbt: 121 rows read, 121 spans stored, 0 unchanged, \d+ customers updated/,
+    );
     const again = await nrr(dir, 'import', '--tenant', 'dbt', '--format', 'periods', DBT_PERIODS);
     expect(again.out[0]).toMatch(/121 rows read, 0 spans stored, 121 unchanged, 0 customers updated/);
   });
@@ -37,8 +54,21 @@ describe('nrr command line (embedded PGlite in a directory)', () => {
   it('imports invoice lines with --map', async () => {
     const result = await nrr(
       dir,
-      'import', '--tenant', 'displayr', '--format', 'invoice-lines', '--currency', 'AUD',
-      '--map', 'name=customer', '--map', 'ValidFrom=from', '--map', 'ValidTo=to', '--map', 'AUD=amount',
+      'import',
+      '--tenant',
+      'displayr',
+      '--format',
+      'invoice-lines',
+      '--currency',
+      'AUD',
+      '--map',
+      'name=customer',
+      '--map',
+      'ValidFrom=from',
+      '--map',
+      'ValidTo=to',
+      '--map',
+      'AUD=amount',
       DISPLAYR_INVOICE_LINES,
     );
     expect(result.err).toEqual([]);
@@ -57,7 +87,9 @@ describe('nrr command line (embedded PGlite in a directory)', () => {
     );
     const result = await nrr(dir, 'import', '--tenant', 'badco', '--format', 'periods', file);
     expect(result.code).toBe(1);
-    expect(result.err[0]).toMatch(/^nothing was imported: 1 invalid row in 3 read; nothing was imported\. First: line 3, field "end_date"/);
+    expect(result.err[0]).toMatch(
+      /^nothing was imported: 1 invalid row in 3 read; nothing was imported\. First: line 3, field "end_date"/,
+    );
     const database = await openDatabase({ kind: 'pglite', dataDir: dir });
     try {
       const rows = await database.db.select().from(mrrSpans);
@@ -68,7 +100,17 @@ describe('nrr command line (embedded PGlite in a directory)', () => {
   });
 
   it('explains a bad --map', async () => {
-    const result = await nrr(dir, 'import', '--tenant', 'x', '--format', 'invoice-lines', '--map', 'name=client', DISPLAYR_INVOICE_LINES);
+    const result = await nrr(
+      dir,
+      'import',
+      '--tenant',
+      'x',
+      '--format',
+      'invoice-lines',
+      '--map',
+      'name=client',
+      DISPLAYR_INVOICE_LINES,
+    );
     expect(result.code).toBe(1);
     expect(result.err[0]).toContain('unknown field "client"');
   });
@@ -83,9 +125,13 @@ describe('nrr command line (embedded PGlite in a directory)', () => {
     const database = await openDatabase({ kind: 'pglite', dataDir: dir });
     try {
       const api = testApi(database);
-      const { body } = await graphql(api, '{ viewer { tenant { id } } retention(input: { from: "2019-01-01", to: "2020-01-01" }) { startingMrr { amount } } }', {
-        credential: secret,
-      });
+      const { body } = await graphql(
+        api,
+        '{ viewer { tenant { id } } retention(input: { from: "2019-01-01", to: "2020-01-01" }) { startingMrr { amount } } }',
+        {
+          credential: secret,
+        },
+      );
       expect(body.data).toMatchObject({ viewer: { tenant: { id: 'dbt' } } });
     } finally {
       await database.close();
@@ -94,24 +140,37 @@ describe('nrr command line (embedded PGlite in a directory)', () => {
     expect(listed.out.join('\n')).toContain(`${keyId}\tread\tactive`);
     expect(listed.out.join('\n')).not.toContain(secret);
     expect((await nrr(dir, 'keys', 'revoke', '--tenant', 'dbt', keyId)).code).toBe(0);
-    expect((await nrr(dir, 'keys', 'list', '--tenant', 'dbt')).out.join('\n')).toContain(`${keyId}\tread\trevoked`);
+    expect((await nrr(dir, 'keys', 'list', '--tenant', 'dbt')).out.join('\n')).toContain(
+      `${keyId}\tread\trevoked`,
+    );
   });
 
   it('loads a small demo tenant once', async () => {
     const { loadDemoTenant } = await import('../src/demo.ts');
     const database = await openDatabase({ kind: 'pglite', dataDir: dir });
     try {
-      const first = await loadDemoTenant(database.db, { tenantId: 'tiny', customers: 40, months: 12, start: Date.UTC(2024, 0, 1) });
+      const first = await loadDemoTenant(database.db, {
+        tenantId: 'tiny',
+        customers: 40,
+        months: 12,
+        start: Date.UTC(2024, 0, 1),
+      });
       expect(first.created).toBe(true);
-      const second = await loadDemoTenant(database.db, { tenantId: 'tiny', customers: 40, months: 12, start: Date.UTC(2024, 0, 1) });
+      const second = await loadDemoTenant(database.db, {
+        tenantId: 'tiny',
+        customers: 40,
+        months: 12,
+        start: Date.UTC(2024, 0, 1),
+      });
       expect(second).toEqual({ created: false, summary: 'already loaded' });
       const secret = (await import('../src/auth/keys.ts')).createApiKey(database.db, { tenantId: 'tiny' });
       const api = testApi(database);
-      const { body } = await graphql<{ viewer: { tenant: { currencies: string[] } }; customers: { totalCount: number } }>(
-        api,
-        '{ viewer { tenant { currencies } } customers { totalCount } }',
-        { credential: (await secret).secret },
-      );
+      const { body } = await graphql<{
+        viewer: { tenant: { currencies: string[] } };
+        customers: { totalCount: number };
+      }>(api, '{ viewer { tenant { currencies } } customers { totalCount } }', {
+        credential: (await secret).secret,
+      });
       expect(body.data?.customers.totalCount).toBe(40);
       expect(body.data?.viewer.tenant.currencies).toEqual(['EUR', 'USD']);
     } finally {

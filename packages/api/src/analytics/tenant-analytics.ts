@@ -14,9 +14,9 @@ import {
   type ExchangeRates,
   type Timeline,
 } from '@nrr/core';
-import { eq } from 'drizzle-orm';
+import { and, eq, max } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
-import { customerTimelines, fxRates } from '../db/schema.ts';
+import { customerTimelines, fxRates, imports } from '../db/schema.ts';
 import { withTenant } from '../db/tenant-scope.ts';
 import { ApiError } from '../errors.ts';
 import type { Tenant } from '../tenants.ts';
@@ -95,20 +95,41 @@ export class TimelineCache {
   }
 }
 
+/**
+ * Builds the tenant's timeline. Its end of known data (`asOf`) is the later of the last change in
+ * the data and the last successful import: a subscription still open in the latest export is
+ * known to be paying up to the moment of that export, so windows up to then are not immature.
+ */
 async function loadTimeline(db: Db, tenantId: string): Promise<Timeline> {
-  const rows = await withTenant(
+  const { rows, importedAt } = await withTenant(
     db,
     tenantId,
-    (tx) =>
-      tx
+    async (tx) => ({
+      rows: await tx
         .select({ entities: customerTimelines.entities })
         .from(customerTimelines)
         .where(eq(customerTimelines.tenantId, tenantId)),
+      importedAt: (
+        await tx
+          .select({ at: max(imports.finishedAt) })
+          .from(imports)
+          .where(and(eq(imports.tenantId, tenantId), eq(imports.status, 'SUCCEEDED')))
+      )[0]?.at,
+    }),
     { readOnly: true },
   );
   const entities: EntityTimeline[] = [];
-  for (const row of rows) for (const entity of row.entities as EntityTimeline[]) entities.push(entity);
-  return createTimeline(entities, { grain: 'CUSTOMER' });
+  let lastChange = Number.NEGATIVE_INFINITY;
+  for (const row of rows) {
+    for (const entity of row.entities as EntityTimeline[]) {
+      entities.push(entity);
+      for (const lane of entity.lanes) lastChange = Math.max(lastChange, lane.at.at(-1) ?? lastChange);
+    }
+  }
+  const imported = importedAt ? new Date(importedAt).getTime() : Number.NEGATIVE_INFINITY;
+  return imported > lastChange
+    ? createTimeline(entities, { grain: 'CUSTOMER', asOf: imported })
+    : createTimeline(entities, { grain: 'CUSTOMER' });
 }
 
 async function loadRates(db: Db, tenant: Tenant): Promise<ExchangeRates> {
