@@ -37,3 +37,12 @@ export function resultRows<T>(result: unknown): T[] {
   if (Array.isArray(result)) return result as T[];
   return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
+
+/**
+ * A Postgres array literal (`{"a","b",NULL}`) for a list of values, passed as one text parameter
+ * and cast in SQL (`$1::text[]`): both drivers bind it the same way, and a batch of thousands of
+ * rows costs one parameter per column.
+ */
+export function arrayLiteral(values: readonly (string | null)[]): string {
+  return `{${values.map((value) => (value === null ? 'NULL' : `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)).join(',')}}`;
+}
