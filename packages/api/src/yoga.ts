@@ -10,7 +10,6 @@ import { tokenKey as toTokenKey } from './auth/embed-tokens.ts';
 import { authenticate, type Principal } from './auth/principal.ts';
 import type { ApiContext } from './context.ts';
 import type { Db } from './db/connect.ts';
-import { withTenant } from './db/tenant-scope.ts';
 import { ApiError, HTTP_STATUS, requestError } from './errors.ts';
 import { queryLimitsRule } from './internal/query-limits.ts';
 import { RateLimiter } from './internal/rate-limit.ts';
@@ -63,9 +62,8 @@ export function createApi(options: ApiOptions): Api {
     if (limiter && !limiter.take(bucket)) {
       throw requestError('RATE_LIMITED', 'too many requests for this credential; retry in a second');
     }
-    const tenant = await withTenant(db, principal.tenantId, (tx) => findTenant(tx, principal.tenantId), {
-      readOnly: true,
-    });
+    // One indexed read by the principal's own tenant id; tenant data itself goes through withTenant.
+    const tenant = await findTenant(db, principal.tenantId);
     if (!tenant) throw requestError('UNAUTHENTICATED', `tenant ${principal.tenantId} no longer exists`);
     const origin = request.headers.get('origin');
     if (origin && origin !== new URL(request.url).origin) {

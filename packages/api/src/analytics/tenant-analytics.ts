@@ -30,13 +30,23 @@ export interface TenantAnalytics {
    * `BAD_USER_INPUT` for a currency the tenant has no rates for.
    */
   rates(currency?: string): Promise<ExchangeRates>;
+  /**
+   * The result of `compute` for `key`, computed once per data version: figures depend only on the
+   * data and the question, so repeated questions (dashboards) are answered from memory.
+   */
+  memo<T>(key: string, compute: () => T): T;
 }
 
 interface CachedTenant {
   readonly version: number;
   readonly timeline: Promise<Timeline>;
   readonly rates: Promise<ExchangeRates>;
+  /** Computed results by question, least recently used first. */
+  readonly results: Map<string, unknown>;
 }
+
+/** Results kept per tenant and data version. */
+const MAX_RESULTS = 256;
 
 /**
  * Timelines of recently queried tenants, at most `capacity` of them (least recently used evicted),
@@ -55,6 +65,22 @@ export class TimelineCache {
         const base = await entry().rates;
         if (currency === undefined || currency === base.reportingCurrency) return base;
         return reportingIn(base, currency, await entry().timeline);
+      },
+      memo(key, compute) {
+        const { results } = entry();
+        if (results.has(key)) {
+          const value = results.get(key);
+          results.delete(key);
+          results.set(key, value);
+          return value as ReturnType<typeof compute>;
+        }
+        const value = compute();
+        results.set(key, value);
+        if (results.size > MAX_RESULTS) {
+          const oldest = results.keys().next().value;
+          if (oldest !== undefined) results.delete(oldest);
+        }
+        return value;
       },
     };
   }
@@ -76,6 +102,7 @@ export class TimelineCache {
       version: tenant.dataVersion,
       timeline: loadTimeline(db, tenant.tenantId),
       rates: loadRates(db, tenant),
+      results: new Map(),
     };
     // A failed load must not stay cached.
     fresh.timeline.catch(() => this.#forget(tenant.tenantId, fresh));

@@ -1,6 +1,6 @@
 /** `CohortTable` and the `cohorts` query. */
 import { type CohortRow, type CohortTable, computeCohorts, formatMoneyUnits } from '@nrr/core';
-import { coreWindow, runEngine } from '../analytics/query-input.ts';
+import { coreWindow, questionKey, runEngine } from '../analytics/query-input.ts';
 import { builder } from './builder.ts';
 import { GranularityEnum } from './enums.ts';
 import { MoneyRef, money } from './money.ts';
@@ -155,13 +155,10 @@ builder.queryField('cohorts', (t) =>
       const granularity = input.granularity ?? 'MONTH';
       const window = await coreWindow(context, input, granularity);
       const timeline = await context.analytics.timeline();
-      return runEngine(() =>
-        computeCohorts(timeline, {
-          ...window,
-          granularity,
-          measure: input.measure ?? 'REVENUE',
-          view: input.view ?? 'PERCENT_OF_START',
-        }),
+      const measure = input.measure ?? 'REVENUE';
+      const view = input.view ?? 'PERCENT_OF_START';
+      return context.analytics.memo(questionKey('cohorts', window, { granularity, measure, view }), () =>
+        runEngine(() => computeCohorts(timeline, { ...window, granularity, measure, view })),
       );
     },
   }),

@@ -1,6 +1,6 @@
 /** `Movement`, `MovementConnection` and the `movements` query: who moved MRR in a window. */
 import { type CustomerMovement, computeMovements } from '@nrr/core';
-import { coreWindow, runEngine } from '../analytics/query-input.ts';
+import { coreWindow, questionKey, runEngine } from '../analytics/query-input.ts';
 import { checkedPageSize } from '../internal/query-limits.ts';
 import { AttributeRef, attributeList } from './attribute.ts';
 import { builder } from './builder.ts';
@@ -111,8 +111,9 @@ builder.queryField('movements', (t) =>
       const start = decodeOffsetCursor(after, version);
       const window = await coreWindow(context, input);
       const timeline = await context.analytics.timeline();
-      const movements = runEngine(() =>
-        computeMovements(timeline, { ...window, ...(input.types ? { kinds: input.types } : {}) }),
+      const kinds = input.types ? [...input.types] : undefined;
+      const movements = context.analytics.memo(questionKey('movements', window, { kinds }), () =>
+        runEngine(() => computeMovements(timeline, { ...window, ...(kinds ? { kinds } : {}) })),
       );
       const currency = window.rates.reportingCurrency;
       const page = movements.slice(start, start + size);

@@ -7,7 +7,7 @@ import {
   type RetentionReport,
   type RetentionWarning,
 } from '@nrr/core';
-import { coreWindow, methodOf, runEngine } from '../analytics/query-input.ts';
+import { coreWindow, methodOf, questionKey, runEngine } from '../analytics/query-input.ts';
 import { builder } from './builder.ts';
 import { GrainEnum, GranularityEnum, RetentionMethodEnum } from './enums.ts';
 import { MoneyRef, money } from './money.ts';
@@ -205,7 +205,10 @@ builder.queryField('retention', (t) =>
     resolve: async (_root, { input }, context) => {
       const window = await coreWindow(context, input);
       const timeline = await context.analytics.timeline();
-      return runEngine(() => computeRetention(timeline, { ...window, method: methodOf(input.method) }));
+      const method = methodOf(input.method);
+      return context.analytics.memo(questionKey('retention', window, { method }), () =>
+        runEngine(() => computeRetention(timeline, { ...window, method })),
+      );
     },
   }),
 );
@@ -219,8 +222,9 @@ builder.queryField('retentionSeries', (t) =>
       const granularity = input.granularity ?? 'MONTH';
       const window = await coreWindow(context, input, granularity);
       const timeline = await context.analytics.timeline();
-      return runEngine(() =>
-        computeRetentionSeries(timeline, { ...window, granularity, method: methodOf(input.method) }),
+      const method = methodOf(input.method);
+      return context.analytics.memo(questionKey('retentionSeries', window, { method, granularity }), () =>
+        runEngine(() => computeRetentionSeries(timeline, { ...window, granularity, method })),
       );
     },
   }),
@@ -235,8 +239,9 @@ builder.queryField('breakdown', (t) =>
     resolve: async (_root, { input }, context) => {
       const window = await coreWindow(context, input);
       const timeline = await context.analytics.timeline();
-      const breakdown = runEngine(() =>
-        computeBreakdown(timeline, { ...window, by: input.by, method: methodOf(input.method) }),
+      const method = methodOf(input.method);
+      const breakdown = context.analytics.memo(questionKey('breakdown', window, { method, by: input.by }), () =>
+        runEngine(() => computeBreakdown(timeline, { ...window, by: input.by, method })),
       );
       return [...breakdown.segments];
     },
