@@ -1,0 +1,59 @@
+import type { ReactNode } from 'react';
+import { useBenchmarks, useRetention, useRetentionSeries } from '../hooks/hooks.ts';
+import type { RetentionQuery } from '../hooks/queryOptions.ts';
+import type { CardBaseProps } from '../internal/CardFrame.tsx';
+import { useCardState } from '../internal/useCardQueries.ts';
+import { monthsInPeriod, previousPeriod, resolvePeriod } from '../period.ts';
+import { useNrrSession } from '../provider/context.ts';
+import { RetentionFigure, type RetentionFigureData, type RetentionMetric } from './RetentionFigure.tsx';
+
+/** Props of `<NrrCard>` and `<GrrCard>`. */
+export interface RetentionCardProps extends CardBaseProps, RetentionQuery {
+  /** Static mode: render these figures, with no provider and no network. */
+  readonly data?: RetentionFigureData;
+}
+
+/**
+ * Net revenue retention of the period as a figure, its change against the previous period of the
+ * same length, a trailing sparkline and the benchmark position. Renders `data` when given; otherwise
+ * queries the API of the enclosing `<NrrProvider>`.
+ */
+export function NrrCard(props: RetentionCardProps): ReactNode {
+  return props.data ? (
+    <RetentionFigure {...props} metric="nrr" state={{ status: 'ready' }} data={props.data} />
+  ) : (
+    <ConnectedRetentionFigure {...props} metric="nrr" />
+  );
+}
+
+/** Data mode of the figure cards. NrrCard and GrrCard on one page share every query. */
+export function ConnectedRetentionFigure(props: RetentionCardProps & { readonly metric: RetentionMetric }): ReactNode {
+  const { now } = useNrrSession();
+  const { period, method, segment, ...rest } = props;
+  const range = resolvePeriod(period ?? 'last-12-months', new Date(now()));
+  const months = monthsInPeriod(range);
+  // Sparkline: the 12 months ending with the window; for a year-long window each point is the trailing-12-month figure.
+  const trendStart = shiftMonths(range.to, -12);
+  const current = useRetention({ period: range, method, segment });
+  const previous = useRetention({ period: previousPeriod(range), method, segment });
+  const trend = useRetentionSeries({
+    period: { from: trendStart, to: range.to },
+    granularity: 'MONTH',
+    method: months !== undefined && months >= 12 ? 'TRAILING_12M' : 'PERIOD',
+    segment,
+  });
+  const benchmarks = useBenchmarks({ period: range, method, segment });
+  const state = useCardState([current]);
+  const data: RetentionFigureData | undefined = current.data && {
+    current: current.data,
+    previous: previous.data ?? null,
+    trend: trend.data ?? [],
+    benchmarks: benchmarks.data ?? null,
+  };
+  return <RetentionFigure {...rest} metric={props.metric} state={state} data={data} />;
+}
+
+function shiftMonths(date: string, months: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1 + months, d)).toISOString().slice(0, 10);
+}

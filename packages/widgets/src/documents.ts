@@ -1,0 +1,121 @@
+import type {
+  BenchmarkComparisonResult,
+  CohortMeasure,
+  CohortTableResult,
+  CohortView,
+  Granularity,
+  IsoDate,
+  MovementKind,
+  MovementPageResult,
+  RetentionMethod,
+  RetentionReportResult,
+  SegmentFilter,
+} from './types.ts';
+
+/**
+ * A GraphQL document that carries its result and variable types (the shape graphql-codegen's
+ * `TypedDocumentString` has): the string is what goes over the wire, the phantom fields are for
+ * the compiler only.
+ */
+export type TypedDocument<TResult, TVariables> = string & {
+  readonly __result?: TResult;
+  readonly __variables?: TVariables;
+};
+
+function typed<TResult, TVariables>(source: string): TypedDocument<TResult, TVariables> {
+  return source as TypedDocument<TResult, TVariables>;
+}
+
+/** Input of `retention`. */
+export interface RetentionInput {
+  readonly from: IsoDate;
+  readonly to: IsoDate;
+  readonly method?: RetentionMethod;
+  readonly segment?: SegmentFilter;
+  /** Reporting currency override (ISO 4217); default the tenant's. */
+  readonly currency?: string;
+}
+
+/** Input of `retentionSeries`: one point per granularity step in [from, to). */
+export interface RetentionSeriesInput extends RetentionInput {
+  readonly granularity: Granularity;
+}
+
+/** Input of `cohorts`. */
+export interface CohortsInput {
+  readonly from: IsoDate;
+  readonly to: IsoDate;
+  readonly granularity: Granularity;
+  readonly measure: CohortMeasure;
+  readonly view: CohortView;
+  readonly segment?: SegmentFilter;
+}
+
+/** Input of `movements`. */
+export interface MovementsInput {
+  readonly from: IsoDate;
+  readonly to: IsoDate;
+  readonly types?: readonly MovementKind[];
+  readonly segment?: SegmentFilter;
+}
+
+/** Input of `benchmarkComparison`. */
+export interface BenchmarkComparisonInput {
+  readonly from: IsoDate;
+  readonly to: IsoDate;
+  readonly method?: RetentionMethod;
+  readonly segment?: SegmentFilter;
+}
+
+const MONEY = 'amount currency';
+const REPORT = `method from to
+  startingMrr { ${MONEY} } newBusiness { ${MONEY} } reactivation { ${MONEY} } expansion { ${MONEY} }
+  contraction { ${MONEY} } churn { ${MONEY} } endingMrr { ${MONEY} } fxImpact { ${MONEY} }
+  nrr grr logoRetention netMrrChurnRate grossMrrChurnRate quickRatio
+  customers { starting retained churned new reactivated }
+  warnings { code message }`;
+
+/** `retention(input)`: one period's report. */
+export const RetentionDocument = typed<{ retention: RetentionReportResult }, { input: RetentionInput }>(
+  `query NrrRetention($input: RetentionInput!) { retention(input: $input) { ${REPORT} } }`,
+);
+
+/** `retentionSeries(input)`: one report per month, quarter or year. */
+export const RetentionSeriesDocument = typed<
+  { retentionSeries: RetentionReportResult[] },
+  { input: RetentionSeriesInput }
+>(`query NrrRetentionSeries($input: RetentionSeriesInput!) { retentionSeries(input: $input) { ${REPORT} } }`);
+
+/** `cohorts(input)`: a cohort table. */
+export const CohortsDocument = typed<{ cohorts: CohortTableResult }, { input: CohortsInput }>(
+  `query NrrCohorts($input: CohortInput!) {
+  cohorts(input: $input) { granularity measure view currency rows { cohort label size small cells } }
+}`,
+);
+
+/** `movements(input, first, after)`: a page of per-customer movements. */
+export const MovementsDocument = typed<
+  { movements: MovementPageResult },
+  { input: MovementsInput; first: number; after: string | null }
+>(
+  `query NrrMovements($input: MovementsInput!, $first: Int!, $after: String) {
+  movements(input: $input, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node { customerId type at amount { ${MONEY} } startingMrr { ${MONEY} } endingMrr { ${MONEY} } } }
+  }
+}`,
+);
+
+/** `benchmarkComparison(input)`: the tenant's figures against published ranges. */
+export const BenchmarkComparisonDocument = typed<
+  { benchmarkComparison: BenchmarkComparisonResult },
+  { input: BenchmarkComparisonInput }
+>(
+  `query NrrBenchmarkComparison($input: BenchmarkComparisonInput!) {
+  benchmarkComparison(input: $input) {
+    nrr grr
+    comparisons { position points benchmark { id metric label low high source } }
+  }
+}`,
+);

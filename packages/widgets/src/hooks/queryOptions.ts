@@ -1,0 +1,130 @@
+import { queryOptions } from '@tanstack/react-query';
+import {
+  BenchmarkComparisonDocument,
+  CohortsDocument,
+  RetentionDocument,
+  RetentionSeriesDocument,
+} from '../documents.ts';
+import { type PeriodInput, resolvePeriod } from '../period.ts';
+import type { NrrSession } from '../provider/context.ts';
+import { isTransient } from '../provider/errors.ts';
+import type {
+  CohortMeasure,
+  CohortView,
+  Granularity,
+  RetentionMethod,
+  SegmentFilter,
+} from '../types.ts';
+
+/** What a query factory needs from the session: the client, the tenant, the currency and a clock. */
+export type NrrQueryContext = Pick<NrrSession, 'client' | 'tenant' | 'currency' | 'now'>;
+
+/** Common query parameters of hooks and cards. */
+export interface RetentionQuery {
+  /** Window to report on; default `last-12-months`. */
+  readonly period?: PeriodInput | undefined;
+  /** Default `PERIOD`. */
+  readonly method?: RetentionMethod | undefined;
+  /** Default: every customer. */
+  readonly segment?: SegmentFilter | undefined;
+}
+
+/** Parameters of a retention series. */
+export interface RetentionSeriesQuery extends RetentionQuery {
+  /** One point per step; default `MONTH`. */
+  readonly granularity?: Granularity | undefined;
+}
+
+/** Parameters of a cohort table. */
+export interface CohortsQuery {
+  readonly period?: PeriodInput | undefined;
+  readonly segment?: SegmentFilter | undefined;
+  /** Default `MONTH`. */
+  readonly granularity?: Granularity | undefined;
+  /** Default `REVENUE`. */
+  readonly measure?: CohortMeasure;
+  /** Default `PERCENT_OF_START`. */
+  readonly view?: CohortView;
+}
+
+/** Retries transient failures (network, server) twice; never bad input or auth. */
+export function retryTransient(failureCount: number, error: unknown): boolean {
+  return failureCount < 2 && isTransient(error);
+}
+
+/** `T` with fields that may be `undefined` made optional instead. */
+export type Defined<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
+  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
+};
+
+/** Drops undefined fields so that keys and variables only hold what was asked. */
+export function defined<T extends object>(value: T): Defined<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Defined<T>;
+}
+
+/** Query key root: every key starts `['nrr', tenant, …]`. */
+export function nrrKey(context: NrrQueryContext, ...parts: readonly unknown[]) {
+  return ['nrr', context.tenant ?? null, ...parts] as const;
+}
+
+function window(context: NrrQueryContext, query: RetentionQuery) {
+  return resolvePeriod(query.period ?? 'last-12-months', new Date(context.now()));
+}
+
+/** Options for `retention`: one period's report. Disabled until the tenant is known. */
+export function retentionQueryOptions(context: NrrQueryContext, query: RetentionQuery = {}) {
+  const input = defined({ ...window(context, query), method: query.method, segment: query.segment, currency: context.currency });
+  return queryOptions({
+    queryKey: nrrKey(context, 'retention', input),
+    queryFn: ({ signal }) => context.client.request(RetentionDocument, { input }, signal).then((r) => r.retention),
+    enabled: context.tenant !== undefined,
+    retry: retryTransient,
+  });
+}
+
+/** Options for `retentionSeries`: one report per step of the window. */
+export function retentionSeriesQueryOptions(context: NrrQueryContext, query: RetentionSeriesQuery = {}) {
+  const input = defined({
+    ...window(context, query),
+    granularity: query.granularity ?? 'MONTH',
+    method: query.method,
+    segment: query.segment,
+    currency: context.currency,
+  });
+  return queryOptions({
+    queryKey: nrrKey(context, 'retentionSeries', input),
+    queryFn: ({ signal }) =>
+      context.client.request(RetentionSeriesDocument, { input }, signal).then((r) => r.retentionSeries),
+    enabled: context.tenant !== undefined,
+    retry: retryTransient,
+  });
+}
+
+/** Options for `cohorts`: a cohort table. */
+export function cohortsQueryOptions(context: NrrQueryContext, query: CohortsQuery = {}) {
+  const input = defined({
+    ...window(context, query),
+    granularity: query.granularity ?? 'MONTH',
+    measure: query.measure ?? 'REVENUE',
+    view: query.view ?? 'PERCENT_OF_START',
+    segment: query.segment,
+  });
+  return queryOptions({
+    queryKey: nrrKey(context, 'cohorts', input),
+    queryFn: ({ signal }) => context.client.request(CohortsDocument, { input }, signal).then((r) => r.cohorts),
+    enabled: context.tenant !== undefined,
+    retry: retryTransient,
+  });
+}
+
+/** Options for `benchmarkComparison`: the window's figures against published ranges. */
+export function benchmarksQueryOptions(context: NrrQueryContext, query: RetentionQuery = {}) {
+  const input = defined({ ...window(context, query), method: query.method, segment: query.segment });
+  return queryOptions({
+    queryKey: nrrKey(context, 'benchmarkComparison', input),
+    queryFn: ({ signal }) =>
+      context.client.request(BenchmarkComparisonDocument, { input }, signal).then((r) => r.benchmarkComparison),
+    enabled: context.tenant !== undefined,
+    retry: retryTransient,
+  });
+}

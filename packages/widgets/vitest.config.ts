@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: { conditions: ['@nrr/source'] },
+  test: {
+    name: 'widgets',
+    environment: 'jsdom',
+    include: ['test/**/*.test.{ts,tsx}'],
+  },
+});
