@@ -5,7 +5,59 @@
  */
 import './styles.css';
 
+export { BenchmarkComparison, type BenchmarkComparisonProps } from './cards/BenchmarkComparison.tsx';
+export { CohortHeatmap, type CohortHeatmapProps } from './cards/CohortHeatmap.tsx';
 export { GrrCard } from './cards/GrrCard.tsx';
+export { MovementsTable, type MovementsTableProps } from './cards/MovementsTable.tsx';
+export { MrrBridge, type MrrBridgeProps } from './cards/MrrBridge.tsx';
 export { NrrCard, type RetentionCardProps } from './cards/NrrCard.tsx';
 export type { RetentionFigureData, RetentionMetric } from './cards/RetentionFigure.tsx';
-export { NrrProvider, type NrrProviderProps, NrrSettings, type NrrSettingsProps } from './provider/NrrProvider.tsx';
+export { RetentionTrend, type RetentionTrendProps } from './cards/RetentionTrend.tsx';
+export type * from './documents.ts';
+export {
+  BenchmarkComparisonDocument,
+  CohortsDocument,
+  MovementsDocument,
+  RetentionDocument,
+  RetentionSeriesDocument,
+} from './documents.ts';
+export { useBenchmarks, useCohorts, useMovements, useRetention, useRetentionSeries } from './hooks/hooks.ts';
+export { type MovementsQuery, movementsQueryOptions } from './hooks/movementsQueryOptions.ts';
+export {
+  benchmarksQueryOptions,
+  type CohortsQuery,
+  cohortsQueryOptions,
+  type NrrQueryContext,
+  type RetentionQuery,
+  type RetentionSeriesQuery,
+  retentionQueryOptions,
+  retentionSeriesQueryOptions,
+} from './hooks/queryOptions.ts';
+export type { CardBaseProps, CardStateRenderers } from './internal/CardFrame.tsx';
+export {
+  type DateRange,
+  formatPeriod,
+  type PeriodInput,
+  type PeriodPreset,
+  previousPeriod,
+  resolvePeriod,
+} from './period.ts';
+export { createNrrClient, type NrrClient, type NrrClientOptions } from './provider/client.ts';
+export { type NrrSession, type NrrSettingsValue, useNrrSession, useNrrSettings } from './provider/context.ts';
+export { NrrError, type NrrErrorCode } from './provider/errors.ts';
+export {
+  NrrProvider,
+  type NrrProviderProps,
+  NrrSettings,
+  type NrrSettingsProps,
+} from './provider/NrrProvider.tsx';
+export {
+  type ActiveToken,
+  type EmbedToken,
+  type FetchToken,
+  REFRESH_MARGIN_MS,
+  readJwtClaims,
+  TokenManager,
+} from './provider/token.ts';
+export type { Appearance, AppearanceVariables, ThemeMode } from './theme/appearance.ts';
+export type * from './types.ts';

@@ -27,7 +27,9 @@ export function NrrCard(props: RetentionCardProps): ReactNode {
 }
 
 /** Data mode of the figure cards. NrrCard and GrrCard on one page share every query. */
-export function ConnectedRetentionFigure(props: RetentionCardProps & { readonly metric: RetentionMetric }): ReactNode {
+export function ConnectedRetentionFigure(
+  props: RetentionCardProps & { readonly metric: RetentionMetric },
+): ReactNode {
   const { now } = useNrrSession();
   const { period, method, segment, ...rest } = props;
   const range = resolvePeriod(period ?? 'last-12-months', new Date(now()));

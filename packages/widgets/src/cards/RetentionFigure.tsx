@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Sparkline } from '../charts/Sparkline.tsx';
-import { CardFrame, type CardBaseProps, type CardState } from '../internal/CardFrame.tsx';
+import { type CardBaseProps, CardFrame, type CardState } from '../internal/CardFrame.tsx';
 import { describeChange } from '../internal/change.ts';
 import { formatPercent } from '../internal/formatters.ts';
 import { VisuallyHidden } from '../internal/VisuallyHidden.tsx';
@@ -97,6 +97,9 @@ export function benchmarkSentence(
     benchmark.high === null
       ? `${percent(benchmark.low)} and above`
       : `${percent(benchmark.low)}–${percent(benchmark.high)}`;
-  const where = position === 'WITHIN' ? 'Within' : `${distance.format(Math.abs(points))} pts ${position === 'ABOVE' ? 'above' : 'below'}`;
+  const where =
+    position === 'WITHIN'
+      ? 'Within'
+      : `${distance.format(Math.abs(points))} pts ${position === 'ABOVE' ? 'above' : 'below'}`;
   return `${where} ${benchmark.label} (${range})`;
 }

@@ -25,7 +25,10 @@ import {
 
 /** One period's retention report (NRR, GRR, bridge, counts, warnings). */
 export function useRetention(query?: RetentionQuery): UseQueryResult<RetentionReportResult, NrrError> {
-  return useQuery(retentionQueryOptions(useNrrSession(), query)) as UseQueryResult<RetentionReportResult, NrrError>;
+  return useQuery(retentionQueryOptions(useNrrSession(), query)) as UseQueryResult<
+    RetentionReportResult,
+    NrrError
+  >;
 }
 
 /** Reports per month (quarter, year) over the window. */
@@ -45,7 +48,10 @@ export function useCohorts(query?: CohortsQuery): UseQueryResult<CohortTableResu
 
 /** One page of per-customer movements; pass `after` = the previous page's `pageInfo.endCursor`. */
 export function useMovements(query?: MovementsQuery): UseQueryResult<MovementPageResult, NrrError> {
-  return useQuery(movementsQueryOptions(useNrrSession(), query)) as UseQueryResult<MovementPageResult, NrrError>;
+  return useQuery(movementsQueryOptions(useNrrSession(), query)) as UseQueryResult<
+    MovementPageResult,
+    NrrError
+  >;
 }
 
 /** The window's NRR and GRR against published benchmark ranges. */

@@ -2,12 +2,18 @@ import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import { MovementsDocument } from '../documents.ts';
 import { resolvePeriod } from '../period.ts';
 import type { MovementKind } from '../types.ts';
-import { defined, type NrrQueryContext, nrrKey, type RetentionQuery, retryTransient } from './queryOptions.ts';
+import {
+  defined,
+  type NrrQueryContext,
+  nrrKey,
+  type RetentionQuery,
+  retryTransient,
+} from './queryOptions.ts';
 
 /** Parameters of a page of movements. */
 export interface MovementsQuery extends Omit<RetentionQuery, 'method'> {
   /** Only these kinds; default all. */
-  readonly types?: readonly MovementKind[];
+  readonly types?: readonly MovementKind[] | undefined;
   /** Page size, 1–500; default 25. */
   readonly first?: number;
   /** Cursor of the last row of the previous page; `null` or absent for the first page. */

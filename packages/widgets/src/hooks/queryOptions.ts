@@ -8,13 +8,7 @@ import {
 import { type PeriodInput, resolvePeriod } from '../period.ts';
 import type { NrrSession } from '../provider/context.ts';
 import { isTransient } from '../provider/errors.ts';
-import type {
-  CohortMeasure,
-  CohortView,
-  Granularity,
-  RetentionMethod,
-  SegmentFilter,
-} from '../types.ts';
+import type { CohortMeasure, CohortView, Granularity, RetentionMethod, SegmentFilter } from '../types.ts';
 
 /** What a query factory needs from the session: the client, the tenant, the currency and a clock. */
 export type NrrQueryContext = Pick<NrrSession, 'client' | 'tenant' | 'currency' | 'now'>;
@@ -42,9 +36,9 @@ export interface CohortsQuery {
   /** Default `MONTH`. */
   readonly granularity?: Granularity | undefined;
   /** Default `REVENUE`. */
-  readonly measure?: CohortMeasure;
+  readonly measure?: CohortMeasure | undefined;
   /** Default `PERCENT_OF_START`. */
-  readonly view?: CohortView;
+  readonly view?: CohortView | undefined;
 }
 
 /** Retries transient failures (network, server) twice; never bad input or auth. */
@@ -73,10 +67,16 @@ function window(context: NrrQueryContext, query: RetentionQuery) {
 
 /** Options for `retention`: one period's report. Disabled until the tenant is known. */
 export function retentionQueryOptions(context: NrrQueryContext, query: RetentionQuery = {}) {
-  const input = defined({ ...window(context, query), method: query.method, segment: query.segment, currency: context.currency });
+  const input = defined({
+    ...window(context, query),
+    method: query.method,
+    segment: query.segment,
+    currency: context.currency,
+  });
   return queryOptions({
     queryKey: nrrKey(context, 'retention', input),
-    queryFn: ({ signal }) => context.client.request(RetentionDocument, { input }, signal).then((r) => r.retention),
+    queryFn: ({ signal }) =>
+      context.client.request(RetentionDocument, { input }, signal).then((r) => r.retention),
     enabled: context.tenant !== undefined,
     retry: retryTransient,
   });
@@ -111,7 +111,8 @@ export function cohortsQueryOptions(context: NrrQueryContext, query: CohortsQuer
   });
   return queryOptions({
     queryKey: nrrKey(context, 'cohorts', input),
-    queryFn: ({ signal }) => context.client.request(CohortsDocument, { input }, signal).then((r) => r.cohorts),
+    queryFn: ({ signal }) =>
+      context.client.request(CohortsDocument, { input }, signal).then((r) => r.cohorts),
     enabled: context.tenant !== undefined,
     retry: retryTransient,
   });
@@ -123,7 +124,9 @@ export function benchmarksQueryOptions(context: NrrQueryContext, query: Retentio
   return queryOptions({
     queryKey: nrrKey(context, 'benchmarkComparison', input),
     queryFn: ({ signal }) =>
-      context.client.request(BenchmarkComparisonDocument, { input }, signal).then((r) => r.benchmarkComparison),
+      context.client
+        .request(BenchmarkComparisonDocument, { input }, signal)
+        .then((r) => r.benchmarkComparison),
     enabled: context.tenant !== undefined,
     retry: retryTransient,
   });

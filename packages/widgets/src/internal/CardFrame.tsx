@@ -85,7 +85,9 @@ function stateView(props: CardFrameProps): ReactNode {
       return (
         props.renderError?.(state.error, state.retry) ?? (
           <div className="nrr-error" role="alert">
-            <p>Could not load {props.title.toLowerCase()}: {state.error.message}</p>
+            <p>
+              Could not load {props.title.toLowerCase()}: {state.error.message}
+            </p>
             <button type="button" className="nrr-button" onClick={state.retry}>
               Try again
             </button>

@@ -29,7 +29,9 @@ export function describeChange(
   const good = direction === 'higher-is-better' ? 'up' : 'down';
   const tone = trend === 'flat' ? 'neutral' : trend === good ? 'positive' : 'negative';
   const format = (signDisplay: 'exceptZero' | 'never') =>
-    new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay }).format(points);
+    new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay }).format(
+      points,
+    );
   const arrow = trend === 'up' ? '▲' : trend === 'down' ? '▼' : '▬';
   const word = trend === 'up' ? 'Up' : trend === 'down' ? 'Down' : 'Unchanged,';
   return {

@@ -39,7 +39,11 @@ export interface FormatMoneyOptions {
  * number in currency units. Full form uses the currency's minor digits; compact uses at most
  * one fraction digit (`1234567` USD → `$1.2M` en-US).
  */
-export function formatMoney(amount: string | number, currency: string, options: FormatMoneyOptions = {}): string {
+export function formatMoney(
+  amount: string | number,
+  currency: string,
+  options: FormatMoneyOptions = {},
+): string {
   const format = new Intl.NumberFormat(options.locale ?? 'en-US', {
     style: 'currency',
     currency,

@@ -39,7 +39,9 @@ export function NrrProvider(props: NrrProviderProps): ReactNode {
   const client = useMemo(() => {
     if (given) return given;
     if (!endpoint || !fetchToken) {
-      throw new Error('<NrrProvider> needs `endpoint` and `fetchToken` (or a `client` from createNrrClient).');
+      throw new Error(
+        '<NrrProvider> needs `endpoint` and `fetchToken` (or a `client` from createNrrClient).',
+      );
     }
     return createNrrClient({ endpoint, fetchToken });
   }, [given, endpoint, fetchToken]);
@@ -56,7 +58,9 @@ export function NrrProvider(props: NrrProviderProps): ReactNode {
     client.tokens.current().then(
       (token) => setTenant(token.tenant),
       (error: unknown) =>
-        setTokenError(error instanceof NrrError ? error : new NrrError('TOKEN', String(error), { cause: error })),
+        setTokenError(
+          error instanceof NrrError ? error : new NrrError('TOKEN', String(error), { cause: error }),
+        ),
     );
     return unsubscribe;
   }, [client, attempt]);

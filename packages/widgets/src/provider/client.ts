@@ -60,12 +60,17 @@ export function createNrrClient(options: NrrClientOptions): NrrClient {
     try {
       body = (await response.json()) as GraphQLResponse;
     } catch (cause) {
-      throw new NrrError('BAD_RESPONSE', `${options.endpoint} answered ${response.status} without a GraphQL body.`, {
-        cause,
-      });
+      throw new NrrError(
+        'BAD_RESPONSE',
+        `${options.endpoint} answered ${response.status} without a GraphQL body.`,
+        {
+          cause,
+        },
+      );
     }
     const first = body.errors?.[0];
-    if (first) return new NrrError(apiErrorCode(first.extensions?.code), first.message ?? 'Unknown GraphQL error');
+    if (first)
+      return new NrrError(apiErrorCode(first.extensions?.code), first.message ?? 'Unknown GraphQL error');
     if (!response.ok || body.data == null) {
       const code = response.status === 401 ? 'UNAUTHENTICATED' : 'BAD_RESPONSE';
       return new NrrError(code, `${options.endpoint} answered ${response.status} without data.`);

@@ -5,7 +5,9 @@ import { NrrError } from './errors.ts';
  * just the token when it is a JWT whose `exp` claim says when it expires. `tenant` overrides the
  * tenant read from the token's `tenant` claim.
  */
-export type EmbedToken = string | { readonly token: string; readonly expiresAt?: number | Date; readonly tenant?: string };
+export type EmbedToken =
+  | string
+  | { readonly token: string; readonly expiresAt?: number | Date; readonly tenant?: string };
 
 /** Called whenever a fresh token is needed; typically a POST to the host's own backend. */
 export type FetchToken = () => Promise<EmbedToken>;
@@ -40,18 +42,29 @@ export function readJwtClaims(token: string): Record<string, unknown> | undefine
 export function activeToken(embed: EmbedToken): ActiveToken {
   const token = typeof embed === 'string' ? embed : embed?.token;
   if (typeof token !== 'string' || token === '') {
-    throw new NrrError('TOKEN', 'fetchToken resolved without a token: expected a string or { token, expiresAt }.');
+    throw new NrrError(
+      'TOKEN',
+      'fetchToken resolved without a token: expected a string or { token, expiresAt }.',
+    );
   }
   const claims = readJwtClaims(token);
   const given = typeof embed === 'string' ? undefined : embed.expiresAt;
   const expiresAt =
-    given instanceof Date ? given.getTime() : (given ?? (typeof claims?.exp === 'number' ? claims.exp * 1000 : NaN));
+    given instanceof Date
+      ? given.getTime()
+      : (given ?? (typeof claims?.exp === 'number' ? claims.exp * 1000 : NaN));
   if (!Number.isFinite(expiresAt)) {
-    throw new NrrError('TOKEN', 'fetchToken resolved a token without expiry: return { token, expiresAt } or a JWT with exp.');
+    throw new NrrError(
+      'TOKEN',
+      'fetchToken resolved a token without expiry: return { token, expiresAt } or a JWT with exp.',
+    );
   }
   const tenant = (typeof embed === 'string' ? undefined : embed.tenant) ?? claims?.tenant;
   if (typeof tenant !== 'string' || tenant === '') {
-    throw new NrrError('TOKEN', 'The embed token names no tenant: return { token, expiresAt, tenant } or a JWT with a tenant claim.');
+    throw new NrrError(
+      'TOKEN',
+      'The embed token names no tenant: return { token, expiresAt, tenant } or a JWT with a tenant claim.',
+    );
   }
   return { token, expiresAt, tenant };
 }
@@ -100,7 +113,9 @@ export class TokenManager {
   #refresh(): Promise<ActiveToken> {
     this.#pending ??= this.#fetchToken()
       .then(activeToken, (cause: unknown) => {
-        throw cause instanceof NrrError ? cause : new NrrError('TOKEN', `fetchToken failed: ${String(cause)}`, { cause });
+        throw cause instanceof NrrError
+          ? cause
+          : new NrrError('TOKEN', `fetchToken failed: ${String(cause)}`, { cause });
       })
       .then((token) => {
         this.#active = token;

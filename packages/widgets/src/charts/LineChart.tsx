@@ -1,0 +1,68 @@
+import type { ReactNode } from 'react';
+import { extent, linearScale, linePath } from './scale.ts';
+
+/** One line of a {@link LineChart}. */
+export interface LineSeries {
+  readonly name: string;
+  readonly values: readonly (number | null)[];
+  /** `solid` or `dashed`: the line's non-colour signal, repeated in the legend. */
+  readonly stroke: 'solid' | 'dashed';
+  readonly className: string;
+}
+
+interface LineChartProps {
+  readonly label: string;
+  /** One label per x position; the first and last are drawn. */
+  readonly xLabels: readonly string[];
+  readonly series: readonly LineSeries[];
+  readonly formatY: (value: number) => string;
+  /** A dashed reference line (e.g. 100% retention). */
+  readonly reference?: number;
+}
+
+const WIDTH = 560;
+const HEIGHT = 220;
+const LEFT = 48;
+const RIGHT = 12;
+const TOP = 12;
+const BOTTOM = HEIGHT - 28;
+
+/** Lines over a shared y scale, with three y ticks, the first and last x labels and an optional reference. */
+export function LineChart({ label, xLabels, series, formatY, reference }: LineChartProps): ReactNode {
+  const all = series.flatMap((line) => line.values);
+  const [min, max] = extent(reference === undefined ? all : [...all, reference]) ?? [0, 1];
+  const padding = (max - min) * 0.1 || 0.05;
+  const y = linearScale(min - padding, max + padding, BOTTOM, TOP);
+  const x = linearScale(0, Math.max(xLabels.length - 1, 1), LEFT, WIDTH - RIGHT);
+  const ticks = [min, (min + max) / 2, max];
+  return (
+    <svg role="img" aria-label={label} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} className="nrr-svg">
+      {ticks.map((tick) => (
+        <g key={tick}>
+          <line x1={LEFT} x2={WIDTH - RIGHT} y1={y(tick)} y2={y(tick)} className="nrr-grid" />
+          <text x={LEFT - 6} y={y(tick) + 4} textAnchor="end" className="nrr-tick">
+            {formatY(tick)}
+          </text>
+        </g>
+      ))}
+      {reference !== undefined ? (
+        <line x1={LEFT} x2={WIDTH - RIGHT} y1={y(reference)} y2={y(reference)} className="nrr-reference" />
+      ) : null}
+      {series.map((line) => (
+        <path
+          key={line.name}
+          d={linePath(line.values, x, y)}
+          fill="none"
+          className={`nrr-line ${line.className}`}
+          strokeDasharray={line.stroke === 'dashed' ? '6 4' : undefined}
+        />
+      ))}
+      <text x={LEFT} y={HEIGHT - 8} className="nrr-tick">
+        {xLabels[0]}
+      </text>
+      <text x={WIDTH - RIGHT} y={HEIGHT - 8} textAnchor="end" className="nrr-tick">
+        {xLabels.at(-1)}
+      </text>
+    </svg>
+  );
+}
