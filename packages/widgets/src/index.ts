@@ -59,5 +59,11 @@ export {
   readJwtClaims,
   TokenManager,
 } from './provider/token.ts';
-export type { Appearance, AppearanceVariables, ThemeMode } from './theme/appearance.ts';
+export {
+  type Appearance,
+  type AppearanceVariables,
+  cssVariableName,
+  type ThemeMode,
+} from './theme/appearance.ts';
+export { NrrShadowRoot, type NrrShadowRootProps } from './theme/NrrShadowRoot.tsx';
 export type * from './types.ts';
