@@ -6,5 +6,6 @@ export default defineConfig({
     name: 'widgets',
     environment: 'jsdom',
     include: ['test/**/*.test.{ts,tsx}'],
+    setupFiles: ['test/setup.ts'],
   },
 });

@@ -47,7 +47,7 @@ export function formatMoney(
   const format = new Intl.NumberFormat(options.locale ?? 'en-US', {
     style: 'currency',
     currency,
-    ...(options.compact ? { notation: 'compact', maximumFractionDigits: 1 } : {}),
+    ...(options.compact ? { notation: 'compact', minimumFractionDigits: 0, maximumFractionDigits: 1 } : {}),
   });
   // Intl formats decimal strings exactly (ES2023); the cast only bridges older lib typings.
   return format.format(amount as number);
