@@ -4,7 +4,9 @@ import { BenchmarkComparison, CohortHeatmap, MrrBridge, NrrSettings, RetentionTr
 import { benchmarks, cohorts, report, trend, usd } from './fixtures.ts';
 
 function rowsOf(table: HTMLElement): (string | null)[] {
-  return within(table).getAllByRole('row').map((row) => row.textContent);
+  return within(table)
+    .getAllByRole('row')
+    .map((row) => row.textContent);
 }
 
 describe('<MrrBridge> in static mode', () => {
@@ -67,7 +69,15 @@ describe('<MrrBridge> in static mode', () => {
     const zero = usd('0');
     render(
       <MrrBridge
-        data={report({ startingMrr: zero, newBusiness: zero, reactivation: zero, expansion: zero, contraction: zero, churn: zero, endingMrr: zero })}
+        data={report({
+          startingMrr: zero,
+          newBusiness: zero,
+          reactivation: zero,
+          expansion: zero,
+          contraction: zero,
+          churn: zero,
+          endingMrr: zero,
+        })}
       />,
     );
     expect(screen.getByRole('region', { name: 'MRR bridge' }).dataset.state).toBe('empty');
@@ -95,7 +105,11 @@ describe('<RetentionTrend> in static mode', () => {
   });
 
   it('breaks the line at a period with an empty cohort instead of drawing 0%', () => {
-    render(<RetentionTrend data={[trend[0], report({ nrr: null, grr: null }), trend[2]].filter((p) => p !== undefined)} />);
+    render(
+      <RetentionTrend
+        data={[trend[0], report({ nrr: null, grr: null }), trend[2]].filter((p) => p !== undefined)}
+      />,
+    );
     const path = document.querySelector('svg[role="img"] path.nrr-line-primary')?.getAttribute('d') ?? '';
     expect(path.match(/M/g)?.length).toBe(2);
     expect(path).not.toContain('L');
@@ -107,7 +121,9 @@ describe('<CohortHeatmap> in static mode', () => {
   it('shows every mature cell as text, immature cells empty, and flags small cohorts', () => {
     render(<CohortHeatmap data={cohorts} />);
     const card = screen.getByRole('region', { name: 'Cohort retention' });
-    const table = within(card).getByRole('table', { name: 'Revenue retention by cohort, percent of the first period' });
+    const table = within(card).getByRole('table', {
+      name: 'Revenue retention by cohort, percent of the first period',
+    });
     expect(rowsOf(table)).toEqual([
       'CohortCustomersMonth 0Month 1Month 2',
       '2024-1042100%104%97%',
@@ -125,7 +141,12 @@ describe('<CohortHeatmap> in static mode', () => {
   it('shades by value: 150% and above is full, 0% is none', () => {
     render(
       <CohortHeatmap
-        data={{ ...cohorts, rows: [{ cohort: '2024-01-01', label: '2024-01', size: 20, small: false, cells: [1.5, 0.75, 0, 2] }] }}
+        data={{
+          ...cohorts,
+          rows: [
+            { cohort: '2024-01-01', label: '2024-01', size: 20, small: false, cells: [1.5, 0.75, 0, 2] },
+          ],
+        }}
       />,
     );
     const shades = Array.from(document.querySelectorAll<HTMLElement>('td.nrr-heat'), (cell) =>
@@ -137,7 +158,11 @@ describe('<CohortHeatmap> in static mode', () => {
   it('shows absolute revenue compactly in the table currency', () => {
     render(
       <CohortHeatmap
-        data={{ ...cohorts, view: 'ABSOLUTE', rows: [{ cohort: '2024-01-01', label: '2024-01', size: 20, small: false, cells: [12500, 9800.5] }] }}
+        data={{
+          ...cohorts,
+          view: 'ABSOLUTE',
+          rows: [{ cohort: '2024-01-01', label: '2024-01', size: 20, small: false, cells: [12500, 9800.5] }],
+        }}
       />,
     );
     expect(rowsOf(screen.getByRole('table'))[1]).toBe('2024-0120$12.5K$9.8K');
@@ -151,7 +176,11 @@ describe('<BenchmarkComparison> in static mode', () => {
     expect(card.querySelector('.nrr-subtitle')?.textContent).toBe('Your NRR: 105.0%');
     const name = 'NRR 105.0% against 3 published benchmark ranges';
     expect(within(card).getByRole('img', { name })).toBeTruthy();
-    expect(within(card).getAllByRole('listitem').map((item) => item.textContent)).toEqual([
+    expect(
+      within(card)
+        .getAllByRole('listitem')
+        .map((item) => item.textContent),
+    ).toEqual([
       'Within Mid-market SaaS (90.0%–110.0%)',
       '15.0 pts below Enterprise SaaS (120.0%–135.0%)',
       '15.0 pts below Infrastructure / dev tools (120.0% and above)',

@@ -28,7 +28,9 @@ describe('<NrrCard> in static mode', () => {
     const sparkline = within(card).getByRole('img', { name: 'NRR trend, 98.0% to 105.0%' });
     expect(sparkline.tagName.toLowerCase()).toBe('svg');
     const table = within(card).getByRole('table', { name: 'NRR trend, 98.0% to 105.0%' });
-    const rows = within(table).getAllByRole('row').map((row) => row.textContent);
+    const rows = within(table)
+      .getAllByRole('row')
+      .map((row) => row.textContent);
     expect(rows).toEqual([
       'PeriodNRR',
       'Nov 2023 – Oct 202498.0%',

@@ -53,17 +53,38 @@ export const benchmarks: BenchmarkComparisonResult = {
   grr: 0.93,
   comparisons: [
     {
-      benchmark: { id: 'mid-market', metric: 'NRR', label: 'Mid-market SaaS', low: 0.9, high: 1.1, source: 'A Complete Guide to Net Revenue Retention' },
+      benchmark: {
+        id: 'mid-market',
+        metric: 'NRR',
+        label: 'Mid-market SaaS',
+        low: 0.9,
+        high: 1.1,
+        source: 'A Complete Guide to Net Revenue Retention',
+      },
       position: 'WITHIN',
       points: 0,
     },
     {
-      benchmark: { id: 'enterprise', metric: 'NRR', label: 'Enterprise SaaS', low: 1.2, high: 1.35, source: 'A Complete Guide to Net Revenue Retention' },
+      benchmark: {
+        id: 'enterprise',
+        metric: 'NRR',
+        label: 'Enterprise SaaS',
+        low: 1.2,
+        high: 1.35,
+        source: 'A Complete Guide to Net Revenue Retention',
+      },
       position: 'BELOW',
       points: 15,
     },
     {
-      benchmark: { id: 'devtools', metric: 'NRR', label: 'Infrastructure / dev tools', low: 1.2, high: null, source: 'A Complete Guide to Net Revenue Retention' },
+      benchmark: {
+        id: 'devtools',
+        metric: 'NRR',
+        label: 'Infrastructure / dev tools',
+        low: 1.2,
+        high: null,
+        source: 'A Complete Guide to Net Revenue Retention',
+      },
       position: 'BELOW',
       points: 15,
     },

@@ -42,7 +42,9 @@ describe('<MovementsTable> in static mode', () => {
     expect(document.activeElement).toBe(next);
 
     await user.keyboard('{Enter}');
-    expect(customers()).toEqual(Array.from({ length: 10 }, (_, i) => `cus_${String(i + 11).padStart(3, '0')}`));
+    expect(customers()).toEqual(
+      Array.from({ length: 10 }, (_, i) => `cus_${String(i + 11).padStart(3, '0')}`),
+    );
     expect(screen.getByText('Page 2 of 3, 25 movements')).toBeTruthy();
     await user.keyboard(' ');
     expect(customers()).toEqual(['cus_021', 'cus_022', 'cus_023', 'cus_024', 'cus_025']);

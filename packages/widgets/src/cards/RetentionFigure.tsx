@@ -47,7 +47,7 @@ export function RetentionFigure({ metric, state, data, ...props }: RetentionFigu
   return (
     <CardFrame
       {...props}
-      kind="figure"
+      kind="retention"
       title={props.title ?? names.title}
       subtitle={data && formatPeriod(data.current, locale)}
       state={shown}

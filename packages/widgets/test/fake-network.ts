@@ -1,0 +1,91 @@
+import type { EmbedToken } from '../src/index.ts';
+import { benchmarks, report } from './fixtures.ts';
+
+/** An unsigned JWT (the client never verifies; the server does) with the given claims. */
+export function jwt(claims: Record<string, unknown>): string {
+  const part = (value: unknown) =>
+    btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  return `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}.c2lnbmF0dXJl`;
+}
+
+/** One request as the fake server saw it. */
+export interface SeenRequest {
+  readonly operation: string;
+  readonly token: string;
+  readonly variables: Record<string, unknown>;
+}
+
+type Answer = { status?: number; body: unknown };
+
+/**
+ * A stand-in for the network only: a `fetch` that answers GraphQL requests by operation name,
+ * and a `fetchToken` that mints JWTs `token-1`, `token-2`, … expiring `ttlMs` after `clock()`.
+ * `refuse` lists tokens the server answers `UNAUTHENTICATED` to.
+ */
+export function fakeNetwork(options: { clock: () => number; ttlMs?: number; tenant?: string }) {
+  const seen: SeenRequest[] = [];
+  const refuse = new Set<string>();
+  const issued: string[] = [];
+  let override: ((request: SeenRequest) => Answer | Promise<Answer> | undefined) | undefined;
+
+  const fetchToken = async (): Promise<EmbedToken> => {
+    const token = jwt({
+      tenant: options.tenant ?? 'acme',
+      exp: Math.floor((options.clock() + (options.ttlMs ?? 15 * 60_000)) / 1000),
+      n: issued.length + 1,
+    });
+    issued.push(token);
+    return token;
+  };
+
+  const fetch = async (_url: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const body = JSON.parse(String(init?.body)) as { query: string; variables: Record<string, unknown> };
+    const token = new Headers(init?.headers).get('authorization')?.replace(/^Bearer /, '') ?? '';
+    const operation = /query (\w+)/.exec(body.query)?.[1] ?? '?';
+    const request = { operation, token, variables: body.variables };
+    seen.push(request);
+    const answer = (await override?.(request)) ?? defaultAnswer(request);
+    return new Response(JSON.stringify(answer.body), {
+      status: answer.status ?? 200,
+      headers: { 'content-type': 'application/json' },
+    });
+  };
+
+  function defaultAnswer(request: SeenRequest): Answer {
+    if (refuse.has(request.token)) {
+      return {
+        status: 401,
+        body: {
+          errors: [{ message: 'The embed token has expired.', extensions: { code: 'UNAUTHENTICATED' } }],
+        },
+      };
+    }
+    const input = request.variables.input as { from: string; to: string; method?: string };
+    switch (request.operation) {
+      case 'NrrRetention':
+        return { body: { data: { retention: report({ from: input.from, to: input.to }) } } };
+      case 'NrrRetentionSeries':
+        return { body: { data: { retentionSeries: [report({ from: input.from, to: input.to })] } } };
+      case 'NrrBenchmarkComparison':
+        return { body: { data: { benchmarkComparison: benchmarks } } };
+      default:
+        return {
+          body: {
+            errors: [{ message: `No fake for ${request.operation}`, extensions: { code: 'INTERNAL' } }],
+          },
+        };
+    }
+  }
+
+  return {
+    fetch: fetch as typeof globalThis.fetch,
+    fetchToken,
+    seen,
+    issued,
+    refuse,
+    /** Answers matching requests differently; return undefined to fall back to the default. */
+    answer(handler: typeof override) {
+      override = handler;
+    },
+  };
+}
