@@ -68,11 +68,11 @@ export interface BenchmarkComparisonInput {
 }
 
 const MONEY = 'amount currency';
-const REPORT = `method from to
+const REPORT = `method grain currency from to
   startingMrr { ${MONEY} } newBusiness { ${MONEY} } reactivation { ${MONEY} } expansion { ${MONEY} }
   contraction { ${MONEY} } churn { ${MONEY} } endingMrr { ${MONEY} } fxImpact { ${MONEY} }
   nrr grr logoRetention netMrrChurnRate grossMrrChurnRate quickRatio
-  customers { starting retained churned new reactivated }
+  customers { starting retained churned expanded contracted new reactivated ending }
   warnings { code message }`;
 
 /** `retention(input)`: one period's report. */
@@ -88,8 +88,11 @@ export const RetentionSeriesDocument = typed<
 
 /** `cohorts(input)`: a cohort table. */
 export const CohortsDocument = typed<{ cohorts: CohortTableResult }, { input: CohortsInput }>(
-  `query NrrCohorts($input: CohortInput!) {
-  cohorts(input: $input) { granularity measure view currency rows { cohort label size small cells } }
+  `query NrrCohorts($input: CohortsInput!) {
+  cohorts(input: $input) {
+    granularity measure view currency maxAge dataEnd
+    rows { cohort label size small initialMrr { ${MONEY} } initialCustomers cells amounts }
+  }
 }`,
 );
 
@@ -107,7 +110,10 @@ export const MovementsDocument = typed<
 }`,
 );
 
-/** `benchmarkComparison(input)`: the tenant's figures against published ranges. */
+/**
+ * `benchmarkComparison(input)`: the tenant's figures against published ranges. Entry fields mirror
+ * `@nrr/core`'s `compareToBenchmark`; the query itself is not in the API yet (see the package README).
+ */
 export const BenchmarkComparisonDocument = typed<
   { benchmarkComparison: BenchmarkComparisonResult },
   { input: BenchmarkComparisonInput }
@@ -115,7 +121,7 @@ export const BenchmarkComparisonDocument = typed<
   `query NrrBenchmarkComparison($input: BenchmarkComparisonInput!) {
   benchmarkComparison(input: $input) {
     nrr grr
-    comparisons { position points benchmark { id metric label low high source } }
+    comparisons { figure position pointsFromRange tier benchmark { key segment metric low high source { title publisher } } }
   }
 }`,
 );

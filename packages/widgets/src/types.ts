@@ -5,6 +5,9 @@ export type { MovementKind, RetentionMethod };
 /** An ISO calendar date `YYYY-MM-DD`, read as UTC midnight, as the GraphQL `Date` scalar carries it. */
 export type IsoDate = string;
 
+/** An ISO 8601 instant in UTC (`2024-01-31T12:00:00.000Z`), as the GraphQL `DateTime` scalar carries it. */
+export type IsoDateTime = string;
+
 /** An exact amount as the API returns it: a decimal string (`"166.6667"`) and its ISO 4217 code. */
 export interface Money {
   readonly amount: string;
@@ -30,9 +33,18 @@ export interface CustomerCountsResult {
   readonly starting: number;
   /** Cohort members still paying at the end. */
   readonly retained: number;
+  /** Cohort members with no MRR at the end. */
   readonly churned: number;
+  /** Cohort members paying more at the end. */
+  readonly expanded: number;
+  /** Cohort members paying less, but something, at the end. */
+  readonly contracted: number;
+  /** Customers paying for the first time. */
   readonly new: number;
+  /** Customers paying again after a gap. */
   readonly reactivated: number;
+  /** Customers with MRR > 0 at the end. */
+  readonly ending: number;
 }
 
 /**
@@ -41,6 +53,10 @@ export interface CustomerCountsResult {
  */
 export interface RetentionReportResult {
   readonly method: RetentionMethod;
+  /** Whose MRR was compared: customers (default) or subscriptions. */
+  readonly grain: 'CUSTOMER' | 'SUBSCRIPTION';
+  /** Currency of every amount (the reporting currency). */
+  readonly currency: string;
   /** Start of the window (inclusive). */
   readonly from: IsoDate;
   /** End of the window (exclusive). */
@@ -81,8 +97,17 @@ export interface CohortRowResult {
   readonly size: number;
   /** Below the minimum cohort size (default 10): its cells are noisy. */
   readonly small: boolean;
-  /** Cell k = age k periods; ratios for the percent views, amounts or counts for ABSOLUTE; `null` = immature. */
+  /** MRR at the end of the first period (the 100% of a REVENUE row); `null` for LOGOS. */
+  readonly initialMrr: Money | null;
+  /** Paying customers at the end of the first period (the 100% of a LOGOS row); `null` for REVENUE. */
+  readonly initialCustomers: number | null;
+  /**
+   * Cell k = the end of period cohort + k: a ratio (1.0 = 100%) for the percent views, a customer
+   * count for ABSOLUTE LOGOS; `null` when immature, and always `null` for ABSOLUTE REVENUE (see `amounts`).
+   */
   readonly cells: readonly (number | null)[];
+  /** ABSOLUTE REVENUE only: MRR at the end of each period as decimal strings (`null` = immature); else `null`. */
+  readonly amounts: readonly (string | null)[] | null;
 }
 
 /** A cohort table, as the GraphQL `CohortTable` returns it. */
@@ -90,8 +115,12 @@ export interface CohortTableResult {
   readonly granularity: Granularity;
   readonly measure: CohortMeasure;
   readonly view: CohortView;
-  /** Currency of ABSOLUTE revenue cells. */
+  /** Currency of MRR amounts. */
   readonly currency: string;
+  /** Largest age (number of cells − 1). */
+  readonly maxAge: number;
+  /** End of known data; later cells are `null`. */
+  readonly dataEnd: IsoDateTime;
   readonly rows: readonly CohortRowResult[];
 }
 
@@ -103,8 +132,8 @@ export interface MovementResult {
   readonly amount: Money;
   readonly startingMrr: Money;
   readonly endingMrr: Money;
-  /** Date of the customer's first change in the period. */
-  readonly at: IsoDate;
+  /** The customer's first change in the period. */
+  readonly at: IsoDateTime;
 }
 
 /** A page of movements (Relay connection). */
@@ -118,33 +147,50 @@ export interface MovementPageResult {
 /** The metric a benchmark range describes. */
 export type BenchmarkMetric = 'NRR' | 'GRR';
 
-/** A published retention range for a market segment, with its source (retention semantics §8). */
-export interface BenchmarkResult {
-  readonly id: string;
-  readonly metric: BenchmarkMetric;
-  /** Human name of the segment, e.g. `Mid-market SaaS`. */
+/** A named sub-range of a benchmark (`good`, `best`); bounds are inclusive ratios. */
+export interface BenchmarkTierResult {
   readonly label: string;
-  /** Lower bound as a ratio (0.9 = 90%). */
   readonly low: number;
-  /** Upper bound as a ratio; `null` for open ranges ("120% and above"). */
+  /** `null` when open-ended ("130%+"). */
   readonly high: number | null;
-  /** Where the range was published. */
-  readonly source: string;
 }
 
-/** Where a figure falls against a benchmark range. */
-export type BenchmarkPosition = 'BELOW' | 'WITHIN' | 'ABOVE';
+/** A published retention range for a market segment, with its source (retention semantics §8). */
+export interface BenchmarkResult {
+  /** Stable identifier, e.g. `mid-market-saas`. */
+  readonly key: string;
+  /** Human name of the segment, as in the source, e.g. `Mid-market SaaS`. */
+  readonly segment: string;
+  readonly metric: BenchmarkMetric;
+  /** Lowest ratio, inclusive (0.9 = 90%); `null` when the source gives no floor. */
+  readonly low: number | null;
+  /** Highest ratio, inclusive; `null` for open ranges ("120% and above"). */
+  readonly high: number | null;
+  /** Where the range was published. */
+  readonly source: { readonly title: string; readonly publisher?: string | null };
+}
 
-/** A figure compared to benchmark ranges, as the GraphQL `BenchmarkComparison` returns it. */
+/** Where a figure falls against a benchmark range; `UNKNOWN` when there is no figure. */
+export type BenchmarkPosition = 'BELOW' | 'WITHIN' | 'ABOVE' | 'UNKNOWN';
+
+/** One figure compared with one range (the shape of `@nrr/core`'s `compareToBenchmark`). */
+export interface BenchmarkComparisonEntry {
+  readonly benchmark: BenchmarkResult;
+  /** The ratio compared, or `null`. */
+  readonly figure: number | null;
+  readonly position: BenchmarkPosition;
+  /** Distance to the range in percentage points, never negative; 0 when WITHIN or UNKNOWN. */
+  readonly pointsFromRange: number;
+  /** Tier the figure falls in, when the benchmark is graded. */
+  readonly tier?: string | null;
+}
+
+/** The window's figures compared with benchmark ranges, as the GraphQL `BenchmarkComparison` returns them. */
 export interface BenchmarkComparisonResult {
   /** The tenant's NRR for the window; `null` for an empty cohort. */
   readonly nrr: number | null;
   /** The tenant's GRR for the window. */
   readonly grr: number | null;
-  readonly comparisons: readonly {
-    readonly benchmark: BenchmarkResult;
-    readonly position: BenchmarkPosition;
-    /** Distance from the range in percentage points (0 when within). */
-    readonly points: number;
-  }[];
+  /** One entry per applicable benchmark, NRR and GRR ranges alike. */
+  readonly comparisons: readonly BenchmarkComparisonEntry[];
 }

@@ -1,7 +1,7 @@
 import { render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { BenchmarkComparison, CohortHeatmap, MrrBridge, NrrSettings, RetentionTrend } from '../src/index.ts';
-import { benchmarks, cohorts, report, trend, usd } from './fixtures.ts';
+import { benchmarks, cohortRow, cohorts, report, trend, usd } from './fixtures.ts';
 
 function rowsOf(table: HTMLElement): (string | null)[] {
   return within(table)
@@ -139,33 +139,38 @@ describe('<CohortHeatmap> in static mode', () => {
   });
 
   it('shades by value: 150% and above is full, 0% is none', () => {
-    render(
-      <CohortHeatmap
-        data={{
-          ...cohorts,
-          rows: [
-            { cohort: '2024-01-01', label: '2024-01', size: 20, small: false, cells: [1.5, 0.75, 0, 2] },
-          ],
-        }}
-      />,
-    );
+    render(<CohortHeatmap data={{ ...cohorts, rows: [cohortRow('2024-01-01', 20, [1.5, 0.75, 0, 2])] }} />);
     const shades = Array.from(document.querySelectorAll<HTMLElement>('td.nrr-heat'), (cell) =>
       cell.style.getPropertyValue('--nrr-heat'),
     );
     expect(shades).toEqual(['1.00', '0.50', '0.00', '1.00']);
   });
 
-  it('shows absolute revenue compactly in the table currency', () => {
-    render(
-      <CohortHeatmap
-        data={{
-          ...cohorts,
-          view: 'ABSOLUTE',
-          rows: [{ cohort: '2024-01-01', label: '2024-01', size: 20, small: false, cells: [12500, 9800.5] }],
-        }}
-      />,
+  it('shows absolute revenue compactly in the table currency, from the exact amounts', () => {
+    const row = { ...cohortRow('2024-01-01', 20, [null, null, null]), amounts: ['125000.5', '98000', null] };
+    render(<CohortHeatmap data={{ ...cohorts, view: 'ABSOLUTE', rows: [row] }} />);
+    const table = screen.getByRole('table', { name: 'Revenue retention by cohort, MRR in USD' });
+    expect(rowsOf(table)[1]).toBe('2024-0120$125K$98Knot yet measurable');
+    const shades = Array.from(document.querySelectorAll<HTMLElement>('td.nrr-heat'), (cell) =>
+      cell.style.getPropertyValue('--nrr-heat'),
     );
-    expect(rowsOf(screen.getByRole('table'))[1]).toBe('2024-0120$12.5K$9.8K');
+    expect(shades).toEqual(['1.00', '0.78']);
+  });
+
+  it('shows absolute customer counts for LOGOS', () => {
+    const row = {
+      ...cohortRow('2024-01-01', 1200, [1200, 1150, 990]),
+      initialMrr: null,
+      initialCustomers: 1200,
+    };
+    render(
+      <NrrSettings locale="de-DE">
+        <CohortHeatmap data={{ ...cohorts, measure: 'LOGOS', view: 'ABSOLUTE', rows: [row] }} />
+      </NrrSettings>,
+    );
+    expect(
+      rowsOf(screen.getByRole('table', { name: 'Customer retention by cohort, paying customers' }))[1],
+    ).toBe('2024-011.2001.2001.150990');
   });
 });
 
@@ -182,11 +187,11 @@ describe('<BenchmarkComparison> in static mode', () => {
         .map((item) => item.textContent),
     ).toEqual([
       'Within Mid-market SaaS (90.0%–110.0%)',
-      '15.0 pts below Enterprise SaaS (120.0%–135.0%)',
-      '15.0 pts below Infrastructure / dev tools (120.0% and above)',
+      '15.0\u00a0pts below Enterprise SaaS (120.0%–135.0%)',
+      '15.0\u00a0pts below Infrastructure / dev tools (120.0% and above)',
     ]);
     expect(rowsOf(within(card).getByRole('table', { name }))[1]).toBe(
-      'Mid-market SaaS90.0%–110.0%Within Mid-market SaaS (90.0%–110.0%)A Complete Guide to Net Revenue Retention',
+      'Mid-market SaaS90.0%–110.0%Within Mid-market SaaS (90.0%–110.0%)A Complete Guide to Net Revenue Retention for Business Growth',
     );
     expect(card.querySelector('svg .nrr-value')?.textContent).toBe('You: 105.0%');
   });

@@ -30,7 +30,7 @@ export function fakeNetwork(options: { clock: () => number; ttlMs?: number; tena
 
   const fetchToken = async (): Promise<EmbedToken> => {
     const token = jwt({
-      tenant: options.tenant ?? 'acme',
+      sub: options.tenant ?? 'acme',
       exp: Math.floor((options.clock() + (options.ttlMs ?? 15 * 60_000)) / 1000),
       n: issued.length + 1,
     });

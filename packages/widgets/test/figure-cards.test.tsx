@@ -21,9 +21,10 @@ describe('<NrrCard> in static mode', () => {
     expect(change.dataset.tone).toBe('positive');
     expect(change.dataset.trend).toBe('up');
     expect(change.textContent).toBe(
-      '▲ +2.3 ptsUp 2.3 percentage points from 102.7% in the previous period vs Jan 2023 – Dec 2023',
+      '▲ +2.3\u00a0ptsUp 2.3\u00a0percentage points from 102.7% in the previous period vs Jan 2023 – Dec 2023',
     );
-    expect(within(change).getByText('▲ +2.3 pts').getAttribute('aria-hidden')).toBe('true');
+    expect(change.firstElementChild?.textContent).toBe('▲ +2.3\u00a0pts');
+    expect(change.firstElementChild?.getAttribute('aria-hidden')).toBe('true');
 
     const sparkline = within(card).getByRole('img', { name: 'NRR trend, 98.0% to 105.0%' });
     expect(sparkline.tagName.toLowerCase()).toBe('svg');
@@ -80,8 +81,8 @@ describe('<NrrCard> in static mode', () => {
     render(<NrrCard data={{ current: report(), previous: report({ nrr: 1.0496 }) }} />);
     const change = document.querySelector('.nrr-change') as HTMLElement;
     expect(change.dataset.tone).toBe('neutral');
-    expect(change.textContent).toContain('▬ 0.0 pts');
-    expect(change.textContent).toContain('Unchanged, 0.0 percentage points from 105.0%');
+    expect(change.textContent).toContain('▬ 0.0\u00a0pts');
+    expect(change.textContent).toContain('Unchanged, 0.0\u00a0percentage points from 105.0%');
   });
 });
 
@@ -94,7 +95,7 @@ describe('<GrrCard> in static mode', () => {
     expect(change.dataset.tone).toBe('negative');
     expect(change.dataset.trend).toBe('down');
     expect(within(change).getByText('▼ -2.0 pts')).toBeTruthy();
-    expect(change.textContent).toContain('Down 2.0 percentage points from 95.0% in the previous period');
+    expect(change.textContent).toContain('Down 2.0\u00a0percentage points from 95.0% in the previous period');
     expect(within(card).getByRole('img', { name: 'GRR trend, 91.0% to 93.0%' })).toBeTruthy();
     expect(card.querySelector('.nrr-benchmark')).toBeNull();
   });

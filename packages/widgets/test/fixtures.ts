@@ -1,5 +1,6 @@
 import type {
   BenchmarkComparisonResult,
+  CohortRowResult,
   CohortTableResult,
   Money,
   MovementResult,
@@ -16,6 +17,8 @@ export const usd = (amount: string): Money => ({ amount, currency: 'USD' });
 export function report(overrides: Partial<RetentionReportResult> = {}): RetentionReportResult {
   return {
     method: 'PERIOD',
+    grain: 'CUSTOMER',
+    currency: 'USD',
     from: '2024-01-01',
     to: '2025-01-01',
     startingMrr: usd('100000'),
@@ -32,7 +35,16 @@ export function report(overrides: Partial<RetentionReportResult> = {}): Retentio
     grossMrrChurnRate: 0.07,
     quickRatio: 3,
     fxImpact: usd('0'),
-    customers: { starting: 120, retained: 108, churned: 12, new: 9, reactivated: 1 },
+    customers: {
+      starting: 120,
+      retained: 108,
+      churned: 12,
+      expanded: 30,
+      contracted: 8,
+      new: 9,
+      reactivated: 1,
+      ending: 118,
+    },
     warnings: [],
     ...overrides,
   };
@@ -48,58 +60,80 @@ export const trend: RetentionReportResult[] = [
   report({ method: 'TRAILING_12M', from: '2024-01-01', to: '2025-01-01', nrr: 1.05, grr: 0.93 }),
 ];
 
+const GUIDE = { title: 'A Complete Guide to Net Revenue Retention for Business Growth' };
+
+/** NRR 105% against three ranges of retention semantics §8, shaped as core's compareToBenchmark returns them. */
 export const benchmarks: BenchmarkComparisonResult = {
   nrr: 1.05,
   grr: 0.93,
   comparisons: [
     {
       benchmark: {
-        id: 'mid-market',
+        key: 'mid-market-saas',
+        segment: 'Mid-market SaaS',
         metric: 'NRR',
-        label: 'Mid-market SaaS',
         low: 0.9,
         high: 1.1,
-        source: 'A Complete Guide to Net Revenue Retention',
+        source: GUIDE,
       },
+      figure: 1.05,
       position: 'WITHIN',
-      points: 0,
+      pointsFromRange: 0,
     },
     {
       benchmark: {
-        id: 'enterprise',
+        key: 'enterprise-saas',
+        segment: 'Enterprise SaaS',
         metric: 'NRR',
-        label: 'Enterprise SaaS',
         low: 1.2,
         high: 1.35,
-        source: 'A Complete Guide to Net Revenue Retention',
+        source: GUIDE,
       },
+      figure: 1.05,
       position: 'BELOW',
-      points: 15,
+      pointsFromRange: 15,
     },
     {
       benchmark: {
-        id: 'devtools',
+        key: 'devtools',
+        segment: 'Infrastructure / dev tools',
         metric: 'NRR',
-        label: 'Infrastructure / dev tools',
         low: 1.2,
         high: null,
-        source: 'A Complete Guide to Net Revenue Retention',
+        source: GUIDE,
       },
+      figure: 1.05,
       position: 'BELOW',
-      points: 15,
+      pointsFromRange: 15,
     },
   ],
 };
+
+/** A REVENUE percent-of-start row. */
+export function cohortRow(cohort: string, size: number, cells: (number | null)[]): CohortRowResult {
+  return {
+    cohort,
+    label: cohort.slice(0, 7),
+    size,
+    small: size < 10,
+    initialMrr: usd(String(size * 100)),
+    initialCustomers: null,
+    cells,
+    amounts: null,
+  };
+}
 
 export const cohorts: CohortTableResult = {
   granularity: 'MONTH',
   measure: 'REVENUE',
   view: 'PERCENT_OF_START',
   currency: 'USD',
+  maxAge: 2,
+  dataEnd: '2025-01-01T00:00:00.000Z',
   rows: [
-    { cohort: '2024-10-01', label: '2024-10', size: 42, small: false, cells: [1, 1.04, 0.97] },
-    { cohort: '2024-11-01', label: '2024-11', size: 7, small: true, cells: [1, 1.12, null] },
-    { cohort: '2024-12-01', label: '2024-12', size: 30, small: false, cells: [1, null, null] },
+    cohortRow('2024-10-01', 42, [1, 1.04, 0.97]),
+    cohortRow('2024-11-01', 7, [1, 1.12, null]),
+    cohortRow('2024-12-01', 30, [1, null, null]),
   ],
 };
 
@@ -113,6 +147,6 @@ export function movements(count: number): MovementResult[] {
     amount: usd(`${(index + 1) * 10}.5`),
     startingMrr: usd('100'),
     endingMrr: usd('150'),
-    at: `2024-03-${String((index % 28) + 1).padStart(2, '0')}`,
+    at: `2024-03-${String((index % 28) + 1).padStart(2, '0')}T09:30:00.000Z`,
   }));
 }

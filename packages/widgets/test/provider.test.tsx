@@ -141,7 +141,7 @@ describe('<NrrProvider> data mode', () => {
     expect(network.seen).toHaveLength(2);
   });
 
-  it('reads expiry and tenant from { token, expiresAt, tenant } as well as from JWT claims', async () => {
+  it('reads expiry and tenant from { token, expiresAt, tenantId } as well as from JWT claims', async () => {
     let now = JAN_15_2025;
     let calls = 0;
     const network = fakeNetwork({ clock: () => now });
@@ -152,7 +152,7 @@ describe('<NrrProvider> data mode', () => {
       fetchToken: async () => ({
         token: `opaque-${++calls}`,
         expiresAt: new Date(now + 120_000),
-        tenant: 'beta',
+        tenantId: 'beta',
       }),
     });
     await client.request(RetentionDocument, { input: { from: '2024-01-01', to: '2024-02-01' } });
@@ -171,7 +171,7 @@ describe('<NrrProvider> data mode', () => {
   });
 
   it('refuses tokens without expiry or tenant, with a TOKEN error that says what to return', async () => {
-    const noExp = createNrrClient({ endpoint: 'x', fetchToken: async () => jwt({ tenant: 'a' }) });
+    const noExp = createNrrClient({ endpoint: 'x', fetchToken: async () => jwt({ sub: 'a' }) });
     await expect(noExp.tokens.current()).rejects.toMatchObject({
       code: 'TOKEN',
       message: expect.stringMatching(/expiresAt/),

@@ -8,7 +8,7 @@ import { formatPercent } from '../internal/formatters.ts';
 import { useCardState } from '../internal/useCardQueries.ts';
 import { useNrrSettings } from '../provider/context.ts';
 import type { BenchmarkComparisonResult, BenchmarkMetric } from '../types.ts';
-import { benchmarkSentence } from './RetentionFigure.tsx';
+import { benchmarkRange, benchmarkSentence } from './benchmarkText.ts';
 
 /** Props of {@link BenchmarkComparison}. */
 export interface BenchmarkComparisonProps extends CardBaseProps, RetentionQuery {
@@ -52,9 +52,12 @@ function ComparisonView(
       ? { status: 'empty' }
       : props.state;
   const percent = (ratio: number | null) => formatPercent(ratio, { locale });
-  const bounds = rows.flatMap((row) => [row.benchmark.low, row.benchmark.high ?? row.benchmark.low + 0.2]);
+  const bounds = rows.flatMap((row) =>
+    [row.benchmark.low, row.benchmark.high].filter((b): b is number => b !== null),
+  );
   const min = Math.min(value ?? 1, ...bounds) - 0.05;
-  const max = Math.max(value ?? 1, ...bounds) + 0.05;
+  const open = rows.some((row) => row.benchmark.high === null);
+  const max = Math.max(value ?? 1, ...bounds) + (open ? 0.15 : 0.05);
   const x = linearScale(min, max, LEFT, WIDTH - RIGHT);
   const height = rows.length * ROW + 24;
   const label = `${metric} ${percent(value)} against ${rows.length} published benchmark ranges`;
@@ -74,17 +77,17 @@ function ComparisonView(
             const { low, high } = row.benchmark;
             const top = index * ROW + 6;
             return (
-              <g key={row.benchmark.id} data-position={row.position}>
+              <g key={row.benchmark.key} data-position={row.position}>
                 <text x={LEFT - 8} y={top + 13} textAnchor="end" className="nrr-tick">
-                  {row.benchmark.label}
+                  {row.benchmark.segment}
                 </text>
                 <rect
-                  x={x(low)}
+                  x={x(low ?? min)}
                   y={top + 2}
-                  width={x(high ?? max) - x(low)}
+                  width={x(high ?? max) - x(low ?? min)}
                   height={ROW - 14}
                   rx={3}
-                  className={`nrr-range${high === null ? ' nrr-range-open' : ''}`}
+                  className={`nrr-range${high === null || low === null ? ' nrr-range-open' : ''}`}
                 />
               </g>
             );
@@ -104,19 +107,17 @@ function ComparisonView(
           rows={rows.map(
             (row) =>
               [
-                row.benchmark.label,
-                row.benchmark.high === null
-                  ? `${percent(row.benchmark.low)} and above`
-                  : `${percent(row.benchmark.low)}–${percent(row.benchmark.high)}`,
+                row.benchmark.segment,
+                benchmarkRange(row.benchmark, locale),
                 benchmarkSentence(row, locale),
-                row.benchmark.source,
+                row.benchmark.source.title,
               ] as const,
           )}
         />
       </figure>
       <ul className="nrr-positions">
         {rows.map((row) => (
-          <li key={row.benchmark.id} data-position={row.position}>
+          <li key={row.benchmark.key} data-position={row.position}>
             {benchmarkSentence(row, locale)}
           </li>
         ))}

@@ -7,7 +7,7 @@ import { useCardState } from '../internal/useCardQueries.ts';
 import { VisuallyHidden } from '../internal/VisuallyHidden.tsx';
 import { useNrrSettings } from '../provider/context.ts';
 import type { CohortTableResult } from '../types.ts';
-import { ageLabel, cellFormatter, cellIntensity } from './cohortCells.ts';
+import { ageLabel, cohortCells } from './cohortCells.ts';
 
 /** Props of {@link CohortHeatmap}. */
 export interface CohortHeatmapProps extends CardBaseProps, CohortsQuery {
@@ -48,8 +48,7 @@ function HeatmapView(
   const state: CardState =
     props.state.status === 'ready' && rows.length === 0 ? { status: 'empty' } : props.state;
   const ages = Array.from({ length: Math.max(0, ...rows.map((row) => row.cells.length)) }, (_, age) => age);
-  const format = table ? cellFormatter(table, locale) : String;
-  const intensity = table ? cellIntensity(table) : () => undefined;
+  const cellOf = table ? cohortCells(table, locale) : () => null;
   const counts = new Intl.NumberFormat(locale);
   const anySmall = rows.some((row) => row.small);
   const caption = table
@@ -92,8 +91,7 @@ function HeatmapView(
                   ) : null}
                 </td>
                 {ages.map((age) => {
-                  const cell = row.cells[age] ?? null;
-                  const shade = intensity(cell);
+                  const cell = cellOf(row, age);
                   return cell === null ? (
                     <td key={age} className="nrr-immature">
                       <VisuallyHidden>not yet measurable</VisuallyHidden>
@@ -102,9 +100,9 @@ function HeatmapView(
                     <td
                       key={age}
                       className="nrr-heat"
-                      style={{ '--nrr-heat': shade?.toFixed(2) } as CSSProperties}
+                      style={{ '--nrr-heat': cell.shade.toFixed(2) } as CSSProperties}
                     >
-                      {format(cell)}
+                      {cell.text}
                     </td>
                   );
                 })}

@@ -1,7 +1,6 @@
 import type { ReactNode } from 'react';
 import { formatMoney } from '../internal/formatters.ts';
 import { ScrollRegion } from '../internal/ScrollRegion.tsx';
-import { parseIsoDate } from '../period.ts';
 import type { MovementResult } from '../types.ts';
 import { MOVEMENT_LABELS, movementEffect } from './movementRows.ts';
 
@@ -47,12 +46,12 @@ export function MovementsPage(props: MovementsPageProps): ReactNode {
           <tbody>
             {props.rows.map((row) => {
               const effect = movementEffect(row.type);
-              const at = parseIsoDate(row.at);
+              const at = new Date(row.at);
               return (
                 <tr key={`${row.customerId}:${row.type}:${row.at}`} data-kind={row.type}>
                   <th scope="row">{row.customerId}</th>
                   <td>{MOVEMENT_LABELS[row.type]}</td>
-                  <td>{at ? date.format(at) : row.at}</td>
+                  <td>{Number.isNaN(at.getTime()) ? row.at : date.format(at)}</td>
                   <td className="nrr-number">{money(row.startingMrr)}</td>
                   <td className="nrr-number">{money(row.endingMrr)}</td>
                   <td className="nrr-number" data-tone={effect === 'gain' ? 'positive' : 'negative'}>

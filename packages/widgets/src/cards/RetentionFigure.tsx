@@ -7,6 +7,7 @@ import { VisuallyHidden } from '../internal/VisuallyHidden.tsx';
 import { formatPeriod } from '../period.ts';
 import { useNrrSettings } from '../provider/context.ts';
 import type { BenchmarkComparisonResult, RetentionReportResult } from '../types.ts';
+import { benchmarkSentence } from './benchmarkText.ts';
 
 /** What an NRR or GRR card shows; in static mode pass it as `data`. */
 export interface RetentionFigureData {
@@ -83,23 +84,4 @@ export function RetentionFigure({ metric, state, data, ...props }: RetentionFigu
       ) : null}
     </CardFrame>
   );
-}
-
-/** `Within Mid-market SaaS (90.0%–110.0%)`, `5.0 pts above …`, `3.2 pts below …`. */
-export function benchmarkSentence(
-  comparison: BenchmarkComparisonResult['comparisons'][number],
-  locale: string,
-): string {
-  const { benchmark, position, points } = comparison;
-  const percent = (ratio: number | null) => formatPercent(ratio, { locale });
-  const distance = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-  const range =
-    benchmark.high === null
-      ? `${percent(benchmark.low)} and above`
-      : `${percent(benchmark.low)}–${percent(benchmark.high)}`;
-  const where =
-    position === 'WITHIN'
-      ? 'Within'
-      : `${distance.format(Math.abs(points))} pts ${position === 'ABOVE' ? 'above' : 'below'}`;
-  return `${where} ${benchmark.label} (${range})`;
 }

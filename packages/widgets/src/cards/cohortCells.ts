@@ -1,5 +1,5 @@
 import { formatMoney, formatPercent } from '../internal/formatters.ts';
-import type { CohortTableResult, Granularity } from '../types.ts';
+import type { CohortRowResult, CohortTableResult, Granularity } from '../types.ts';
 
 const AGE_PREFIX: Record<Granularity, string> = { MONTH: 'Month', QUARTER: 'Quarter', YEAR: 'Year' };
 
@@ -8,26 +8,46 @@ export function ageLabel(granularity: Granularity, age: number): string {
   return `${AGE_PREFIX[granularity]} ${age}`;
 }
 
-/** Formats a cell for its table's view and measure; `null` (immature) → empty string. */
-export function cellFormatter(table: CohortTableResult, locale: string): (cell: number | null) => string {
-  if (table.view !== 'ABSOLUTE') {
-    return (cell) => (cell === null ? '' : formatPercent(cell, { locale, fractionDigits: 0 }));
+/** A mature cell: its text, and its shade from 0 to 1. */
+export interface CohortCell {
+  readonly text: string;
+  readonly shade: number;
+}
+
+/** The raw value of a cell, for shading: a ratio, a count, or an amount; `null` = immature. */
+function cellValue(table: CohortTableResult, row: CohortRowResult, age: number): number | null {
+  if (table.view === 'ABSOLUTE' && table.measure === 'REVENUE') {
+    const amount = row.amounts?.[age];
+    return amount == null ? null : Number(amount);
   }
-  if (table.measure === 'REVENUE') {
-    return (cell) => (cell === null ? '' : formatMoney(cell, table.currency, { locale, compact: true }));
-  }
-  const count = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
-  return (cell) => (cell === null ? '' : count.format(cell));
+  return row.cells[age] ?? null;
 }
 
 /**
- * Shade of a cell from 0 to 1: ratios against 150% (anything above is full), absolute values
- * against the table's largest cell. Immature cells have no shade.
+ * Reads and formats the cells of a table for its view and measure: percentages with no decimals,
+ * ABSOLUTE revenue compact in the table's currency (from the exact `amounts`), counts as integers.
+ * Shades run against 150% for ratios (anything above is full) and against the largest cell for
+ * absolute values. Immature cells → `null`.
  */
-export function cellIntensity(table: CohortTableResult): (cell: number | null) => number | undefined {
+export function cohortCells(table: CohortTableResult, locale: string) {
   const ceiling =
     table.view === 'ABSOLUTE'
-      ? Math.max(0, ...table.rows.flatMap((row) => row.cells.filter((cell): cell is number => cell !== null)))
+      ? Math.max(
+          0,
+          ...table.rows.flatMap((row) =>
+            row.cells.map((_, age) => cellValue(table, row, age)).filter((v): v is number => v !== null),
+          ),
+        )
       : 1.5;
-  return (cell) => (cell === null ? undefined : ceiling > 0 ? Math.min(Math.max(cell / ceiling, 0), 1) : 0);
+  const count = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+  return (row: CohortRowResult, age: number): CohortCell | null => {
+    const value = cellValue(table, row, age);
+    if (value === null) return null;
+    const shade = ceiling > 0 ? Math.min(Math.max(value / ceiling, 0), 1) : 0;
+    if (table.view !== 'ABSOLUTE')
+      return { text: formatPercent(value, { locale, fractionDigits: 0 }), shade };
+    if (table.measure === 'LOGOS') return { text: count.format(value), shade };
+    const amount = row.amounts?.[age] ?? '0';
+    return { text: formatMoney(amount, table.currency, { locale, compact: true }), shade };
+  };
 }

@@ -1,13 +1,18 @@
 import { NrrError } from './errors.ts';
 
 /**
- * What `fetchToken` resolves to: an embed token with its expiry (ms since epoch, or a `Date`), or
- * just the token when it is a JWT whose `exp` claim says when it expires. `tenant` overrides the
- * tenant read from the token's `tenant` claim.
+ * What `fetchToken` resolves to: the token alone when it is a JWT (the API's embed tokens are:
+ * expiry from `exp`, tenant from `sub`), or an object with the token and, when it is opaque, its
+ * expiry (ms since epoch, a `Date` or an ISO string) and tenant. The API's
+ * `POST /v1/embed-tokens` answer `{ token, expiresAt, tenantId }` can be returned as it is.
  */
 export type EmbedToken =
   | string
-  | { readonly token: string; readonly expiresAt?: number | Date; readonly tenant?: string };
+  | {
+      readonly token: string;
+      readonly expiresAt?: number | Date | string;
+      readonly tenantId?: string;
+    };
 
 /** Called whenever a fresh token is needed; typically a POST to the host's own backend. */
 export type FetchToken = () => Promise<EmbedToken>;
@@ -38,13 +43,13 @@ export function readJwtClaims(token: string): Record<string, unknown> | undefine
   }
 }
 
-/** Validates what `fetchToken` returned and fills in expiry and tenant from the JWT claims. */
+/** Validates what `fetchToken` returned; expiry and tenant default to the JWT's `exp` and `sub`. */
 export function activeToken(embed: EmbedToken): ActiveToken {
   const token = typeof embed === 'string' ? embed : embed?.token;
   if (typeof token !== 'string' || token === '') {
     throw new NrrError(
       'TOKEN',
-      'fetchToken resolved without a token: expected a string or { token, expiresAt }.',
+      'fetchToken resolved without a token: expected a JWT string or { token, expiresAt, tenantId }.',
     );
   }
   const claims = readJwtClaims(token);
@@ -52,18 +57,20 @@ export function activeToken(embed: EmbedToken): ActiveToken {
   const expiresAt =
     given instanceof Date
       ? given.getTime()
-      : (given ?? (typeof claims?.exp === 'number' ? claims.exp * 1000 : NaN));
+      : typeof given === 'string'
+        ? Date.parse(given)
+        : (given ?? (typeof claims?.exp === 'number' ? claims.exp * 1000 : Number.NaN));
   if (!Number.isFinite(expiresAt)) {
     throw new NrrError(
       'TOKEN',
-      'fetchToken resolved a token without expiry: return { token, expiresAt } or a JWT with exp.',
+      `fetchToken resolved a token without a usable expiry (got ${JSON.stringify(given ?? claims?.exp ?? null)}): return { token, expiresAt } or a JWT with exp.`,
     );
   }
-  const tenant = (typeof embed === 'string' ? undefined : embed.tenant) ?? claims?.tenant;
+  const tenant = (typeof embed === 'string' ? undefined : embed.tenantId) ?? claims?.sub;
   if (typeof tenant !== 'string' || tenant === '') {
     throw new NrrError(
       'TOKEN',
-      'The embed token names no tenant: return { token, expiresAt, tenant } or a JWT with a tenant claim.',
+      'The embed token names no tenant: return { token, expiresAt, tenantId } or a JWT whose sub is the tenant.',
     );
   }
   return { token, expiresAt, tenant };
