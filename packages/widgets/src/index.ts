@@ -32,6 +32,7 @@ export {
   type RetentionSeriesQuery,
   retentionQueryOptions,
   retentionSeriesQueryOptions,
+  STALE_TIME_MS,
 } from './hooks/queryOptions.ts';
 export type { CardBaseProps, CardStateRenderers } from './internal/CardFrame.tsx';
 export {

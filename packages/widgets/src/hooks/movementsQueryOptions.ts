@@ -8,6 +8,7 @@ import {
   nrrKey,
   type RetentionQuery,
   retryTransient,
+  STALE_TIME_MS,
 } from './queryOptions.ts';
 
 /** Parameters of a page of movements. */
@@ -35,6 +36,7 @@ export function movementsQueryOptions(context: NrrQueryContext, query: Movements
       context.client.request(MovementsDocument, { input, first, after }, signal).then((r) => r.movements),
     enabled: context.tenant !== undefined,
     retry: retryTransient,
+    staleTime: STALE_TIME_MS,
     placeholderData: keepPreviousData,
   });
 }

@@ -41,6 +41,12 @@ export interface CohortsQuery {
   readonly view?: CohortView | undefined;
 }
 
+/**
+ * How long fetched figures count as fresh (ms): retention figures change only when data is imported,
+ * so remounting a card or paging back within a minute reuses what is cached. Override per hook.
+ */
+export const STALE_TIME_MS = 60_000;
+
 /** Retries transient failures (network, server) twice; never bad input or auth. */
 export function retryTransient(failureCount: number, error: unknown): boolean {
   return failureCount < 2 && isTransient(error);
@@ -79,6 +85,7 @@ export function retentionQueryOptions(context: NrrQueryContext, query: Retention
       context.client.request(RetentionDocument, { input }, signal).then((r) => r.retention),
     enabled: context.tenant !== undefined,
     retry: retryTransient,
+    staleTime: STALE_TIME_MS,
   });
 }
 
@@ -97,6 +104,7 @@ export function retentionSeriesQueryOptions(context: NrrQueryContext, query: Ret
       context.client.request(RetentionSeriesDocument, { input }, signal).then((r) => r.retentionSeries),
     enabled: context.tenant !== undefined,
     retry: retryTransient,
+    staleTime: STALE_TIME_MS,
   });
 }
 
@@ -115,6 +123,7 @@ export function cohortsQueryOptions(context: NrrQueryContext, query: CohortsQuer
       context.client.request(CohortsDocument, { input }, signal).then((r) => r.cohorts),
     enabled: context.tenant !== undefined,
     retry: retryTransient,
+    staleTime: STALE_TIME_MS,
   });
 }
 
@@ -129,5 +138,6 @@ export function benchmarksQueryOptions(context: NrrQueryContext, query: Retentio
         .then((r) => r.benchmarkComparison),
     enabled: context.tenant !== undefined,
     retry: retryTransient,
+    staleTime: STALE_TIME_MS,
   });
 }
