@@ -43,7 +43,12 @@ export {
   previousPeriod,
   resolvePeriod,
 } from './period.ts';
-export { createNrrClient, type NrrClient, type NrrClientOptions } from './provider/client.ts';
+export {
+  createNrrClient,
+  type NrrClient,
+  type NrrClientOptions,
+  type NrrRequestOptions,
+} from './provider/client.ts';
 export { type NrrSession, type NrrSettingsValue, useNrrSession, useNrrSettings } from './provider/context.ts';
 export { NrrError, type NrrErrorCode } from './provider/errors.ts';
 export {

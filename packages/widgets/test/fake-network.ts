@@ -22,19 +22,26 @@ type Answer = { status?: number; body: unknown };
  * and a `fetchToken` that mints JWTs `token-1`, `token-2`, … expiring `ttlMs` after `clock()`.
  * `refuse` lists tokens the server answers `UNAUTHENTICATED` to.
  */
-export function fakeNetwork(options: { clock: () => number; ttlMs?: number; tenant?: string }) {
+export function fakeNetwork(options: {
+  clock: () => number;
+  ttlMs?: number;
+  tenant?: string | (() => string);
+}) {
   const seen: SeenRequest[] = [];
   const refuse = new Set<string>();
   const issued: string[] = [];
+  const tenantOf = new Map<string, string>();
   let override: ((request: SeenRequest) => Answer | Promise<Answer> | undefined) | undefined;
 
   const fetchToken = async (): Promise<EmbedToken> => {
+    const tenant = typeof options.tenant === 'function' ? options.tenant() : (options.tenant ?? 'acme');
     const token = jwt({
-      sub: options.tenant ?? 'acme',
+      sub: tenant,
       exp: Math.floor((options.clock() + (options.ttlMs ?? 15 * 60_000)) / 1000),
       n: issued.length + 1,
     });
     issued.push(token);
+    tenantOf.set(token, tenant);
     return token;
   };
 
@@ -61,11 +68,13 @@ export function fakeNetwork(options: { clock: () => number; ttlMs?: number; tena
       };
     }
     const input = request.variables.input as { from: string; to: string; method?: string };
+    // Each tenant's figures are marked with its name as their currency, to catch cross-tenant caching.
+    const mark = { from: input.from, to: input.to, currency: tenantOf.get(request.token) ?? '?' };
     switch (request.operation) {
       case 'NrrRetention':
-        return { body: { data: { retention: report({ from: input.from, to: input.to }) } } };
+        return { body: { data: { retention: report(mark) } } };
       case 'NrrRetentionSeries':
-        return { body: { data: { retentionSeries: [report({ from: input.from, to: input.to })] } } };
+        return { body: { data: { retentionSeries: [report(mark)] } } };
       case 'NrrBenchmarkComparison':
         return { body: { data: { benchmarkComparison: benchmarks } } };
       default:

@@ -18,7 +18,7 @@ import { fakeNetwork, jwt } from './fake-network.ts';
 
 const JAN_15_2025 = Date.UTC(2025, 0, 15, 12);
 
-function setup(options: { ttlMs?: number; tenant?: string } = {}) {
+function setup(options: { ttlMs?: number; tenant?: string | (() => string) } = {}) {
   let now = JAN_15_2025;
   const network = fakeNetwork({ clock: () => now, ...options });
   const client = createNrrClient({
@@ -139,6 +139,32 @@ describe('<NrrProvider> data mode', () => {
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('Could not load mrr bridge: Unknown tenant');
     expect(network.seen).toHaveLength(2);
+  });
+
+  it('never caches one tenant’s figures under another’s key when a refreshed token names a new tenant', async () => {
+    let tenant = 'acme';
+    const { wrapper, queryClient, advance, network } = setup({ ttlMs: 60_000, tenant: () => tenant });
+    render(<MrrBridge period="last-month" />, { wrapper });
+    await waitFor(() =>
+      expect(screen.getByRole('region', { name: 'MRR bridge' }).dataset.state).toBe('ready'),
+    );
+
+    tenant = 'globex'; // e.g. the user switched organisation in the host app
+    advance(60_000);
+    render(<MrrBridge period="last-quarter" />, { wrapper });
+    await waitFor(() =>
+      expect(
+        queryClient
+          .getQueryCache()
+          .findAll({ queryKey: ['nrr', 'globex'] })
+          .map((q) => q.state.status),
+      ).toEqual(['success', 'success']),
+    );
+    expect(network.issued).toHaveLength(2);
+    for (const query of queryClient.getQueryCache().getAll()) {
+      const data = query.state.data as { currency?: string } | undefined;
+      if (data) expect(data.currency).toBe(query.queryKey[1]);
+    }
   });
 
   it('reads expiry and tenant from { token, expiresAt, tenantId } as well as from JWT claims', async () => {

@@ -33,7 +33,9 @@ export function movementsQueryOptions(context: NrrQueryContext, query: Movements
   return queryOptions({
     queryKey: nrrKey(context, 'movements', input, first, after),
     queryFn: ({ signal }) =>
-      context.client.request(MovementsDocument, { input, first, after }, signal).then((r) => r.movements),
+      context.client
+        .request(MovementsDocument, { input, first, after }, { signal, tenant: context.tenant })
+        .then((r) => r.movements),
     enabled: context.tenant !== undefined,
     retry: retryTransient,
     staleTime: STALE_TIME_MS,

@@ -82,7 +82,9 @@ export function retentionQueryOptions(context: NrrQueryContext, query: Retention
   return queryOptions({
     queryKey: nrrKey(context, 'retention', input),
     queryFn: ({ signal }) =>
-      context.client.request(RetentionDocument, { input }, signal).then((r) => r.retention),
+      context.client
+        .request(RetentionDocument, { input }, { signal, tenant: context.tenant })
+        .then((r) => r.retention),
     enabled: context.tenant !== undefined,
     retry: retryTransient,
     staleTime: STALE_TIME_MS,
@@ -101,7 +103,9 @@ export function retentionSeriesQueryOptions(context: NrrQueryContext, query: Ret
   return queryOptions({
     queryKey: nrrKey(context, 'retentionSeries', input),
     queryFn: ({ signal }) =>
-      context.client.request(RetentionSeriesDocument, { input }, signal).then((r) => r.retentionSeries),
+      context.client
+        .request(RetentionSeriesDocument, { input }, { signal, tenant: context.tenant })
+        .then((r) => r.retentionSeries),
     enabled: context.tenant !== undefined,
     retry: retryTransient,
     staleTime: STALE_TIME_MS,
@@ -120,7 +124,9 @@ export function cohortsQueryOptions(context: NrrQueryContext, query: CohortsQuer
   return queryOptions({
     queryKey: nrrKey(context, 'cohorts', input),
     queryFn: ({ signal }) =>
-      context.client.request(CohortsDocument, { input }, signal).then((r) => r.cohorts),
+      context.client
+        .request(CohortsDocument, { input }, { signal, tenant: context.tenant })
+        .then((r) => r.cohorts),
     enabled: context.tenant !== undefined,
     retry: retryTransient,
     staleTime: STALE_TIME_MS,
@@ -134,7 +140,7 @@ export function benchmarksQueryOptions(context: NrrQueryContext, query: Retentio
     queryKey: nrrKey(context, 'benchmarkComparison', input),
     queryFn: ({ signal }) =>
       context.client
-        .request(BenchmarkComparisonDocument, { input }, signal)
+        .request(BenchmarkComparisonDocument, { input }, { signal, tenant: context.tenant })
         .then((r) => r.benchmarkComparison),
     enabled: context.tenant !== undefined,
     retry: retryTransient,

@@ -14,6 +14,17 @@ export interface NrrClientOptions {
   readonly now?: () => number;
 }
 
+/** Per-request options of {@link NrrClient.request}. */
+export interface NrrRequestOptions {
+  /** Cancels the request. */
+  readonly signal?: AbortSignal;
+  /**
+   * The tenant the caller expects (the one in its query key): if the current token reads another
+   * tenant, the request fails with a `TOKEN` error instead of returning that tenant's data.
+   */
+  readonly tenant?: string | undefined;
+}
+
 /** Talks GraphQL to the NRR API with an embed token that it keeps fresh. */
 export interface NrrClient {
   /** The token manager (current token, tenant, subscription to refreshes). */
@@ -25,7 +36,7 @@ export interface NrrClient {
   request<TResult, TVariables>(
     document: TypedDocument<TResult, TVariables>,
     variables: TVariables,
-    signal?: AbortSignal,
+    options?: NrrRequestOptions,
   ): Promise<TResult>;
 }
 
@@ -60,6 +71,9 @@ export function createNrrClient(options: NrrClientOptions): NrrClient {
     try {
       body = (await response.json()) as GraphQLResponse;
     } catch (cause) {
+      // A proxy or gateway may refuse the token before the API sees it, with no GraphQL body.
+      if (response.status === 401)
+        return new NrrError('UNAUTHENTICATED', `${options.endpoint} answered 401.`);
       throw new NrrError(
         'BAD_RESPONSE',
         `${options.endpoint} answered ${response.status} without a GraphQL body.`,
@@ -69,8 +83,9 @@ export function createNrrClient(options: NrrClientOptions): NrrClient {
       );
     }
     const first = body.errors?.[0];
-    if (first)
+    if (first) {
       return new NrrError(apiErrorCode(first.extensions?.code), first.message ?? 'Unknown GraphQL error');
+    }
     if (!response.ok || body.data == null) {
       const code = response.status === 401 ? 'UNAUTHENTICATED' : 'BAD_RESPONSE';
       return new NrrError(code, `${options.endpoint} answered ${response.status} without data.`);
@@ -78,16 +93,28 @@ export function createNrrClient(options: NrrClientOptions): NrrClient {
     return body.data;
   }
 
+  async function freshToken(tenant: string | undefined): Promise<ActiveToken> {
+    const token = await tokens.current();
+    if (tenant !== undefined && token.tenant !== tenant) {
+      // The new token reads another tenant: this answer must not be cached under the old tenant's key.
+      throw new NrrError(
+        'TOKEN',
+        `The embed token now reads tenant "${token.tenant}", not "${tenant}"; the query runs again for the new tenant.`,
+      );
+    }
+    return token;
+  }
+
   return {
     tokens,
-    async request(document, variables, signal) {
+    async request(document, variables, options = {}) {
       const query = String(document);
-      let token = await tokens.current();
-      let result = await send(query, variables, token, signal);
+      let token = await freshToken(options.tenant);
+      let result = await send(query, variables, token, options.signal);
       if (result instanceof NrrError && result.code === 'UNAUTHENTICATED') {
         tokens.invalidate(token.token);
-        token = await tokens.current();
-        result = await send(query, variables, token, signal);
+        token = await freshToken(options.tenant);
+        result = await send(query, variables, token, options.signal);
       }
       if (result instanceof NrrError) throw result;
       return result as never;
