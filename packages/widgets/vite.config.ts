@@ -1,12 +1,14 @@
 import { defineConfig } from 'vite';
 
 /**
- * Library build: one ESM entry (`dist/index.js`, marked `'use client'`), one stylesheet
+ * Library build: one ESM entry (`dist/index.js`, starting with `'use client'`), one stylesheet
  * (`dist/styles.css`). React, react-dom, react-query and @nrr/core stay external; the host's bundler
  * resolves them once. Types come from `tsc -p tsconfig.build.json`.
  */
 export default defineConfig({
   resolve: { conditions: ['@nrr/source'] },
+  // Always the production JSX runtime, whatever NODE_ENV the build runs under (tests set "test").
+  oxc: { jsx: { runtime: 'automatic', development: false } },
   build: {
     lib: { entry: 'src/index.ts', formats: ['es'], fileName: 'index', cssFileName: 'styles' },
     target: 'es2022',
@@ -15,7 +17,10 @@ export default defineConfig({
     emptyOutDir: true,
     rollupOptions: {
       external: [/^react($|\/)/, /^react-dom($|\/)/, /^@tanstack\/react-query($|\/)/, /^@nrr\/core($|\/)/],
-      output: { banner: "'use client';" },
+      // src/index.ts starts with 'use client', which the entry chunk keeps (checked by test/build.test.ts).
+      onwarn(warning, warn) {
+        if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+      },
     },
   },
 });

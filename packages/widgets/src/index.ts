@@ -1,3 +1,5 @@
+'use client';
+
 /**
  * @nrr/widgets: React cards and hooks for net revenue retention. Static mode (`data` prop) needs
  * nothing else; data mode needs an `<NrrProvider>` around the cards. Import the stylesheet once:

@@ -34,12 +34,14 @@ export function ConnectedRetentionFigure(
   const { period, method, segment, ...rest } = props;
   const range = resolvePeriod(period ?? 'last-12-months', new Date(now()));
   const months = monthsInPeriod(range);
-  // Sparkline: the 12 months ending with the window; for a year-long window each point is the trailing-12-month figure.
-  const trendStart = shiftMonths(range.to, -12);
+  // Sparkline: the 12 whole months ending with the window (or with its last whole month); for a
+  // window of a year or more each point is that month's trailing-12-month figure.
+  const trendEnd = monthStart(range.to);
+  const trendStart = monthStart(range.to, -12);
   const current = useRetention({ period: range, method, segment });
   const previous = useRetention({ period: previousPeriod(range), method, segment });
   const trend = useRetentionSeries({
-    period: { from: trendStart, to: range.to },
+    period: { from: trendStart, to: trendEnd },
     granularity: 'MONTH',
     method: months !== undefined && months >= 12 ? 'TRAILING_12M' : 'PERIOD',
     segment,
@@ -55,7 +57,8 @@ export function ConnectedRetentionFigure(
   return <RetentionFigure {...rest} metric={props.metric} state={state} data={data} />;
 }
 
-function shiftMonths(date: string, months: number): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1 + months, d)).toISOString().slice(0, 10);
+/** First day of the month of `date` (an ISO date), `shift` months later. */
+function monthStart(date: string, shift = 0): string {
+  const [y, m] = date.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m - 1 + shift, 1)).toISOString().slice(0, 10);
 }
