@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 
 /**
@@ -9,8 +11,18 @@ export default defineConfig({
   resolve: { conditions: ['@nrr/source'] },
   // Always the production JSX runtime, whatever NODE_ENV the build runs under (tests set "test").
   oxc: { jsx: { runtime: 'automatic', development: false } },
+  plugins: [
+    {
+      // The stylesheet is published as is (`@nrr/widgets/styles.css`); no module imports it.
+      name: 'nrr-stylesheet',
+      generateBundle() {
+        const source = readFileSync(resolve(import.meta.dirname, 'src/styles.css'), 'utf8');
+        this.emitFile({ type: 'asset', fileName: 'styles.css', source });
+      },
+    },
+  ],
   build: {
-    lib: { entry: 'src/index.ts', formats: ['es'], fileName: 'index', cssFileName: 'styles' },
+    lib: { entry: 'src/index.ts', formats: ['es'], fileName: 'index' },
     target: 'es2022',
     minify: false,
     sourcemap: true,

@@ -3,9 +3,9 @@
 /**
  * @nrr/widgets: React cards and hooks for net revenue retention. Static mode (`data` prop) needs
  * nothing else; data mode needs an `<NrrProvider>` around the cards. Import the stylesheet once:
- * `import '@nrr/widgets/styles.css'`.
+ * `import '@nrr/widgets/styles.css'` (the JavaScript never imports CSS, so it also runs in plain
+ * Node, e.g. for server rendering from source).
  */
-import './styles.css';
 
 export { BenchmarkComparison, type BenchmarkComparisonProps } from './cards/BenchmarkComparison.tsx';
 export { CohortHeatmap, type CohortHeatmapProps } from './cards/CohortHeatmap.tsx';

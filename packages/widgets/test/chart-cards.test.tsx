@@ -100,6 +100,8 @@ describe('<RetentionTrend> in static mode', () => {
       'Dec 2023 – Nov 2024101.0%92.0%',
       'Jan 2024 – Dec 2024105.0%93.0%',
     ]);
+    const ticks = Array.from(card.querySelectorAll('svg[role="img"] .nrr-tick'), (t) => t.textContent);
+    expect(ticks).toEqual(['90%', '95%', '100%', '105%', 'Nov 2023 – Oct 2024', 'Jan 2024 – Dec 2024']);
     const dashed = card.querySelector('svg[role="img"] path.nrr-line-secondary');
     expect(dashed?.getAttribute('stroke-dasharray')).toBe('6 4');
   });

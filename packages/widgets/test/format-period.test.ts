@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { niceTicks } from '../src/charts/scale.ts';
 import { formatPeriod, type PeriodPreset, previousPeriod, resolvePeriod } from '../src/index.ts';
 import { describeChange } from '../src/internal/change.ts';
 import { formatMoney, formatPercent } from '../src/internal/formatters.ts';
@@ -126,6 +127,33 @@ describe('periods', () => {
     expect(formatPeriod({ from: '2024-03-01', to: '2024-04-01' }, 'de-DE')).toBe('März 2024');
     expect(formatPeriod({ from: '2025-01-01', to: '2025-02-15' }, 'en-US')).toBe(
       'Jan 1, 2025 – Feb 14, 2025',
+    );
+  });
+});
+
+describe('niceTicks', () => {
+  it.each([
+    [0.91, 1.05, [0.9, 0.95, 1, 1.05]],
+    [0.98, 1.01, [0.98, 0.99, 1, 1.01]],
+    [1, 1, [1, 1.001]],
+    [0.2, 1.4, [0, 0.5, 1, 1.5]],
+  ])('covers [%s, %s] with round ticks %o', (min, max, expected) => {
+    expect(niceTicks(min, max)).toEqual(expected);
+  });
+
+  it('always covers the data with at most five ticks (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 3, noNaN: true }),
+        fc.double({ min: 0, max: 3, noNaN: true }),
+        (a, b) => {
+          const [min, max] = a <= b ? [a, b] : [b, a];
+          const ticks = niceTicks(min, max);
+          expect(ticks.length).toBeLessThanOrEqual(5);
+          expect(ticks[0]).toBeLessThanOrEqual(min + 1e-9);
+          expect(ticks.at(-1)).toBeGreaterThanOrEqual(max - 1e-9);
+        },
+      ),
     );
   });
 });

@@ -87,7 +87,7 @@ function TrendView(
           label={label}
           xLabels={labels}
           series={series}
-          formatY={(value) => formatPercent(value, { locale, fractionDigits: 0 })}
+          formatY={(value, step) => formatPercent(value, { locale, fractionDigits: step < 0.01 ? 1 : 0 })}
           reference={1}
         />
         <DataTable

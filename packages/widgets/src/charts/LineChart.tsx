@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { extent, linearScale, linePath } from './scale.ts';
+import { extent, linearScale, linePath, niceTicks } from './scale.ts';
 
 /** One line of a {@link LineChart}. */
 export interface LineSeries {
@@ -15,7 +15,8 @@ interface LineChartProps {
   /** One label per x position; the first and last are drawn. */
   readonly xLabels: readonly string[];
   readonly series: readonly LineSeries[];
-  readonly formatY: (value: number) => string;
+  /** Tick label; `step` is the distance between ticks, to pick the precision. */
+  readonly formatY: (value: number, step: number) => string;
   /** A dashed reference line (e.g. 100% retention). */
   readonly reference?: number;
 }
@@ -31,17 +32,17 @@ const BOTTOM = HEIGHT - 28;
 export function LineChart({ label, xLabels, series, formatY, reference }: LineChartProps): ReactNode {
   const all = series.flatMap((line) => line.values);
   const [min, max] = extent(reference === undefined ? all : [...all, reference]) ?? [0, 1];
-  const padding = (max - min) * 0.1 || 0.05;
-  const y = linearScale(min - padding, max + padding, BOTTOM, TOP);
+  const ticks = niceTicks(min, max);
+  const step = (ticks[1] ?? 1) - (ticks[0] ?? 0);
+  const y = linearScale(ticks[0] ?? min, ticks.at(-1) ?? max, BOTTOM, TOP);
   const x = linearScale(0, Math.max(xLabels.length - 1, 1), LEFT, WIDTH - RIGHT);
-  const ticks = [min, (min + max) / 2, max];
   return (
     <svg role="img" aria-label={label} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} className="nrr-svg">
       {ticks.map((tick) => (
         <g key={tick}>
           <line x1={LEFT} x2={WIDTH - RIGHT} y1={y(tick)} y2={y(tick)} className="nrr-grid" />
           <text x={LEFT - 6} y={y(tick) + 4} textAnchor="end" className="nrr-tick">
-            {formatY(tick)}
+            {formatY(tick, step)}
           </text>
         </g>
       ))}

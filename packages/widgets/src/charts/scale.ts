@@ -34,3 +34,20 @@ export function linePath(
   });
   return path;
 }
+
+const STEPS = [0.001, 0.002, 0.0025, 0.005, 0.01, 0.02, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10];
+
+/**
+ * Round tick values covering [min, max]: the smallest step from 0.1% upwards that needs at most
+ * `maxTicks` ticks. The first and last tick bound the axis.
+ */
+export function niceTicks(min: number, max: number, maxTicks = 5): number[] {
+  for (const step of STEPS) {
+    const first = Math.floor(min / step + 1e-9);
+    const last = Math.max(Math.ceil(max / step - 1e-9), first + 1);
+    if (last - first + 1 <= maxTicks) {
+      return Array.from({ length: last - first + 1 }, (_, i) => Number(((first + i) * step).toFixed(6)));
+    }
+  }
+  return [min, max];
+}
