@@ -1,10 +1,11 @@
 /**
- * Renders every card in static mode, in light and dark, to `test-artifacts/widgets-preview.html`
+ * Renders every card in static mode, in light and dark, to `<tmpdir>/nrr-widgets-preview.html`
  * with the stylesheet inlined, for a look in a browser (`pnpm --filter @nrr/widgets preview`).
  * Uses the test fixtures.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { renderToStaticMarkup } from 'react-dom/server';
 import {
   BenchmarkComparison,
@@ -49,6 +50,6 @@ function panel(theme: ThemeMode, background: string): string {
 
 const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>@nrr/widgets preview</title>
 <style>${css}</style></head><body style="margin:0">${panel('light', '#f3f4f6')}${panel('dark', '#030712')}</body></html>`;
-mkdirSync(resolve(root, 'test-artifacts'), { recursive: true });
-writeFileSync(resolve(root, 'test-artifacts/widgets-preview.html'), html);
-console.log(resolve(root, 'test-artifacts/widgets-preview.html'));
+const file = join(tmpdir(), 'nrr-widgets-preview.html');
+writeFileSync(file, html);
+console.log(file);
