@@ -80,26 +80,102 @@ export function startOfDay(instant: Instant): Instant {
   return Math.floor(instant / MS_PER_DAY) * MS_PER_DAY;
 }
 
+/** Calendar fields of an instant in a time zone (UTC when none is given); `month0` is 0-based. */
+export interface CivilTime {
+  readonly year: number;
+  readonly month0: number;
+  readonly day: number;
+  /** Milliseconds since local midnight. */
+  readonly timeOfDay: number;
+}
+
+const zoneFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function zoneFormatter(timeZone: string): Intl.DateTimeFormat {
+  let formatter = zoneFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    zoneFormatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+const isUtc = (timeZone: string | undefined): timeZone is undefined => !timeZone || timeZone === 'UTC';
+
+/** Whether the runtime knows an IANA time zone name such as `Australia/Sydney`. */
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    zoneFormatter(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The calendar date and time of day of an instant in a time zone (UTC by default). */
+export function civilTime(instant: Instant, timeZone?: string): CivilTime {
+  if (isUtc(timeZone)) {
+    const date = new Date(instant);
+    return {
+      year: date.getUTCFullYear(),
+      month0: date.getUTCMonth(),
+      day: date.getUTCDate(),
+      timeOfDay: instant - Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()),
+    };
+  }
+  const fields: Record<string, number> = {};
+  for (const part of zoneFormatter(timeZone).formatToParts(instant)) {
+    if (part.type !== 'literal') fields[part.type] = Number(part.value);
+  }
+  const millis = ((instant % 1000) + 1000) % 1000;
+  return {
+    year: fields.year as number,
+    month0: (fields.month as number) - 1,
+    day: fields.day as number,
+    timeOfDay:
+      (((fields.hour as number) * 60 + (fields.minute as number)) * 60 + (fields.second as number)) * 1000 +
+      millis,
+  };
+}
+
 /**
- * Adds calendar months in UTC, keeping the time of day and clamping the day to the target
- * month's length (Jan 31 + 1 month = Feb 28 or 29).
+ * The instant at which a time zone's clock shows the given date and time of day. For a local time
+ * skipped by a daylight-saving jump, the instant after the jump; for a repeated one, the first.
  */
-export function addMonths(instant: Instant, months: number): Instant {
-  const date = new Date(instant);
-  const year = date.getUTCFullYear();
-  const month0 = date.getUTCMonth() + months;
-  const targetYear = year + Math.floor(month0 / 12);
+export function fromCivilTime(civil: CivilTime, timeZone?: string): Instant {
+  const local = Date.UTC(civil.year, civil.month0, civil.day) + civil.timeOfDay;
+  if (isUtc(timeZone)) return local;
+  const offsetAt = (instant: Instant) => {
+    const c = civilTime(instant, timeZone);
+    return Date.UTC(c.year, c.month0, c.day) + c.timeOfDay - instant;
+  };
+  // The offsets a day either side cover any transition; keep the earliest candidate that reads back right.
+  const before = offsetAt(local - MS_PER_DAY);
+  const after = offsetAt(local + MS_PER_DAY);
+  const candidates = [local - before, local - after].filter((c) => offsetAt(c) === local - c);
+  return candidates.length > 0 ? Math.min(...candidates) : local - before;
+}
+
+/**
+ * Adds calendar months, keeping the time of day and clamping the day to the target month's
+ * length (Jan 31 + 1 month = Feb 28 or 29), in a time zone's calendar (UTC by default).
+ */
+export function addMonths(instant: Instant, months: number, timeZone?: string): Instant {
+  const civil = civilTime(instant, timeZone);
+  const month0 = civil.month0 + months;
+  const year = civil.year + Math.floor(month0 / 12);
   const targetMonth0 = ((month0 % 12) + 12) % 12;
-  const day = Math.min(date.getUTCDate(), daysInMonth(targetYear, targetMonth0));
-  return Date.UTC(
-    targetYear,
-    targetMonth0,
-    day,
-    date.getUTCHours(),
-    date.getUTCMinutes(),
-    date.getUTCSeconds(),
-    date.getUTCMilliseconds(),
-  );
+  const day = Math.min(civil.day, daysInMonth(year, targetMonth0));
+  return fromCivilTime({ year, month0: targetMonth0, day, timeOfDay: civil.timeOfDay }, timeZone);
 }
 
 /** Number of months in one period of a granularity. */
@@ -116,41 +192,56 @@ export function monthsIn(granularity: Granularity): number {
   }
 }
 
-/** Start (midnight UTC on the 1st) of the month, quarter or year containing the instant. */
-export function periodStart(instant: Instant, granularity: Granularity): Instant {
-  const date = new Date(instant);
+/** Start (midnight on the 1st, in the time zone; UTC by default) of the month, quarter or year containing the instant. */
+export function periodStart(instant: Instant, granularity: Granularity, timeZone?: string): Instant {
+  const civil = civilTime(instant, timeZone);
   const step = monthsIn(granularity);
-  const month0 = Math.floor(date.getUTCMonth() / step) * step;
-  return Date.UTC(date.getUTCFullYear(), month0, 1);
+  const month0 = Math.floor(civil.month0 / step) * step;
+  return fromCivilTime({ year: civil.year, month0, day: 1, timeOfDay: 0 }, timeZone);
 }
 
 /**
  * The consecutive calendar periods of a granularity that cover `[from, to)`: the first starts at
  * the period containing `from`, the last is the one containing the instant just before `to`.
+ * Boundaries are local midnights in the time zone (UTC by default).
  */
-export function periodsBetween(from: Instant, to: Instant, granularity: Granularity): Period[] {
+export function periodsBetween(
+  from: Instant,
+  to: Instant,
+  granularity: Granularity,
+  timeZone?: string,
+): Period[] {
   const periods: Period[] = [];
   const step = monthsIn(granularity);
-  for (let start = periodStart(from, granularity); start < to; start = addMonths(start, step)) {
-    periods.push({ from: start, to: addMonths(start, step) });
+  const first = periodStart(from, granularity, timeZone);
+  for (let k = 0; ; k++) {
+    const start = addMonths(first, k * step, timeZone);
+    if (start >= to) break;
+    periods.push({ from: start, to: addMonths(first, (k + 1) * step, timeZone) });
   }
   return periods;
 }
 
-/** Label of the calendar period starting at an instant: `2024-03`, `2024-Q1` or `2024`. */
-export function periodLabel(start: Instant, granularity: Granularity): string {
-  const date = new Date(start);
-  const year = date.getUTCFullYear();
+/** Label of the calendar period starting at an instant: `2024-03`, `2024-Q1` or `2024` (in the time zone; UTC by default). */
+export function periodLabel(start: Instant, granularity: Granularity, timeZone?: string): string {
+  const { year, month0 } = civilTime(start, timeZone);
   switch (granularity) {
     case 'MONTH':
-      return `${year}-${String(date.getUTCMonth() + 1).padStart(2, '0')}`;
+      return `${year}-${String(month0 + 1).padStart(2, '0')}`;
     case 'QUARTER':
-      return `${year}-Q${Math.floor(date.getUTCMonth() / 3) + 1}`;
+      return `${year}-Q${Math.floor(month0 / 3) + 1}`;
     case 'YEAR':
       return String(year);
     default:
       return granularity satisfies never;
   }
+}
+
+/** Whole calendar months from the month containing `from` to the month containing `to` (in the time zone). */
+export function monthIndexBetween(from: Instant, to: Instant, timeZone?: string): number {
+  const a = civilTime(from, timeZone);
+  const b = civilTime(to, timeZone);
+  return (b.year - a.year) * 12 + (b.month0 - a.month0);
 }
 
 /**

@@ -2,12 +2,29 @@
  * @nrr/core: the retention engine. Pure TypeScript, no runtime dependencies, no I/O.
  * Billing data → importers → normalisation → timeline → movements → retention, cohorts, segments.
  */
-export type { Granularity, Instant, Period } from './dates.ts';
+
+export type {
+  Benchmark,
+  BenchmarkComparison,
+  BenchmarkMetric,
+  BenchmarkPosition,
+  BenchmarkQuery,
+  BenchmarkSource,
+  BenchmarkTier,
+} from './benchmarks.ts';
+export { BENCHMARKS, benchmarkByKey, benchmarksFor, compareToBenchmark, GRR_CEILING } from './benchmarks.ts';
+export type { CohortMeasure, CohortQuery, CohortRow, CohortTable, CohortView } from './cohorts.ts';
+export { computeCohorts } from './cohorts.ts';
+export type { CivilTime, Granularity, Instant, Period } from './dates.ts';
 export {
   addMonths,
+  civilTime,
   DAYS_PER_MONTH,
   daysInMonth,
+  fromCivilTime,
+  isValidTimeZone,
   MS_PER_DAY,
+  monthIndexBetween,
   monthsIn,
   parseInstant,
   periodLabel,
@@ -17,10 +34,85 @@ export {
   toIsoDate,
   wholeMonthsBetween,
 } from './dates.ts';
+export type { EngineErrorCode } from './engine-error.ts';
+export { EngineError } from './engine-error.ts';
 export type { RowError, RowErrorCode } from './errors.ts';
 export { ImportError, MAX_REPORTED_ERRORS, rowError } from './errors.ts';
+export type {
+  FormatMoneyOptions,
+  FormatPercentOptions,
+  FormatPointsOptions,
+  FormatRatioOptions,
+  SignDisplay,
+} from './format.ts';
+export {
+  DEFAULT_LOCALE,
+  formatMoney,
+  formatPercent,
+  formatPercentagePoints,
+  formatRatio,
+  MISSING_VALUE,
+} from './format.ts';
 export type { ExchangeRates, FxRate } from './fx.ts';
 export { createExchangeRates } from './fx.ts';
+export type {
+  GenerateBillingDataOptions,
+  GeneratedAttributes,
+  GeneratedCustomer,
+  GeneratedPeriod,
+  GenerateExchangeRatesOptions,
+  GeneratorCurrency,
+  GeneratorPlan,
+} from './generator.ts';
+export {
+  DEFAULT_CURRENCIES,
+  DEFAULT_PLANS,
+  generateBillingData,
+  generatedPeriodToSpan,
+  generateExchangeRates,
+  generatePeriods,
+  periodsCsvHeader,
+  periodToCsvLine,
+} from './generator.ts';
+// Importers: CSV reading, subscription periods, invoice lines, and their normalisation to spans.
+export type { CsvOptions, CsvRecord, LineSource } from './import/csv.ts';
+export { MAX_CSV_FIELD_LENGTH, parseCsv, readCsv } from './import/csv.ts';
+export { billingIntervalName, parseSubscriptionEvent } from './import/event-record.ts';
+export type {
+  DiscountDuration,
+  SubscriptionDiscount,
+  SubscriptionEvent,
+  SubscriptionItem,
+  SubscriptionStatus,
+} from './import/event-types.ts';
+export { SUBSCRIPTION_STATUSES, TERMINAL_STATUSES } from './import/event-types.ts';
+export type { NdjsonSource } from './import/events.ts';
+export {
+  importSubscriptionEvents,
+  importSubscriptionEventsJson,
+  streamSubscriptionEvents,
+} from './import/events.ts';
+export type {
+  InvoiceLineKind,
+  InvoiceLineMapping,
+  InvoiceLineOptions,
+  InvoiceLineRow,
+} from './import/invoice-lines.ts';
+export {
+  INVOICE_LINE_KINDS,
+  importInvoiceLines,
+  parseInvoiceLineKind,
+  streamInvoiceLines,
+} from './import/invoice-lines.ts';
+export type { SubscriptionPeriodOptions, SubscriptionPeriodRow } from './import/periods.ts';
+export {
+  importSubscriptionPeriods,
+  periodRowsToSpans,
+  SUBSCRIPTION_PERIOD_COLUMNS,
+  streamSubscriptionPeriods,
+} from './import/periods.ts';
+export type { ImportOptions, ImportResult, ParsedRow } from './import/result.ts';
+export { collectRows, collectRowsSync } from './import/result.ts';
 export type { MoneyUnits } from './money.ts';
 export {
   convertUnits,
@@ -32,12 +124,18 @@ export {
   unitsFromNumber,
   unitsToNumber,
 } from './money.ts';
+export type { CustomerHistory, CustomerMovement, LedgerEntry, LedgerQuery } from './movements.ts';
+export { computeMovements, customerHistory, entityMrrAt, movementLedger } from './movements.ts';
+export type { DiscountPolicy, EventPolicy, PastDuePolicy, PausePolicy } from './normalize/events.ts';
+export { DEFAULT_EVENT_POLICY, eventsToSpans, recurringMrrAt } from './normalize/events.ts';
 export type { BillingInterval } from './normalize/intervals.ts';
 export {
   monthlyAmount,
   monthlyAmountForServicePeriod,
   parseBillingInterval,
 } from './normalize/intervals.ts';
+export type { InvoiceLineOutcome, InvoiceLineSpans, UsageRevenue } from './normalize/invoice-lines.ts';
+export { invoiceLinesToSpans, servicePeriodLength } from './normalize/invoice-lines.ts';
 export type {
   CustomerCounts,
   Grain,
@@ -49,5 +147,27 @@ export type {
   WarningCode,
 } from './reports.ts';
 export { MOVEMENT_KINDS } from './reports.ts';
+export type { Breakdown, RetentionQuery } from './retention.ts';
+export { computeBreakdown, computeRetention, computeRetentionSeries } from './retention.ts';
+export type { SegmentFilter, SizeBand, SizeBandThresholds } from './segments.ts';
+export {
+  attributesAt,
+  DEFAULT_SIZE_BAND_THRESHOLDS,
+  NO_VALUE,
+  SIZE_BAND_DIMENSION,
+  SIZE_BANDS,
+  segmentDimensions,
+  segmentValues,
+  sizeBandOf,
+} from './segments.ts';
 export type { MrrSpan } from './spans.ts';
 export { CURRENCY_CODE } from './spans.ts';
+export type { AttributeChange, CurrencyLane, EntityTimeline, Timeline, TimelineOptions } from './timeline.ts';
+export {
+  buildEntityTimelines,
+  buildTimeline,
+  createTimeline,
+  DEFAULT_COALESCE_WINDOW_MS,
+} from './timeline.ts';
+export type { WarningInput } from './warnings.ts';
+export { retentionWarnings, SMALL_SAMPLE_SIZE } from './warnings.ts';

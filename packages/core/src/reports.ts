@@ -54,8 +54,7 @@ export type WarningCode =
   | 'CONCENTRATED_REVENUE'
   | 'SMALL_SAMPLE'
   | 'IMMATURE_WINDOW'
-  | 'EMPTY_COHORT'
-  | 'MISSING_FX_RATE';
+  | 'EMPTY_COHORT';
 
 /** Something a person should know before trusting or presenting a figure. */
 export interface RetentionWarning {

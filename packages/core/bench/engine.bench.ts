@@ -1,0 +1,111 @@
+/**
+ * Engine benchmark: prints time and memory for building the timeline of a generated dataset and
+ * for the figures a retention dashboard needs after that (every monthly bridge, the trailing-12-month
+ * NRR and GRR series, the monthly cohort table). Target for 100,000 customers over 36 months:
+ * under 1 second and under 1 GB for the figures, on one core.
+ *
+ *   pnpm --filter @nrr/core bench                 # 100,000 customers
+ *   pnpm --filter @nrr/core bench -- --customers 10000 --months 24
+ */
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import {
+  addMonths,
+  buildEntityTimelines,
+  computeCohorts,
+  computeRetentionSeries,
+  createExchangeRates,
+  createTimeline,
+  generatedPeriodToSpan,
+  generateExchangeRates,
+  generatePeriods,
+  type MrrSpan,
+} from '../src/index.ts';
+
+const { values } = parseArgs({
+  options: {
+    customers: { type: 'string', default: '100000' },
+    months: { type: 'string', default: '36' },
+    seed: { type: 'string', default: '42' },
+    runs: { type: 'string', default: '5' },
+  },
+});
+const customers = Number(values.customers);
+const months = Number(values.months);
+const seed = Number(values.seed);
+const runs = Number(values.runs);
+const start = Date.UTC(2023, 0, 1);
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const peakRss = () => process.resourceUsage().maxRSS * 1024;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+function timed<T>(fn: () => T): { result: T; ms: number } {
+  const t0 = performance.now();
+  const result = fn();
+  return { result, ms: performance.now() - t0 };
+}
+
+console.log(
+  `@nrr/core engine benchmark — ${customers.toLocaleString('en-US')} customers × ${months} months, seed ${seed}`,
+);
+console.log(
+  `machine: ${cpus()[0]?.model ?? 'unknown cpu'} × ${cpus().length}, ${mb(totalmem())} RAM, Node ${process.version}`,
+);
+
+const generated = timed(() => {
+  const spans: MrrSpan[] = [];
+  for (const period of generatePeriods({ seed, customers, months, start }))
+    spans.push(generatedPeriodToSpan(period));
+  return spans;
+});
+const spans = generated.result;
+console.log(
+  `generate   ${spans.length.toLocaleString('en-US')} period rows in ${generated.ms.toFixed(0)} ms`,
+);
+
+const rates = createExchangeRates('USD', generateExchangeRates({ seed, months, start }));
+const asOf = addMonths(start, months);
+const heapBefore = process.memoryUsage().heapUsed;
+const built = timed(() => createTimeline(buildEntityTimelines(spans), { asOf }));
+const timeline = built.result;
+console.log(
+  `timeline   ${timeline.size.toLocaleString('en-US')} customers in ${built.ms.toFixed(0)} ms ` +
+    `(heap +${mb(process.memoryUsage().heapUsed - heapBefore)}, peak RSS ${mb(peakRss())})`,
+);
+
+const window = { from: start, to: asOf, rates };
+const phases = {
+  'monthly bridges': () => computeRetentionSeries(timeline, { ...window, granularity: 'MONTH' }),
+  'trailing-12m NRR/GRR': () =>
+    computeRetentionSeries(timeline, { ...window, granularity: 'MONTH', method: 'TRAILING_12M' }),
+  'monthly cohort table': () =>
+    computeCohorts(timeline, {
+      ...window,
+      granularity: 'MONTH',
+      measure: 'REVENUE',
+      view: 'PERCENT_OF_START',
+    }),
+};
+const times: Record<string, number[]> = Object.fromEntries(Object.keys(phases).map((name) => [name, []]));
+const totals: number[] = [];
+for (let run = 0; run < runs; run++) {
+  let total = 0;
+  for (const [name, phase] of Object.entries(phases)) {
+    const { ms } = timed<unknown>(phase);
+    times[name]?.push(ms);
+    total += ms;
+  }
+  totals.push(total);
+}
+for (const [name, list] of Object.entries(times)) {
+  console.log(`${name.padEnd(22)} median ${median(list).toFixed(0).padStart(5)} ms over ${runs} runs`);
+}
+const series = phases['monthly bridges']();
+const last = series[series.length - 1];
+console.log(
+  `${'all figures'.padEnd(22)} median ${median(totals).toFixed(0).padStart(5)} ms (target < 1000 ms), peak RSS ${mb(peakRss())} (target < 1 GB)`,
+);
+console.log(
+  `check: ${series.length} monthly bridges; last month NRR ${last?.nrr?.toFixed(4)}, GRR ${last?.grr?.toFixed(4)}, ending MRR ${((last?.endingMrr ?? 0) / 10_000).toFixed(0)} ${last?.currency}`,
+);

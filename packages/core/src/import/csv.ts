@@ -1,0 +1,296 @@
+/**
+ * A streaming RFC 4180 CSV reader. It reads physical lines one at a time, so a file streamed
+ * line by line (node's `readline`) is parsed in constant memory: only the record being read is
+ * held, and no field may grow past {@link MAX_CSV_FIELD_LENGTH}.
+ */
+import { type RowError, rowError } from '../errors.ts';
+import type { ParsedRow } from './result.ts';
+
+/**
+ * Where CSV text comes from: the whole text, or an iterable (sync or async) of physical lines
+ * WITHOUT their terminators, as node's `readline` yields them. A quoted field that spans lines is
+ * rejoined with `"\n"` (so a quoted CRLF comes back as `"\n"`, whichever source is used).
+ */
+export type LineSource = string | Iterable<string> | AsyncIterable<string>;
+
+/** One CSV record: its fields, unquoted, and the 1-based physical line it starts on. */
+export interface CsvRecord {
+  /** 1-based physical line where the record starts (the header is normally line 1). */
+  readonly line: number;
+  /** Field values with quotes removed and `""` turned into `"`; never trimmed. */
+  readonly fields: readonly string[];
+}
+
+/** Options of {@link readCsv} and {@link parseCsv}. */
+export interface CsvOptions {
+  /** Longest field accepted, in UTF-16 code units; default {@link MAX_CSV_FIELD_LENGTH} (1 MB). */
+  readonly maxFieldLength?: number;
+}
+
+/** Default longest field: 1,048,576 characters. A longer field is a `VALUE_TOO_LONG` error. */
+export const MAX_CSV_FIELD_LENGTH = 1_048_576;
+
+const QUOTE = 34;
+const COMMA = 44;
+const CARRIAGE_RETURN = 13;
+const BYTE_ORDER_MARK = 0xfeff;
+
+/**
+ * Reads CSV records from a text or a stream of lines. The first record yielded is the header;
+ * every later record must have as many fields as the header. Rules:
+ *
+ * - a UTF-8 byte order mark at the start is dropped; CRLF and LF line ends are both accepted;
+ * - blank lines outside quoted fields are skipped wherever they are (they carry no data), so a
+ *   one-column file cannot hold an empty value on a line of its own;
+ * - a field is quoted when it starts with `"`; inside it `""` is a quote and commas and line
+ *   breaks are data; fields are not trimmed;
+ * - errors are yielded in place of the record (code `INVALID_CSV`, or `VALUE_TOO_LONG` for a
+ *   field longer than `maxFieldLength`), and reading resumes at the next record: a quote inside an
+ *   unquoted field, anything but a comma or the line end after a closing quote, a field count that
+ *   differs from the header's, and a quote left open at the end of the input (which swallows the
+ *   rest of the file, so it is one error). A malformed header is yielded as an error and ends the
+ *   reading, since nothing after it can be checked.
+ *
+ * An empty input yields nothing.
+ */
+export async function* readCsv(
+  source: LineSource,
+  options: CsvOptions = {},
+): AsyncGenerator<ParsedRow<CsvRecord>, void, undefined> {
+  if (typeof source === 'string' || Symbol.iterator in source) {
+    yield* parseCsv(source, options);
+    return;
+  }
+  const parser = new CsvParser(options.maxFieldLength ?? MAX_CSV_FIELD_LENGTH);
+  for await (const line of source) {
+    const parsed = parser.pushLine(line);
+    if (parsed) yield parsed;
+    if (parser.stopped) return;
+  }
+  const last = parser.end();
+  if (last) yield last;
+}
+
+/** The synchronous form of {@link readCsv} for a text or a sync iterable of lines; same rules. */
+export function* parseCsv(
+  source: string | Iterable<string>,
+  options: CsvOptions = {},
+): Generator<ParsedRow<CsvRecord>, void, undefined> {
+  const parser = new CsvParser(options.maxFieldLength ?? MAX_CSV_FIELD_LENGTH);
+  for (const line of typeof source === 'string' ? linesOf(source) : source) {
+    const parsed = parser.pushLine(line);
+    if (parsed) yield parsed;
+    if (parser.stopped) return;
+  }
+  const last = parser.end();
+  if (last) yield last;
+}
+
+/** Splits a text into physical lines at `\n` (a `\r` before it is dropped by the parser). */
+function* linesOf(text: string): Generator<string, void, undefined> {
+  let start = 0;
+  for (;;) {
+    const end = text.indexOf('\n', start);
+    if (end === -1) {
+      yield text.slice(start);
+      return;
+    }
+    yield text.slice(start, end);
+    start = end + 1;
+  }
+}
+
+/**
+ * The state machine behind the reader. Each physical line ends at most one record, so
+ * {@link pushLine} returns at most one result.
+ */
+class CsvParser {
+  /** Physical lines seen so far. */
+  private lineNumber = 0;
+  /** The header's fields once read; column count of every later record. */
+  private header: readonly string[] | undefined;
+  /** Set when the header is malformed: nothing more is read. */
+  stopped = false;
+
+  // The record being read.
+  private fields: string[] = [];
+  private recordLine = 0;
+  private recordText = '';
+  /** Inside a quoted field that continues on the next line. */
+  private open = false;
+  /** Content of the quoted field being read. */
+  private quoted = '';
+  /** An error was already reported for this record: read to its end, keep nothing. */
+  private discarding = false;
+
+  constructor(private readonly maxFieldLength: number) {}
+
+  pushLine(raw: string): ParsedRow<CsvRecord> | undefined {
+    this.lineNumber += 1;
+    if (this.stopped) return undefined;
+    let text = raw;
+    if (this.lineNumber === 1 && text.charCodeAt(0) === BYTE_ORDER_MARK) text = text.slice(1);
+    if (text.charCodeAt(text.length - 1) === CARRIAGE_RETURN) text = text.slice(0, -1);
+    if (this.open) {
+      if (!this.discarding) this.quoted += '\n';
+      return this.scan(text, 0, true);
+    }
+    if (text.length === 0) return undefined;
+    this.recordLine = this.lineNumber;
+    this.recordText = text;
+    if (text.indexOf('"') === -1) {
+      // Fast path: no quotes, so no field can hold a comma or a line break.
+      const fields = text.split(',');
+      if (text.length > this.maxFieldLength) {
+        const index = fields.findIndex((field) => field.length > this.maxFieldLength);
+        if (index >= 0) return this.tooLong(index, fields[index] ?? '');
+      }
+      this.fields = fields;
+      return this.complete();
+    }
+    this.fields = [];
+    return this.scan(text, 0, false);
+  }
+
+  /** Ends the input: a quoted field still open is an error. */
+  end(): ParsedRow<CsvRecord> | undefined {
+    if (!this.open || this.stopped) return undefined;
+    this.open = false;
+    if (this.discarding) return this.reset(undefined);
+    return this.fail(
+      rowError(
+        'INVALID_CSV',
+        this.recordLine,
+        this.columnName(this.fields.length),
+        this.recordText,
+        'a closing quote (") before the end of the file',
+      ),
+    );
+  }
+
+  private scan(text: string, start: number, startInQuotes: boolean): ParsedRow<CsvRecord> | undefined {
+    const length = text.length;
+    let i = start;
+    let inQuotes = startInQuotes;
+    for (;;) {
+      if (inQuotes) {
+        const quote = text.indexOf('"', i);
+        if (quote === -1) {
+          this.open = true;
+          if (this.discarding) return undefined;
+          this.quoted += i === 0 ? text : text.slice(i);
+          if (this.quoted.length > this.maxFieldLength) {
+            const error = this.tooLong(this.fields.length, this.quoted);
+            // Keep reading to the end of the quoted field, without keeping it, then resume.
+            this.open = true;
+            this.discarding = true;
+            return error;
+          }
+          return undefined;
+        }
+        if (!this.discarding) this.quoted += text.slice(i, quote);
+        if (text.charCodeAt(quote + 1) === QUOTE) {
+          if (!this.discarding) this.quoted += '"';
+          i = quote + 2;
+          continue;
+        }
+        this.open = false;
+        inQuotes = false;
+        i = quote + 1;
+        if (!this.discarding) {
+          if (this.quoted.length > this.maxFieldLength) return this.tooLong(this.fields.length, this.quoted);
+          this.fields.push(this.quoted);
+        }
+        this.quoted = '';
+        if (i === length) return this.complete();
+        if (text.charCodeAt(i) !== COMMA) {
+          return this.malformed(
+            this.fields.length - 1,
+            text,
+            'a comma or the end of the line after a closing quote (")',
+          );
+        }
+        i += 1;
+        continue;
+      }
+      if (text.charCodeAt(i) === QUOTE) {
+        inQuotes = true;
+        this.quoted = '';
+        i += 1;
+        continue;
+      }
+      const comma = text.indexOf(',', i);
+      const end = comma === -1 ? length : comma;
+      const field = text.slice(i, end);
+      if (field.indexOf('"') !== -1) {
+        return this.malformed(
+          this.fields.length,
+          text,
+          'a field that contains a quote (") to be enclosed in quotes, with the quote doubled ("")',
+        );
+      }
+      if (field.length > this.maxFieldLength) return this.tooLong(this.fields.length, field);
+      this.fields.push(field);
+      if (comma === -1) return this.complete();
+      i = comma + 1;
+    }
+  }
+
+  private complete(): ParsedRow<CsvRecord> | undefined {
+    const fields = this.fields;
+    if (this.discarding) return this.reset(undefined);
+    if (this.header === undefined) {
+      this.header = fields;
+      return this.reset({ ok: true, row: { line: this.recordLine, fields } });
+    }
+    if (fields.length !== this.header.length) {
+      const column = Math.min(fields.length, this.header.length);
+      return this.fail(
+        rowError(
+          'INVALID_CSV',
+          this.recordLine,
+          this.columnName(column),
+          this.recordText,
+          `${this.header.length} fields as in the header, got ${fields.length}`,
+        ),
+      );
+    }
+    return this.reset({ ok: true, row: { line: this.recordLine, fields } });
+  }
+
+  private malformed(column: number, text: string, expected: string): ParsedRow<CsvRecord> | undefined {
+    if (this.discarding) return this.reset(undefined);
+    // Reported on the physical line where the quote is, which may follow the record's first line.
+    return this.fail(rowError('INVALID_CSV', this.lineNumber, this.columnName(column), text, expected));
+  }
+
+  private tooLong(column: number, value: string): ParsedRow<CsvRecord> {
+    return this.fail(
+      rowError(
+        'VALUE_TOO_LONG',
+        this.recordLine,
+        this.columnName(column),
+        value,
+        `a field of at most ${this.maxFieldLength.toLocaleString('en-US')} characters (got ${value.length.toLocaleString('en-US')})`,
+      ),
+    );
+  }
+
+  private fail(error: RowError): ParsedRow<CsvRecord> {
+    if (this.header === undefined) this.stopped = true;
+    return this.reset({ ok: false, error });
+  }
+
+  private reset<R>(result: R): R {
+    this.fields = [];
+    this.quoted = '';
+    this.open = false;
+    this.discarding = false;
+    return result;
+  }
+
+  private columnName(index: number): string {
+    const name = this.header?.[index]?.trim();
+    return name ? name : `column ${index + 1}`;
+  }
+}

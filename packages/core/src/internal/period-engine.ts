@@ -1,0 +1,367 @@
+import { type Instant, MS_PER_DAY } from '../dates.ts';
+import { EngineError } from '../engine-error.ts';
+import type { ExchangeRates } from '../fx.ts';
+import { convertUnits, type MoneyUnits } from '../money.ts';
+import type { MovementKind } from '../reports.ts';
+import {
+  attributesAt,
+  DEFAULT_SIZE_BAND_THRESHOLDS,
+  matchesAttributes,
+  type SegmentFilter,
+  type SizeBandThresholds,
+  sizeBandOf,
+} from '../segments.ts';
+import type { EntityTimeline, Timeline } from '../timeline.ts';
+
+/** Options shared by every period computation. */
+export interface PeriodOptions {
+  /** Reporting currency and rates; required when the timeline holds more than one currency. */
+  readonly rates?: ExchangeRates;
+  readonly segment?: SegmentFilter;
+  /** A returning customer whose gap exceeds this many days counts as new business; default: any gap is a reactivation. */
+  readonly reactivationWindowDays?: number | null | undefined;
+  readonly sizeBandThresholds?: SizeBandThresholds;
+}
+
+/** Exact sums of one period for one group of entities. */
+export interface PeriodTotals {
+  startingMrr: MoneyUnits;
+  newBusiness: MoneyUnits;
+  reactivation: MoneyUnits;
+  expansion: MoneyUnits;
+  contraction: MoneyUnits;
+  churn: MoneyUnits;
+  endingMrr: MoneyUnits;
+  /** Σ ending MRR over the starting cohort (NRR's numerator). */
+  cohortEndingMrr: MoneyUnits;
+  /** Σ min(starting, ending) over the starting cohort (GRR's numerator). */
+  grossRetainedMrr: MoneyUnits;
+  /** Ending MRR at the rates in force at `to` minus at the rates in force at `from`. */
+  fxImpact: MoneyUnits;
+  starting: number;
+  retained: number;
+  churned: number;
+  expanded: number;
+  contracted: number;
+  new: number;
+  reactivated: number;
+  ending: number;
+  /** The three largest starting MRRs and expansions, for the concentration warnings. */
+  topStarting: number[];
+  topExpansion: number[];
+}
+
+export function emptyTotals(): PeriodTotals {
+  return {
+    startingMrr: 0,
+    newBusiness: 0,
+    reactivation: 0,
+    expansion: 0,
+    contraction: 0,
+    churn: 0,
+    endingMrr: 0,
+    cohortEndingMrr: 0,
+    grossRetainedMrr: 0,
+    fxImpact: 0,
+    starting: 0,
+    retained: 0,
+    churned: 0,
+    expanded: 0,
+    contracted: 0,
+    new: 0,
+    reactivated: 0,
+    ending: 0,
+    topStarting: [],
+    topExpansion: [],
+  };
+}
+
+function pushTop(top: number[], value: number): void {
+  if (top.length < 3) {
+    top.push(value);
+    top.sort((a, b) => b - a);
+  } else if (value > (top[2] as number)) {
+    top[2] = value;
+    top.sort((a, b) => b - a);
+  }
+}
+
+/** One entity's figures in a period, handed to a visitor. */
+export interface EntityPeriod {
+  readonly entity: number;
+  readonly startingMrr: MoneyUnits;
+  readonly endingMrr: MoneyUnits;
+  readonly kind: MovementKind | null;
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+/** Per-period evaluation hooks: grouping for breakdowns and a visitor for drill-down lists. */
+export interface EvaluateOptions {
+  /**
+   * The group of an included entity, by its attributes at `from` and its MRR (starting, or ending
+   * when it had none). Indices are dense from 0; the result has a group for every index returned.
+   */
+  readonly groups?: { of: (attributes: Readonly<Record<string, string>>, mrr: MoneyUnits) => number };
+  readonly visit?: (entity: EntityPeriod) => void;
+}
+
+/**
+ * Evaluates periods over a fixed set of boundary instants: samples every lane's MRR at each
+ * boundary once (a merge walk, linear in changes + boundaries), then classifies each entity per
+ * period from its starting and ending MRR in constant currency (rates at the period's start).
+ */
+export class PeriodEngine {
+  readonly reportingCurrency: string;
+  private readonly samples: Float64Array;
+  private readonly boundaryIndex = new Map<Instant, number>();
+  private readonly width: number;
+  private readonly lanes: number;
+
+  constructor(
+    readonly timeline: Timeline,
+    boundaries: readonly Instant[],
+    readonly options: PeriodOptions = {},
+  ) {
+    const sorted = [...new Set(boundaries)].sort((a, b) => a - b);
+    for (const [i, b] of sorted.entries()) this.boundaryIndex.set(b, i);
+    this.width = sorted.length;
+    this.reportingCurrency = reportingCurrencyOf(timeline, options.rates);
+    const { changeStart, times, values } = timeline.columns;
+    const lanes = changeStart.length - 1;
+    // Boundary-major: evaluating a period reads two contiguous columns.
+    const samples = new Float64Array(lanes * this.width);
+    this.lanes = lanes;
+    for (let lane = 0; lane < lanes; lane++) {
+      let p = changeStart[lane] as number;
+      const end = changeStart[lane + 1] as number;
+      let value = 0;
+      for (let j = 0; j < this.width; j++) {
+        const boundary = sorted[j] as number;
+        while (p < end && (times[p] as number) < boundary) {
+          value = values[p] as number;
+          p++;
+        }
+        samples[j * lanes + lane] = value;
+      }
+    }
+    this.samples = samples;
+  }
+
+  /** Position of a sampled boundary, for {@link valueAt}. */
+  boundaryPosition(boundary: Instant): number {
+    const j = this.boundaryIndex.get(boundary);
+    if (j === undefined) throw new Error('boundary was not sampled');
+    return j;
+  }
+
+  /** An entity's MRR just before the boundary at position `j`, converted with the given factors. */
+  valueAt(entity: number, j: number, factors: Float64Array): MoneyUnits {
+    const { laneStart, laneCurrency } = this.timeline.columns;
+    let total = 0;
+    for (let lane = laneStart[entity] as number; lane < (laneStart[entity + 1] as number); lane++) {
+      const value = this.samples[j * this.lanes + lane] as number;
+      if (value !== 0) total += convertUnits(value, factors[laneCurrency[lane] as number] as number);
+    }
+    return total;
+  }
+
+  /** Conversion factor per currency index at an instant (1 for the reporting currency). */
+  factorsAt(at: Instant): Float64Array {
+    return conversionFactors(this.timeline, this.reportingCurrency, this.options.rates, at);
+  }
+
+  /** Totals of `[from, to)` for the whole (segment-filtered) population and, if asked, per group. */
+  evaluate(
+    from: Instant,
+    to: Instant,
+    hooks: EvaluateOptions = {},
+  ): { total: PeriodTotals; groups: PeriodTotals[] } {
+    const i = this.boundaryIndex.get(from);
+    const j = this.boundaryIndex.get(to);
+    if (i === undefined || j === undefined) throw new Error('period boundaries were not sampled');
+    const { timeline, samples, lanes, options } = this;
+    const startColumn = i * lanes;
+    const endColumn = j * lanes;
+    const { laneStart, laneCurrency, firstPaidAt, paidUntil } = timeline.columns;
+    const fromFactors = this.factorsAt(from);
+    const toFactors = this.factorsAt(to);
+    const segment = options.segment;
+    const needAttributes = Boolean(segment?.attributes?.length || hooks.groups || hooks.visit);
+    const bands = segment?.sizeBands?.length ? new Set(segment.sizeBands) : undefined;
+    const thresholds = options.sizeBandThresholds ?? DEFAULT_SIZE_BAND_THRESHOLDS;
+    const windowMs =
+      options.reactivationWindowDays === null || options.reactivationWindowDays === undefined
+        ? undefined
+        : options.reactivationWindowDays * MS_PER_DAY;
+    const total = emptyTotals();
+    const groups: PeriodTotals[] = [];
+    const empty: Readonly<Record<string, string>> = {};
+
+    for (let e = 0; e < timeline.size; e++) {
+      // Not paying yet by `to`, or gone for good before `from`: no MRR at either end.
+      if (!((firstPaidAt[e] as number) < to) || (paidUntil[e] as number) < from) continue;
+      let starting = 0;
+      let ending = 0;
+      let endingAtToRates = 0;
+      for (let lane = laneStart[e] as number; lane < (laneStart[e + 1] as number); lane++) {
+        const c = laneCurrency[lane] as number;
+        const s = samples[startColumn + lane] as number;
+        const t = samples[endColumn + lane] as number;
+        if (s !== 0) starting += convertUnits(s, fromFactors[c] as number);
+        if (t !== 0) {
+          ending += convertUnits(t, fromFactors[c] as number);
+          endingAtToRates += convertUnits(t, toFactors[c] as number);
+        }
+      }
+      if (starting === 0 && ending === 0) continue;
+      const attributes = needAttributes ? attributesAt(timeline.entities[e] as EntityTimeline, from) : empty;
+      if (segment && !matchesAttributes(attributes, segment)) continue;
+      const band =
+        bands || hooks.groups ? sizeBandOf(starting > 0 ? starting : ending, thresholds) : undefined;
+      if (bands && !bands.has(band as never)) continue;
+
+      let kind: MovementKind | null = null;
+      if (starting > 0) {
+        kind =
+          ending === 0 ? 'CHURN' : ending > starting ? 'EXPANSION' : ending < starting ? 'CONTRACTION' : null;
+      } else {
+        const paidBefore = (firstPaidAt[e] as number) < from;
+        kind =
+          paidBefore && (windowMs === undefined || reactivationGap(timeline, e, from, to) <= windowMs)
+            ? 'REACTIVATION'
+            : 'NEW';
+      }
+      const fx = endingAtToRates - ending;
+      accumulate(total, starting, ending, kind, fx);
+      if (hooks.groups) {
+        const index = hooks.groups.of(attributes, starting > 0 ? starting : ending);
+        groups[index] ??= emptyTotals();
+        accumulate(groups[index], starting, ending, kind, fx);
+      }
+      hooks.visit?.({ entity: e, startingMrr: starting, endingMrr: ending, kind, attributes });
+    }
+    for (let g = 0; g < groups.length; g++) groups[g] ??= emptyTotals();
+    return { total, groups };
+  }
+}
+
+function accumulate(
+  totals: PeriodTotals,
+  starting: number,
+  ending: number,
+  kind: MovementKind | null,
+  fx: number,
+) {
+  totals.endingMrr += ending;
+  totals.fxImpact += fx;
+  if (ending > 0) totals.ending++;
+  if (starting > 0) {
+    totals.starting++;
+    totals.startingMrr += starting;
+    totals.cohortEndingMrr += ending;
+    totals.grossRetainedMrr += Math.min(starting, ending);
+    pushTop(totals.topStarting, starting);
+    if (ending > 0) totals.retained++;
+  }
+  switch (kind) {
+    case 'CHURN':
+      totals.churn += starting;
+      totals.churned++;
+      break;
+    case 'EXPANSION':
+      totals.expansion += ending - starting;
+      totals.expanded++;
+      pushTop(totals.topExpansion, ending - starting);
+      break;
+    case 'CONTRACTION':
+      totals.contraction += starting - ending;
+      totals.contracted++;
+      break;
+    case 'NEW':
+      totals.newBusiness += ending;
+      totals.new++;
+      break;
+    case 'REACTIVATION':
+      totals.reactivation += ending;
+      totals.reactivated++;
+      break;
+    case null:
+      break;
+    default:
+      kind satisfies never;
+  }
+}
+
+/** Adds `b` into `a` (amounts and counts; top lists merged). */
+export function addTotals(a: PeriodTotals, b: PeriodTotals): void {
+  for (const key of Object.keys(a) as (keyof PeriodTotals)[]) {
+    if (key === 'topStarting' || key === 'topExpansion') {
+      for (const v of b[key]) pushTop(a[key], v);
+    } else (a[key] as number) += b[key] as number;
+  }
+}
+
+/** The reporting currency: the rate table's, else the only currency in the data. */
+export function reportingCurrencyOf(timeline: Timeline, rates: ExchangeRates | undefined): string {
+  if (rates) return rates.reportingCurrency;
+  if (timeline.currencies.length > 1) {
+    throw new EngineError(
+      'REPORTING_CURRENCY_REQUIRED',
+      `the data holds ${timeline.currencies.length} currencies (${timeline.currencies.join(', ')}); ` +
+        'pass exchange rates with a reporting currency to combine them',
+    );
+  }
+  return timeline.currencies[0] ?? 'USD';
+}
+
+/** Conversion factor per currency index of the timeline, at the rates in force at `at`. */
+export function conversionFactors(
+  timeline: Timeline,
+  reportingCurrency: string,
+  rates: ExchangeRates | undefined,
+  at: Instant,
+): Float64Array {
+  const factors = new Float64Array(timeline.currencies.length);
+  timeline.currencies.forEach((currency, c) => {
+    const rate = currency === reportingCurrency ? 1 : rates?.rateAt(currency, at);
+    if (rate === undefined) {
+      throw new EngineError(
+        'MISSING_FX_RATE',
+        `no exchange rate from ${currency} to ${reportingCurrency} at ${new Date(at).toISOString().slice(0, 10)}; ` +
+          `add ${currency} to the rate table`,
+      );
+    }
+    factors[c] = rate;
+  });
+  return factors;
+}
+
+/**
+ * For an entity with no MRR at `from` that pays again within `[from, to)`: the time between its
+ * MRR last dropping to zero before `from` and it first becoming positive again.
+ */
+export function reactivationGap(timeline: Timeline, entity: number, from: Instant, to: Instant): number {
+  const { laneStart, changeStart, times, values } = timeline.columns;
+  const events: { at: number; lane: number; value: number }[] = [];
+  for (let lane = laneStart[entity] as number; lane < (laneStart[entity + 1] as number); lane++) {
+    for (let p = changeStart[lane] as number; p < (changeStart[lane + 1] as number); p++) {
+      events.push({ at: times[p] as number, lane, value: values[p] as number });
+    }
+  }
+  events.sort((a, b) => a.at - b.at);
+  const current = new Map<number, number>();
+  let positive = false;
+  let droppedAt = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < events.length; ) {
+    const at = (events[k] as { at: number }).at;
+    for (; k < events.length && (events[k] as { at: number }).at === at; k++) {
+      const event = events[k] as { lane: number; value: number };
+      current.set(event.lane, event.value);
+    }
+    const now = [...current.values()].some((v) => v > 0);
+    if (at < from && positive && !now) droppedAt = at;
+    if (at >= from && at < to && !positive && now) return at - droppedAt;
+    positive = now;
+  }
+  return Number.POSITIVE_INFINITY;
+}

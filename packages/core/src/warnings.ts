@@ -1,0 +1,71 @@
+import { type Instant, toIsoDate } from './dates.ts';
+import type { RetentionWarning } from './reports.ts';
+
+/** Fewer customers than this in a cohort or segment raise `SMALL_SAMPLE` (retention semantics §9). */
+export const SMALL_SAMPLE_SIZE = 10;
+
+/** What the warnings are judged on. */
+export interface WarningInput {
+  readonly nrr: number | null;
+  readonly grr: number | null;
+  readonly cohortSize: number;
+  readonly startingMrr: number;
+  readonly expansion: number;
+  /** The three largest starting MRRs and expansions in the cohort. */
+  readonly topStarting: readonly number[];
+  readonly topExpansion: readonly number[];
+  readonly to: Instant;
+  readonly asOf: Instant;
+  /** Minimum cohort size before `SMALL_SAMPLE`; default {@link SMALL_SAMPLE_SIZE}. */
+  readonly minSampleSize?: number;
+}
+
+const percent = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
+const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+
+/**
+ * The warnings of retention semantics §9, each with a stable code and a message that says what
+ * was found and what to do: expansion masking churn, concentration of expansion or starting MRR
+ * in the top 3 customers, small samples, empty cohorts and windows that reach past the data.
+ */
+export function retentionWarnings(input: WarningInput): RetentionWarning[] {
+  const warnings: RetentionWarning[] = [];
+  const minimum = input.minSampleSize ?? SMALL_SAMPLE_SIZE;
+  if (input.cohortSize === 0) {
+    warnings.push({
+      code: 'EMPTY_COHORT',
+      message:
+        'No customer was paying at the start of this period, so retention ratios are undefined; pick a later period or a wider segment.',
+    });
+  } else if (input.cohortSize < minimum) {
+    warnings.push({
+      code: 'SMALL_SAMPLE',
+      message: `Only ${input.cohortSize} customers were paying at the start of this period (fewer than ${minimum}); one customer moves these ratios a lot, so widen the segment or the period before drawing conclusions.`,
+    });
+  }
+  if (input.nrr !== null && input.grr !== null && input.nrr >= 1 && input.grr < 0.9) {
+    warnings.push({
+      code: 'EXPANSION_MASKS_CHURN',
+      message: `NRR is ${percent(input.nrr)} but GRR is only ${percent(input.grr)}: expansion from remaining customers hides churn and contraction; look at the churned and contracted customers.`,
+    });
+  }
+  if (input.expansion > 0 && sum(input.topExpansion) * 2 > input.expansion) {
+    warnings.push({
+      code: 'CONCENTRATED_EXPANSION',
+      message: `The top ${input.topExpansion.length} customers account for ${percent(sum(input.topExpansion) / input.expansion)} of expansion; NRR depends on a few accounts, so check them before relying on the trend.`,
+    });
+  }
+  if (input.startingMrr > 0 && sum(input.topStarting) * 2 > input.startingMrr) {
+    warnings.push({
+      code: 'CONCENTRATED_REVENUE',
+      message: `The top ${input.topStarting.length} customers hold ${percent(sum(input.topStarting) / input.startingMrr)} of starting MRR; losing one of them would move retention sharply.`,
+    });
+  }
+  if (input.to > input.asOf) {
+    warnings.push({
+      code: 'IMMATURE_WINDOW',
+      message: `The period runs to ${toIsoDate(input.to)} but the data ends at ${toIsoDate(input.asOf)}; its figures will change as later data arrives.`,
+    });
+  }
+  return warnings;
+}
