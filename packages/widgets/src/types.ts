@@ -1,6 +1,26 @@
-import type { MovementKind, RetentionMethod } from '@nrr/core';
+import type {
+  BenchmarkMetric,
+  BenchmarkPosition,
+  Grain,
+  Granularity,
+  MovementKind,
+  RetentionMethod,
+  SegmentFilter,
+  SizeBand,
+} from '@nrr/core';
 
-export type { MovementKind, RetentionMethod };
+// Enumerations and the segment filter are the same in the engine and the API; everything else
+// below is the API's wire shape (decimal strings for money, ISO strings for dates).
+export type {
+  BenchmarkMetric,
+  BenchmarkPosition,
+  Grain,
+  Granularity,
+  MovementKind,
+  RetentionMethod,
+  SegmentFilter,
+  SizeBand,
+};
 
 /** An ISO calendar date `YYYY-MM-DD`, read as UTC midnight, as the GraphQL `Date` scalar carries it. */
 export type IsoDate = string;
@@ -13,19 +33,6 @@ export interface Money {
   readonly amount: string;
   readonly currency: string;
 }
-
-/** Customer size bands by starting MRR (retention semantics §7). */
-export type SizeBand = 'SMB' | 'MID_MARKET' | 'ENTERPRISE';
-
-/** Picks the starting cohort by attributes at the period's start and by size band; empty = everyone. */
-export interface SegmentFilter {
-  /** Each entry keeps customers whose attribute `name` is one of `values`; entries combine with AND. */
-  readonly attributes?: readonly { readonly name: string; readonly values: readonly string[] }[];
-  readonly sizeBands?: readonly SizeBand[];
-}
-
-/** Time buckets of a series or cohort table. */
-export type Granularity = 'MONTH' | 'QUARTER' | 'YEAR';
 
 /** Customer counts of a period (`RetentionReport.customers`). */
 export interface CustomerCountsResult {
@@ -54,7 +61,7 @@ export interface CustomerCountsResult {
 export interface RetentionReportResult {
   readonly method: RetentionMethod;
   /** Whose MRR was compared: customers (default) or subscriptions. */
-  readonly grain: 'CUSTOMER' | 'SUBSCRIPTION';
+  readonly grain: Grain;
   /** Currency of every amount (the reporting currency). */
   readonly currency: string;
   /** Start of the window (inclusive). */
@@ -144,9 +151,6 @@ export interface MovementPageResult {
   readonly totalCount: number;
 }
 
-/** The metric a benchmark range describes. */
-export type BenchmarkMetric = 'NRR' | 'GRR';
-
 /** A named sub-range of a benchmark (`good`, `best`); bounds are inclusive ratios. */
 export interface BenchmarkTierResult {
   readonly label: string;
@@ -169,9 +173,6 @@ export interface BenchmarkResult {
   /** Where the range was published. */
   readonly source: { readonly title: string; readonly publisher?: string | null };
 }
-
-/** Where a figure falls against a benchmark range; `UNKNOWN` when there is no figure. */
-export type BenchmarkPosition = 'BELOW' | 'WITHIN' | 'ABOVE' | 'UNKNOWN';
 
 /** One figure compared with one range (the shape of `@nrr/core`'s `compareToBenchmark`). */
 export interface BenchmarkComparisonEntry {
