@@ -18,11 +18,19 @@ import {
   RetentionTrend,
   type ThemeMode,
 } from '../src/index.ts';
-import { benchmarks, cohorts, movements, previousReport, report, trend } from '../test/fixtures.ts';
+import {
+  b2bComparison,
+  benchmarks,
+  cohorts,
+  movements,
+  previousReport,
+  report,
+  trend,
+} from '../test/fixtures.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const css = readFileSync(resolve(root, 'src/styles.css'), 'utf8');
-const figure = { current: report(), previous: previousReport, trend, benchmarks };
+const figure = { current: report(), previous: previousReport, trend, benchmark: b2bComparison };
 
 function panel(theme: ThemeMode, background: string): string {
   return renderToStaticMarkup(

@@ -1,5 +1,7 @@
 import type {
   BenchmarkComparisonResult,
+  BenchmarkMetric,
+  BenchmarkResult,
   CohortMeasure,
   CohortTableResult,
   CohortView,
@@ -61,9 +63,14 @@ export interface MovementsInput {
 
 /** Input of `benchmarkComparison`. */
 export interface BenchmarkComparisonInput {
+  /** Benchmark key, e.g. `smb-saas` (see `benchmarks`). */
+  readonly benchmark: string;
   readonly from: IsoDate;
   readonly to: IsoDate;
+  /** Default `PERIOD`. */
   readonly method?: RetentionMethod;
+  /** Default `NRR`. */
+  readonly metric?: BenchmarkMetric;
   readonly segment?: SegmentFilter;
 }
 
@@ -110,18 +117,19 @@ export const MovementsDocument = typed<
 }`,
 );
 
-/**
- * `benchmarkComparison(input)`: the tenant's figures against published ranges. Entry fields mirror
- * `@nrr/core`'s `compareToBenchmark`; the query itself is not in the API yet (see the package README).
- */
+const BENCHMARK = `key segment metric low high sourceTitle sourcePublisher tiers { label low high }`;
+
+/** `benchmarks(segment)`: published ranges, all or those matching a key, label or words ("SMB fintech"). */
+export const BenchmarksDocument = typed<{ benchmarks: BenchmarkResult[] }, { segment: string | null }>(
+  `query NrrBenchmarks($segment: String) { benchmarks(segment: $segment) { ${BENCHMARK} } }`,
+);
+
+/** `benchmarkComparison(input)`: the tenant's figure over a window against one range. */
 export const BenchmarkComparisonDocument = typed<
   { benchmarkComparison: BenchmarkComparisonResult },
   { input: BenchmarkComparisonInput }
 >(
   `query NrrBenchmarkComparison($input: BenchmarkComparisonInput!) {
-  benchmarkComparison(input: $input) {
-    nrr grr
-    comparisons { figure position pointsFromRange tier benchmark { key segment metric low high source { title publisher } } }
-  }
+  benchmarkComparison(input: $input) { figure position pointsFromRange tier benchmark { ${BENCHMARK} } }
 }`,
 );

@@ -18,14 +18,24 @@ export { RetentionTrend, type RetentionTrendProps } from './cards/RetentionTrend
 export type * from './documents.ts';
 export {
   BenchmarkComparisonDocument,
+  BenchmarksDocument,
   CohortsDocument,
   MovementsDocument,
   RetentionDocument,
   RetentionSeriesDocument,
 } from './documents.ts';
-export { useBenchmarks, useCohorts, useMovements, useRetention, useRetentionSeries } from './hooks/hooks.ts';
+export {
+  useBenchmarkComparison,
+  useBenchmarks,
+  useCohorts,
+  useMovements,
+  useRetention,
+  useRetentionSeries,
+} from './hooks/hooks.ts';
 export { type MovementsQuery, movementsQueryOptions } from './hooks/movementsQueryOptions.ts';
 export {
+  type BenchmarkComparisonQuery,
+  benchmarkComparisonQueryOptions,
   benchmarksQueryOptions,
   type CohortsQuery,
   cohortsQueryOptions,

@@ -153,45 +153,41 @@ export interface MovementPageResult {
 
 /** A named sub-range of a benchmark (`good`, `best`); bounds are inclusive ratios. */
 export interface BenchmarkTierResult {
+  /** As published: `baseline`, `good`, `best`, `healthy`, … */
   readonly label: string;
   readonly low: number;
   /** `null` when open-ended ("130%+"). */
   readonly high: number | null;
 }
 
-/** A published retention range for a market segment, with its source (retention semantics §8). */
+/** A published retention range for a segment of companies (GraphQL `Benchmark`, retention semantics §8). */
 export interface BenchmarkResult {
   /** Stable identifier, e.g. `mid-market-saas`. */
   readonly key: string;
-  /** Human name of the segment, as in the source, e.g. `Mid-market SaaS`. */
+  /** Segment as published, e.g. `Mid-market SaaS`. */
   readonly segment: string;
   readonly metric: BenchmarkMetric;
   /** Lowest ratio, inclusive (0.9 = 90%); `null` when the source gives no floor. */
   readonly low: number | null;
   /** Highest ratio, inclusive; `null` for open ranges ("120% and above"). */
   readonly high: number | null;
-  /** Where the range was published. */
-  readonly source: { readonly title: string; readonly publisher?: string | null };
+  /** Title of the source document. */
+  readonly sourceTitle: string;
+  /** Publisher, when the source names one. */
+  readonly sourcePublisher: string | null;
+  /** Named sub-ranges, lowest first; empty when the source gives none. */
+  readonly tiers: readonly BenchmarkTierResult[];
 }
 
-/** One figure compared with one range (the shape of `@nrr/core`'s `compareToBenchmark`). */
-export interface BenchmarkComparisonEntry {
-  readonly benchmark: BenchmarkResult;
-  /** The ratio compared, or `null`. */
-  readonly figure: number | null;
-  readonly position: BenchmarkPosition;
-  /** Distance to the range in percentage points, never negative; 0 when WITHIN or UNKNOWN. */
-  readonly pointsFromRange: number;
-  /** Tier the figure falls in, when the benchmark is graded. */
-  readonly tier?: string | null;
-}
-
-/** The window's figures compared with benchmark ranges, as the GraphQL `BenchmarkComparison` returns them. */
+/** The tenant's figure over a window against one range (GraphQL `BenchmarkComparison`). */
 export interface BenchmarkComparisonResult {
-  /** The tenant's NRR for the window; `null` for an empty cohort. */
-  readonly nrr: number | null;
-  /** The tenant's GRR for the window. */
-  readonly grr: number | null;
-  /** One entry per applicable benchmark, NRR and GRR ranges alike. */
-  readonly comparisons: readonly BenchmarkComparisonEntry[];
+  readonly benchmark: BenchmarkResult;
+  /** The tenant's ratio (1.05 = 105%); `null` for an empty starting cohort. */
+  readonly figure: number | null;
+  /** `UNKNOWN` when there is no figure. */
+  readonly position: BenchmarkPosition;
+  /** Percentage points outside the range, never negative; 0 when within or unknown. */
+  readonly pointsFromRange: number;
+  /** Tier the figure falls in, when the range has tiers. */
+  readonly tier: string | null;
 }

@@ -13,9 +13,9 @@ import {
   RetentionTrend,
   type ThemeMode,
 } from '../src/index.ts';
-import { benchmarks, cohorts, movements, previousReport, report, trend } from './fixtures.ts';
+import { b2bComparison, benchmarks, cohorts, movements, previousReport, report, trend } from './fixtures.ts';
 
-const figure = { current: report(), previous: previousReport, trend, benchmarks };
+const figure = { current: report(), previous: previousReport, trend, benchmark: b2bComparison };
 
 const cards: Record<string, ReactNode> = {
   NrrCard: <NrrCard data={figure} />,

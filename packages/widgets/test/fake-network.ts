@@ -1,5 +1,5 @@
 import type { EmbedToken } from '../src/index.ts';
-import { benchmarks, report } from './fixtures.ts';
+import { b2bComparison, benchmarks, report } from './fixtures.ts';
 
 /** An unsigned JWT (the client never verifies; the server does) with the given claims. */
 export function jwt(claims: Record<string, unknown>): string {
@@ -67,7 +67,7 @@ export function fakeNetwork(options: {
         },
       };
     }
-    const input = request.variables.input as { from: string; to: string; method?: string };
+    const input = (request.variables.input ?? {}) as { from: string; to: string; method?: string };
     // Each tenant's figures are marked with its name as their currency, to catch cross-tenant caching.
     const mark = { from: input.from, to: input.to, currency: tenantOf.get(request.token) ?? '?' };
     switch (request.operation) {
@@ -75,8 +75,17 @@ export function fakeNetwork(options: {
         return { body: { data: { retention: report(mark) } } };
       case 'NrrRetentionSeries':
         return { body: { data: { retentionSeries: [report(mark)] } } };
-      case 'NrrBenchmarkComparison':
-        return { body: { data: { benchmarkComparison: benchmarks } } };
+      case 'NrrBenchmarks':
+        return {
+          body: { data: { benchmarks: [...benchmarks.map((c) => c.benchmark), b2bComparison.benchmark] } },
+        };
+      case 'NrrBenchmarkComparison': {
+        const key = (request.variables.input as { benchmark: string }).benchmark;
+        const found = [...benchmarks, b2bComparison].find((c) => c.benchmark.key === key);
+        return found
+          ? { body: { data: { benchmarkComparison: found } } }
+          : { body: { errors: [{ message: `No benchmark ${key}`, extensions: { code: 'NOT_FOUND' } }] } };
+      }
       default:
         return {
           body: {

@@ -1,9 +1,9 @@
 import { render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { GrrCard, NrrCard, NrrSettings } from '../src/index.ts';
-import { benchmarks, previousReport, report, trend } from './fixtures.ts';
+import { b2bComparison, previousReport, report, trend } from './fixtures.ts';
 
-const figureData = { current: report(), previous: previousReport, trend, benchmarks };
+const figureData = { current: report(), previous: previousReport, trend, benchmark: b2bComparison };
 
 function figureOf(region: HTMLElement): string | null | undefined {
   return region.querySelector('.nrr-figure')?.textContent;
@@ -38,7 +38,9 @@ describe('<NrrCard> in static mode', () => {
       'Dec 2023 – Nov 2024101.0%',
       'Jan 2024 – Dec 2024105.0%',
     ]);
-    expect(card.querySelector('.nrr-benchmark')?.textContent).toBe('Within Mid-market SaaS (90.0%–110.0%)');
+    expect(card.querySelector('.nrr-benchmark')?.textContent).toBe(
+      'Within B2B SaaS overall (100.0% and above, good)',
+    );
   });
 
   it('formats for the locale of <NrrSettings> (de-DE)', () => {
@@ -51,7 +53,7 @@ describe('<NrrCard> in static mode', () => {
     expect(figureOf(card)).toBe('105,0\u00a0%');
     expect(within(card).getByText('▲ +2,3 pts')).toBeTruthy();
     expect(card.querySelector('.nrr-benchmark')?.textContent).toBe(
-      'Within Mid-market SaaS (90,0\u00a0%–110,0\u00a0%)',
+      'Within B2B SaaS overall (100,0\u00a0% and above, good)',
     );
   });
 

@@ -1,5 +1,6 @@
 import type {
   BenchmarkComparisonResult,
+  BenchmarkResult,
   CohortRowResult,
   CohortTableResult,
   Money,
@@ -60,53 +61,59 @@ export const trend: RetentionReportResult[] = [
   report({ method: 'TRAILING_12M', from: '2024-01-01', to: '2025-01-01', nrr: 1.05, grr: 0.93 }),
 ];
 
-const GUIDE = { title: 'A Complete Guide to Net Revenue Retention for Business Growth' };
+const GUIDE = 'A Complete Guide to Net Revenue Retention for Business Growth';
 
-/** NRR 105% against three ranges of retention semantics §8, shaped as core's compareToBenchmark returns them. */
-export const benchmarks: BenchmarkComparisonResult = {
-  nrr: 1.05,
-  grr: 0.93,
-  comparisons: [
-    {
-      benchmark: {
-        key: 'mid-market-saas',
-        segment: 'Mid-market SaaS',
-        metric: 'NRR',
-        low: 0.9,
-        high: 1.1,
-        source: GUIDE,
-      },
-      figure: 1.05,
-      position: 'WITHIN',
-      pointsFromRange: 0,
-    },
-    {
-      benchmark: {
-        key: 'enterprise-saas',
-        segment: 'Enterprise SaaS',
-        metric: 'NRR',
-        low: 1.2,
-        high: 1.35,
-        source: GUIDE,
-      },
-      figure: 1.05,
-      position: 'BELOW',
-      pointsFromRange: 15,
-    },
-    {
-      benchmark: {
-        key: 'devtools',
-        segment: 'Infrastructure / dev tools',
-        metric: 'NRR',
-        low: 1.2,
-        high: null,
-        source: GUIDE,
-      },
-      figure: 1.05,
-      position: 'BELOW',
-      pointsFromRange: 15,
-    },
-  ],
+/** A published NRR range as the API returns it. */
+export function range(
+  key: string,
+  segment: string,
+  low: number | null,
+  high: number | null,
+): BenchmarkResult {
+  return { key, segment, metric: 'NRR', low, high, sourceTitle: GUIDE, sourcePublisher: null, tiers: [] };
+}
+
+/** NRR 105% against three ranges of retention semantics §8. */
+export const benchmarks: BenchmarkComparisonResult[] = [
+  {
+    benchmark: range('mid-market-saas', 'Mid-market SaaS', 0.9, 1.1),
+    figure: 1.05,
+    position: 'WITHIN',
+    pointsFromRange: 0,
+    tier: null,
+  },
+  {
+    benchmark: range('enterprise-saas', 'Enterprise SaaS', 1.2, 1.35),
+    figure: 1.05,
+    position: 'BELOW',
+    pointsFromRange: 15,
+    tier: null,
+  },
+  {
+    benchmark: range('infrastructure-dev-tools', 'Infrastructure / dev tools', 1.2, null),
+    figure: 1.05,
+    position: 'BELOW',
+    pointsFromRange: 15,
+    tier: null,
+  },
+];
+
+/** NRR 105% against the graded B2B SaaS range (the NrrCard default). */
+export const b2bComparison: BenchmarkComparisonResult = {
+  benchmark: {
+    ...range('b2b-saas', 'B2B SaaS overall', 1, null),
+    sourceTitle: 'Net Revenue Retention (NRR)',
+    sourcePublisher: 'Sequenzy',
+    tiers: [
+      { label: 'baseline', low: 1, high: 1.05 },
+      { label: 'good', low: 1.05, high: 1.15 },
+      { label: 'best', low: 1.2, high: null },
+    ],
+  },
+  figure: 1.05,
+  position: 'WITHIN',
+  pointsFromRange: 0,
+  tier: 'good',
 };
 
 /** A REVENUE percent-of-start row. */
@@ -141,12 +148,26 @@ const KINDS = ['NEW', 'EXPANSION', 'CONTRACTION', 'CHURN', 'REACTIVATION'] as co
 
 /** `count` movements, customer `cus_001`… in order, cycling through the kinds. */
 export function movements(count: number): MovementResult[] {
-  return Array.from({ length: count }, (_, index) => ({
-    customerId: `cus_${String(index + 1).padStart(3, '0')}`,
-    type: KINDS[index % KINDS.length] ?? 'NEW',
-    amount: usd(`${(index + 1) * 10}.5`),
-    startingMrr: usd('100'),
-    endingMrr: usd('150'),
-    at: `2024-03-${String((index % 28) + 1).padStart(2, '0')}T09:30:00.000Z`,
-  }));
+  return Array.from({ length: count }, (_, index) => {
+    const type = KINDS[index % KINDS.length] ?? 'NEW';
+    const amount = (index + 1) * 10 + 0.5; // exact in binary, so the strings below are exact too
+    // Starting and ending MRR consistent with the kind (semantics §4): new and reactivation start at 0,
+    // churn ends at 0, expansion and contraction move from or to 100.
+    const [start, end] =
+      type === 'NEW' || type === 'REACTIVATION'
+        ? [0, amount]
+        : type === 'CHURN'
+          ? [amount, 0]
+          : type === 'EXPANSION'
+            ? [100, 100 + amount]
+            : [100 + amount, 100];
+    return {
+      customerId: `cus_${String(index + 1).padStart(3, '0')}`,
+      type,
+      amount: usd(String(amount)),
+      startingMrr: usd(String(start)),
+      endingMrr: usd(String(end)),
+      at: `2024-03-${String((index % 28) + 1).padStart(2, '0')}T09:30:00.000Z`,
+    };
+  });
 }

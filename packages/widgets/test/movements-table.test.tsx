@@ -17,9 +17,9 @@ describe('<MovementsTable> in static mode', () => {
     const card = screen.getByRole('region', { name: 'Customer movements' });
     const rows = within(within(card).getByRole('table')).getAllByRole('row');
     expect(rows).toHaveLength(11);
-    expect(rows[0]?.textContent).toBe('CustomerMovementDateStarting MRREnding MRRChange');
-    expect(rows[1]?.textContent).toBe('cus_001New businessMar 1, 2024$100.00$150.00+$10.50');
-    expect(rows[4]?.textContent).toBe('cus_004ChurnMar 4, 2024$100.00$150.00−$40.50');
+    expect(rows[0]?.textContent).toBe('CustomerMovementChangeStarting MRREnding MRRDate');
+    expect(rows[1]?.textContent).toBe('cus_001New business+$10.50$0.00$10.50Mar 1, 2024');
+    expect(rows[4]?.textContent).toBe('cus_004Churn−$40.50$40.50$0.00Mar 4, 2024');
     expect(rows[4]?.querySelector('[data-tone]')?.getAttribute('data-tone')).toBe('negative');
     expect(within(card).getByText('Page 1 of 3, 25 movements').getAttribute('aria-live')).toBe('polite');
     expect(within(card).getByRole('navigation', { name: 'Customer movements pages' })).toBeTruthy();

@@ -58,7 +58,7 @@ describe('<NrrProvider> data mode', () => {
     await waitFor(() => expect(card.querySelector('.nrr-figure')?.textContent).toBe('105.0%'));
     const inputs = network.seen.map((r) => `${r.operation} ${JSON.stringify(r.variables.input)}`).sort();
     expect(inputs).toEqual([
-      'NrrBenchmarkComparison {"from":"2024-01-01","to":"2025-01-01"}',
+      'NrrBenchmarkComparison {"benchmark":"b2b-saas","from":"2024-01-01","to":"2025-01-01","metric":"NRR"}',
       'NrrRetention {"from":"2023-01-01","to":"2024-01-01"}',
       'NrrRetention {"from":"2024-01-01","to":"2025-01-01"}',
       'NrrRetentionSeries {"from":"2024-01-01","to":"2025-01-01","granularity":"MONTH","method":"TRAILING_12M"}',

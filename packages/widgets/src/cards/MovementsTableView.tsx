@@ -37,10 +37,10 @@ export function MovementsPage(props: MovementsPageProps): ReactNode {
             <tr>
               <th scope="col">Customer</th>
               <th scope="col">Movement</th>
-              <th scope="col">Date</th>
+              <th scope="col">Change</th>
               <th scope="col">Starting MRR</th>
               <th scope="col">Ending MRR</th>
-              <th scope="col">Change</th>
+              <th scope="col">Date</th>
             </tr>
           </thead>
           <tbody>
@@ -51,12 +51,12 @@ export function MovementsPage(props: MovementsPageProps): ReactNode {
                 <tr key={`${row.customerId}:${row.type}:${row.at}`} data-kind={row.type}>
                   <th scope="row">{row.customerId}</th>
                   <td>{MOVEMENT_LABELS[row.type]}</td>
-                  <td>{Number.isNaN(at.getTime()) ? row.at : date.format(at)}</td>
-                  <td className="nrr-number">{money(row.startingMrr)}</td>
-                  <td className="nrr-number">{money(row.endingMrr)}</td>
                   <td className="nrr-number" data-tone={effect === 'gain' ? 'positive' : 'negative'}>
                     {`${effect === 'gain' ? '+' : '−'}${money(row.amount)}`}
                   </td>
+                  <td className="nrr-number">{money(row.startingMrr)}</td>
+                  <td className="nrr-number">{money(row.endingMrr)}</td>
+                  <td>{Number.isNaN(at.getTime()) ? row.at : date.format(at)}</td>
                 </tr>
               );
             })}

@@ -1,6 +1,7 @@
+import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { useBenchmarks, useRetention, useRetentionSeries } from '../hooks/hooks.ts';
-import type { RetentionQuery } from '../hooks/queryOptions.ts';
+import { useRetention, useRetentionSeries } from '../hooks/hooks.ts';
+import { benchmarkComparisonQueryOptions, type RetentionQuery } from '../hooks/queryOptions.ts';
 import type { CardBaseProps } from '../internal/CardFrame.tsx';
 import { useCardState } from '../internal/useCardQueries.ts';
 import { monthsInPeriod, previousPeriod, resolvePeriod } from '../period.ts';
@@ -9,6 +10,11 @@ import { RetentionFigure, type RetentionFigureData, type RetentionMetric } from 
 
 /** Props of `<NrrCard>` and `<GrrCard>`. */
 export interface RetentionCardProps extends CardBaseProps, RetentionQuery {
+  /**
+   * Key of the published range to place the figure in (see `useBenchmarks`), or `null` for none.
+   * Default: `b2b-saas` on `<NrrCard>`; none on `<GrrCard>` (no GRR ranges are published).
+   */
+  readonly benchmark?: string | null;
   /** Static mode: render these figures, with no provider and no network. */
   readonly data?: RetentionFigureData;
 }
@@ -26,12 +32,14 @@ export function NrrCard(props: RetentionCardProps): ReactNode {
   );
 }
 
+const DEFAULT_BENCHMARK: Record<RetentionMetric, string | null> = { nrr: 'b2b-saas', grr: null };
+
 /** Data mode of the figure cards. NrrCard and GrrCard on one page share every query. */
 export function ConnectedRetentionFigure(
   props: RetentionCardProps & { readonly metric: RetentionMetric },
 ): ReactNode {
   const { now } = useNrrSession();
-  const { period, method, segment, ...rest } = props;
+  const { period, method, segment, benchmark: _key, ...rest } = props;
   const range = resolvePeriod(period ?? 'last-12-months', new Date(now()));
   const months = monthsInPeriod(range);
   // Sparkline: the 12 whole months ending with the window (or with its last whole month); for a
@@ -46,13 +54,25 @@ export function ConnectedRetentionFigure(
     method: months !== undefined && months >= 12 ? 'TRAILING_12M' : 'PERIOD',
     segment,
   });
-  const benchmarks = useBenchmarks({ period: range, method, segment });
+  const key = props.benchmark === undefined ? DEFAULT_BENCHMARK[props.metric] : props.benchmark;
+  const session = useNrrSession();
+  const metric = props.metric === 'nrr' ? 'NRR' : 'GRR';
+  const benchmark = useQuery({
+    ...benchmarkComparisonQueryOptions(session, {
+      benchmark: key ?? '',
+      metric,
+      period: range,
+      method,
+      segment,
+    }),
+    enabled: session.tenant !== undefined && key !== null,
+  });
   const state = useCardState([current]);
   const data: RetentionFigureData | undefined = current.data && {
     current: current.data,
     previous: previous.data ?? null,
     trend: trend.data ?? [],
-    benchmarks: benchmarks.data ?? null,
+    benchmark: benchmark.data ?? null,
   };
   return <RetentionFigure {...rest} metric={props.metric} state={state} data={data} />;
 }

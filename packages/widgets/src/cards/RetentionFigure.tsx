@@ -17,8 +17,8 @@ export interface RetentionFigureData {
   readonly previous?: RetentionReportResult | null;
   /** Trailing points, oldest first, for the sparkline; omit or leave empty for none. */
   readonly trend?: readonly RetentionReportResult[];
-  /** Benchmark comparison of the period; omit for none. */
-  readonly benchmarks?: BenchmarkComparisonResult | null;
+  /** The period's figure against a published range; omit for none. */
+  readonly benchmark?: BenchmarkComparisonResult | null;
 }
 
 /** Which figure a retention card shows. */
@@ -44,7 +44,7 @@ export function RetentionFigure({ metric, state, data, ...props }: RetentionFigu
   const shown: CardState = state.status === 'ready' && value === null ? { status: 'empty' } : state;
   const change = data && describeChange(value, data.previous?.[metric], 'higher-is-better', locale);
   const trend = data?.trend ?? [];
-  const comparison = data?.benchmarks?.comparisons.find((c) => c.benchmark.metric === names.benchmark);
+  const comparison = data?.benchmark?.benchmark.metric === names.benchmark ? data.benchmark : undefined;
   return (
     <CardFrame
       {...props}

@@ -1,5 +1,5 @@
 import { formatPercent, formatPercentagePoints } from '../internal/formatters.ts';
-import type { BenchmarkComparisonEntry, BenchmarkResult } from '../types.ts';
+import type { BenchmarkComparisonResult, BenchmarkResult } from '../types.ts';
 
 /** `90.0%–110.0%`, `120.0% and above`, `up to 100.0%`. */
 export function benchmarkRange(benchmark: BenchmarkResult, locale: string): string {
@@ -10,7 +10,7 @@ export function benchmarkRange(benchmark: BenchmarkResult, locale: string): stri
 }
 
 /** `Within Mid-market SaaS (90.0%–110.0%)`, `15.0 pts below …`, `2.5 pts above …`. */
-export function benchmarkSentence(entry: BenchmarkComparisonEntry, locale: string): string {
+export function benchmarkSentence(entry: BenchmarkComparisonResult, locale: string): string {
   const { benchmark, position } = entry;
   const points = formatPercentagePoints(entry.pointsFromRange, { locale, signDisplay: 'never' });
   const where =

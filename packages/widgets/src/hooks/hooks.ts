@@ -3,12 +3,15 @@ import { useNrrSession } from '../provider/context.ts';
 import type { NrrError } from '../provider/errors.ts';
 import type {
   BenchmarkComparisonResult,
+  BenchmarkResult,
   CohortTableResult,
   MovementPageResult,
   RetentionReportResult,
 } from '../types.ts';
 import { type MovementsQuery, movementsQueryOptions } from './movementsQueryOptions.ts';
 import {
+  type BenchmarkComparisonQuery,
+  benchmarkComparisonQueryOptions,
   benchmarksQueryOptions,
   type CohortsQuery,
   cohortsQueryOptions,
@@ -54,9 +57,19 @@ export function useMovements(query?: MovementsQuery): UseQueryResult<MovementPag
   >;
 }
 
-/** The window's NRR and GRR against published benchmark ranges. */
-export function useBenchmarks(query?: RetentionQuery): UseQueryResult<BenchmarkComparisonResult, NrrError> {
-  return useQuery(benchmarksQueryOptions(useNrrSession(), query)) as UseQueryResult<
+/** Published benchmark ranges: all, or those matching `filter` (a key, a label, or words such as "SMB fintech"). */
+export function useBenchmarks(filter?: string): UseQueryResult<BenchmarkResult[], NrrError> {
+  return useQuery(benchmarksQueryOptions(useNrrSession(), filter)) as UseQueryResult<
+    BenchmarkResult[],
+    NrrError
+  >;
+}
+
+/** The window's NRR (or GRR) against one published range. */
+export function useBenchmarkComparison(
+  query: BenchmarkComparisonQuery,
+): UseQueryResult<BenchmarkComparisonResult, NrrError> {
+  return useQuery(benchmarkComparisonQueryOptions(useNrrSession(), query)) as UseQueryResult<
     BenchmarkComparisonResult,
     NrrError
   >;

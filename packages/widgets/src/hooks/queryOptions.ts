@@ -1,6 +1,7 @@
 import { queryOptions } from '@tanstack/react-query';
 import {
   BenchmarkComparisonDocument,
+  BenchmarksDocument,
   CohortsDocument,
   RetentionDocument,
   RetentionSeriesDocument,
@@ -8,7 +9,14 @@ import {
 import { type PeriodInput, resolvePeriod } from '../period.ts';
 import type { NrrSession } from '../provider/context.ts';
 import { isTransient } from '../provider/errors.ts';
-import type { CohortMeasure, CohortView, Granularity, RetentionMethod, SegmentFilter } from '../types.ts';
+import type {
+  BenchmarkMetric,
+  CohortMeasure,
+  CohortView,
+  Granularity,
+  RetentionMethod,
+  SegmentFilter,
+} from '../types.ts';
 
 /** What a query factory needs from the session: the client, the tenant, the currency and a clock. */
 export type NrrQueryContext = Pick<NrrSession, 'client' | 'tenant' | 'currency' | 'now'>;
@@ -133,9 +141,38 @@ export function cohortsQueryOptions(context: NrrQueryContext, query: CohortsQuer
   });
 }
 
-/** Options for `benchmarkComparison`: the window's figures against published ranges. */
-export function benchmarksQueryOptions(context: NrrQueryContext, query: RetentionQuery = {}) {
-  const input = defined({ ...window(context, query), method: query.method, segment: query.segment });
+/** Parameters of a benchmark comparison. */
+export interface BenchmarkComparisonQuery extends RetentionQuery {
+  /** Benchmark key, e.g. `b2b-saas` or `mid-market-saas` (see {@link benchmarksQueryOptions}). */
+  readonly benchmark: string;
+  /** Default `NRR`. */
+  readonly metric?: BenchmarkMetric | undefined;
+}
+
+/** Options for `benchmarks(segment)`: published ranges, all of them or those matching `filter`. */
+export function benchmarksQueryOptions(context: NrrQueryContext, filter?: string) {
+  return queryOptions({
+    queryKey: nrrKey(context, 'benchmarks', filter ?? null),
+    queryFn: ({ signal }) =>
+      context.client
+        .request(BenchmarksDocument, { segment: filter ?? null }, { signal, tenant: context.tenant })
+        .then((r) => r.benchmarks),
+    enabled: context.tenant !== undefined,
+    retry: retryTransient,
+    // Published ranges change with releases, not with data.
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
+/** Options for `benchmarkComparison`: the window's figure against one published range. */
+export function benchmarkComparisonQueryOptions(context: NrrQueryContext, query: BenchmarkComparisonQuery) {
+  const input = defined({
+    benchmark: query.benchmark,
+    ...window(context, query),
+    method: query.method,
+    metric: query.metric,
+    segment: query.segment,
+  });
   return queryOptions({
     queryKey: nrrKey(context, 'benchmarkComparison', input),
     queryFn: ({ signal }) =>

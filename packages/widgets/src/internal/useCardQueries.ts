@@ -1,22 +1,34 @@
-import type { UseQueryResult } from '@tanstack/react-query';
 import { useNrrSession } from '../provider/context.ts';
+import { NrrError } from '../provider/errors.ts';
 import type { CardState } from './CardFrame.tsx';
+
+/** The parts of a react-query result a card's state depends on. */
+export interface CardQuery {
+  readonly data: unknown;
+  readonly isError: boolean;
+  readonly error: unknown;
+  readonly refetch: () => unknown;
+}
 
 /**
  * The card state of a data-mode card: loading until every `required` query has data (or the token
  * has failed), an error when one of them (or the first token) failed, ready otherwise. Optional
  * queries never block the card: their parts appear when they arrive.
  */
-export function useCardState(required: readonly UseQueryResult<unknown>[]): CardState {
+export function useCardState(required: readonly CardQuery[]): CardState {
   const session = useNrrSession();
   if (session.tokenError && session.tenant === undefined) {
     return { status: 'error', error: session.tokenError, retry: session.retryToken };
   }
   const failed = required.find((query) => query.isError && query.data === undefined);
-  if (failed?.error) {
+  if (failed) {
+    const error =
+      failed.error instanceof Error
+        ? failed.error
+        : new NrrError('INTERNAL', String(failed.error), { cause: failed.error });
     return {
       status: 'error',
-      error: failed.error,
+      error,
       retry: () => {
         for (const query of required) if (query.isError) void query.refetch();
       },
