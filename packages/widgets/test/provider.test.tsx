@@ -289,3 +289,42 @@ describe('data-mode states', () => {
     expect(attempts).toBe(2);
   });
 });
+
+describe('<NrrProvider endpoint fetchToken>', () => {
+  it('keeps one client and one token across re-renders with an inline fetchToken, using the latest function', async () => {
+    const network = fakeNetwork({ clock: () => Date.now() });
+    const original = globalThis.fetch;
+    globalThis.fetch = network.fetch; // the provider makes its own client: stand in for the network only
+    try {
+      const calls: string[] = [];
+      const app = (label: string, more?: ReactNode) => (
+        <NrrProvider
+          endpoint="https://nrr.test/graphql"
+          fetchToken={() => {
+            calls.push(label);
+            return network.fetchToken();
+          }}
+        >
+          <MrrBridge title={label} />
+          {more}
+        </NrrProvider>
+      );
+      const { rerender } = render(app('first'));
+      await waitFor(() => expect(screen.getByRole('region', { name: 'first' }).dataset.state).toBe('ready'));
+      rerender(app('second'));
+      rerender(app('third'));
+      await waitFor(() => expect(screen.getByRole('region', { name: 'third' }).dataset.state).toBe('ready'));
+      expect(calls).toEqual(['first']);
+      expect(network.seen).toHaveLength(1);
+
+      // A refused token is replaced through the fetchToken of the latest render.
+      network.refuse.add(network.issued[0] ?? '');
+      rerender(app('fourth', <MrrBridge title="more" period="last-quarter" />));
+      await waitFor(() => expect(screen.getByRole('region', { name: 'more' }).dataset.state).toBe('ready'));
+      expect(calls).toEqual(['first', 'fourth']);
+      expect(network.seen.map((r) => r.token === network.issued[1])).toEqual([false, false, true]);
+    } finally {
+      globalThis.fetch = original;
+    }
+  });
+});

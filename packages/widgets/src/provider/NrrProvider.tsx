@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Appearance, ThemeMode } from '../theme/appearance.ts';
 import { createNrrClient, type NrrClient } from './client.ts';
 import { type NrrSession, SessionContext, SettingsContext } from './context.ts';
@@ -36,15 +36,26 @@ export interface NrrProviderProps {
  */
 export function NrrProvider(props: NrrProviderProps): ReactNode {
   const { endpoint, fetchToken, client: given } = props;
+  // fetchToken is usually an inline arrow: read the latest one through a ref, so that a new
+  // function identity on every render neither makes a new client nor fetches a new token.
+  const latestFetchToken = useRef(fetchToken);
+  latestFetchToken.current = fetchToken;
+  const hasFetchToken = fetchToken !== undefined;
   const client = useMemo(() => {
     if (given) return given;
-    if (!endpoint || !fetchToken) {
+    if (!endpoint || !hasFetchToken) {
       throw new Error(
         '<NrrProvider> needs `endpoint` and `fetchToken` (or a `client` from createNrrClient).',
       );
     }
-    return createNrrClient({ endpoint, fetchToken });
-  }, [given, endpoint, fetchToken]);
+    return createNrrClient({
+      endpoint,
+      fetchToken: () => {
+        const current = latestFetchToken.current;
+        return current ? current() : Promise.reject(new Error('<NrrProvider> lost its fetchToken prop.'));
+      },
+    });
+  }, [given, endpoint, hasFetchToken]);
   const [ownQueryClient] = useState(() => new QueryClient());
   const [tenant, setTenant] = useState(client.tokens.active?.tenant);
   const [tokenError, setTokenError] = useState<NrrError>();
