@@ -1,5 +1,5 @@
 import type { EmbedToken } from '../src/index.ts';
-import { b2bComparison, benchmarks, report } from './fixtures.ts';
+import { b2bComparison, benchmarks, cohorts, report } from './fixtures.ts';
 
 /** An unsigned JWT (the client never verifies; the server does) with the given claims. */
 export function jwt(claims: Record<string, unknown>): string {
@@ -75,6 +75,8 @@ export function fakeNetwork(options: {
         return { body: { data: { retention: report(mark) } } };
       case 'NrrRetentionSeries':
         return { body: { data: { retentionSeries: [report(mark)] } } };
+      case 'NrrCohorts':
+        return { body: { data: { cohorts: { ...cohorts, currency: mark.currency } } } };
       case 'NrrBenchmarks':
         return {
           body: { data: { benchmarks: [...benchmarks.map((c) => c.benchmark), b2bComparison.benchmark] } },
