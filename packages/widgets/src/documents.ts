@@ -51,6 +51,8 @@ export interface CohortsInput {
   readonly measure: CohortMeasure;
   readonly view: CohortView;
   readonly segment?: SegmentFilter;
+  /** Currency of ABSOLUTE revenue cells (ISO 4217); default the tenant's. */
+  readonly currency?: string;
 }
 
 /** Input of `movements`. */
@@ -59,6 +61,8 @@ export interface MovementsInput {
   readonly to: IsoDate;
   readonly types?: readonly MovementKind[];
   readonly segment?: SegmentFilter;
+  /** Currency of the amounts (ISO 4217); default the tenant's. */
+  readonly currency?: string;
 }
 
 /** Input of `benchmarkComparison`. */

@@ -3,12 +3,19 @@ import { render, screen, waitFor, within } from '@testing-library/react';
 import axe from 'axe-core';
 import type { ReactNode } from 'react';
 import { describe, expect, it } from 'vitest';
-import { CohortHeatmap, createNrrClient, NrrProvider, RetentionTrend } from '../src/index.ts';
+import {
+  CohortHeatmap,
+  createNrrClient,
+  MovementsTable,
+  NrrCard,
+  NrrProvider,
+  RetentionTrend,
+} from '../src/index.ts';
 import { fakeNetwork } from './fake-network.ts';
 
 const NOW = Date.UTC(2025, 0, 15);
 
-function withNetwork(ui: ReactNode, fetchToken?: () => Promise<string>) {
+function withNetwork(ui: ReactNode, fetchToken?: () => Promise<string>, currency?: string) {
   const network = fakeNetwork({ clock: () => NOW });
   const client = createNrrClient({
     endpoint: 'x',
@@ -17,7 +24,12 @@ function withNetwork(ui: ReactNode, fetchToken?: () => Promise<string>) {
     now: () => NOW,
   });
   const view = render(
-    <NrrProvider client={client} queryClient={new QueryClient()} now={() => NOW}>
+    <NrrProvider
+      client={client}
+      queryClient={new QueryClient()}
+      now={() => NOW}
+      {...(currency ? { currency } : {})}
+    >
       {ui}
     </NrrProvider>,
   );
@@ -68,6 +80,36 @@ async function violations(container: HTMLElement) {
   });
   return result.violations.map((v) => v.id);
 }
+
+describe('the provider currency', () => {
+  it('is sent with every query that returns money, and not with benchmark comparisons', async () => {
+    const { network } = withNetwork(
+      <>
+        <CohortHeatmap view="ABSOLUTE" />
+        <MovementsTable />
+        <NrrCard />
+      </>,
+      undefined,
+      'EUR',
+    );
+    await waitFor(() =>
+      expect(
+        Array.from(document.querySelectorAll<HTMLElement>('[data-state]'), (c) => c.dataset.state),
+      ).toEqual(['ready', 'empty', 'ready']),
+    );
+    const currencies = network.seen.map(
+      (r) => `${r.operation}:${(r.variables.input as { currency?: string }).currency}`,
+    );
+    expect(currencies.sort()).toEqual([
+      'NrrBenchmarkComparison:undefined',
+      'NrrCohorts:EUR',
+      'NrrMovements:EUR',
+      'NrrRetention:EUR',
+      'NrrRetention:EUR',
+      'NrrRetentionSeries:EUR',
+    ]);
+  });
+});
 
 describe('axe-core on loading and error states', () => {
   it('the loading state has no violations', async () => {

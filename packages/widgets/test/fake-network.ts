@@ -77,6 +77,14 @@ export function fakeNetwork(options: {
         return { body: { data: { retentionSeries: [report(mark)] } } };
       case 'NrrCohorts':
         return { body: { data: { cohorts: { ...cohorts, currency: mark.currency } } } };
+      case 'NrrMovements':
+        return {
+          body: {
+            data: {
+              movements: { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] },
+            },
+          },
+        };
       case 'NrrBenchmarks':
         return {
           body: { data: { benchmarks: [...benchmarks.map((c) => c.benchmark), b2bComparison.benchmark] } },

@@ -27,6 +27,7 @@ export function movementsQueryOptions(context: NrrQueryContext, query: Movements
     ...resolvePeriod(query.period ?? 'last-12-months', new Date(context.now())),
     types: query.types,
     segment: query.segment,
+    currency: context.currency,
   });
   const first = query.first ?? 25;
   const after = query.after ?? null;

@@ -128,6 +128,7 @@ export function cohortsQueryOptions(context: NrrQueryContext, query: CohortsQuer
     measure: query.measure ?? 'REVENUE',
     view: query.view ?? 'PERCENT_OF_START',
     segment: query.segment,
+    currency: context.currency,
   });
   return queryOptions({
     queryKey: nrrKey(context, 'cohorts', input),
