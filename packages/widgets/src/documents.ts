@@ -30,9 +30,13 @@ function typed<TResult, TVariables>(source: string): TypedDocument<TResult, TVar
 
 /** Input of `retention`. */
 export interface RetentionInput {
+  /** Start of the window (inclusive). */
   readonly from: IsoDate;
+  /** End of the window (exclusive). */
   readonly to: IsoDate;
+  /** Default `PERIOD`. */
   readonly method?: RetentionMethod;
+  /** Customers to include; default all. */
   readonly segment?: SegmentFilter;
   /** Reporting currency override (ISO 4217); default the tenant's. */
   readonly currency?: string;
@@ -40,16 +44,23 @@ export interface RetentionInput {
 
 /** Input of `retentionSeries`: one point per granularity step in [from, to). */
 export interface RetentionSeriesInput extends RetentionInput {
+  /** Step of the series: one report per month, quarter or year. */
   readonly granularity: Granularity;
 }
 
 /** Input of `cohorts`. */
 export interface CohortsInput {
+  /** Cohorts whose first paid period starts in [from, to) are listed. */
   readonly from: IsoDate;
+  /** End of the table (exclusive); cells run up to it. */
   readonly to: IsoDate;
+  /** Period length of cohorts and ages. */
   readonly granularity: Granularity;
+  /** Revenue or paying customers. */
   readonly measure: CohortMeasure;
+  /** How cells are expressed. */
   readonly view: CohortView;
+  /** Customers by attributes when they first paid; default all. */
   readonly segment?: SegmentFilter;
   /** Currency of ABSOLUTE revenue cells (ISO 4217); default the tenant's. */
   readonly currency?: string;
@@ -57,9 +68,13 @@ export interface CohortsInput {
 
 /** Input of `movements`. */
 export interface MovementsInput {
+  /** Start of the window (inclusive). */
   readonly from: IsoDate;
+  /** End of the window (exclusive). */
   readonly to: IsoDate;
+  /** Keep only these kinds; default all. */
   readonly types?: readonly MovementKind[];
+  /** Customers to include; default all. */
   readonly segment?: SegmentFilter;
   /** Currency of the amounts (ISO 4217); default the tenant's. */
   readonly currency?: string;
@@ -69,12 +84,15 @@ export interface MovementsInput {
 export interface BenchmarkComparisonInput {
   /** Benchmark key, e.g. `smb-saas` (see `benchmarks`). */
   readonly benchmark: string;
+  /** Start of the window (inclusive); benchmarks describe 12-month windows. */
   readonly from: IsoDate;
+  /** End of the window (exclusive). */
   readonly to: IsoDate;
   /** Default `PERIOD`. */
   readonly method?: RetentionMethod;
   /** Default `NRR`. */
   readonly metric?: BenchmarkMetric;
+  /** Customers to include; default all. */
   readonly segment?: SegmentFilter;
 }
 

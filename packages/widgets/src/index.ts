@@ -13,6 +13,7 @@ export { GrrCard } from './cards/GrrCard.tsx';
 export { MovementsTable, type MovementsTableProps } from './cards/MovementsTable.tsx';
 export { MrrBridge, type MrrBridgeProps } from './cards/MrrBridge.tsx';
 export { NrrCard, type RetentionCardProps } from './cards/NrrCard.tsx';
+// Types of card data, GraphQL documents and results, and shared card props.
 export type { RetentionFigureData, RetentionMetric } from './cards/RetentionFigure.tsx';
 export { RetentionTrend, type RetentionTrendProps } from './cards/RetentionTrend.tsx';
 export type * from './documents.ts';

@@ -5,7 +5,9 @@ export type PeriodPreset = 'last-12-months' | 'last-quarter' | 'last-month' | 'y
 
 /** A half-open window `[from, to)` of ISO dates. */
 export interface DateRange {
+  /** First day (inclusive). */
   readonly from: IsoDate;
+  /** Day after the last (exclusive). */
   readonly to: IsoDate;
 }
 

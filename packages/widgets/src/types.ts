@@ -30,7 +30,9 @@ export type IsoDateTime = string;
 
 /** An exact amount as the API returns it: a decimal string (`"166.6667"`) and its ISO 4217 code. */
 export interface Money {
+  /** Decimal string with up to 4 decimal places, e.g. `"166.6667"`; negative with a leading `-`. */
   readonly amount: string;
+  /** ISO 4217 code, e.g. `USD`. */
   readonly currency: string;
 }
 
@@ -59,6 +61,7 @@ export interface CustomerCountsResult {
  * numbers (1.05 = 105%), `null` when the starting cohort is empty. Amounts are in the reporting currency.
  */
 export interface RetentionReportResult {
+  /** How the figures were computed (retention semantics §5). */
   readonly method: RetentionMethod;
   /** Whose MRR was compared: customers (default) or subscriptions. */
   readonly grain: Grain;
@@ -68,30 +71,43 @@ export interface RetentionReportResult {
   readonly from: IsoDate;
   /** End of the window (exclusive). */
   readonly to: IsoDate;
+  /** MRR of the starting cohort at `from`. */
   readonly startingMrr: Money;
+  /** MRR of customers paying for the first time. */
   readonly newBusiness: Money;
+  /** MRR of customers paying again after a gap. */
   readonly reactivation: Money;
+  /** MRR gained from cohort customers paying more. */
   readonly expansion: Money;
+  /** MRR lost from cohort customers paying less (positive). */
   readonly contraction: Money;
+  /** MRR lost from cohort customers who stopped paying (positive). */
   readonly churn: Money;
+  /** MRR of all paying customers at `to`: start + new + reactivation + expansion − contraction − churn. */
   readonly endingMrr: Money;
   /** Net revenue retention: Σ ending / Σ starting over the starting cohort. */
   readonly nrr: number | null;
   /** Gross revenue retention; never above 1. */
   readonly grr: number | null;
+  /** Share of the starting cohort still paying at the end. */
   readonly logoRetention: number | null;
+  /** (churn + contraction − expansion) / starting MRR. */
   readonly netMrrChurnRate: number | null;
+  /** (churn + contraction) / starting MRR. */
   readonly grossMrrChurnRate: number | null;
   /** `null` when nothing was lost. */
   readonly quickRatio: number | null;
   /** Exchange-rate drift, not part of the bridge. */
   readonly fxImpact: Money;
+  /** Customer counts of the period. */
   readonly customers: CustomerCountsResult;
+  /** Caveats about these figures (e.g. `EXPANSION_MASKS_CHURN`, `SMALL_SAMPLE`), with a sentence each. */
   readonly warnings: readonly { readonly code: string; readonly message: string }[];
 }
 
 /** Cohort table measure and view (retention semantics §6). */
 export type CohortMeasure = 'REVENUE' | 'LOGOS';
+/** How cohort cells are expressed: ratio to the first period, ratio to the previous one, or absolute. */
 export type CohortView = 'PERCENT_OF_START' | 'PERCENT_OF_PREVIOUS' | 'ABSOLUTE';
 
 /** One cohort (row) of a cohort table. */
@@ -119,8 +135,11 @@ export interface CohortRowResult {
 
 /** A cohort table, as the GraphQL `CohortTable` returns it. */
 export interface CohortTableResult {
+  /** Period length of cohorts and ages. */
   readonly granularity: Granularity;
+  /** What is followed: revenue or paying customers. */
   readonly measure: CohortMeasure;
+  /** How cells are expressed. */
   readonly view: CohortView;
   /** Currency of MRR amounts. */
   readonly currency: string;
@@ -128,16 +147,21 @@ export interface CohortTableResult {
   readonly maxAge: number;
   /** End of known data; later cells are `null`. */
   readonly dataEnd: IsoDateTime;
+  /** One row per cohort, oldest first. */
   readonly rows: readonly CohortRowResult[];
 }
 
 /** One customer's net movement over a period (sums to the bridge). */
 export interface MovementResult {
+  /** The customer. */
   readonly customerId: string;
+  /** Kind of movement (retention semantics §4). */
   readonly type: MovementKind;
   /** Size of the movement, non-negative. */
   readonly amount: Money;
+  /** MRR at the window start. */
   readonly startingMrr: Money;
+  /** MRR at the window end. */
   readonly endingMrr: Money;
   /** The customer's first change in the period. */
   readonly at: IsoDateTime;
@@ -145,7 +169,9 @@ export interface MovementResult {
 
 /** A page of movements (Relay connection). */
 export interface MovementPageResult {
+  /** This page, each movement with its opaque cursor. */
   readonly edges: readonly { readonly cursor: string; readonly node: MovementResult }[];
+  /** Pass `endCursor` as `after` for the next page; `null` on an empty page. */
   readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor: string | null };
   /** Movements in the whole period, across pages. */
   readonly totalCount: number;
@@ -155,6 +181,7 @@ export interface MovementPageResult {
 export interface BenchmarkTierResult {
   /** As published: `baseline`, `good`, `best`, `healthy`, … */
   readonly label: string;
+  /** Lowest ratio, inclusive (1.05 = 105%). */
   readonly low: number;
   /** `null` when open-ended ("130%+"). */
   readonly high: number | null;
@@ -166,6 +193,7 @@ export interface BenchmarkResult {
   readonly key: string;
   /** Segment as published, e.g. `Mid-market SaaS`. */
   readonly segment: string;
+  /** The ratio described (annual). */
   readonly metric: BenchmarkMetric;
   /** Lowest ratio, inclusive (0.9 = 90%); `null` when the source gives no floor. */
   readonly low: number | null;
@@ -181,6 +209,7 @@ export interface BenchmarkResult {
 
 /** The tenant's figure over a window against one range (GraphQL `BenchmarkComparison`). */
 export interface BenchmarkComparisonResult {
+  /** The range compared with. */
   readonly benchmark: BenchmarkResult;
   /** The tenant's ratio (1.05 = 105%); `null` for an empty starting cohort. */
   readonly figure: number | null;

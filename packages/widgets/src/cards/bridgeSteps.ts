@@ -2,9 +2,11 @@ import type { Money, RetentionReportResult } from '../types.ts';
 
 /** One bar of the MRR waterfall. */
 export interface BridgeStep {
+  /** Row name, e.g. `New business`. */
   readonly label: string;
   /** `total` bars stand on zero; `gain` and `loss` float from the running total. */
   readonly kind: 'total' | 'gain' | 'loss';
+  /** Bar size, non-negative. */
   readonly amount: Money;
 }
 

@@ -10,7 +10,9 @@ export function ageLabel(granularity: Granularity, age: number): string {
 
 /** A mature cell: its text, and its shade from 0 to 1. */
 export interface CohortCell {
+  /** The formatted value shown in the cell. */
   readonly text: string;
+  /** Background intensity from 0 to 1. */
   readonly shade: number;
 }
 

@@ -3,10 +3,13 @@ import { extent, linearScale, linePath, niceTicks } from './scale.ts';
 
 /** One line of a {@link LineChart}. */
 export interface LineSeries {
+  /** Legend and data-table name, e.g. `NRR`. */
   readonly name: string;
+  /** One value per x position; `null` breaks the line. */
   readonly values: readonly (number | null)[];
   /** `solid` or `dashed`: the line's non-colour signal, repeated in the legend. */
   readonly stroke: 'solid' | 'dashed';
+  /** Class giving the line its colour. */
   readonly className: string;
 }
 

@@ -39,7 +39,9 @@ export interface RetentionSeriesQuery extends RetentionQuery {
 
 /** Parameters of a cohort table. */
 export interface CohortsQuery {
+  /** Window of cohorts; default `last-12-months`. */
   readonly period?: PeriodInput | undefined;
+  /** Customers by attributes when they first paid; default all. */
   readonly segment?: SegmentFilter | undefined;
   /** Default `MONTH`. */
   readonly granularity?: Granularity | undefined;

@@ -4,9 +4,13 @@ import type { CardState } from './CardFrame.tsx';
 
 /** The parts of a react-query result a card's state depends on. */
 export interface CardQuery {
+  /** `undefined` until loaded. */
   readonly data: unknown;
+  /** Whether the last fetch failed. */
   readonly isError: boolean;
+  /** Why it failed. */
   readonly error: unknown;
+  /** Fetches again (the error view's retry). */
   readonly refetch: () => unknown;
 }
 

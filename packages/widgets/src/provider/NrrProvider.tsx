@@ -26,6 +26,7 @@ export interface NrrProviderProps {
   readonly queryClient?: QueryClient;
   /** Clock for period presets (ms since epoch); default `Date.now`. */
   readonly now?: () => number;
+  /** Cards and hooks that read the API. */
   readonly children?: ReactNode;
 }
 
@@ -97,9 +98,13 @@ export function NrrProvider(props: NrrProviderProps): ReactNode {
 
 /** Props of {@link NrrSettings}. */
 export interface NrrSettingsProps {
+  /** BCP 47 locale for numbers and dates; default `en-US`. */
   readonly locale?: string;
+  /** `light` (default), `dark` or `system`. */
   readonly theme?: ThemeMode;
+  /** `--nrr-*` variable overrides, applied in every mode. */
   readonly appearance?: Appearance;
+  /** Static-mode cards. */
   readonly children?: ReactNode;
 }
 

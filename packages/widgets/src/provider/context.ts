@@ -15,6 +15,7 @@ export interface NrrSettingsValue {
 
 /** What hooks need: the client, whose tenant the current token reads, and the report settings. */
 export interface NrrSession {
+  /** Sends the GraphQL requests and keeps the token fresh. */
   readonly client: NrrClient;
   /** Tenant named by the current embed token; `undefined` until the first token arrives. */
   readonly tenant: string | undefined;
@@ -28,12 +29,14 @@ export interface NrrSession {
   readonly now: () => number;
 }
 
+/** Carries {@link NrrSettingsValue}; internal to the package. */
 export const SettingsContext = createContext<NrrSettingsValue>({
   locale: 'en-US',
   theme: 'light',
   appearance: undefined,
 });
 
+/** Carries {@link NrrSession}; `undefined` outside a provider. */
 export const SessionContext = createContext<NrrSession | undefined>(undefined);
 
 /** Locale, theme and appearance in effect (the nearest provider's, or the defaults). */

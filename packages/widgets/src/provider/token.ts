@@ -19,8 +19,11 @@ export type FetchToken = () => Promise<EmbedToken>;
 
 /** A usable token: its value, when it stops working (ms since epoch) and whose data it reads. */
 export interface ActiveToken {
+  /** The bearer token sent to the API. */
   readonly token: string;
+  /** When it stops working, ms since epoch. */
   readonly expiresAt: number;
+  /** The tenant whose data it reads: part of every query key. */
   readonly tenant: string;
 }
 

@@ -13,6 +13,7 @@ export interface NrrShadowRootProps {
   readonly css?: string;
   /** Class of the host element (the only element the host page's CSS can reach). */
   readonly className?: string;
+  /** Rendered inside the shadow root. */
   readonly children?: ReactNode;
 }
 

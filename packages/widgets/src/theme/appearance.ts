@@ -28,6 +28,7 @@ export interface AppearanceVariables {
   readonly colorNeutral?: string;
   /** Focus ring. */
   readonly colorFocus?: string;
+  /** Font stack of the card; default the system UI font. */
   readonly fontFamily?: string;
   /** Base font size; the figure is 2.25× this. */
   readonly fontSize?: string;
@@ -39,6 +40,7 @@ export interface AppearanceVariables {
 
 /** The `appearance` prop: variable overrides applied on every card's root, in every mode. */
 export interface Appearance {
+  /** Overrides; unset variables keep the mode's defaults. */
   readonly variables?: AppearanceVariables;
 }
 
