@@ -101,7 +101,10 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2).filter((a) => a !== '--');
   const command = `pnpm --filter @nrr/bench bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`;
   if (options.sections.includes('engine')) {
-    saveRecord('engine', mergeEngineRecord(loadRecord('engine'), await runEngineSection({ ...options, command })));
+    saveRecord(
+      'engine',
+      mergeEngineRecord(loadRecord('engine'), await runEngineSection({ ...options, command })),
+    );
     if (!options.sizes.includes(1_000_000)) {
       console.log(
         '\n1,000,000 customers (about 20 minutes here): pnpm --filter @nrr/bench bench -- --sections engine --sizes 1000000 --runs 2 --repeat 2',
@@ -114,7 +117,12 @@ async function main(): Promise<void> {
     } else {
       // Loaded only here: it pulls in the API and its database drivers.
       const { runApiSection } = await import('./api-section.ts');
-      const record = await runApiSection({ ...options.api, months: options.months, seed: options.seed, command });
+      const record = await runApiSection({
+        ...options.api,
+        months: options.months,
+        seed: options.seed,
+        command,
+      });
       const { apiVerdicts, targetsTable, textTable } = await import('./render.ts');
       console.log(`\nTargets\n${textTable(targetsTable(apiVerdicts(record)))}`);
       saveRecord('api', record);

@@ -96,5 +96,10 @@ export function mergeEngineRecord(saved: EngineRecord | undefined, latest: Engin
   const measured = new Set(latest.sizes.map((s) => s.customers));
   const kept = (saved?.sizes ?? []).filter((s) => !measured.has(s.customers) && s.run !== undefined);
   const sizes = [...kept, ...latest.sizes].sort((a, b) => a.customers - b.customers);
-  return { ...latest, versions: { ...saved?.versions, ...latest.versions }, sizes, verdicts: judgeTargets(sizes) };
+  return {
+    ...latest,
+    versions: { ...saved?.versions, ...latest.versions },
+    sizes,
+    verdicts: judgeTargets(sizes),
+  };
 }
