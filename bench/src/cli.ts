@@ -4,8 +4,8 @@
  * Every contender's figures are checked against @nrr/core's before its time counts.
  *
  *   pnpm bench                                                       # 10,000 and 100,000 customers
- *   pnpm --filter @nrr/bench bench -- --sections engine --sizes 1000000 --runs 2 --repeat 2
- *   pnpm --filter @nrr/bench bench -- --sizes 10000,100000,1000000 --runs 2 --repeat 2 --api-import-customers 525000 --write-docs
+ *   pnpm --filter @nrr/bench bench -- --sections engine --sizes 1000000 --runs 1 --repeat 1
+ *   pnpm --filter @nrr/bench bench -- --sizes 10000,100000 --api-import-customers 525000 --write-docs
  *
  * Sections: `engine` (@nrr/core, DuckDB, Postgres, the floor) and `api` (import through @nrr/api
  * against COPY; retention over HTTP), both by default (--sections engine,api).
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
     );
     if (!options.sizes.includes(1_000_000)) {
       console.log(
-        '\n1,000,000 customers (about 20 minutes here): pnpm --filter @nrr/bench bench -- --sections engine --sizes 1000000 --runs 2 --repeat 2',
+        '\n1,000,000 customers (about 10 minutes here): pnpm --filter @nrr/bench bench -- --sections engine --sizes 1000000 --runs 1 --repeat 1',
       );
     }
   }

@@ -149,8 +149,10 @@ function reproduce(): string {
 
 \`\`\`sh
 pnpm install
-pnpm bench        # after the core package's own bench: 10,000 and 100,000 customers, 3 runs each
-pnpm --filter @nrr/bench bench -- --sizes 10000,100000,1000000 --runs 2 --repeat 2 --write-docs
+pnpm bench    # after core's and the API's own benches: 10,000 and 100,000 customers (3 runs), the API section
+# what this page shows: 1,000,000 customers once, then the default sizes with a 1,000,000-row import
+pnpm --filter @nrr/bench bench -- --sections engine --sizes 1000000 --runs 1 --repeat 1
+pnpm --filter @nrr/bench bench -- --sizes 10000,100000 --api-import-customers 525000 --write-docs
 \`\`\`
 
 Postgres is read from \`DATABASE_URL\` (default \`postgres://postgres@127.0.0.1:5432/test\`); when it does
