@@ -98,7 +98,9 @@ export function computeCohorts(timeline: Timeline, query: CohortQuery): CohortTa
   const firstStart = (periods[0] as { from: Instant }).from;
   const factorsByCohort = periods.map((p) => engine.factorsAt(p.from));
   const thresholds = query.sizeBandThresholds ?? DEFAULT_SIZE_BAND_THRESHOLDS;
-  const { firstPaidAt } = timeline.columns;
+  const { firstPaidAt, paidUntil } = timeline.columns;
+  const positions = ends.map((end) => engine.boundaryPosition(end));
+  const revenue = query.measure === 'REVENUE';
 
   for (let e = 0; e < timeline.size; e++) {
     const paidAt = firstPaidAt[e] as number;
@@ -110,17 +112,18 @@ export function computeCohorts(timeline: Timeline, query: CohortQuery): CohortTa
       if (!matchesAttributes(attributes, query.segment)) continue;
     }
     const factors = factorsByCohort[c] as Float64Array;
-    const values = new Float64Array(width - c);
-    for (let k = 0; c + k < width; k++) values[k] = engine.valueAt(e, ends[c + k] as Instant, factors);
     if (query.segment?.sizeBands?.length) {
-      const band = sizeBandOf(values[0] ?? 0, thresholds);
+      const band = sizeBandOf(engine.valueAt(e, positions[c] as number, factors), thresholds);
       if (!query.segment.sizeBands.includes(band)) continue;
     }
     sizes[c] = (sizes[c] as number) + 1;
     const row = sums[c] as Float64Array;
-    for (let k = 0; k < values.length; k++) {
-      const value = values[k] as number;
-      row[k] = (row[k] as number) + (query.measure === 'REVENUE' ? value : value > 0 ? 1 : 0);
+    const gone = paidUntil[e] as number;
+    for (let k = 0; c + k < width; k++) {
+      // Once the customer has left for good, every later cell adds nothing.
+      if (gone < (ends[c + k] as number)) break;
+      const value = engine.valueAt(e, positions[c + k] as number, factors);
+      row[k] = (row[k] as number) + (revenue ? value : value > 0 ? 1 : 0);
     }
   }
 

@@ -206,6 +206,8 @@ export interface TimelineColumns {
   readonly values: Float64Array;
   /** First instant the entity's MRR was above 0, or NaN. */
   readonly firstPaidAt: Float64Array;
+  /** When the entity's MRR dropped to 0 for good (its last change), or +Infinity while still paying. */
+  readonly paidUntil: Float64Array;
 }
 
 /**
@@ -236,6 +238,7 @@ export function createTimeline(
   const times = new Float64Array(changeCount);
   const values = new Float64Array(changeCount);
   const firstPaidAt = new Float64Array(list.length).fill(Number.NaN);
+  const paidUntil = new Float64Array(list.length);
   const index = new Map<string, number>();
   let lane = 0;
   let change = 0;
@@ -244,7 +247,14 @@ export function createTimeline(
     if (index.has(entity.id)) throw new Error(`duplicate entity id in timeline: ${entity.id}`);
     index.set(entity.id, e);
     laneStart[e] = lane;
+    let lastChange = Number.NEGATIVE_INFINITY;
+    let stillPaying = false;
     for (const { currency, at, mrr } of entity.lanes) {
+      const lastIndex = at.length - 1;
+      if (lastIndex >= 0) {
+        lastChange = Math.max(lastChange, at[lastIndex] as number);
+        if ((mrr[lastIndex] as number) !== 0) stillPaying = true;
+      }
       laneCurrency[lane] = currencyIndex.get(currency) as number;
       changeStart[lane] = change;
       for (let i = 0; i < at.length; i++) {
@@ -257,6 +267,7 @@ export function createTimeline(
       }
       lane++;
     }
+    paidUntil[e] = stillPaying ? Number.POSITIVE_INFINITY : lastChange;
   });
   laneStart[list.length] = lane;
   changeStart[laneCount] = change;
@@ -268,7 +279,7 @@ export function createTimeline(
     currencies,
     entities: list,
     indexOf: (id) => index.get(id),
-    columns: { laneStart, laneCurrency, changeStart, times, values, firstPaidAt },
+    columns: { laneStart, laneCurrency, changeStart, times, values, firstPaidAt, paidUntil },
   };
 }
 

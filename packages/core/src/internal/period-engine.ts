@@ -115,6 +115,7 @@ export class PeriodEngine {
   private readonly samples: Float64Array;
   private readonly boundaryIndex = new Map<Instant, number>();
   private readonly width: number;
+  private readonly lanes: number;
 
   constructor(
     readonly timeline: Timeline,
@@ -127,32 +128,38 @@ export class PeriodEngine {
     this.reportingCurrency = reportingCurrencyOf(timeline, options.rates);
     const { changeStart, times, values } = timeline.columns;
     const lanes = changeStart.length - 1;
+    // Boundary-major: evaluating a period reads two contiguous columns.
     const samples = new Float64Array(lanes * this.width);
+    this.lanes = lanes;
     for (let lane = 0; lane < lanes; lane++) {
       let p = changeStart[lane] as number;
       const end = changeStart[lane + 1] as number;
       let value = 0;
-      const row = lane * this.width;
       for (let j = 0; j < this.width; j++) {
         const boundary = sorted[j] as number;
         while (p < end && (times[p] as number) < boundary) {
           value = values[p] as number;
           p++;
         }
-        samples[row + j] = value;
+        samples[j * lanes + lane] = value;
       }
     }
     this.samples = samples;
   }
 
-  /** An entity's MRR just before a sampled boundary, converted with the given factors. */
-  valueAt(entity: number, boundary: Instant, factors: Float64Array): MoneyUnits {
+  /** Position of a sampled boundary, for {@link valueAt}. */
+  boundaryPosition(boundary: Instant): number {
     const j = this.boundaryIndex.get(boundary);
     if (j === undefined) throw new Error('boundary was not sampled');
+    return j;
+  }
+
+  /** An entity's MRR just before the boundary at position `j`, converted with the given factors. */
+  valueAt(entity: number, j: number, factors: Float64Array): MoneyUnits {
     const { laneStart, laneCurrency } = this.timeline.columns;
     let total = 0;
     for (let lane = laneStart[entity] as number; lane < (laneStart[entity + 1] as number); lane++) {
-      const value = this.samples[lane * this.width + j] as number;
+      const value = this.samples[j * this.lanes + lane] as number;
       if (value !== 0) total += convertUnits(value, factors[laneCurrency[lane] as number] as number);
     }
     return total;
@@ -172,8 +179,10 @@ export class PeriodEngine {
     const i = this.boundaryIndex.get(from);
     const j = this.boundaryIndex.get(to);
     if (i === undefined || j === undefined) throw new Error('period boundaries were not sampled');
-    const { timeline, samples, width, options } = this;
-    const { laneStart, laneCurrency, firstPaidAt } = timeline.columns;
+    const { timeline, samples, lanes, options } = this;
+    const startColumn = i * lanes;
+    const endColumn = j * lanes;
+    const { laneStart, laneCurrency, firstPaidAt, paidUntil } = timeline.columns;
     const fromFactors = this.factorsAt(from);
     const toFactors = this.factorsAt(to);
     const segment = options.segment;
@@ -189,13 +198,15 @@ export class PeriodEngine {
     const empty: Readonly<Record<string, string>> = {};
 
     for (let e = 0; e < timeline.size; e++) {
+      // Not paying yet by `to`, or gone for good before `from`: no MRR at either end.
+      if (!((firstPaidAt[e] as number) < to) || (paidUntil[e] as number) < from) continue;
       let starting = 0;
       let ending = 0;
       let endingAtToRates = 0;
       for (let lane = laneStart[e] as number; lane < (laneStart[e + 1] as number); lane++) {
         const c = laneCurrency[lane] as number;
-        const s = samples[lane * width + i] as number;
-        const t = samples[lane * width + j] as number;
+        const s = samples[startColumn + lane] as number;
+        const t = samples[endColumn + lane] as number;
         if (s !== 0) starting += convertUnits(s, fromFactors[c] as number);
         if (t !== 0) {
           ending += convertUnits(t, fromFactors[c] as number);

@@ -1,0 +1,135 @@
+import type { CSSProperties, ReactNode } from 'react';
+import { useCohorts } from '../hooks/hooks.ts';
+import type { CohortsQuery } from '../hooks/queryOptions.ts';
+import { type CardBaseProps, CardFrame, type CardState } from '../internal/CardFrame.tsx';
+import { ScrollRegion } from '../internal/ScrollRegion.tsx';
+import { useCardState } from '../internal/useCardQueries.ts';
+import { VisuallyHidden } from '../internal/VisuallyHidden.tsx';
+import { useNrrSettings } from '../provider/context.ts';
+import type { CohortTableResult } from '../types.ts';
+import { ageLabel, cohortCells } from './cohortCells.ts';
+
+/** Props of {@link CohortHeatmap}. */
+export interface CohortHeatmapProps extends CardBaseProps, CohortsQuery {
+  /** Static mode: the cohort table. */
+  readonly data?: CohortTableResult;
+}
+
+/**
+ * Cohorts by age as a table whose cells are shaded by value and always show the value as text.
+ * Immature cells are left empty (and say so to screen readers); small cohorts are marked.
+ */
+export function CohortHeatmap(props: CohortHeatmapProps): ReactNode {
+  return props.data ? (
+    <HeatmapView {...props} state={{ status: 'ready' }} table={props.data} />
+  ) : (
+    <ConnectedHeatmap {...props} />
+  );
+}
+
+function ConnectedHeatmap({
+  period,
+  segment,
+  granularity,
+  measure,
+  view,
+  ...props
+}: CohortHeatmapProps): ReactNode {
+  const table = useCohorts({ period, segment, granularity, measure, view });
+  return <HeatmapView {...props} state={useCardState([table])} table={table.data} />;
+}
+
+function HeatmapView(
+  props: CardBaseProps & { readonly state: CardState; readonly table: CohortTableResult | undefined },
+): ReactNode {
+  const { locale } = useNrrSettings();
+  const { table } = props;
+  const rows = table?.rows ?? [];
+  const state: CardState =
+    props.state.status === 'ready' && rows.length === 0 ? { status: 'empty' } : props.state;
+  const ages = Array.from({ length: Math.max(0, ...rows.map((row) => row.cells.length)) }, (_, age) => age);
+  const cellOf = table ? cohortCells(table, locale) : () => null;
+  const counts = new Intl.NumberFormat(locale);
+  const anySmall = rows.some((row) => row.small);
+  const caption = table
+    ? `${table.measure === 'REVENUE' ? 'Revenue' : 'Customer'} retention by cohort, ${viewWords(table)}`
+    : '';
+  return (
+    <CardFrame
+      {...props}
+      kind="cohorts"
+      title={props.title ?? 'Cohort retention'}
+      state={state}
+      loadingText="Loading cohorts…"
+      emptyText="No cohorts started in this window."
+    >
+      <ScrollRegion label={`${caption} (scrollable)`}>
+        <table className="nrr-table nrr-heatmap">
+          <caption className="nrr-sr-only">{caption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Cohort</th>
+              <th scope="col">Customers</th>
+              {ages.map((age) => (
+                <th scope="col" key={age}>
+                  {table ? ageLabel(table.granularity, age) : age}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.cohort} data-small={row.small || undefined}>
+                <th scope="row">{row.label}</th>
+                <td>
+                  {counts.format(row.size)}
+                  {row.small ? (
+                    <span className="nrr-badge">
+                      <span aria-hidden="true">†</span>
+                      <VisuallyHidden> (small cohort)</VisuallyHidden>
+                    </span>
+                  ) : null}
+                </td>
+                {ages.map((age) => {
+                  const cell = cellOf(row, age);
+                  return cell === null ? (
+                    <td key={age} className="nrr-immature">
+                      <VisuallyHidden>not yet measurable</VisuallyHidden>
+                    </td>
+                  ) : (
+                    <td
+                      key={age}
+                      className="nrr-heat"
+                      style={{ '--nrr-heat': cell.shade.toFixed(2) } as CSSProperties}
+                    >
+                      {cell.text}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ScrollRegion>
+      {anySmall ? (
+        <p className="nrr-footnote">
+          <span aria-hidden="true">† </span>Small cohort: fewer customers than the minimum, so its figures are
+          noisy.
+        </p>
+      ) : null}
+    </CardFrame>
+  );
+}
+
+function viewWords(table: CohortTableResult): string {
+  switch (table.view) {
+    case 'PERCENT_OF_START':
+      return 'percent of the first period';
+    case 'PERCENT_OF_PREVIOUS':
+      return 'percent of the previous period';
+    case 'ABSOLUTE':
+      return table.measure === 'REVENUE' ? `MRR in ${table.currency}` : 'paying customers';
+    default:
+      return table.view satisfies never;
+  }
+}

@@ -1,0 +1,101 @@
+import { type ReactNode, useState } from 'react';
+import { useMovements } from '../hooks/hooks.ts';
+import type { MovementsQuery } from '../hooks/movementsQueryOptions.ts';
+import { type CardBaseProps, CardFrame, type CardState } from '../internal/CardFrame.tsx';
+import { useCardState } from '../internal/useCardQueries.ts';
+import { useNrrSettings } from '../provider/context.ts';
+import type { MovementResult } from '../types.ts';
+import { MovementsPage } from './MovementsTableView.tsx';
+import { pageOf } from './movementRows.ts';
+
+/** Props of {@link MovementsTable}. */
+export interface MovementsTableProps extends CardBaseProps, Omit<MovementsQuery, 'first' | 'after'> {
+  /** Rows per page, 1–500; default 10. */
+  readonly pageSize?: number;
+  /** Static mode: every movement of the period; pages are cut client-side. */
+  readonly data?: readonly MovementResult[];
+}
+
+const CAPTION = 'Customer movements';
+
+/** Per-customer movements of the period (they sum to the bridge), a page at a time. */
+export function MovementsTable(props: MovementsTableProps): ReactNode {
+  return props.data ? (
+    <StaticMovements {...props} movements={props.data} />
+  ) : (
+    <ConnectedMovements {...props} />
+  );
+}
+
+function StaticMovements({
+  movements,
+  ...props
+}: MovementsTableProps & { readonly movements: readonly MovementResult[] }) {
+  const { locale } = useNrrSettings();
+  const [page, setPage] = useState(0);
+  const size = props.pageSize ?? 10;
+  const pages = Math.max(1, Math.ceil(movements.length / size));
+  const state: CardState = movements.length === 0 ? { status: 'empty' } : { status: 'ready' };
+  return (
+    <Frame {...props} state={state}>
+      <MovementsPage
+        rows={pageOf(movements, page, size)}
+        locale={locale}
+        caption={CAPTION}
+        page={page}
+        pages={pages}
+        total={movements.length}
+        hasPrevious={page > 0}
+        hasNext={page + 1 < pages}
+        onPrevious={() => setPage(page - 1)}
+        onNext={() => setPage(page + 1)}
+      />
+    </Frame>
+  );
+}
+
+function ConnectedMovements({ period, segment, types, ...props }: MovementsTableProps): ReactNode {
+  const { locale } = useNrrSettings();
+  const size = props.pageSize ?? 10;
+  // Cursors of the pages visited so far: cursors[i] opens page i (null for the first).
+  const [cursors, setCursors] = useState<readonly (string | null)[]>([null]);
+  const page = cursors.length - 1;
+  const movements = useMovements({ period, segment, types, first: size, after: cursors[page] ?? null });
+  const connection = movements.data;
+  const state = useCardState([movements]);
+  const shown: CardState =
+    state.status === 'ready' && connection?.totalCount === 0 ? { status: 'empty' } : state;
+  const endCursor = connection?.pageInfo.endCursor ?? null;
+  return (
+    <Frame {...props} state={shown}>
+      <MovementsPage
+        rows={connection?.edges.map((edge) => edge.node) ?? []}
+        locale={locale}
+        caption={CAPTION}
+        page={page}
+        pages={connection ? Math.max(1, Math.ceil(connection.totalCount / size)) : undefined}
+        total={connection?.totalCount}
+        hasPrevious={page > 0}
+        hasNext={
+          !movements.isPlaceholderData && connection?.pageInfo.hasNextPage === true && endCursor !== null
+        }
+        onPrevious={() => setCursors(cursors.slice(0, -1))}
+        onNext={() => setCursors([...cursors, endCursor])}
+      />
+    </Frame>
+  );
+}
+
+function Frame(
+  props: CardBaseProps & { readonly state: CardState; readonly children: ReactNode },
+): ReactNode {
+  return (
+    <CardFrame
+      {...props}
+      kind="movements"
+      title={props.title ?? CAPTION}
+      loadingText="Loading movements…"
+      emptyText="No customer moved in this period."
+    />
+  );
+}

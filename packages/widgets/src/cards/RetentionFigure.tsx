@@ -1,0 +1,87 @@
+import type { ReactNode } from 'react';
+import { Sparkline } from '../charts/Sparkline.tsx';
+import { type CardBaseProps, CardFrame, type CardState } from '../internal/CardFrame.tsx';
+import { describeChange } from '../internal/change.ts';
+import { formatPercent } from '../internal/formatters.ts';
+import { VisuallyHidden } from '../internal/VisuallyHidden.tsx';
+import { formatPeriod } from '../period.ts';
+import { useNrrSettings } from '../provider/context.ts';
+import type { BenchmarkComparisonResult, RetentionReportResult } from '../types.ts';
+import { benchmarkSentence } from './benchmarkText.ts';
+
+/** What an NRR or GRR card shows; in static mode pass it as `data`. */
+export interface RetentionFigureData {
+  /** The period on display. */
+  readonly current: RetentionReportResult;
+  /** The period of the same length just before, for the change; omit to show no change. */
+  readonly previous?: RetentionReportResult | null;
+  /** Trailing points, oldest first, for the sparkline; omit or leave empty for none. */
+  readonly trend?: readonly RetentionReportResult[];
+  /** The period's figure against a published range; omit for none. */
+  readonly benchmark?: BenchmarkComparisonResult | null;
+}
+
+/** Which figure a retention card shows. */
+export type RetentionMetric = 'nrr' | 'grr';
+
+const NAMES = {
+  nrr: { title: 'Net revenue retention', short: 'NRR', benchmark: 'NRR' },
+  grr: { title: 'Gross revenue retention', short: 'GRR', benchmark: 'GRR' },
+} as const;
+
+interface RetentionFigureProps extends CardBaseProps {
+  readonly metric: RetentionMetric;
+  readonly state: CardState;
+  readonly data: RetentionFigureData | undefined;
+}
+
+/** The figure card both `<NrrCard>` and `<GrrCard>` render. */
+export function RetentionFigure({ metric, state, data, ...props }: RetentionFigureProps): ReactNode {
+  const { locale } = useNrrSettings();
+  const names = NAMES[metric];
+  const percent = (ratio: number | null) => formatPercent(ratio, { locale });
+  const value = data?.current[metric] ?? null;
+  const shown: CardState = state.status === 'ready' && value === null ? { status: 'empty' } : state;
+  const change = data && describeChange(value, data.previous?.[metric], 'higher-is-better', locale);
+  const trend = data?.trend ?? [];
+  const comparison = data?.benchmark?.benchmark.metric === names.benchmark ? data.benchmark : undefined;
+  return (
+    <CardFrame
+      {...props}
+      kind="retention"
+      title={props.title ?? names.title}
+      subtitle={data && formatPeriod(data.current, locale)}
+      state={shown}
+      loadingText={`Loading ${names.title.toLowerCase()}…`}
+      emptyText="No paying customers at the start of this period, so there is no retention to report."
+    >
+      <p className="nrr-figure">{percent(value)}</p>
+      {change && data?.previous ? (
+        <p className="nrr-change" data-trend={change.trend} data-tone={change.tone}>
+          <span aria-hidden="true">{change.short}</span>
+          <VisuallyHidden>
+            {`${change.spoken} from ${percent(data.previous[metric])} in the previous period`}
+          </VisuallyHidden>
+          <span className="nrr-muted" aria-hidden="true">
+            {' '}
+            vs {formatPeriod(data.previous, locale)}
+          </span>
+        </p>
+      ) : null}
+      {trend.length > 1 ? (
+        <Sparkline
+          label={`${names.short} trend, ${percent(trend[0]?.[metric] ?? null)} to ${percent(trend.at(-1)?.[metric] ?? null)}`}
+          labels={trend.map((point) => formatPeriod(point, locale))}
+          values={trend.map((point) => point[metric])}
+          format={percent}
+          valueName={names.short}
+        />
+      ) : null}
+      {comparison ? (
+        <p className="nrr-benchmark" data-position={comparison.position}>
+          {benchmarkSentence(comparison, locale)}
+        </p>
+      ) : null}
+    </CardFrame>
+  );
+}

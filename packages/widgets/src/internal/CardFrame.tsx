@@ -1,0 +1,104 @@
+import { type ReactNode, useId } from 'react';
+import { useNrrSettings } from '../provider/context.ts';
+import { appearanceStyle } from '../theme/appearance.ts';
+
+/** What a card shows instead of (or as) its content. */
+export type CardState =
+  | { readonly status: 'loading' }
+  | { readonly status: 'error'; readonly error: Error; readonly retry: () => void }
+  | { readonly status: 'empty' }
+  | { readonly status: 'ready' };
+
+/** Render overrides every card accepts for its non-ready states. */
+export interface CardStateRenderers {
+  /** Replaces the default loading placeholder (a `role="status"` line). */
+  readonly renderLoading?: () => ReactNode;
+  /** Replaces the default message when there is nothing to show (e.g. an empty starting cohort). */
+  readonly renderEmpty?: () => ReactNode;
+  /** Replaces the default `role="alert"` message; `retry` refetches what failed. */
+  readonly renderError?: (error: Error, retry: () => void) => ReactNode;
+}
+
+/** Props every card shares. */
+export interface CardBaseProps extends CardStateRenderers {
+  /** Heading text; each card has a default. */
+  readonly title?: string;
+  /** Level of the heading element, to fit the host's outline; default 3. */
+  readonly headingLevel?: 2 | 3 | 4 | 5 | 6;
+  /** Extra class on the card's root `section`. */
+  readonly className?: string;
+}
+
+interface CardFrameProps extends CardBaseProps {
+  readonly kind: string;
+  readonly title: string;
+  /** Line under the heading, usually the period. */
+  readonly subtitle?: string | undefined;
+  readonly state: CardState;
+  /** What a loading placeholder and the empty message say. */
+  readonly loadingText: string;
+  readonly emptyText: string;
+  readonly children?: ReactNode;
+}
+
+/**
+ * The card shell: a `section` named by its heading, carrying the theme (`data-nrr-theme`,
+ * appearance variables) and `data-state`, with the default or overridden state views.
+ */
+export function CardFrame(props: CardFrameProps): ReactNode {
+  const { theme, appearance } = useNrrSettings();
+  const headingId = useId();
+  const Heading = `h${props.headingLevel ?? 3}` as const;
+  const { state } = props;
+  return (
+    <section
+      className={`nrr-card nrr-${props.kind}${props.className ? ` ${props.className}` : ''}`}
+      data-nrr-theme={theme}
+      data-state={state.status}
+      aria-labelledby={headingId}
+      aria-busy={state.status === 'loading'}
+      style={appearanceStyle(appearance)}
+    >
+      <header className="nrr-header">
+        <Heading id={headingId} className="nrr-title">
+          {props.title}
+        </Heading>
+        {props.subtitle ? <p className="nrr-subtitle">{props.subtitle}</p> : null}
+      </header>
+      {stateView(props)}
+    </section>
+  );
+}
+
+function stateView(props: CardFrameProps): ReactNode {
+  const { state } = props;
+  switch (state.status) {
+    case 'loading':
+      return (
+        props.renderLoading?.() ?? (
+          <p className="nrr-placeholder" role="status">
+            {props.loadingText}
+          </p>
+        )
+      );
+    case 'error':
+      return (
+        props.renderError?.(state.error, state.retry) ?? (
+          <div className="nrr-error" role="alert">
+            <p>
+              Could not load {props.title.toLowerCase()}: {state.error.message}
+            </p>
+            <button type="button" className="nrr-button" onClick={state.retry}>
+              Try again
+            </button>
+          </div>
+        )
+      );
+    case 'empty':
+      return props.renderEmpty?.() ?? <p className="nrr-placeholder">{props.emptyText}</p>;
+    case 'ready':
+      return props.children;
+    default:
+      return state satisfies never;
+  }
+}
