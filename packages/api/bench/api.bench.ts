@@ -1,0 +1,235 @@
+/**
+ * API benchmark (prints figures; `pnpm bench` or `pnpm --filter @nrr/api bench`):
+ *
+ * 1. Import throughput: a CSV of `--rows` subscription periods (default 1,000,000) through
+ *    `runImport` (parse, normalise, upsert, rebuild timelines, one transaction), in rows/s.
+ * 2. Query latency and throughput over HTTP on a real port: a generated tenant of `--customers`
+ *    (default 100,000) over `--months` (36): `retention` (12-month window) and `retentionSeries`
+ *    (36 monthly points), cold (first request after the cache is dropped) and warm under
+ *    `--concurrency` (default 16) concurrent clients for `--seconds` (5) each. Target: warm p99
+ *    under 50 ms for `retention`.
+ *
+ * Uses DATABASE_URL (a fresh database is created and dropped) or, when unset, in-memory PGlite.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  addMonths,
+  generatedPeriodToSpan,
+  generateExchangeRates,
+  generatePeriods,
+  type MrrSpan,
+  toIsoDate,
+} from '@nrr/core';
+import postgres from 'postgres';
+import { createApiKey } from '../src/auth/keys.ts';
+import { type Database, openDatabase } from '../src/db/connect.ts';
+import { setFxRates } from '../src/fx-rates.ts';
+import { fileLines } from '../src/imports/file-source.ts';
+import { runImport, storeSpans } from '../src/imports/run-import.ts';
+import { listen } from '../src/server.ts';
+import { ensureTenant } from '../src/tenants.ts';
+import { createApi } from '../src/yoga.ts';
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    customers: { type: 'string', default: '100000' },
+    months: { type: 'string', default: '36' },
+    concurrency: { type: 'string', default: '16' },
+    seconds: { type: 'string', default: '5' },
+  },
+});
+const rows = Number(values.rows);
+const customers = Number(values.customers);
+const months = Number(values.months);
+const concurrency = Number(values.concurrency);
+const seconds = Number(values.seconds);
+
+async function openBenchDatabase(): Promise<{ database: Database; label: string; dispose(): Promise<void> }> {
+  const adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) {
+    const database = await openDatabase({ kind: 'pglite', dataDir: undefined });
+    return {
+      database,
+      label: 'PGlite (in memory; set DATABASE_URL for Postgres)',
+      dispose: () => database.close(),
+    };
+  }
+  const name = `nrr_bench_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ kind: 'postgres', url: url.toString(), maxConnections: 10 });
+  return {
+    database,
+    label: `Postgres (${url.host})`,
+    async dispose() {
+      await database.close();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+/** A periods CSV: customers with 1–4 consecutive monthly-priced periods each, plus plan/country columns. */
+function writePeriodsCsv(path: string, count: number): void {
+  const lines = ['subscription_id,customer_id,start_date,end_date,monthly_amount,plan,country'];
+  const plans = ['Starter', 'Growth', 'Pro', 'Enterprise'];
+  const countries = ['US', 'GB', 'DE', 'FR', 'AU'];
+  let row = 0;
+  for (let customer = 0; row < count; customer++) {
+    const periods = 1 + (customer % 4);
+    let start = addMonths(Date.UTC(2022, 0, 1), customer % 24);
+    for (let period = 0; period < periods && row < count; period++, row++) {
+      const end = addMonths(start, 3 + ((customer + period) % 9));
+      const amount = (19 + ((customer * 7 + period * 13) % 500)).toFixed(2);
+      lines.push(
+        `s${customer}_${period},c${customer},${toIsoDate(start)},${period === periods - 1 && customer % 3 === 0 ? '' : toIsoDate(end)},${amount},${plans[customer % 4]},${countries[customer % 5]}`,
+      );
+      start = end;
+    }
+  }
+  writeFileSync(path, `${lines.join('\n')}\n`);
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function load(url: string, key: string, query: string) {
+  const body = JSON.stringify({ query });
+  const latencies: number[] = [];
+  const until = performance.now() + seconds * 1000;
+  const client = async () => {
+    while (performance.now() < until) {
+      const started = performance.now();
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body,
+      });
+      const json = (await response.json()) as { errors?: unknown };
+      if (json.errors) throw new Error(JSON.stringify(json.errors));
+      latencies.push(performance.now() - started);
+    }
+  };
+  const began = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, client));
+  const elapsed = (performance.now() - began) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    rps: latencies.length / elapsed,
+    n: latencies.length,
+  };
+}
+
+async function main() {
+  console.log(`@nrr/api bench on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`);
+  const { database, label, dispose } = await openBenchDatabase();
+  console.log(`database: ${label}`);
+  try {
+    await database.migrate();
+    const { db } = database;
+
+    // 1. Import throughput.
+    const dir = mkdtempSync(join(tmpdir(), 'nrr-bench-'));
+    const file = join(dir, 'periods.csv');
+    writePeriodsCsv(file, rows);
+    await ensureTenant(db, { tenantId: 'bench-import' });
+    let started = performance.now();
+    const summary = await runImport(db, {
+      tenantId: 'bench-import',
+      format: 'periods',
+      source: await fileLines(file),
+      sourceName: file,
+      actor: 'bench',
+    });
+    let elapsed = (performance.now() - started) / 1000;
+    console.log(
+      `import: ${summary.rowsRead.toLocaleString('en')} period rows, ${summary.customersAffected.toLocaleString('en')} customers in ${elapsed.toFixed(1)} s = ${Math.round(summary.rowsRead / elapsed).toLocaleString('en')} rows/s (peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB)`,
+    );
+    started = performance.now();
+    const again = await runImport(db, {
+      tenantId: 'bench-import',
+      format: 'periods',
+      source: await fileLines(file),
+      sourceName: file,
+      actor: 'bench',
+    });
+    elapsed = (performance.now() - started) / 1000;
+    console.log(
+      `re-import (nothing changes): ${again.rowsStored} stored in ${elapsed.toFixed(1)} s = ${Math.round(again.rowsRead / elapsed).toLocaleString('en')} rows/s`,
+    );
+    rmSync(dir, { recursive: true, force: true });
+
+    // 2. Queries.
+    const generator = { seed: 42, customers, months, start: Date.UTC(2023, 0, 1), reportingCurrency: 'USD' };
+    await ensureTenant(db, { tenantId: 'bench' });
+    await setFxRates(db, 'bench', generateExchangeRates(generator));
+    started = performance.now();
+    const stored = await storeSpans(
+      db,
+      { tenantId: 'bench', format: 'generated', sourceName: 'bench', actor: 'bench' },
+      function* () {
+        let batch: MrrSpan[] = [];
+        for (const period of generatePeriods(generator)) {
+          batch.push(generatedPeriodToSpan(period));
+          if (batch.length === 5000) {
+            yield batch;
+            batch = [];
+          }
+        }
+        yield batch;
+      },
+    );
+    console.log(
+      `tenant: ${customers.toLocaleString('en')} customers, ${stored.rowsStored.toLocaleString('en')} periods over ${months} months stored in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+    const { secret } = await createApiKey(db, { tenantId: 'bench' });
+    const api = createApi({
+      db,
+      tokenSecret: 'bench-secret-bench-secret-bench-secret!',
+      rateLimit: false,
+      graphiql: false,
+    });
+    const server = await listen(api, 0);
+    const to = addMonths(generator.start, months);
+    const retention = `{ retention(input: { from: "${toIsoDate(addMonths(to, -12))}", to: "${toIsoDate(to)}" }) { startingMrr { amount } endingMrr { amount } nrr grr } }`;
+    const series = `{ retentionSeries(input: { from: "${toIsoDate(generator.start)}", to: "${toIsoDate(to)}", granularity: MONTH }) { from nrr endingMrr { amount } } }`;
+    try {
+      for (const [name, query] of [
+        ['retention', retention],
+        ['retentionSeries (36 months)', series],
+      ] as const) {
+        api.timelines.clear();
+        started = performance.now();
+        await fetch(`${server.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+          body: JSON.stringify({ query }),
+        });
+        const cold = performance.now() - started;
+        const warm = await load(server.url, secret, query);
+        console.log(
+          `${name}: cold ${cold.toFixed(0)} ms; warm p50 ${warm.p50.toFixed(1)} ms, p99 ${warm.p99.toFixed(1)} ms, ${warm.rps.toFixed(0)} req/s (${concurrency} concurrent, ${warm.n} requests)`,
+        );
+      }
+    } finally {
+      await server.close();
+    }
+  } finally {
+    await dispose();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,197 @@
+/**
+ * A tenant's timeline and exchange rates for the query resolvers. The API computes nothing itself:
+ * it loads the stored per-customer timelines into @nrr/core's `createTimeline` and hands the result
+ * to core's report functions.
+ *
+ * Built timelines are cached in memory keyed by the tenant's `data_version`, which every request
+ * reads from the database, so an instance never serves figures older than the data another
+ * instance imported: the cache is only an optimisation, never state another instance needs.
+ */
+import {
+  createExchangeRates,
+  createTimeline,
+  type EntityTimeline,
+  type ExchangeRates,
+  type Timeline,
+} from '@nrr/core';
+import { and, eq, max } from 'drizzle-orm';
+import type { Db } from '../db/connect.ts';
+import { customerTimelines, fxRates, imports } from '../db/schema.ts';
+import { withTenant } from '../db/tenant-scope.ts';
+import { ApiError } from '../errors.ts';
+import type { Tenant } from '../tenants.ts';
+
+/** What resolvers use to compute a tenant's figures. */
+export interface TenantAnalytics {
+  /** The tenant's customer-grain timeline at its current data version. */
+  timeline(): Promise<Timeline>;
+  /**
+   * Exchange rates reporting in `currency` (default: the tenant's reporting currency). Throws
+   * `BAD_USER_INPUT` for a currency the tenant has no rates for.
+   */
+  rates(currency?: string): Promise<ExchangeRates>;
+  /**
+   * The result of `compute` for `key`, computed once per data version: figures depend only on the
+   * data and the question, so repeated questions (dashboards) are answered from memory.
+   */
+  memo<T>(key: string, compute: () => T): T;
+}
+
+interface CachedTenant {
+  readonly version: number;
+  readonly timeline: Promise<Timeline>;
+  readonly rates: Promise<ExchangeRates>;
+  /** Computed results by question, least recently used first. */
+  readonly results: Map<string, unknown>;
+}
+
+/** Results kept per tenant and data version. */
+const MAX_RESULTS = 256;
+
+/**
+ * Timelines of recently queried tenants, at most `capacity` of them (least recently used evicted),
+ * each valid for one data version.
+ */
+export class TimelineCache {
+  readonly #entries = new Map<string, CachedTenant>();
+  constructor(readonly capacity = 32) {}
+
+  /** Analytics of `tenant` at `tenant.dataVersion`, loading (once, shared by concurrent requests) when needed. */
+  forTenant(db: Db, tenant: Tenant): TenantAnalytics {
+    const entry = () => this.#entry(db, tenant);
+    return {
+      timeline: () => entry().timeline,
+      async rates(currency) {
+        const base = await entry().rates;
+        if (currency === undefined || currency === base.reportingCurrency) return base;
+        return reportingIn(base, currency, await entry().timeline);
+      },
+      memo(key, compute) {
+        const { results } = entry();
+        if (results.has(key)) {
+          const value = results.get(key);
+          results.delete(key);
+          results.set(key, value);
+          return value as ReturnType<typeof compute>;
+        }
+        const value = compute();
+        results.set(key, value);
+        if (results.size > MAX_RESULTS) {
+          const oldest = results.keys().next().value;
+          if (oldest !== undefined) results.delete(oldest);
+        }
+        return value;
+      },
+    };
+  }
+
+  /** Drops everything (tests, and the CLI after writing). */
+  clear(): void {
+    this.#entries.clear();
+  }
+
+  #entry(db: Db, tenant: Tenant): CachedTenant {
+    const cached = this.#entries.get(tenant.tenantId);
+    if (cached && cached.version === tenant.dataVersion) {
+      // Re-insert to mark as most recently used.
+      this.#entries.delete(tenant.tenantId);
+      this.#entries.set(tenant.tenantId, cached);
+      return cached;
+    }
+    const fresh: CachedTenant = {
+      version: tenant.dataVersion,
+      timeline: loadTimeline(db, tenant.tenantId),
+      rates: loadRates(db, tenant),
+      results: new Map(),
+    };
+    // A failed load must not stay cached.
+    fresh.timeline.catch(() => this.#forget(tenant.tenantId, fresh));
+    fresh.rates.catch(() => this.#forget(tenant.tenantId, fresh));
+    this.#entries.delete(tenant.tenantId);
+    this.#entries.set(tenant.tenantId, fresh);
+    while (this.#entries.size > this.capacity) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.#entries.delete(oldest);
+    }
+    return fresh;
+  }
+
+  #forget(tenantId: string, entry: CachedTenant): void {
+    if (this.#entries.get(tenantId) === entry) this.#entries.delete(tenantId);
+  }
+}
+
+/**
+ * Builds the tenant's timeline. Its end of known data (`asOf`) is the later of the last change in
+ * the data and the last successful import: a subscription still open in the latest export is
+ * known to be paying up to the moment of that export, so windows up to then are not immature.
+ */
+async function loadTimeline(db: Db, tenantId: string): Promise<Timeline> {
+  const { rows, importedAt } = await withTenant(
+    db,
+    tenantId,
+    async (tx) => ({
+      rows: await tx
+        .select({ entities: customerTimelines.entities })
+        .from(customerTimelines)
+        .where(eq(customerTimelines.tenantId, tenantId)),
+      importedAt: (
+        await tx
+          .select({ at: max(imports.finishedAt) })
+          .from(imports)
+          .where(and(eq(imports.tenantId, tenantId), eq(imports.status, 'SUCCEEDED')))
+      )[0]?.at,
+    }),
+    { readOnly: true },
+  );
+  const entities: EntityTimeline[] = [];
+  let lastChange = Number.NEGATIVE_INFINITY;
+  for (const row of rows) {
+    for (const entity of row.entities as EntityTimeline[]) {
+      entities.push(entity);
+      for (const lane of entity.lanes) lastChange = Math.max(lastChange, lane.at.at(-1) ?? lastChange);
+    }
+  }
+  const imported = importedAt ? new Date(importedAt).getTime() : Number.NEGATIVE_INFINITY;
+  return imported > lastChange
+    ? createTimeline(entities, { grain: 'CUSTOMER', asOf: imported })
+    : createTimeline(entities, { grain: 'CUSTOMER' });
+}
+
+async function loadRates(db: Db, tenant: Tenant): Promise<ExchangeRates> {
+  const rows = await withTenant(
+    db,
+    tenant.tenantId,
+    (tx) => tx.select().from(fxRates).where(eq(fxRates.tenantId, tenant.tenantId)),
+    { readOnly: true },
+  );
+  return createExchangeRates(
+    tenant.reportingCurrency,
+    rows.map((row) => ({ currency: row.currency, effective: row.effectiveAt.getTime(), rate: row.rate })),
+  );
+}
+
+/**
+ * The tenant's rates re-expressed in another reporting currency: 1 unit of c is worth
+ * rate(c) / rate(target) units of the target, at the same instant.
+ */
+function reportingIn(base: ExchangeRates, currency: string, timeline: Timeline): ExchangeRates {
+  const known = new Set([base.reportingCurrency, ...timeline.currencies]);
+  if (!known.has(currency) || base.rateAt(currency, 0) === undefined) {
+    throw new ApiError(
+      'BAD_USER_INPUT',
+      `currency: got ${JSON.stringify(currency)}, expected the reporting currency ${base.reportingCurrency} or a currency with stored exchange rates`,
+      { field: 'currency' },
+    );
+  }
+  return {
+    reportingCurrency: currency,
+    rateAt(source, at) {
+      if (source === currency) return 1;
+      const sourceRate = base.rateAt(source, at);
+      const targetRate = base.rateAt(currency, at);
+      return sourceRate === undefined || targetRate === undefined ? undefined : sourceRate / targetRate;
+    },
+  };
+}

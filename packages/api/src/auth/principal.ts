@@ -1,0 +1,70 @@
+/**
+ * Who is calling: a secret key (server or analyst) or an embed token (browser), always for exactly
+ * one tenant. Resolved from the `Authorization: Bearer …` header once per request.
+ */
+import type { Db } from '../db/connect.ts';
+import { ApiError } from '../errors.ts';
+import { type EmbedClaims, verifyEmbedToken } from './embed-tokens.ts';
+import { findKeyBySecret, type KeyScope, SECRET_KEY_PREFIX } from './keys.ts';
+import type { SegmentFilter } from './segment-lock.ts';
+
+/** An authenticated caller. */
+export type Principal =
+  | {
+      readonly kind: 'SECRET_KEY';
+      readonly tenantId: string;
+      readonly keyId: string;
+      readonly scope: KeyScope;
+    }
+  | {
+      readonly kind: 'EMBED_TOKEN';
+      readonly tenantId: string;
+      readonly tokenId: string;
+      /** Segment every query is confined to; `undefined` = the whole tenant. */
+      readonly segment: SegmentFilter | undefined;
+      readonly expiresAt: Date;
+    };
+
+/**
+ * Resolves the caller from an `Authorization` header value. Throws `UNAUTHENTICATED` when the
+ * header is missing, not a bearer credential, an unknown or revoked key, or an invalid token.
+ */
+export async function authenticate(db: Db, tokenKey: Uint8Array, header: string | null): Promise<Principal> {
+  if (!header) {
+    throw new ApiError(
+      'UNAUTHENTICATED',
+      'missing credentials: send "Authorization: Bearer <secret key or embed token>"',
+    );
+  }
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  const credential = match?.[1];
+  if (!credential) {
+    throw new ApiError(
+      'UNAUTHENTICATED',
+      'the Authorization header must be "Bearer <secret key or embed token>"',
+    );
+  }
+  if (credential.startsWith(SECRET_KEY_PREFIX)) {
+    const key = await findKeyBySecret(db, credential);
+    if (!key) throw new ApiError('UNAUTHENTICATED', 'the secret key is unknown or has been revoked');
+    return { kind: 'SECRET_KEY', tenantId: key.tenantId, keyId: key.keyId, scope: key.scope };
+  }
+  const claims: EmbedClaims = await verifyEmbedToken(tokenKey, credential);
+  return {
+    kind: 'EMBED_TOKEN',
+    tenantId: claims.tenantId,
+    tokenId: claims.tokenId,
+    segment: claims.segment,
+    expiresAt: claims.expiresAt,
+  };
+}
+
+/** Throws `FORBIDDEN` unless the caller holds a secret key (with write scope when `write`). */
+export function requireSecretKey(principal: Principal, action: string, write = false): void {
+  if (principal.kind !== 'SECRET_KEY') {
+    throw new ApiError('FORBIDDEN', `${action} needs a secret API key; embed tokens are read-only`);
+  }
+  if (write && principal.scope !== 'read_write') {
+    throw new ApiError('FORBIDDEN', `${action} needs a key with the read_write scope; this key is read-only`);
+  }
+}

@@ -1,0 +1,247 @@
+/**
+ * The `nrr` command line:
+ *   nrr import --tenant <id> --format periods|invoice-lines [--map COLUMN=FIELD …] [--currency X] <file>
+ *   nrr keys create --tenant <id> [--name …] [--scope read|read_write]   (prints the key as its last line)
+ *   nrr keys list --tenant <id>
+ *   nrr keys revoke --tenant <id> <keyId>
+ *   nrr tenants create <id> [--name …] [--currency X] [--origin URL …] | nrr tenants list
+ *   nrr tenants origins <id> [URL …]
+ *   nrr rates set --tenant <id> --currency X --rate R --from YYYY-MM-DD
+ *   nrr serve [--port 4000]
+ *   nrr demo [--tenant demo]
+ *   nrr migrate
+ * Configuration comes from the environment (see ./config.ts).
+ */
+import { readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createApiKey, type KeyScope, listApiKeys, revokeApiKey } from './auth/keys.ts';
+import { parseColumnMapping } from './cli/mapping.ts';
+import { configFromEnv } from './config.ts';
+import { openDatabase } from './db/connect.ts';
+import { loadDemoTenant } from './demo.ts';
+import { ApiError } from './errors.ts';
+import { setFxRate } from './fx-rates.ts';
+import { fileLines } from './imports/file-source.ts';
+import { IMPORT_FORMATS, ImportFailed, type ImportFormat, runImport } from './imports/run-import.ts';
+import { listen } from './server.ts';
+import { ensureTenant, listTenants, setAllowedOrigins } from './tenants.ts';
+import { createApi } from './yoga.ts';
+
+const USAGE = `usage:
+  nrr import --tenant <id> --format ${IMPORT_FORMATS.join('|')} [--map COLUMN=FIELD …] [--currency X] <file>
+  nrr keys create --tenant <id> [--name NAME] [--scope read|read_write]
+  nrr keys list --tenant <id>
+  nrr keys revoke --tenant <id> <keyId>
+  nrr tenants create <id> [--name NAME] [--currency X] [--origin URL …]
+  nrr tenants list
+  nrr tenants origins <id> [URL …]
+  nrr rates set --tenant <id> --currency X --rate R --from YYYY-MM-DD
+  nrr serve [--port 4000]
+  nrr demo [--tenant demo]
+  nrr migrate`;
+
+/** Runs one command; returns the process exit code. Output goes to `out`, problems to `err`. */
+export async function runCli(
+  argv: readonly string[],
+  out: (line: string) => void = console.log,
+  err: (line: string) => void = console.error,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      tenant: { type: 'string' },
+      format: { type: 'string' },
+      map: { type: 'string', multiple: true },
+      currency: { type: 'string' },
+      name: { type: 'string' },
+      scope: { type: 'string' },
+      origin: { type: 'string', multiple: true },
+      rate: { type: 'string' },
+      from: { type: 'string' },
+      port: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, sub, ...rest] = positionals;
+  if (values.help || !command) {
+    out(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  const requireTenant = () => {
+    if (!values.tenant) throw new ApiError('BAD_USER_INPUT', `${command}: --tenant <id> is required`);
+    return values.tenant;
+  };
+  const port = values.port === undefined ? undefined : Number(values.port);
+  const config = configFromEnv(env, port);
+  const database = await openDatabase(config.database);
+  let keepOpen = false;
+  try {
+    await database.migrate();
+    const { db } = database;
+    switch (command) {
+      case 'migrate':
+        out(`migrated (${database.kind})`);
+        return 0;
+      case 'import': {
+        const tenantId = requireTenant();
+        const format = values.format as ImportFormat;
+        if (!IMPORT_FORMATS.includes(format)) {
+          throw new ApiError('BAD_USER_INPUT', `--format must be one of ${IMPORT_FORMATS.join(', ')}`);
+        }
+        const file = sub;
+        if (!file || rest.length > 0) throw new ApiError('BAD_USER_INPUT', 'import: give exactly one file');
+        if (values.map && format !== 'invoice-lines') {
+          throw new ApiError('BAD_USER_INPUT', '--map applies to --format invoice-lines');
+        }
+        const summary = await runImport(db, {
+          tenantId,
+          format,
+          source:
+            format === 'events' && file.endsWith('.json')
+              ? await readFile(file, 'utf8')
+              : await fileLines(file),
+          sourceName: file,
+          actor: `cli:${userInfo().username}`,
+          createTenant: true,
+          ...(format === 'invoice-lines' ? { mapping: parseColumnMapping(values.map ?? []) } : {}),
+          ...(values.currency ? { currency: values.currency } : {}),
+        });
+        out(
+          `imported ${file} into ${tenantId}: ${summary.rowsRead} rows read, ${summary.rowsStored} spans stored, ` +
+            `${summary.rowsUnchanged} unchanged, ${summary.customersAffected} customers updated (import ${summary.importId}, data version ${summary.dataVersion})`,
+        );
+        return 0;
+      }
+      case 'keys': {
+        const tenantId = requireTenant();
+        if (sub === 'create') {
+          const scope = (values.scope ?? 'read') as KeyScope;
+          if (scope !== 'read' && scope !== 'read_write') {
+            throw new ApiError('BAD_USER_INPUT', `--scope must be read or read_write, got ${values.scope}`);
+          }
+          const { key, secret } = await createApiKey(db, {
+            tenantId,
+            scope,
+            ...(values.name ? { name: values.name } : {}),
+          });
+          out(`created ${key.scope} key ${key.keyId} (${key.name}) for ${tenantId}; it is shown only once:`);
+          out(secret);
+          return 0;
+        }
+        if (sub === 'list') {
+          for (const key of await listApiKeys(db, tenantId)) {
+            const state = key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : 'active';
+            out(`${key.keyId}\t${key.scope}\t${state}\t${key.createdAt.toISOString()}\t${key.name}`);
+          }
+          return 0;
+        }
+        if (sub === 'revoke' && rest.length === 1) {
+          await revokeApiKey(db, tenantId, rest[0] as string);
+          out(`revoked ${rest[0]}`);
+          return 0;
+        }
+        break;
+      }
+      case 'tenants': {
+        if (sub === 'create' && rest.length === 1) {
+          const tenant = await ensureTenant(db, {
+            tenantId: rest[0] as string,
+            ...(values.name ? { name: values.name } : {}),
+            ...(values.currency ? { reportingCurrency: values.currency } : {}),
+          });
+          if (values.origin) await setAllowedOrigins(db, tenant.tenantId, values.origin);
+          out(`tenant ${tenant.tenantId} (${tenant.reportingCurrency})`);
+          return 0;
+        }
+        if (sub === 'list') {
+          for (const tenant of await listTenants(db)) {
+            out(
+              `${tenant.tenantId}\t${tenant.reportingCurrency}\tv${tenant.dataVersion}\t${tenant.allowedOrigins.join(',')}\t${tenant.name}`,
+            );
+          }
+          return 0;
+        }
+        if (sub === 'origins' && rest.length >= 1) {
+          const [tenantId, ...origins] = rest as [string, ...string[]];
+          await setAllowedOrigins(db, tenantId, origins);
+          out(`${tenantId} allows ${origins.length === 0 ? 'no browser origins' : origins.join(', ')}`);
+          return 0;
+        }
+        break;
+      }
+      case 'rates': {
+        if (sub === 'set') {
+          const tenantId = requireTenant();
+          await setFxRate(db, {
+            tenantId,
+            currency: values.currency ?? '',
+            rate: Number(values.rate),
+            from: values.from ?? '',
+          });
+          out(
+            `${tenantId}: 1 ${values.currency} = ${values.rate} of the reporting currency from ${values.from}`,
+          );
+          return 0;
+        }
+        break;
+      }
+      case 'demo': {
+        const tenantId = values.tenant ?? 'demo';
+        const loaded = await loadDemoTenant(db, { tenantId });
+        out(
+          loaded.created
+            ? `loaded demo tenant ${tenantId}: ${loaded.summary}`
+            : `demo tenant ${tenantId} already exists`,
+        );
+        return 0;
+      }
+      case 'serve': {
+        const api = createApi({ db, tokenSecret: config.tokenSecret });
+        const server = await listen(api, config.port);
+        keepOpen = true;
+        out(`GraphQL API on ${server.url}/graphql (${database.kind})`);
+        const stop = async () => {
+          await server.close();
+          await database.close();
+          process.exit(0);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        return 0;
+      }
+    }
+    err(USAGE);
+    return 2;
+  } catch (error) {
+    if (error instanceof ImportFailed) {
+      err(`nothing was imported: ${error.message}`);
+      for (const rowError of error.summary.errors.slice(0, 20)) err(`  ${rowError.message}`);
+      if (error.summary.errorCount > 20) err(`  … and ${error.summary.errorCount - 20} more`);
+      return 1;
+    }
+    if (error instanceof ApiError) {
+      err(`${command}: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    if (!keepOpen) await database.close();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runCli(process.argv.slice(2)).then(
+    (code) => {
+      if (code !== 0) process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exitCode = 1;
+    },
+  );
+}

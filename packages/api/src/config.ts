@@ -1,0 +1,52 @@
+/**
+ * Server configuration from the environment:
+ * - `DATABASE_URL`: Postgres URL; unset = embedded PGlite.
+ * - `NRR_DATA_DIR`: PGlite's directory (default `.nrr/data`).
+ * - `NRR_TOKEN_SECRET`: HMAC secret (≥ 32 bytes) that signs embed tokens. Required with
+ *   `DATABASE_URL` (every instance must share it); with PGlite, one is generated on first use and
+ *   kept in `<NRR_DATA_DIR>/token-secret`.
+ * - `PORT`: HTTP port (default 4000).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type DatabaseTarget, targetFromEnv } from './db/connect.ts';
+
+/** Default HTTP port. */
+export const DEFAULT_PORT = 4000;
+
+/** Everything the server needs to start. */
+export interface ServerConfig {
+  readonly database: DatabaseTarget;
+  /** Embed-token signing secret. */
+  readonly tokenSecret: string;
+  readonly port: number;
+}
+
+/** Reads {@link ServerConfig} from the environment; throws with the variable's name when one is invalid. */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env, portOverride?: number): ServerConfig {
+  const database = targetFromEnv(env);
+  const port = portOverride ?? (env.PORT ? Number(env.PORT) : DEFAULT_PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new Error(`PORT: got ${JSON.stringify(env.PORT)}, expected a port number from 0 to 65535`);
+  }
+  return { database, tokenSecret: tokenSecretFor(database, env), port };
+}
+
+function tokenSecretFor(database: DatabaseTarget, env: NodeJS.ProcessEnv): string {
+  const fromEnv = env.NRR_TOKEN_SECRET;
+  if (fromEnv !== undefined && fromEnv !== '') {
+    if (Buffer.byteLength(fromEnv) < 32) throw new Error('NRR_TOKEN_SECRET must be at least 32 bytes long');
+    return fromEnv;
+  }
+  if (database.kind === 'postgres' || database.dataDir === undefined) {
+    throw new Error(
+      'NRR_TOKEN_SECRET is required with DATABASE_URL: every API instance must sign embed tokens with the same secret (e.g. `openssl rand -base64 48`)',
+    );
+  }
+  mkdirSync(database.dataDir, { recursive: true });
+  const file = join(database.dataDir, 'token-secret');
+  if (!existsSync(file))
+    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  return readFileSync(file, 'utf8').trim();
+}

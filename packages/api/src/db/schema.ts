@@ -1,0 +1,162 @@
+/**
+ * The storage schema. Every table's primary key starts with `tenant_id`, so every table can be
+ * distributed by it (docs/citus.md) and every query is scoped by it (`withTenant` in ./tenant-scope.ts);
+ * row-level security policies in the migrations back that up.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  check,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+/** A customer of this service: one company whose billing data is analysed. */
+export const tenants = pgTable(
+  'tenants',
+  {
+    /** Chosen by the operator: 1–64 characters of `[a-z0-9_-]`. */
+    tenantId: text('tenant_id').primaryKey(),
+    name: text('name').notNull(),
+    /** ISO 4217 code every figure is reported in. */
+    reportingCurrency: text('reporting_currency').notNull(),
+    /**
+     * Bumped by every import that changes data. API instances cache timelines keyed by it and read
+     * it per request, so a cache never outlives the data it was built from.
+     */
+    dataVersion: bigint('data_version', { mode: 'number' }).notNull().default(0),
+    /** Browser origins allowed to call the API for this tenant (CORS), e.g. `https://app.example.com`. */
+    allowedOrigins: text('allowed_origins').array().notNull().default(sql`'{}'::text[]`),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [check('tenants_id_shape', sql`${t.tenantId} ~ '^[a-z0-9][a-z0-9_-]{0,63}$'`)],
+);
+
+/** Secret API keys. Only a SHA-256 hash of the secret is stored; the secret is shown once. */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.tenantId, { onDelete: 'cascade' }),
+    keyId: text('key_id').notNull(),
+    name: text('name').notNull(),
+    /** `read` or `read_write`. */
+    scope: text('scope').notNull(),
+    /** Hex SHA-256 of the full secret (`nrr_sk_…`). */
+    secretHash: text('secret_hash').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.keyId] }),
+    uniqueIndex('api_keys_secret_hash').on(t.secretHash),
+    check('api_keys_scope', sql`${t.scope} in ('read', 'read_write')`),
+  ],
+);
+
+/** One record per import attempt, successful or not: who, when, what, how many, and why not. */
+export const imports = pgTable(
+  'imports',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.tenantId, { onDelete: 'cascade' }),
+    importId: text('import_id').notNull(),
+    /** `periods`, `invoice-lines` or `events`. */
+    format: text('format').notNull(),
+    /** File name or `graphql`. */
+    source: text('source').notNull(),
+    /** `key:<keyId>` or `cli:<os user>`. */
+    actor: text('actor').notNull(),
+    /** `SUCCEEDED` or `FAILED`. */
+    status: text('status').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }).notNull(),
+    rowsRead: integer('rows_read').notNull(),
+    /** Spans inserted or changed; 0 for a failed import and for a repeated one. */
+    rowsStored: integer('rows_stored').notNull(),
+    /** Spans already stored with identical content. */
+    rowsUnchanged: integer('rows_unchanged').notNull(),
+    customersAffected: integer('customers_affected').notNull(),
+    errorCount: integer('error_count').notNull(),
+    /** The first row errors (`RowError[]` of @nrr/core) or a message, when the import failed. */
+    errors: jsonb('errors').notNull().default(sql`'[]'::jsonb`),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.importId] })],
+);
+
+/**
+ * Normalised MRR spans (`MrrSpan` of @nrr/core). A span's identity is its source key: the source
+ * row's id when the format has one, otherwise a hash of its content, so importing the same rows
+ * twice changes nothing.
+ */
+export const mrrSpans = pgTable(
+  'mrr_spans',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.tenantId, { onDelete: 'cascade' }),
+    sourceKey: text('source_key').notNull(),
+    customerId: text('customer_id').notNull(),
+    subscriptionId: text('subscription_id').notNull(),
+    startAt: timestamp('start_at', { withTimezone: true, mode: 'date' }).notNull(),
+    endAt: timestamp('end_at', { withTimezone: true, mode: 'date' }),
+    /** Monthly recurring revenue in currency units, exact to 4 decimal places. */
+    mrr: numeric('mrr', { precision: 20, scale: 4 }).notNull(),
+    currency: text('currency').notNull(),
+    canceledAt: timestamp('canceled_at', { withTimezone: true, mode: 'date' }),
+    attributes: jsonb('attributes').$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
+    /** Hash of every field above but the source key; equal hashes mean an unchanged span. */
+    contentHash: text('content_hash').notNull(),
+    importId: text('import_id').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.sourceKey] }),
+    index('mrr_spans_customer').on(t.tenantId, t.customerId),
+  ],
+);
+
+/**
+ * Per-customer materialised timelines (`EntityTimeline[]` of @nrr/core at customer grain), rebuilt
+ * from `mrr_spans` for the customers an import touched. Queries load these, not the spans.
+ */
+export const customerTimelines = pgTable(
+  'customer_timelines',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.tenantId, { onDelete: 'cascade' }),
+    customerId: text('customer_id').notNull(),
+    entities: jsonb('entities').notNull(),
+    /** Latest attributes of the customer, for search and listing without loading the timeline. */
+    attributes: jsonb('attributes').$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.customerId] })],
+);
+
+/** Dated exchange rates: from `effective_at`, 1 unit of `currency` is worth `rate` reporting-currency units. */
+export const fxRates = pgTable(
+  'fx_rates',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.tenantId, { onDelete: 'cascade' }),
+    currency: text('currency').notNull(),
+    effectiveAt: timestamp('effective_at', { withTimezone: true, mode: 'date' }).notNull(),
+    rate: doublePrecision('rate').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.currency, t.effectiveAt] }),
+    check('fx_rates_positive', sql`${t.rate} > 0`),
+  ],
+);

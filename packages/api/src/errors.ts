@@ -1,0 +1,45 @@
+/**
+ * Errors at the API boundary are values with a code (`extensions.code` in GraphQL, `error.code` in
+ * REST), an HTTP status and a message that says what was wrong and what was expected. Anything else
+ * thrown inside the API is reported as `INTERNAL` with no detail and no stack trace.
+ */
+import { GraphQLError } from 'graphql';
+
+/** Every code a client can receive. */
+export type ApiErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'RATE_LIMITED'
+  | 'INTERNAL';
+
+/** HTTP status each code maps to when it decides the whole response (auth, REST). */
+export const HTTP_STATUS: Readonly<Record<ApiErrorCode, number>> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  BAD_USER_INPUT: 400,
+  NOT_FOUND: 404,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+};
+
+/** An error meant for the client: its message is shown as is. */
+export class ApiError extends GraphQLError {
+  readonly code: ApiErrorCode;
+  constructor(code: ApiErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message, { extensions: { ...details, code } });
+    this.code = code;
+    this.name = 'ApiError';
+  }
+}
+
+/** `ApiError` with an HTTP status, for failures that decide the whole response (401, 403, 429). */
+export function requestError(code: ApiErrorCode, message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, http: { status: HTTP_STATUS[code] } } });
+}
+
+/** Shorthand for a `BAD_USER_INPUT` error naming the argument or field at fault. */
+export function badInput(field: string, message: string, details: Record<string, unknown> = {}): ApiError {
+  return new ApiError('BAD_USER_INPUT', `${field}: ${message}`, { ...details, field });
+}

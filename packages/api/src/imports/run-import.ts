@@ -1,0 +1,302 @@
+/**
+ * Imports: all-or-nothing (one transaction), idempotent (by span identity and content hash),
+ * recorded (who, when, format, rows read, spans stored, errors). Parsing and normalisation are
+ * @nrr/core's; this module only streams rows through them into storage.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  eventsToSpans,
+  ImportError,
+  type InvoiceLineMapping,
+  importInvoiceLines,
+  importSubscriptionEvents,
+  importSubscriptionEventsJson,
+  invoiceLinesToSpans,
+  type LineSource,
+  MAX_REPORTED_ERRORS,
+  type MrrSpan,
+  periodRowsToSpans,
+  type RowError,
+  streamSubscriptionPeriods,
+} from '@nrr/core';
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/connect.ts';
+import { imports, tenants } from '../db/schema.ts';
+import { type Tx, withTenant } from '../db/tenant-scope.ts';
+import { ApiError } from '../errors.ts';
+import { ensureTenant } from '../tenants.ts';
+import { rebuildTimelines, SpanWriter } from './store-spans.ts';
+
+/** Input formats. */
+export type ImportFormat = 'periods' | 'invoice-lines' | 'events';
+
+/** The formats, for argument checks. */
+export const IMPORT_FORMATS: readonly ImportFormat[] = ['periods', 'invoice-lines', 'events'];
+
+/** One import to run. */
+export interface ImportRequest {
+  readonly tenantId: string;
+  readonly format: ImportFormat;
+  /**
+   * The file: text, or lines (a stream keeps memory flat for periods). Events are NDJSON, or,
+   * when `source` is a string starting with `[` or `{`, one JSON document (a Stripe list).
+   */
+  readonly source: LineSource;
+  /** File name, or `graphql` for the mutation. */
+  readonly sourceName: string;
+  /** `cli:<user>` or `key:<keyId>`. */
+  readonly actor: string;
+  /** Column mapping, required for invoice lines. */
+  readonly mapping?: InvoiceLineMapping;
+  /** Currency of amounts that carry none, and a new tenant's reporting currency; default USD. */
+  readonly currency?: string;
+  /** Create the tenant if it does not exist (the CLI does; the API never does). Default false. */
+  readonly createTenant?: boolean;
+}
+
+/** What an import did. */
+export interface ImportSummary {
+  readonly importId: string;
+  readonly tenantId: string;
+  readonly status: 'SUCCEEDED' | 'FAILED';
+  /** Records read after the header. */
+  readonly rowsRead: number;
+  /** Spans inserted or changed; 0 when the import failed or repeated an earlier one. */
+  readonly rowsStored: number;
+  /** Spans already stored with the same content. */
+  readonly rowsUnchanged: number;
+  /** Customers whose timelines were rebuilt. */
+  readonly customersAffected: number;
+  readonly errorCount: number;
+  /** The first row errors, each naming its line, field, value and what was expected. */
+  readonly errors: readonly RowError[];
+  /** The tenant's data version after the import. */
+  readonly dataVersion: number;
+}
+
+/** Thrown when the input had invalid rows: nothing was stored; the failure is recorded. */
+export class ImportFailed extends ApiError {
+  constructor(
+    readonly summary: ImportSummary,
+    message: string,
+  ) {
+    super('BAD_USER_INPUT', message, {
+      importId: summary.importId,
+      errorCount: summary.errorCount,
+      rowErrors: summary.errors.map((error) => ({ ...error })),
+    });
+    this.name = 'ImportFailed';
+  }
+}
+
+/**
+ * Runs an import. Returns its summary when it succeeded; throws {@link ImportFailed} (a
+ * `BAD_USER_INPUT` ApiError) naming the first bad row when any row was invalid, having stored
+ * nothing and recorded the attempt.
+ */
+export async function runImport(db: Db, request: ImportRequest): Promise<ImportSummary> {
+  if (request.createTenant) {
+    await ensureTenant(db, {
+      tenantId: request.tenantId,
+      ...(request.currency ? { reportingCurrency: request.currency } : {}),
+    });
+  }
+  if (request.format === 'invoice-lines' && !request.mapping) {
+    throw new ApiError(
+      'BAD_USER_INPUT',
+      'invoice lines need a column mapping for customer, from, to and amount (e.g. --map name=customer)',
+    );
+  }
+  return storeSpans(
+    db,
+    {
+      tenantId: request.tenantId,
+      format: request.format,
+      sourceName: request.sourceName,
+      actor: request.actor,
+    },
+    (tenant, onRowsRead) =>
+      spanBatches(request, { defaultCurrency: request.currency ?? tenant.reportingCurrency }, onRowsRead),
+  );
+}
+
+/** Who stores what, for the import record. */
+export interface ImportOrigin {
+  readonly tenantId: string;
+  /** `periods`, `invoice-lines`, `generated`, … */
+  readonly format: string;
+  readonly sourceName: string;
+  readonly actor: string;
+}
+
+/**
+ * The transaction every import goes through: writes the spans `batches` yields, rebuilds the
+ * affected customers' timelines, bumps the data version if anything changed and records the
+ * import. If `batches` throws core's `ImportError`, nothing is stored, the failure is recorded and
+ * {@link ImportFailed} is thrown.
+ */
+export async function storeSpans(
+  db: Db,
+  origin: ImportOrigin,
+  batches: (
+    tenant: { reportingCurrency: string },
+    onRowsRead: (count: number) => void,
+  ) => AsyncIterable<readonly MrrSpan[]> | Iterable<readonly MrrSpan[]>,
+): Promise<ImportSummary> {
+  const importId = `imp_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const startedAt = new Date();
+  let rowsRead = 0;
+  try {
+    return await withTenant(db, origin.tenantId, async (tx) => {
+      const [tenant] = await tx.select().from(tenants).where(eq(tenants.tenantId, origin.tenantId));
+      if (!tenant)
+        throw new ApiError('NOT_FOUND', `tenant ${JSON.stringify(origin.tenantId)} does not exist`);
+      const writer = new SpanWriter(tx, origin.tenantId, importId);
+      for await (const batch of batches(tenant, (count) => {
+        rowsRead = count;
+      })) {
+        for (const span of batch) await writer.add(span);
+      }
+      await writer.flush();
+      await rebuildTimelines(tx, origin.tenantId, writer.affectedCustomers);
+      const dataVersion = await bumpVersion(tx, origin.tenantId, writer.counts.stored > 0);
+      const summary: ImportSummary = {
+        importId,
+        tenantId: origin.tenantId,
+        status: 'SUCCEEDED',
+        rowsRead,
+        rowsStored: writer.counts.stored,
+        rowsUnchanged: writer.counts.unchanged,
+        customersAffected: writer.affectedCustomers.size,
+        errorCount: 0,
+        errors: [],
+        dataVersion,
+      };
+      await record(tx, origin, summary, startedAt);
+      return summary;
+    });
+  } catch (error) {
+    if (!(error instanceof ImportError)) throw error;
+    const failed = await withTenant(db, origin.tenantId, async (tx) => {
+      const [tenant] = await tx
+        .select({ dataVersion: tenants.dataVersion })
+        .from(tenants)
+        .where(eq(tenants.tenantId, origin.tenantId));
+      const summary: ImportSummary = {
+        importId,
+        tenantId: origin.tenantId,
+        status: 'FAILED',
+        rowsRead: error.rowsRead,
+        rowsStored: 0,
+        rowsUnchanged: 0,
+        customersAffected: 0,
+        errorCount: error.errorCount,
+        errors: error.errors.slice(0, MAX_REPORTED_ERRORS),
+        dataVersion: tenant?.dataVersion ?? 0,
+      };
+      await record(tx, origin, summary, startedAt);
+      return summary;
+    });
+    throw new ImportFailed(failed, error.message);
+  }
+}
+
+/**
+ * Spans of the request's file, in batches. Periods stream row by row (constant memory beyond
+ * the importer's own bookkeeping); invoice lines are normalised together, since lines of one
+ * service period may be anywhere in the file. Throws core's `ImportError` on invalid rows.
+ */
+async function* spanBatches(
+  request: ImportRequest,
+  options: { defaultCurrency: string },
+  onRowsRead: (count: number) => void,
+): AsyncGenerator<MrrSpan[]> {
+  switch (request.format) {
+    case 'periods': {
+      const errors: RowError[] = [];
+      let errorCount = 0;
+      let rowsRead = 0;
+      let batch: MrrSpan[] = [];
+      for await (const parsed of streamSubscriptionPeriods(request.source, options)) {
+        rowsRead += 1;
+        if (!parsed.ok) {
+          errorCount += 1;
+          if (errors.length < MAX_REPORTED_ERRORS) errors.push(parsed.error);
+          continue;
+        }
+        // After the first error nothing is stored; keep reading only to report every bad row.
+        if (errorCount > 0) continue;
+        batch.push(...periodRowsToSpans([parsed.row]));
+        if (batch.length >= 1000) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (errorCount > 0) throw new ImportError(errors, errorCount, rowsRead);
+      onRowsRead(rowsRead);
+      yield batch;
+      return;
+    }
+    case 'invoice-lines': {
+      const mapping = request.mapping as InvoiceLineMapping;
+      const result = await importInvoiceLines(request.source, mapping, options);
+      onRowsRead(result.rowsRead);
+      yield invoiceLinesToSpans(result.rows).spans;
+      return;
+    }
+    case 'events': {
+      const { source } = request;
+      const result =
+        typeof source === 'string' && /^\s*[[{]/.test(source) && !isNdjson(source)
+          ? importSubscriptionEventsJson(source, options)
+          : await importSubscriptionEvents(source, options);
+      onRowsRead(result.rowsRead);
+      yield eventsToSpans(result.rows);
+      return;
+    }
+    default:
+      request.format satisfies never;
+      throw new ApiError('BAD_USER_INPUT', `format must be one of ${IMPORT_FORMATS.join(', ')}`);
+  }
+}
+
+/** Whether a text is NDJSON (several lines, each an object) rather than one JSON document. */
+function isNdjson(text: string): boolean {
+  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
+  return lines.length > 1 && lines.every((line) => /^\s*\{.*\}\s*$/.test(line));
+}
+
+async function bumpVersion(tx: Tx, tenantId: string, changed: boolean): Promise<number> {
+  if (!changed) {
+    const [row] = await tx
+      .select({ dataVersion: tenants.dataVersion })
+      .from(tenants)
+      .where(eq(tenants.tenantId, tenantId));
+    return row?.dataVersion ?? 0;
+  }
+  const [row] = await tx
+    .update(tenants)
+    .set({ dataVersion: sql`${tenants.dataVersion} + 1` })
+    .where(eq(tenants.tenantId, tenantId))
+    .returning({ dataVersion: tenants.dataVersion });
+  return row?.dataVersion ?? 0;
+}
+
+async function record(tx: Tx, origin: ImportOrigin, summary: ImportSummary, startedAt: Date): Promise<void> {
+  await tx.insert(imports).values({
+    tenantId: origin.tenantId,
+    importId: summary.importId,
+    format: origin.format,
+    source: origin.sourceName,
+    actor: origin.actor,
+    status: summary.status,
+    startedAt,
+    finishedAt: new Date(),
+    rowsRead: summary.rowsRead,
+    rowsStored: summary.rowsStored,
+    rowsUnchanged: summary.rowsUnchanged,
+    customersAffected: summary.customersAffected,
+    errorCount: summary.errorCount,
+    errors: summary.errors,
+  });
+}

@@ -1,0 +1,76 @@
+/**
+ * `POST /v1/embed-tokens`: mints an embed token for host backends that don't speak GraphQL.
+ * Body (JSON, optional): `{ "ttlSeconds": 900, "segment": { "attributes": [{ "name": "country", "values": ["US"] }] } }`.
+ * Answers `201 { token, expiresAt, tenantId }`, or `{ error: { code, message } }` with its HTTP status.
+ */
+import { GraphQLError } from 'graphql';
+import { signEmbedToken } from '../auth/embed-tokens.ts';
+import type { Principal } from '../auth/principal.ts';
+import { requireSecretKey } from '../auth/principal.ts';
+import { parseSegmentClaim } from '../auth/segment-lock.ts';
+import type { ApiContext } from '../context.ts';
+import { ApiError, type ApiErrorCode, HTTP_STATUS } from '../errors.ts';
+
+type FetchApi = { Response: typeof Response };
+
+/** Handles one request to the endpoint. `resolveCaller` authenticates it as GraphQL requests are. */
+export async function handleEmbedTokenRequest(
+  request: Request,
+  fetchAPI: FetchApi,
+  resolveCaller: (request: Request) => Promise<{ principal: Principal; context: ApiContext }>,
+): Promise<Response> {
+  const reply = (status: number, body: unknown) =>
+    new fetchAPI.Response(JSON.stringify(body), {
+      status,
+      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    });
+  const fail = (code: ApiErrorCode, message: string) =>
+    reply(HTTP_STATUS[code], { error: { code, message } });
+  if (request.method !== 'POST') return fail('BAD_USER_INPUT', 'use POST');
+  try {
+    const { principal, context } = await resolveCaller(request);
+    requireSecretKey(principal, 'minting an embed token');
+    const text = await request.text();
+    let body: Record<string, unknown> = {};
+    if (text.trim() !== '') {
+      const parsed: unknown = JSON.parse(text);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        return fail('BAD_USER_INPUT', 'the body must be a JSON object such as {"ttlSeconds": 900}');
+      }
+      body = parsed as Record<string, unknown>;
+    }
+    const { ttlSeconds, segment } = body;
+    if (ttlSeconds !== undefined && typeof ttlSeconds !== 'number') {
+      return fail(
+        'BAD_USER_INPUT',
+        `ttlSeconds: got ${JSON.stringify(ttlSeconds)}, expected a number of seconds`,
+      );
+    }
+    const parsedSegment = segment === undefined || segment === null ? undefined : parseSegmentClaim(segment);
+    if (segment !== undefined && segment !== null && parsedSegment === undefined) {
+      return fail(
+        'BAD_USER_INPUT',
+        'segment: expected {"attributes": [{"name": string, "values": [string]}], "sizeBands": ["SMB"|"MID_MARKET"|"ENTERPRISE"]}',
+      );
+    }
+    const minted = await signEmbedToken(context.tokenKey, {
+      tenantId: context.tenant.tenantId,
+      ttlSeconds,
+      segment: parsedSegment,
+    });
+    return reply(201, {
+      token: minted.token,
+      expiresAt: minted.expiresAt.toISOString(),
+      tenantId: context.tenant.tenantId,
+    });
+  } catch (error) {
+    if (error instanceof SyntaxError)
+      return fail('BAD_USER_INPUT', `the body is not valid JSON: ${error.message}`);
+    if (error instanceof ApiError) return fail(error.code, error.message);
+    if (error instanceof GraphQLError) {
+      const code = error.extensions.code;
+      if (typeof code === 'string' && code in HTTP_STATUS) return fail(code as ApiErrorCode, error.message);
+    }
+    return fail('INTERNAL', 'internal error');
+  }
+}

@@ -1,0 +1,211 @@
+/** `Customer`, `CustomerConnection` and the `customers` and `customer` queries. */
+import {
+  customerHistory,
+  type EntityTimeline,
+  entityMrrAt,
+  type LedgerEntry,
+  sizeBandOf,
+  type Timeline,
+} from '@nrr/core';
+import { attributesMatch } from '../auth/segment-lock.ts';
+import type { ApiContext } from '../context.ts';
+import { checkedPageSize } from '../internal/query-limits.ts';
+import { AttributeRef, attributeList } from './attribute.ts';
+import { builder } from './builder.ts';
+import { decodeOffsetCursor, encodeOffsetCursor, PageInfoRef } from './connection.ts';
+import { MovementTypeEnum } from './enums.ts';
+import { MoneyRef, money } from './money.ts';
+
+/** A customer as resolvers pass it around: its timeline entity. */
+interface CustomerNode {
+  readonly entity: EntityTimeline;
+}
+
+/** Latest attributes of an entity. */
+function latestAttributes(entity: EntityTimeline): Readonly<Record<string, string>> {
+  return entity.attributes[entity.attributes.length - 1]?.values ?? {};
+}
+
+/** "Now" for current MRR: the present, or just after the last known change if that is later. */
+function currentInstant(timeline: Timeline): number {
+  return Math.max(Date.now(), timeline.asOf + 1);
+}
+
+/** Whether an embed token's segment lock lets the caller see this customer (judged on current data). */
+async function visible(context: ApiContext, timeline: Timeline, entity: EntityTimeline): Promise<boolean> {
+  const lock = context.principal.kind === 'EMBED_TOKEN' ? context.principal.segment : undefined;
+  if (!lock) return true;
+  if (!attributesMatch(lock, latestAttributes(entity))) return false;
+  if (!lock.sizeBands) return true;
+  const rates = await context.analytics.rates();
+  return lock.sizeBands.includes(
+    sizeBandOf(entityMrrAt(timeline, entity.id, currentInstant(timeline), rates)),
+  );
+}
+
+const LedgerEntryRef = builder.objectRef<{ entry: LedgerEntry; currency: string }>('LedgerEntry').implement({
+  description: 'One dated change of a customer’s MRR, classified.',
+  fields: (t) => ({
+    at: t.field({
+      type: 'DateTime',
+      description: 'When the change took effect.',
+      resolve: ({ entry }) => entry.at,
+    }),
+    type: t.field({
+      type: MovementTypeEnum,
+      description: 'Kind of change.',
+      resolve: ({ entry }) => entry.kind,
+    }),
+    amount: t.field({
+      type: MoneyRef,
+      description: 'Size, positive.',
+      resolve: ({ entry, currency }) => money(entry.amount, currency),
+    }),
+    mrrBefore: t.field({
+      type: MoneyRef,
+      description: 'MRR before.',
+      resolve: ({ entry, currency }) => money(entry.mrrBefore, currency),
+    }),
+    mrrAfter: t.field({
+      type: MoneyRef,
+      description: 'MRR after.',
+      resolve: ({ entry, currency }) => money(entry.mrrAfter, currency),
+    }),
+  }),
+});
+
+const MrrPointRef = builder.objectRef<{ at: number; mrr: number; currency: string }>('MrrPoint').implement({
+  description: 'A customer’s MRR from an instant on.',
+  fields: (t) => ({
+    at: t.field({ type: 'DateTime', description: 'From when.', resolve: (point) => point.at }),
+    mrr: t.field({
+      type: MoneyRef,
+      description: 'MRR from then on.',
+      resolve: (point) => money(point.mrr, point.currency),
+    }),
+  }),
+});
+
+const CustomerRef = builder.objectRef<CustomerNode>('Customer').implement({
+  description: 'A paying (or formerly paying) customer of the tenant.',
+  fields: (t) => ({
+    id: t.id({
+      description: 'Customer id from the billing data.',
+      resolve: ({ entity }) => entity.customerId,
+    }),
+    attributes: t.field({
+      type: [AttributeRef],
+      description: 'Latest attributes (plan, country, …), sorted by name.',
+      resolve: ({ entity }) => attributeList(latestAttributes(entity)),
+    }),
+    mrr: t.field({
+      type: MoneyRef,
+      description: 'MRR in the reporting currency at `at` (default: now), after every change before it.',
+      args: { at: t.arg({ type: 'Date', required: false, description: 'Default: now.' }) },
+      resolve: async ({ entity }, { at }, context) => {
+        const timeline = await context.analytics.timeline();
+        const rates = await context.analytics.rates();
+        const instant = at ?? currentInstant(timeline);
+        return money(entityMrrAt(timeline, entity.id, instant, rates), rates.reportingCurrency);
+      },
+    }),
+    history: t.field({
+      type: [MrrPointRef],
+      description: 'MRR after each change, oldest first, at the rates in force at each change.',
+      resolve: async ({ entity }, _args, context) => {
+        const timeline = await context.analytics.timeline();
+        const history = customerHistory(timeline, entity.id, await context.analytics.rates());
+        return (history?.mrr ?? []).map((point) => ({ ...point, currency: history?.currency ?? '' }));
+      },
+    }),
+    ledger: t.field({
+      type: [LedgerEntryRef],
+      description: 'Every change of the customer’s MRR, classified, oldest first.',
+      resolve: async ({ entity }, _args, context) => {
+        const timeline = await context.analytics.timeline();
+        const history = customerHistory(timeline, entity.id, await context.analytics.rates());
+        return (history?.ledger ?? []).map((entry) => ({ entry, currency: history?.currency ?? '' }));
+      },
+    }),
+  }),
+});
+
+const CustomerEdgeRef = builder.objectRef<{ node: CustomerNode; cursor: string }>('CustomerEdge').implement({
+  description: 'A customer and its cursor.',
+  fields: (t) => ({
+    cursor: t.exposeString('cursor', { description: 'Opaque position.' }),
+    node: t.field({ type: CustomerRef, description: 'The customer.', resolve: (edge) => edge.node }),
+  }),
+});
+
+const CustomerConnectionRef = builder
+  .objectRef<{
+    edges: { node: CustomerNode; cursor: string }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    totalCount: number;
+  }>('CustomerConnection')
+  .implement({
+    description: 'A page of customers, ordered by id.',
+    fields: (t) => ({
+      edges: t.field({ type: [CustomerEdgeRef], description: 'This page.', resolve: (c) => c.edges }),
+      pageInfo: t.field({ type: PageInfoRef, description: 'Paging.', resolve: (c) => c.pageInfo }),
+      totalCount: t.exposeInt('totalCount', { description: 'Customers matching the search.' }),
+    }),
+  });
+
+builder.queryField('customers', (t) =>
+  t.field({
+    type: CustomerConnectionRef,
+    description: 'The tenant’s customers, ordered by id; an embed token sees only its segment.',
+    args: {
+      first: t.arg.int({ required: false, description: 'Page size, 1–500; default 50.' }),
+      after: t.arg.string({ required: false, description: '`endCursor` of the previous page.' }),
+      search: t.arg.string({
+        required: false,
+        description: 'Keep customers whose id or an attribute value contains this text (case-insensitive).',
+      }),
+    },
+    resolve: async (_root, { first, after, search }, context) => {
+      const size = checkedPageSize(first);
+      const version = context.tenant.dataVersion;
+      const start = decodeOffsetCursor(after, version);
+      const timeline = await context.analytics.timeline();
+      const needle = search?.trim().toLowerCase();
+      const matching: EntityTimeline[] = [];
+      for (const entity of timeline.entities) {
+        if (needle) {
+          const haystack = [entity.customerId, ...Object.values(latestAttributes(entity))];
+          if (!haystack.some((text) => text.toLowerCase().includes(needle))) continue;
+        }
+        if (await visible(context, timeline, entity)) matching.push(entity);
+      }
+      matching.sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
+      const edges = matching.slice(start, start + size).map((entity, index) => ({
+        node: { entity },
+        cursor: encodeOffsetCursor(version, start + index),
+      }));
+      return {
+        edges,
+        pageInfo: { hasNextPage: start + size < matching.length, endCursor: edges.at(-1)?.cursor ?? null },
+        totalCount: matching.length,
+      };
+    },
+  }),
+);
+
+builder.queryField('customer', (t) =>
+  t.field({
+    type: CustomerRef,
+    nullable: true,
+    description:
+      'One customer with its MRR history and ledger; null when unknown (or outside a token’s segment).',
+    args: { id: t.arg.id({ required: true, description: 'Customer id.' }) },
+    resolve: async (_root, { id }, context) => {
+      const timeline = await context.analytics.timeline();
+      const index = timeline.indexOf(String(id));
+      const entity = index === undefined ? undefined : timeline.entities[index];
+      if (!entity || !(await visible(context, timeline, entity))) return null;
+      return { entity };
+    },
+  }),
+);

@@ -1,0 +1,53 @@
+/** `createEmbedToken`: a secret key mints a short-lived, read-only token for a browser. */
+import { DEFAULT_EMBED_TTL_SECONDS, MAX_EMBED_TTL_SECONDS, signEmbedToken } from '../auth/embed-tokens.ts';
+import { requireSecretKey } from '../auth/principal.ts';
+import { builder } from './builder.ts';
+import { effectiveSegment, SegmentFilterInput } from './segment-filter.ts';
+
+const EmbedTokenRef = builder
+  .objectRef<{ token: string; expiresAt: Date; tenantId: string }>('EmbedToken')
+  .implement({
+    description: 'A signed token a browser sends as "Authorization: Bearer <token>".',
+    fields: (t) => ({
+      token: t.exposeString('token', { description: 'The token (a JWT, HS256). Treat it as a credential.' }),
+      expiresAt: t.field({
+        type: 'DateTime',
+        description: 'When the token stops working.',
+        resolve: (minted) => minted.expiresAt.getTime(),
+      }),
+      tenantId: t.exposeID('tenantId', { description: 'The only tenant the token can read.' }),
+    }),
+  });
+
+const CreateEmbedTokenInput = builder.inputType('CreateEmbedTokenInput', {
+  description: 'What the token may read and for how long.',
+  fields: (t) => ({
+    ttlSeconds: t.int({
+      required: false,
+      description: `Lifetime in seconds: default ${DEFAULT_EMBED_TTL_SECONDS} (15 minutes), at most ${MAX_EMBED_TTL_SECONDS}.`,
+    }),
+    segment: t.field({
+      type: SegmentFilterInput,
+      required: false,
+      description:
+        'Confine every query of the token to this segment; queries can narrow it but not widen it.',
+    }),
+  }),
+});
+
+builder.mutationField('createEmbedToken', (t) =>
+  t.field({
+    type: EmbedTokenRef,
+    description: 'Mint a read-only embed token for the caller’s tenant. Needs a secret key.',
+    args: { input: t.arg({ type: CreateEmbedTokenInput, required: false }) },
+    resolve: async (_root, { input }, context) => {
+      requireSecretKey(context.principal, 'createEmbedToken');
+      const minted = await signEmbedToken(context.tokenKey, {
+        tenantId: context.tenant.tenantId,
+        ttlSeconds: input?.ttlSeconds ?? undefined,
+        segment: effectiveSegment(context, input?.segment),
+      });
+      return { ...minted, tenantId: context.tenant.tenantId };
+    },
+  }),
+);

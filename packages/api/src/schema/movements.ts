@@ -1,0 +1,131 @@
+/** `Movement`, `MovementConnection` and the `movements` query: who moved MRR in a window. */
+import { type CustomerMovement, computeMovements } from '@nrr/core';
+import { coreWindow, questionKey, runEngine } from '../analytics/query-input.ts';
+import { checkedPageSize } from '../internal/query-limits.ts';
+import { AttributeRef, attributeList } from './attribute.ts';
+import { builder } from './builder.ts';
+import { decodeOffsetCursor, encodeOffsetCursor, PageInfoRef } from './connection.ts';
+import { MovementTypeEnum } from './enums.ts';
+import { MoneyRef, money } from './money.ts';
+import { SegmentFilterInput } from './segment-filter.ts';
+
+interface MovementNode {
+  readonly movement: CustomerMovement;
+  readonly currency: string;
+}
+
+const MovementRef = builder.objectRef<MovementNode>('Movement').implement({
+  description: 'One customer’s net MRR movement over the window; these sum to the retention bridge.',
+  fields: (t) => ({
+    customerId: t.id({ description: 'The customer.', resolve: ({ movement }) => movement.customerId }),
+    type: t.field({
+      type: MovementTypeEnum,
+      description: 'Kind of movement.',
+      resolve: ({ movement }) => movement.kind,
+    }),
+    amount: t.field({
+      type: MoneyRef,
+      description: 'Size of the movement, positive.',
+      resolve: ({ movement, currency }) => money(movement.amount, currency),
+    }),
+    startingMrr: t.field({
+      type: MoneyRef,
+      description: 'MRR at the window start.',
+      resolve: ({ movement, currency }) => money(movement.startingMrr, currency),
+    }),
+    endingMrr: t.field({
+      type: MoneyRef,
+      description: 'MRR at the window end.',
+      resolve: ({ movement, currency }) => money(movement.endingMrr, currency),
+    }),
+    at: t.field({
+      type: 'DateTime',
+      description: 'First change in the window.',
+      resolve: ({ movement }) => movement.at,
+    }),
+    attributes: t.field({
+      type: [AttributeRef],
+      description: 'The customer’s attributes at the window start.',
+      resolve: ({ movement }) => attributeList(movement.attributes),
+    }),
+  }),
+});
+
+const MovementEdgeRef = builder.objectRef<{ node: MovementNode; cursor: string }>('MovementEdge').implement({
+  description: 'A movement and its cursor.',
+  fields: (t) => ({
+    cursor: t.exposeString('cursor', { description: 'Opaque position.' }),
+    node: t.field({ type: MovementRef, description: 'The movement.', resolve: (edge) => edge.node }),
+  }),
+});
+
+const MovementConnectionRef = builder
+  .objectRef<{
+    edges: { node: MovementNode; cursor: string }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    totalCount: number;
+  }>('MovementConnection')
+  .implement({
+    description: 'A page of movements, ordered by first change, then customer.',
+    fields: (t) => ({
+      edges: t.field({ type: [MovementEdgeRef], description: 'This page.', resolve: (c) => c.edges }),
+      pageInfo: t.field({ type: PageInfoRef, description: 'Paging.', resolve: (c) => c.pageInfo }),
+      totalCount: t.exposeInt('totalCount', { description: 'Movements in the whole window.' }),
+    }),
+  });
+
+const MovementsInput = builder.inputType('MovementsInput', {
+  description: 'Which movements to list.',
+  fields: (t) => ({
+    from: t.field({ type: 'Date', description: 'Start of the window (inclusive).' }),
+    to: t.field({ type: 'Date', description: 'End of the window (exclusive).' }),
+    types: t.field({
+      type: [MovementTypeEnum],
+      required: false,
+      description: 'Keep only these kinds; default all.',
+    }),
+    segment: t.field({
+      type: SegmentFilterInput,
+      required: false,
+      description: 'Customers to include; default all.',
+    }),
+    currency: t.string({
+      required: false,
+      description: 'Report in this currency (needs stored exchange rates).',
+    }),
+  }),
+});
+
+builder.queryField('movements', (t) =>
+  t.field({
+    type: MovementConnectionRef,
+    description: 'Per-customer movements of a window: new, expansion, contraction, churn, reactivation.',
+    args: {
+      input: t.arg({ type: MovementsInput, required: true }),
+      first: t.arg.int({ required: false, description: 'Page size, 1–500; default 50.' }),
+      after: t.arg.string({ required: false, description: '`endCursor` of the previous page.' }),
+    },
+    resolve: async (_root, { input, first, after }, context) => {
+      const size = checkedPageSize(first);
+      const version = context.tenant.dataVersion;
+      const start = decodeOffsetCursor(after, version);
+      const window = await coreWindow(context, input);
+      const timeline = await context.analytics.timeline();
+      const kinds = input.types ? [...input.types] : undefined;
+      const movements = context.analytics.memo(questionKey('movements', window, { kinds }), () =>
+        runEngine(() => computeMovements(timeline, { ...window, ...(kinds ? { kinds } : {}) })),
+      );
+      const currency = window.rates.reportingCurrency;
+      const page = movements.slice(start, start + size);
+      const edges = page.map((movement, index) => ({
+        node: { movement, currency },
+        cursor: encodeOffsetCursor(version, start + index),
+      }));
+      return {
+        edges,
+        pageInfo: { hasNextPage: start + size < movements.length, endCursor: edges.at(-1)?.cursor ?? null },
+        totalCount: movements.length,
+      };
+    },
+  }),
+);

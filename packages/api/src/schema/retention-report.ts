@@ -1,0 +1,249 @@
+/** `RetentionReport`, its parts, and the `retention`, `retentionSeries` and `breakdown` queries. */
+import {
+  type CustomerCounts,
+  computeBreakdown,
+  computeRetention,
+  computeRetentionSeries,
+  type RetentionReport,
+  type RetentionWarning,
+} from '@nrr/core';
+import { coreWindow, methodOf, questionKey, runEngine } from '../analytics/query-input.ts';
+import { builder } from './builder.ts';
+import { GrainEnum, GranularityEnum, RetentionMethodEnum } from './enums.ts';
+import { MoneyRef, money } from './money.ts';
+import { SegmentFilterInput } from './segment-filter.ts';
+
+const CustomerCountsRef = builder.objectRef<CustomerCounts>('CustomerCounts').implement({
+  description: 'Customer (or, at subscription grain, subscription) counts of a period.',
+  fields: (t) => ({
+    starting: t.exposeInt('starting', { description: 'Starting cohort: MRR > 0 at the period start.' }),
+    retained: t.exposeInt('retained', { description: 'Cohort members still paying at the end.' }),
+    churned: t.exposeInt('churned', { description: 'Cohort members with no MRR at the end.' }),
+    expanded: t.exposeInt('expanded', { description: 'Cohort members paying more at the end.' }),
+    contracted: t.exposeInt('contracted', {
+      description: 'Cohort members paying less, but something, at the end.',
+    }),
+    new: t.exposeInt('new', { description: 'Customers paying for the first time.' }),
+    reactivated: t.exposeInt('reactivated', { description: 'Customers paying again after a gap.' }),
+    ending: t.exposeInt('ending', { description: 'Customers with MRR > 0 at the end.' }),
+  }),
+});
+
+const WarningRef = builder.objectRef<RetentionWarning>('RetentionWarning').implement({
+  description: 'Something to know before trusting or presenting a figure.',
+  fields: (t) => ({
+    code: t.exposeString('code', {
+      description:
+        'EXPANSION_MASKS_CHURN, CONCENTRATED_EXPANSION, CONCENTRATED_REVENUE, SMALL_SAMPLE, IMMATURE_WINDOW, EMPTY_COHORT or MISSING_FX_RATE.',
+    }),
+    message: t.exposeString('message', { description: 'What was found and what to do about it.' }),
+  }),
+});
+
+export const RetentionReportRef = builder.objectRef<RetentionReport>('RetentionReport').implement({
+  description:
+    'Retention figures of one window, in constant currency. The bridge balances: startingMrr + newBusiness + reactivation + expansion − contraction − churn = endingMrr. Ratios are null when the starting cohort is empty.',
+  fields: (t) => {
+    const amount = (field: keyof RetentionReport & string, description: string) =>
+      t.field({
+        type: MoneyRef,
+        description,
+        resolve: (report) => money(report[field] as number, report.currency),
+      });
+    const ratio = (field: keyof RetentionReport & string, description: string) =>
+      t.float({ nullable: true, description, resolve: (report) => report[field] as number | null });
+    return {
+      method: t.field({
+        type: RetentionMethodEnum,
+        description: 'How the figures were computed.',
+        resolve: (r) => r.method,
+      }),
+      grain: t.field({ type: GrainEnum, description: 'Whose MRR was compared.', resolve: (r) => r.grain }),
+      from: t.field({
+        type: 'Date',
+        description: 'Start of the measured window (inclusive).',
+        resolve: (r) => r.from,
+      }),
+      to: t.field({
+        type: 'Date',
+        description: 'End of the measured window (exclusive).',
+        resolve: (r) => r.to,
+      }),
+      currency: t.exposeString('currency', { description: 'Currency of every amount.' }),
+      startingMrr: amount('startingMrr', 'MRR of the starting cohort at `from`.'),
+      newBusiness: amount('newBusiness', 'MRR of customers paying for the first time.'),
+      expansion: amount('expansion', 'MRR gained from cohort customers paying more.'),
+      contraction: amount('contraction', 'MRR lost from cohort customers paying less (positive).'),
+      churn: amount('churn', 'MRR lost from cohort customers who stopped paying (positive).'),
+      reactivation: amount('reactivation', 'MRR of customers paying again after a gap.'),
+      endingMrr: amount('endingMrr', 'MRR of all paying customers at `to`.'),
+      fxImpact: amount(
+        'fxImpact',
+        'Ending MRR at the rates in force at `to` minus at the rates in force at `from`; not part of the bridge.',
+      ),
+      nrr: ratio(
+        'nrr',
+        'Net revenue retention (1.05 = 105%): cohort MRR at the end over cohort MRR at the start.',
+      ),
+      grr: ratio('grr', 'Gross revenue retention: (start − contraction − churn) / start; never above 1.'),
+      logoRetention: ratio('logoRetention', 'Share of the starting cohort still paying at the end.'),
+      netMrrChurnRate: ratio('netMrrChurnRate', '(churn + contraction − expansion) / start.'),
+      grossMrrChurnRate: ratio('grossMrrChurnRate', '(churn + contraction) / start.'),
+      quickRatio: ratio(
+        'quickRatio',
+        '(new + reactivation + expansion) / (contraction + churn); null when nothing was lost.',
+      ),
+      customers: t.field({
+        type: CustomerCountsRef,
+        description: 'Customer counts.',
+        resolve: (r) => r.customers,
+      }),
+      warnings: t.field({
+        type: [WarningRef],
+        description: 'Caveats about these figures.',
+        resolve: (r) => [...r.warnings],
+      }),
+    };
+  },
+});
+
+const RetentionInput = builder.inputType('RetentionInput', {
+  description: 'A retention question: a half-open window [from, to), a method and a population.',
+  fields: (t) => ({
+    from: t.field({ type: 'Date', description: 'Start of the window (inclusive).' }),
+    to: t.field({ type: 'Date', description: 'End of the window (exclusive).' }),
+    method: t.field({
+      type: RetentionMethodEnum,
+      required: false,
+      defaultValue: 'PERIOD',
+      description: 'Default PERIOD.',
+    }),
+    segment: t.field({
+      type: SegmentFilterInput,
+      required: false,
+      description: 'Customers to include; default all.',
+    }),
+    currency: t.string({
+      required: false,
+      description:
+        'Report in this currency instead of the tenant’s reporting currency (needs stored exchange rates).',
+    }),
+  }),
+});
+
+const RetentionSeriesInput = builder.inputType('RetentionSeriesInput', {
+  description: 'One retention report per month, quarter or year in [from, to).',
+  fields: (t) => ({
+    from: t.field({ type: 'Date', description: 'Start of the first period (inclusive).' }),
+    to: t.field({ type: 'Date', description: 'End of the last period (exclusive).' }),
+    granularity: t.field({
+      type: GranularityEnum,
+      required: false,
+      defaultValue: 'MONTH',
+      description: 'Default MONTH.',
+    }),
+    method: t.field({
+      type: RetentionMethodEnum,
+      required: false,
+      defaultValue: 'PERIOD',
+      description:
+        'PERIOD: each period on its own. TRAILING_12M: each point covers the 12 months ending with its period (see its own from/to). CHAINED: each period’s months compounded.',
+    }),
+    segment: t.field({
+      type: SegmentFilterInput,
+      required: false,
+      description: 'Customers to include; default all.',
+    }),
+    currency: t.string({
+      required: false,
+      description: 'Report in this currency (needs stored exchange rates).',
+    }),
+  }),
+});
+
+const BreakdownInput = builder.inputType('BreakdownInput', {
+  description: 'Retention per value of one dimension.',
+  fields: (t) => ({
+    from: t.field({ type: 'Date', description: 'Start of the window (inclusive).' }),
+    to: t.field({ type: 'Date', description: 'End of the window (exclusive).' }),
+    by: t.string({ description: 'An attribute name (e.g. "plan", "country") or "size_band".' }),
+    method: t.field({
+      type: RetentionMethodEnum,
+      required: false,
+      defaultValue: 'PERIOD',
+      description: 'Default PERIOD.',
+    }),
+    segment: t.field({
+      type: SegmentFilterInput,
+      required: false,
+      description: 'Customers to include; default all.',
+    }),
+    currency: t.string({
+      required: false,
+      description: 'Report in this currency (needs stored exchange rates).',
+    }),
+  }),
+});
+
+const SegmentReportRef = builder
+  .objectRef<{ value: string; report: RetentionReport }>('SegmentReport')
+  .implement({
+    description: 'Retention of the customers with one value of the breakdown dimension at the window start.',
+    fields: (t) => ({
+      value: t.exposeString('value', {
+        description: 'The dimension’s value; "(none)" for customers without one.',
+      }),
+      report: t.field({ type: RetentionReportRef, description: 'Their figures.', resolve: (s) => s.report }),
+    }),
+  });
+
+builder.queryField('retention', (t) =>
+  t.field({
+    type: RetentionReportRef,
+    description: 'Retention over one window, e.g. the year 2024 (annual NRR) or one month.',
+    args: { input: t.arg({ type: RetentionInput, required: true }) },
+    resolve: async (_root, { input }, context) => {
+      const window = await coreWindow(context, input);
+      const timeline = await context.analytics.timeline();
+      const method = methodOf(input.method);
+      return context.analytics.memo(questionKey('retention', window, { method }), () =>
+        runEngine(() => computeRetention(timeline, { ...window, method })),
+      );
+    },
+  }),
+);
+
+builder.queryField('retentionSeries', (t) =>
+  t.field({
+    type: [RetentionReportRef],
+    description: 'One report per month (quarter, year) in [from, to), for charts.',
+    args: { input: t.arg({ type: RetentionSeriesInput, required: true }) },
+    resolve: async (_root, { input }, context) => {
+      const granularity = input.granularity ?? 'MONTH';
+      const window = await coreWindow(context, input, granularity);
+      const timeline = await context.analytics.timeline();
+      const method = methodOf(input.method);
+      return context.analytics.memo(questionKey('retentionSeries', window, { method, granularity }), () =>
+        runEngine(() => computeRetentionSeries(timeline, { ...window, granularity, method })),
+      );
+    },
+  }),
+);
+
+builder.queryField('breakdown', (t) =>
+  t.field({
+    type: [SegmentReportRef],
+    description:
+      'Retention per value of a dimension, largest starting MRR first; the per-value bridges sum to the total (retention with the same input).',
+    args: { input: t.arg({ type: BreakdownInput, required: true }) },
+    resolve: async (_root, { input }, context) => {
+      const window = await coreWindow(context, input);
+      const timeline = await context.analytics.timeline();
+      const method = methodOf(input.method);
+      const breakdown = context.analytics.memo(questionKey('breakdown', window, { method, by: input.by }), () =>
+        runEngine(() => computeBreakdown(timeline, { ...window, by: input.by, method })),
+      );
+      return [...breakdown.segments];
+    },
+  }),
+);

@@ -1,0 +1,185 @@
+/**
+ * Builds the HTTP API without listening (tests call `api.fetch`; ./server.ts listens):
+ * GraphQL at `/graphql` (GraphiQL in a browser), `POST /v1/embed-tokens`, per-tenant CORS,
+ * authentication, rate limits, query limits and error masking.
+ */
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { TimelineCache } from './analytics/tenant-analytics.ts';
+import { tokenKey as toTokenKey } from './auth/embed-tokens.ts';
+import { authenticate, type Principal } from './auth/principal.ts';
+import type { ApiContext } from './context.ts';
+import type { Db } from './db/connect.ts';
+import { ApiError, HTTP_STATUS, requestError } from './errors.ts';
+import { queryLimitsRule } from './internal/query-limits.ts';
+import { RateLimiter } from './internal/rate-limit.ts';
+import { handleEmbedTokenRequest } from './rest/embed-tokens.ts';
+import { buildSchema } from './schema/index.ts';
+import { anyTenantAllowsOrigin, findTenant } from './tenants.ts';
+
+/** How to build the API. */
+export interface ApiOptions {
+  readonly db: Db;
+  /** Secret that signs embed tokens (≥ 32 bytes); share it between instances. */
+  readonly tokenSecret: string;
+  /** Per-credential token bucket; default 300 burst, 50 per second. `false` disables it. */
+  readonly rateLimit?: { capacity: number; perSecond: number } | false;
+  /** Serve GraphiQL to browsers at `/graphql` (default true). */
+  readonly graphiql?: boolean;
+}
+
+/** The built API. */
+export interface Api {
+  readonly yoga: YogaServerInstance<Record<string, never>, ApiContext>;
+  /** Handles one request (WHATWG fetch signature). */
+  readonly fetch: (request: Request) => Promise<Response>;
+  readonly timelines: TimelineCache;
+  readonly schema: GraphQLSchema;
+}
+
+/** Builds the API over an open, migrated database. */
+export function createApi(options: ApiOptions): Api {
+  const { db } = options;
+  const key = toTokenKey(options.tokenSecret);
+  const timelines = new TimelineCache();
+  const limiter =
+    options.rateLimit === false
+      ? undefined
+      : new RateLimiter(options.rateLimit?.capacity ?? 300, options.rateLimit?.perSecond ?? 50);
+  const corsOrigin = new WeakMap<Request, string>();
+  const schema = buildSchema();
+
+  /** Everything about the caller a request needs, or an error with its HTTP status. */
+  async function resolveCaller(request: Request): Promise<{ principal: Principal; context: ApiContext }> {
+    let principal: Principal;
+    try {
+      principal = await authenticate(db, key, request.headers.get('authorization'));
+    } catch (error) {
+      if (error instanceof ApiError) throw requestError(error.code, error.message);
+      throw error;
+    }
+    const bucket = principal.kind === 'SECRET_KEY' ? `key:${principal.keyId}` : `token:${principal.tokenId}`;
+    if (limiter && !limiter.take(bucket)) {
+      throw requestError('RATE_LIMITED', 'too many requests for this credential; retry in a second');
+    }
+    // One indexed read by the principal's own tenant id; tenant data itself goes through withTenant.
+    const tenant = await findTenant(db, principal.tenantId);
+    if (!tenant) throw requestError('UNAUTHENTICATED', `tenant ${principal.tenantId} no longer exists`);
+    const origin = request.headers.get('origin');
+    if (origin && origin !== new URL(request.url).origin) {
+      if (!tenant.allowedOrigins.includes(origin)) {
+        throw requestError('FORBIDDEN', `origin ${origin} is not allowed for tenant ${tenant.tenantId}`);
+      }
+      corsOrigin.set(request, origin);
+    }
+    return {
+      principal,
+      context: { db, principal, tenant, tokenKey: key, analytics: timelines.forTenant(db, tenant) },
+    };
+  }
+
+  const cors: Plugin = {
+    async onRequest({ request, endResponse, fetchAPI }) {
+      const origin = request.headers.get('origin');
+      if (request.method !== 'OPTIONS' || !origin) return;
+      // Preflights carry no credentials, so they pass for any origin some tenant allows; the real
+      // request is then checked against its own tenant's list.
+      const headers = new fetchAPI.Headers({ vary: 'Origin' });
+      if (await anyTenantAllowsOrigin(db, origin)) {
+        headers.set('access-control-allow-origin', origin);
+        headers.set('access-control-allow-methods', 'GET, POST, OPTIONS');
+        headers.set('access-control-allow-headers', 'authorization, content-type');
+        headers.set('access-control-max-age', '600');
+      }
+      endResponse(new fetchAPI.Response(null, { status: 204, headers }));
+    },
+    onResponse({ request, response }) {
+      const origin = corsOrigin.get(request);
+      if (origin) {
+        response.headers.set('access-control-allow-origin', origin);
+        response.headers.append('vary', 'Origin');
+      }
+    },
+  };
+
+  const rest: Plugin = {
+    async onRequest({ request, url, endResponse, fetchAPI }) {
+      if (url.pathname !== '/v1/embed-tokens') return;
+      endResponse(await handleEmbedTokenRequest(request, fetchAPI, resolveCaller));
+    },
+  };
+
+  const limits: Plugin = {
+    onValidate({ addValidationRule }) {
+      addValidationRule(queryLimitsRule());
+    },
+  };
+
+  const yoga = createYoga<Record<string, never>, ApiContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    graphiql: options.graphiql ?? true,
+    landingPage: false,
+    cors: false,
+    logging: clientErrorsSilenced(),
+    plugins: [cors, rest, limits],
+    context: async ({ request }) => (await resolveCaller(request)).context,
+    maskedErrors: {
+      isDev: false,
+      maskError(error) {
+        return toClientError(error);
+      },
+    },
+  });
+
+  return {
+    yoga,
+    fetch: async (request) => yoga.fetch(request),
+    timelines,
+    schema,
+  };
+}
+
+const CODES = new Set<string>(Object.keys(HTTP_STATUS));
+
+/**
+ * Yoga's logger, minus errors meant for the client (bad credentials, bad input): those are
+ * answers, not incidents. Anything else, including every `INTERNAL` cause, is logged in full.
+ */
+function clientErrorsSilenced() {
+  const isClientError = (value: unknown) => {
+    const code = isGraphQLErrorLike(value) ? value.extensions?.code : undefined;
+    return (
+      (typeof code === 'string' && CODES.has(code) && code !== 'INTERNAL') ||
+      code === 'GRAPHQL_PARSE_FAILED' ||
+      code === 'GRAPHQL_VALIDATION_FAILED'
+    );
+  };
+  return {
+    debug: () => {},
+    info: () => {},
+    warn: (...args: unknown[]) => console.warn(...args),
+    error: (...args: unknown[]) => {
+      if (args.some(isClientError)) return;
+      console.error(...args);
+    },
+  };
+}
+
+/** An error as the client sees it: our own codes pass through; anything else is `INTERNAL`, without detail. */
+export function toClientError(error: unknown): GraphQLError {
+  // Duck-typed: GraphQLError may come from another copy of graphql (ESM and CJS builds both load).
+  const outer = isGraphQLErrorLike(error) ? error : undefined;
+  const inner = outer?.originalError;
+  const source = isGraphQLErrorLike(inner) ? inner : outer;
+  const code = source?.extensions?.code;
+  const location = { nodes: outer?.nodes ?? null, path: outer?.path ?? null };
+  if (source && typeof code === 'string' && CODES.has(code)) {
+    return new GraphQLError(source.message, { ...location, extensions: { ...source.extensions, code } });
+  }
+  return new GraphQLError('internal error', { ...location, extensions: { code: 'INTERNAL' } });
+}
+
+function isGraphQLErrorLike(value: unknown): value is GraphQLError {
+  return value instanceof Error && typeof (value as { extensions?: unknown }).extensions === 'object';
+}
