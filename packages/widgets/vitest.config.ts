@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 
 // The in-process API (test/api-server.global.ts) needs graphql's CJS build, the one Pothos and
 // Yoga load, or graphql refuses schemas "from another module or realm" (as in packages/api).
-const graphqlEntry = createRequire(new URL('../api/package.json', import.meta.url)).resolve('graphql');
+const graphqlEntry = createRequire(new URL('node_modules/@nrr/api/', import.meta.url)).resolve('graphql');
 const conditions = ['@nrr/source', ...defaultServerConditions];
 
 export default defineConfig({

@@ -1,19 +1,12 @@
 /**
  * Global setup of the widgets tests: the real API, in this process, for test/api-integration.test.tsx.
  * PGlite with the real migrations, the dbt MRR playbook imported as tenant `dbt`, a read key, and
- * graphql-yoga listening on a free local port (the jsdom tests reach it with the real `fetch`).
- *
- * @nrr/api has no entry module yet (its exports name src/index.ts, which does not exist), so its
- * modules are imported by path; switch to `@nrr/api` once it has one.
+ * graphql-yoga listening on a free local port (the jsdom tests reach it with the real `fetch`; the
+ * API's modules need Node's file URLs, which jsdom's `URL` does not give them, hence a global setup).
  */
 import { resolve } from 'node:path';
+import { createApi, createApiKey, fileLines, listen, openDatabase, runImport } from '@nrr/api';
 import type { TestProject } from 'vitest/node';
-import { createApiKey } from '../../api/src/auth/keys.ts';
-import { openDatabase } from '../../api/src/db/connect.ts';
-import { fileLines } from '../../api/src/imports/file-source.ts';
-import { runImport } from '../../api/src/imports/run-import.ts';
-import { listen } from '../../api/src/server.ts';
-import { createApi } from '../../api/src/yoga.ts';
 
 const DBT_PERIODS = resolve(
   import.meta.dirname,
