@@ -177,6 +177,19 @@ export function toClientError(error: unknown): GraphQLError {
   if (source && typeof code === 'string' && CODES.has(code)) {
     return new GraphQLError(source.message, { ...location, extensions: { ...source.extensions, code } });
   }
+  // Request errors raised before execution, with no cause behind them: Yoga's request checks (no
+  // query string, bad params; they carry a 4xx `http.status`) and graphql's variable coercion
+  // (`Variable "$input" got invalid value 42 at "input.text"; String cannot represent a non string
+  // value`: no path, caused by a scalar's own GraphQLError). Their messages are for the client. A
+  // cause that is a plain Error (a database failure while building the context) stays INTERNAL.
+  if (outer && (outer.path === undefined || outer.path === null) && (!inner || isGraphQLErrorLike(inner))) {
+    const http = outer.extensions?.http as { status?: number } | undefined;
+    const status = typeof http?.status === 'number' && http.status < 500 ? http.status : 400;
+    return new GraphQLError(outer.message, {
+      ...location,
+      extensions: { code: 'BAD_USER_INPUT', http: { ...http, status } },
+    });
+  }
   return new GraphQLError('internal error', { ...location, extensions: { code: 'INTERNAL' } });
 }
 
