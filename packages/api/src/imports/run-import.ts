@@ -17,6 +17,7 @@ import {
   type MrrSpan,
   periodRowsToSpans,
   type RowError,
+  rowError,
   streamSubscriptionPeriods,
 } from '@nrr/core';
 import { eq, sql } from 'drizzle-orm';
@@ -207,10 +208,11 @@ export async function storeSpans(
  * service period may be anywhere in the file. Throws core's `ImportError` on invalid rows.
  */
 async function* spanBatches(
-  request: ImportRequest,
+  checked: ImportRequest,
   options: { defaultCurrency: string },
   onRowsRead: (count: number) => void,
 ): AsyncGenerator<MrrSpan[]> {
+  const request = { ...checked, source: withoutNul(checked.source, checked.format) };
   switch (request.format) {
     case 'periods': {
       const errors: RowError[] = [];
@@ -258,6 +260,44 @@ async function* spanBatches(
       request.format satisfies never;
       throw new ApiError('BAD_USER_INPUT', `format must be one of ${IMPORT_FORMATS.join(', ')}`);
   }
+}
+
+/**
+ * The source, refused at its first NUL character (U+0000): Postgres text and jsonb cannot hold
+ * one, so an id or attribute carrying it would otherwise fail inside the transaction as an
+ * internal error. Throws core's `ImportError` (`INVALID_CSV` or `INVALID_JSON`) naming the line.
+ */
+function withoutNul(source: LineSource, format: ImportFormat): LineSource {
+  const refuse = (line: number, text: string) =>
+    new ImportError(
+      [
+        rowError(
+          format === 'events' ? 'INVALID_JSON' : 'INVALID_CSV',
+          line,
+          '(line)',
+          text.replaceAll('\u0000', '\\u0000'),
+          'text without NUL characters (U+0000)',
+        ),
+      ],
+      1,
+      line,
+    );
+  if (typeof source === 'string') {
+    const at = source.indexOf('\u0000');
+    if (at < 0) return source;
+    const start = source.lastIndexOf('\n', at) + 1;
+    const end = source.indexOf('\n', at);
+    const line = source.slice(0, at).split('\n').length;
+    throw refuse(line, source.slice(start, end < 0 ? undefined : end));
+  }
+  return (async function* () {
+    let line = 0;
+    for await (const text of source) {
+      line += 1;
+      if (text.includes('\u0000')) throw refuse(line, text);
+      yield text;
+    }
+  })();
 }
 
 /** Whether a text is NDJSON (several lines, each an object) rather than one JSON document. */
