@@ -3,7 +3,7 @@
  * GraphQL at `/graphql` (GraphiQL in a browser), `POST /v1/embed-tokens`, per-tenant CORS,
  * authentication, rate limits, query limits and error masking.
  */
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema, parse } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { TimelineCache } from './analytics/tenant-analytics.ts';
 import { tokenKey as toTokenKey } from './auth/embed-tokens.ts';
@@ -11,7 +11,7 @@ import { authenticate, type Principal } from './auth/principal.ts';
 import type { ApiContext } from './context.ts';
 import type { Db } from './db/connect.ts';
 import { ApiError, HTTP_STATUS, requestError } from './errors.ts';
-import { queryLimitsRule } from './internal/query-limits.ts';
+import { MAX_TOKENS, queryLimitsRule } from './internal/query-limits.ts';
 import { RateLimiter } from './internal/rate-limit.ts';
 import { handleEmbedTokenRequest } from './rest/embed-tokens.ts';
 import { buildSchema } from './schema/index.ts';
@@ -110,6 +110,9 @@ export function createApi(options: ApiOptions): Api {
   };
 
   const limits: Plugin = {
+    onParse({ setParseFn }) {
+      setParseFn((source, parseOptions) => parse(source, { ...parseOptions, maxTokens: MAX_TOKENS }));
+    },
     onValidate({ addValidationRule }) {
       addValidationRule(queryLimitsRule());
     },
