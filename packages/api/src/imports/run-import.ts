@@ -149,7 +149,14 @@ export async function storeSpans(
   let rowsRead = 0;
   try {
     return await withTenant(db, origin.tenantId, async (tx) => {
-      const [tenant] = await tx.select().from(tenants).where(eq(tenants.tenantId, origin.tenantId));
+      // Imports of one tenant run one at a time (the tenant row is locked until commit): a timeline
+      // rebuilt from spans read while another import of the same customers is still uncommitted
+      // would miss that import's spans and overwrite its timelines. Readers are not blocked.
+      const [tenant] = await tx
+        .select()
+        .from(tenants)
+        .where(eq(tenants.tenantId, origin.tenantId))
+        .for('update');
       if (!tenant)
         throw new ApiError('NOT_FOUND', `tenant ${JSON.stringify(origin.tenantId)} does not exist`);
       const writer = new SpanWriter(tx, origin.tenantId, importId);
