@@ -3,9 +3,11 @@
  * changed nothing), the shape every error answer must have, generated period files, and a
  * counter of cases tried that each suite prints at the end.
  */
+import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { expect } from 'vitest';
-import type { Database } from '../../src/db/connect.ts';
+import { type Database, openDatabase } from '../../src/db/connect.ts';
 import { resultRows } from '../../src/db/tenant-scope.ts';
 import type { GraphQLBody } from '../harness.ts';
 
@@ -109,4 +111,48 @@ export function* periodLines(rows: number, prefix = 's', customers = Math.max(1,
 /** A periods file as one text. */
 export function periodsText(rows: number, prefix = 's', customers?: number): string {
   return `${[...periodLines(rows, prefix, customers)].join('\n')}\n`;
+}
+
+/** A fresh, migrated Postgres database of its own (for tests that hand its URL to a child process). */
+export interface OwnPostgres {
+  readonly url: string;
+  readonly database: Database;
+  /** An admin connection to the server (for pg_stat_activity and pg_terminate_backend). */
+  readonly admin: ReturnType<typeof postgres>;
+  dispose(): Promise<void>;
+}
+
+/** Creates {@link OwnPostgres} on the server of `DATABASE_URL`, named `nrr_hardening_<random>`. */
+export async function ownPostgres(maxConnections = 4): Promise<OwnPostgres> {
+  const adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) throw new Error('DATABASE_URL is not set');
+  const name = `nrr_hardening_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(adminUrl, { max: 2, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ kind: 'postgres', url: url.toString(), maxConnections });
+  await database.migrate();
+  return {
+    url: url.toString(),
+    database,
+    admin,
+    async dispose() {
+      await database.close().catch(() => {});
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+/** Why Postgres-only tests are skipped, or `undefined` when they run. */
+export const POSTGRES_SKIP_REASON = process.env.DATABASE_URL
+  ? undefined
+  : 'DATABASE_URL is not set: Postgres-only hardening tests are skipped (CI sets it to postgres://postgres@127.0.0.1:5432/test)';
+
+/** The p-th percentile (0–100) of `values`, nearest rank. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
 }
