@@ -3,7 +3,7 @@
  * GraphQL at `/graphql` (GraphiQL in a browser), `POST /v1/embed-tokens`, per-tenant CORS,
  * authentication, rate limits, query limits and error masking.
  */
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema, parse } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { TimelineCache } from './analytics/tenant-analytics.ts';
 import { tokenKey as toTokenKey } from './auth/embed-tokens.ts';
@@ -11,7 +11,7 @@ import { authenticate, type Principal } from './auth/principal.ts';
 import type { ApiContext } from './context.ts';
 import type { Db } from './db/connect.ts';
 import { ApiError, HTTP_STATUS, requestError } from './errors.ts';
-import { queryLimitsRule } from './internal/query-limits.ts';
+import { MAX_TOKENS, queryLimitsRule } from './internal/query-limits.ts';
 import { RateLimiter } from './internal/rate-limit.ts';
 import { handleEmbedTokenRequest } from './rest/embed-tokens.ts';
 import { buildSchema } from './schema/index.ts';
@@ -110,8 +110,24 @@ export function createApi(options: ApiOptions): Api {
   };
 
   const limits: Plugin = {
+    onParse({ setParseFn }) {
+      setParseFn((source, parseOptions) => parse(source, { ...parseOptions, maxTokens: MAX_TOKENS }));
+    },
     onValidate({ addValidationRule }) {
       addValidationRule(queryLimitsRule());
+      // An invalid document is the client's to fix: BAD_USER_INPUT, HTTP 400.
+      return ({ result, setResult }) => {
+        if (result.length === 0) return;
+        setResult(
+          result.map(
+            (error) =>
+              new GraphQLError(error.message, {
+                nodes: error.nodes ?? null,
+                extensions: { ...error.extensions, code: 'BAD_USER_INPUT', http: { status: 400 } },
+              }),
+          ),
+        );
+      };
     },
   };
 
@@ -172,10 +188,31 @@ export function toClientError(error: unknown): GraphQLError {
   const outer = isGraphQLErrorLike(error) ? error : undefined;
   const inner = outer?.originalError;
   const source = isGraphQLErrorLike(inner) ? inner : outer;
-  const code = source?.extensions?.code;
+  const raw = source?.extensions?.code;
+  // graphql-js and Yoga report unparsable and invalid documents with their own codes; they are 400s.
+  const invalidDocument = raw === 'GRAPHQL_PARSE_FAILED' || raw === 'GRAPHQL_VALIDATION_FAILED';
+  const code = invalidDocument ? 'BAD_USER_INPUT' : raw;
   const location = { nodes: outer?.nodes ?? null, path: outer?.path ?? null };
   if (source && typeof code === 'string' && CODES.has(code)) {
-    return new GraphQLError(source.message, { ...location, extensions: { ...source.extensions, code } });
+    const { http, ...extensions } = source.extensions ?? {};
+    const status = invalidDocument ? { status: 400 } : http;
+    return new GraphQLError(source.message, {
+      ...location,
+      extensions: { ...extensions, code, ...(status ? { http: status } : {}) },
+    });
+  }
+  // Request errors raised before execution, with no cause behind them: Yoga's request checks (no
+  // query string, bad params; they carry a 4xx `http.status`) and graphql's variable coercion
+  // (`Variable "$input" got invalid value 42 at "input.text"; String cannot represent a non string
+  // value`: no path, caused by a scalar's own GraphQLError). Their messages are for the client. A
+  // cause that is a plain Error (a database failure while building the context) stays INTERNAL.
+  if (outer && (outer.path === undefined || outer.path === null) && (!inner || isGraphQLErrorLike(inner))) {
+    const http = outer.extensions?.http as { status?: number } | undefined;
+    const status = typeof http?.status === 'number' && http.status < 500 ? http.status : 400;
+    return new GraphQLError(outer.message, {
+      ...location,
+      extensions: { code: 'BAD_USER_INPUT', http: { ...http, status } },
+    });
   }
   return new GraphQLError('internal error', { ...location, extensions: { code: 'INTERNAL' } });
 }
