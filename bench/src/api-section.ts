@@ -10,16 +10,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createApi, createApiKey, fileLines, listen, openDatabase, runImport, setFxRates } from '@nrr/api';
 import { addMonths, parseMoney, toIsoDate } from '@nrr/core';
 import postgres from 'postgres';
-// @nrr/api has no package entry point yet; its modules are used from source.
-import { createApiKey } from '../../packages/api/src/auth/keys.ts';
-import { openDatabase } from '../../packages/api/src/db/connect.ts';
-import { setFxRates } from '../../packages/api/src/fx-rates.ts';
-import { fileLines } from '../../packages/api/src/imports/file-source.ts';
-import { runImport } from '../../packages/api/src/imports/run-import.ts';
-import { listen } from '../../packages/api/src/server.ts';
-import { createApi } from '../../packages/api/src/yoga.ts';
 import { coreContender } from './contenders/core.ts';
 import { copyCsv, DEFAULT_DATABASE_URL } from './contenders/postgres.ts';
 import { type Dataset, readRates, writeDataset } from './dataset.ts';

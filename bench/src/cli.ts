@@ -13,13 +13,14 @@
  * Engine options: --sizes (customers, comma-separated; default 10000,100000), --runs (alternated rounds
  * per size, default 3), --repeat (computations per process, the first cold; default 3),
  * --contenders (default core,duckdb,postgres,floor), --months (36), --seed (42), --keep (keep the
- * generated files), --write-docs (docs/benchmarks.md from the latest results of every section).
+ * generated files), --write-docs (docs/benchmarks.md from the latest results of every section),
+ * --docs-only (rewrite docs/benchmarks.md from the saved results without running anything).
  * API options: --api-import-customers (the imported file; 525000 give about 1,000,000 rows;
  * default 100000), --api-customers (the tenant queried over HTTP; 100000), --api-runs (alternated
  * import rounds; 2), --concurrency (clients; 16), --seconds (warm load per query; 5).
  * Postgres: DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderDocs } from './docs.ts';
@@ -31,9 +32,6 @@ import { loadRecord, mergeEngineRecord, REPO_ROOT, saveRecord } from './records.
 const SECTIONS = ['engine', 'api'] as const;
 type Section = (typeof SECTIONS)[number];
 
-/** The API section needs packages/api (its yoga.ts builds the server). */
-const API_PRESENT = existsSync(join(REPO_ROOT, 'packages', 'api', 'src', 'yoga.ts'));
-
 function parseOptions() {
   const { values } = parseArgs({
     options: {
@@ -44,6 +42,7 @@ function parseOptions() {
       months: { type: 'string', default: '36' },
       seed: { type: 'string', default: '42' },
       'write-docs': { type: 'boolean', default: false },
+      'docs-only': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       sections: { type: 'string', default: SECTIONS.join(',') },
       'api-import-customers': { type: 'string', default: '100000' },
@@ -91,7 +90,8 @@ function parseOptions() {
     contenders,
     months: positive('months', values.months),
     seed: Number(values.seed),
-    writeDocs: values['write-docs'],
+    writeDocs: values['write-docs'] || values['docs-only'],
+    docsOnly: values['docs-only'],
     keep: values.keep,
   };
 }
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   const options = parseOptions();
   const args = process.argv.slice(2).filter((a) => a !== '--');
   const command = `pnpm --filter @nrr/bench bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`;
-  if (options.sections.includes('engine')) {
+  if (options.sections.includes('engine') && !options.docsOnly) {
     saveRecord(
       'engine',
       mergeEngineRecord(loadRecord('engine'), await runEngineSection({ ...options, command })),
@@ -111,22 +111,18 @@ async function main(): Promise<void> {
       );
     }
   }
-  if (options.sections.includes('api')) {
-    if (!API_PRESENT) {
-      console.log('\n== API: skipped, packages/api is not in this checkout');
-    } else {
-      // Loaded only here: it pulls in the API and its database drivers.
-      const { runApiSection } = await import('./api-section.ts');
-      const record = await runApiSection({
-        ...options.api,
-        months: options.months,
-        seed: options.seed,
-        command,
-      });
-      const { apiVerdicts, targetsTable, textTable } = await import('./render.ts');
-      console.log(`\nTargets\n${textTable(targetsTable(apiVerdicts(record)))}`);
-      saveRecord('api', record);
-    }
+  if (options.sections.includes('api') && !options.docsOnly) {
+    // Loaded only here: it pulls in the API and its database drivers.
+    const { runApiSection } = await import('./api-section.ts');
+    const record = await runApiSection({
+      ...options.api,
+      months: options.months,
+      seed: options.seed,
+      command,
+    });
+    const { apiVerdicts, targetsTable, textTable } = await import('./render.ts');
+    console.log(`\nTargets\n${textTable(targetsTable(apiVerdicts(record)))}`);
+    saveRecord('api', record);
   }
   if (options.writeDocs) {
     const path = join(REPO_ROOT, 'docs', 'benchmarks.md');
