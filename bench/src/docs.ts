@@ -133,10 +133,10 @@ discounts, add-ons, upgrades, downgrades, churn and reactivations, 80% USD / 20%
 \`generateExchangeRates\` as the rate table. Dates fall mid-month, so the SQL samples each month's MRR
 just before the month's end boundary, exactly as the engine does (see the notes in playbook.ts).
 
-One deliberate float in the SQL: converting EUR to USD multiplies in double precision and rounds
-half up, because that is what @nrr/core's \`convertUnits\` does. An exact decimal conversion differs
-from the engine by one unit on the customer-months whose exact product is a tie (x.5 units, common
-with round prices) but whose float product falls a hair below it.
+Currency conversion is exact in every contender, as in @nrr/core's `convertUnits`: the rate is the
+decimal it is written as (`decimal(18,10)` in SQL), units × rate is exact and rounds half away from
+zero to a whole unit. (An earlier engine multiplied in double precision and misrounded exact ties;
+the benchmark's cross-check found it.)
 
 Amounts load as \`decimal(18,4)\` (exact; up to 10^14 currency units per row). DuckDB keeps widths up
 to 18 in 64-bit integers and wider ones in 128-bit, which made its models about a third slower in a

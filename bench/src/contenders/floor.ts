@@ -7,7 +7,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { addMonths, createExchangeRates, parseInstant, parseMoney } from '@nrr/core';
+import { addMonths, convertUnits, createExchangeRates, parseInstant, parseMoney } from '@nrr/core';
 import { type Dataset, readRates } from '../dataset.ts';
 import { type CohortFigures, type Figures, type MonthFigures, monthLabel } from '../figures.ts';
 import type { Contender, FiguresRun } from './contender.ts';
@@ -104,8 +104,7 @@ async function loadMatrix(dataset: Dataset): Promise<FloorState> {
 }
 
 /** The engine's conversion of a non-negative amount: float product, rounded half up. */
-const convert = (units: number, rate: number) =>
-  rate === 1 || units === 0 ? units : Math.round(units * rate);
+const convert = (units: number, rate: number) => (units === 0 ? 0 : convertUnits(units, rate));
 
 /** One pass over the matrix, customer by customer, producing every figure. */
 function figuresFromMatrix(state: FloorState, dataset: Dataset): Figures {

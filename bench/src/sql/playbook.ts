@@ -21,7 +21,7 @@
  *   first instant; a trailing-12-month window converts both ends at its first instant's rate; a
  *   cohort converts every cell at its first month's rate. Amounts are `decimal(20,4)` read from the
  *   file and exact integer units (1/10,000) from there on; sums are exact (`hugeint`/`numeric`).
- *   The one float is the conversion itself, {@link FX_CONVERT_DOC}.
+ *   The conversion is exact too, {@link FX_CONVERT_DOC}.
  * - The spine starts at the data's first month: lag() reads a customer's months before its first
  *   paid month as zero, which holds when nobody paid before the spine starts.
  */
@@ -30,14 +30,12 @@
 export type Dialect = 'duckdb' | 'postgres';
 
 /**
- * Why the conversion multiplies in double precision: @nrr/core converts a customer's local MRR
- * with `Math.round(units × rate)` on float64 (`convertUnits`), and on an exact decimal tie (common:
- * round prices times 5-decimal rates) the float product is often a hair below the tie, so it
- * rounds down. An exact `numeric` conversion would then differ from the engine by one unit
- * (0.0001) in those customer-months. The SQL reproduces the engine's float product and its
- * half-up rounding (floor plus the exact fractional part), so the figures can be compared exactly.
+ * How the conversion is done: exactly, like @nrr/core's `convertUnits` — the rate is the decimal
+ * it is written as (`decimal(18,10)`), the product of integer units and that rate is exact, and it
+ * is rounded half away from zero to a whole unit (1/10,000).
  */
-export const FX_CONVERT_DOC = 'units × rate in float64, rounded half up, as @nrr/core convertUnits';
+export const FX_CONVERT_DOC =
+  'units × decimal rate, exact, rounded half away from zero, as @nrr/core convertUnits';
 
 /** What the SQL needs to know about the dataset. */
 export interface PlaybookParameters {
@@ -59,10 +57,8 @@ const ADD_MONTHS: Record<Dialect, (date: string, months: string) => string> = {
   postgres: (date, months) => `cast(${date} + make_interval(months => cast(${months} as integer)) as date)`,
 };
 
-const DOUBLE: Record<Dialect, string> = { duckdb: 'double', postgres: 'double precision' };
-
 /** Tables the CSV files load into: bare, no keys or indexes (what a COPY or read_csv lands in). */
-export function tablesSql(dialect: Dialect): string[] {
+export function tablesSql(_dialect: Dialect): string[] {
   return [
     `create table subscription_periods (
       subscription_id varchar not null,
@@ -76,19 +72,19 @@ export function tablesSql(dialect: Dialect): string[] {
       country varchar,
       industry varchar
     )`,
-    `create table fx_rates (currency varchar not null, effective_date date not null, rate ${DOUBLE[dialect]} not null)`,
+    `create table fx_rates (currency varchar not null, effective_date date not null, rate decimal(18, 10) not null)`,
   ];
 }
 
 /** The conversion as a reusable function: a DuckDB macro, a Postgres SQL function (inlined by the planner). */
 function fxConvertSql(dialect: Dialect): string {
   const body = (units: string, rate: string) => {
-    const product = `cast(${units} as ${DOUBLE[dialect]}) * ${rate}`;
-    return `case when ${rate} = 1 then ${units} else cast(floor(${product}) + case when ${product} - floor(${product}) >= 0.5 then 1 else 0 end as bigint) end`;
+    const product = `(cast(${units} as decimal(38, 10)) * ${rate})`;
+    return `case when ${rate} = 1 then ${units} else cast(sign(${product}) * floor(abs(${product}) + 0.5) as bigint) end`;
   };
   return dialect === 'duckdb'
     ? `create or replace temp macro fx_convert(units, rate) as ${body('units', 'rate')}`
-    : `create or replace function pg_temp.fx_convert(units bigint, rate double precision) returns bigint
+    : `create or replace function pg_temp.fx_convert(units bigint, rate numeric) returns bigint
        language sql immutable parallel safe as $$ select ${body('units', 'rate')} $$`;
 }
 
