@@ -133,8 +133,8 @@ discounts, add-ons, upgrades, downgrades, churn and reactivations, 80% USD / 20%
 \`generateExchangeRates\` as the rate table. Dates fall mid-month, so the SQL samples each month's MRR
 just before the month's end boundary, exactly as the engine does (see the notes in playbook.ts).
 
-Currency conversion is exact in every contender, as in @nrr/core's `convertUnits`: the rate is the
-decimal it is written as (`decimal(18,10)` in SQL), units × rate is exact and rounds half away from
+Currency conversion is exact in every contender, as in @nrr/core's \`convertUnits\`: the rate is the
+decimal it is written as (\`decimal(18,10)\` in SQL), units × rate is exact and rounds half away from
 zero to a whole unit. (An earlier engine multiplied in double precision and misrounded exact ties;
 the benchmark's cross-check found it.)
 
