@@ -53,8 +53,19 @@ export async function coreWindow(
 }
 
 /** A memo key for a question: the operation, its window (with the effective segment and currency) and its options. */
-export function questionKey(operation: string, window: CoreWindow, options: Record<string, unknown> = {}): string {
-  return JSON.stringify([operation, window.from, window.to, window.segment ?? null, window.rates.reportingCurrency, options]);
+export function questionKey(
+  operation: string,
+  window: CoreWindow,
+  options: Record<string, unknown> = {},
+): string {
+  return JSON.stringify([
+    operation,
+    window.from,
+    window.to,
+    window.segment ?? null,
+    window.rates.reportingCurrency,
+    options,
+  ]);
 }
 
 /** Maps a GraphQL method argument (nullable) to core's, defaulting to PERIOD. */

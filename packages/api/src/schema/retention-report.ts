@@ -240,8 +240,9 @@ builder.queryField('breakdown', (t) =>
       const window = await coreWindow(context, input);
       const timeline = await context.analytics.timeline();
       const method = methodOf(input.method);
-      const breakdown = context.analytics.memo(questionKey('breakdown', window, { method, by: input.by }), () =>
-        runEngine(() => computeBreakdown(timeline, { ...window, by: input.by, method })),
+      const breakdown = context.analytics.memo(
+        questionKey('breakdown', window, { method, by: input.by }),
+        () => runEngine(() => computeBreakdown(timeline, { ...window, by: input.by, method })),
       );
       return [...breakdown.segments];
     },
