@@ -3,12 +3,15 @@ import { defaultClientConditions, defineConfig } from 'vite';
 /**
  * The panel's browser bundle. `@nrr/source` makes the workspace's packages resolve to their
  * sources (no build of @nrr/widgets needed); a host app installing the published packages would
- * leave it out. JSX is compiled by Vite's built-in transform with the automatic runtime.
+ * leave it out. JSX is compiled by Vite's built-in transform with the automatic runtime. The
+ * build is a production build (React's production bundle) even when run under a test runner
+ * that sets NODE_ENV=test.
  */
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   root: import.meta.dirname,
   resolve: { conditions: ['@nrr/source', ...defaultClientConditions] },
-  oxc: { jsx: { runtime: 'automatic' } },
+  define: { 'process.env.NODE_ENV': JSON.stringify(mode === 'production' ? 'production' : 'development') },
+  oxc: { jsx: { runtime: 'automatic', development: mode !== 'production' } },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
@@ -22,4 +25,4 @@ export default defineConfig({
       checks: { pluginTimings: false },
     },
   },
-});
+}));

@@ -74,10 +74,11 @@ function RetentionPage() {
             segment; the trend and cohorts cover the 12 months up to its end.
           </p>
         </div>
-        <div className="filters" role="group" aria-label="Filters">
+        <fieldset className="filters">
+          <legend className="visually-hidden">Filters</legend>
           <PeriodPicker options={options} value={periodId} onChange={setPeriodId} />
           <SegmentPicker value={segmentChoice} onChange={setSegmentChoice} />
-        </div>
+        </fieldset>
       </div>
       <div className="dashboard">
         <NrrCard {...filters} headingLevel={2} className="area-nrr" />

@@ -10,6 +10,7 @@ export async function buildPanel(outDir: string = resolve(PANEL_ROOT, 'dist')): 
   await build({
     root: PANEL_ROOT,
     configFile: resolve(PANEL_ROOT, 'vite.config.ts'),
+    mode: 'production',
     logLevel: 'warn',
     build: { outDir, emptyOutDir: true },
   });
