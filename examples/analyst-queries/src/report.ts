@@ -159,8 +159,7 @@ export function formatBenchmarks(results: readonly BenchmarkResult[], window: Wi
   const rows = results.map((result) => [
     result.benchmark.segment,
     range(result.benchmark.low, result.benchmark.high),
-    result.position,
-    formatPercentagePoints(result.pointsFromRange),
+    position(result),
     result.tier ?? '',
     result.benchmark.sourcePublisher ?? '',
   ]);
@@ -169,12 +168,18 @@ export function formatBenchmarks(results: readonly BenchmarkResult[], window: Wi
       { header: 'Range' },
       { header: 'NRR range' },
       { header: 'Position' },
-      { header: 'Distance', numeric: true },
       { header: 'Tier' },
       { header: 'Source' },
     ],
     rows,
   )}`;
+}
+
+/** `within`, or the distance and side: `5.0 pts above`, `15.0 pts below`. */
+function position(result: BenchmarkResult): string {
+  if (result.position === 'WITHIN') return 'within';
+  const points = formatPercentagePoints(Math.abs(result.pointsFromRange), { signDisplay: 'never' });
+  return `${points} ${result.position === 'ABOVE' ? 'above' : 'below'}`;
 }
 
 function title(text: string): string {

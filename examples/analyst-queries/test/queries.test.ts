@@ -137,7 +137,11 @@ describe('the analyst script against a live API', () => {
       'SaaS, general tiers',
     ]);
     // B2B SaaS overall is "100% and above": within exactly when NRR reaches 100%.
-    expect(rows[0]?.[2]).toBe((report.nrr ?? 0) >= 1 ? 'WITHIN' : 'BELOW');
+    expect(rows[0]?.[2]).toBe((report.nrr ?? 0) >= 1 ? 'within' : expect.stringMatching(/ pts below$/));
+    // Enterprise SaaS is 120–135%: the printed distance is the API's figure's distance to 120%.
+    const enterprise = rows[3]?.[2] ?? '';
+    const nrr = (report.nrr ?? 0) * 100;
+    if (nrr < 120) expect(enterprise).toBe(`${(120 - nrr).toFixed(1)}\u00a0pts below`);
   });
 
   it('runs as a command (`run queries`) with NRR_API_URL, NRR_API_KEY and NRR_AS_OF and prints the same report', async () => {
