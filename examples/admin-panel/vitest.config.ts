@@ -13,8 +13,9 @@ export default defineConfig({
   test: {
     name: 'admin-panel',
     include: ['test/**/*.test.ts'],
-    // Builds the panel, boots PGlite and drives a real Chromium on a shared 2-core machine.
+    // Builds the panel, boots PGlite and drives a real Chromium on a shared 2-core machine, often
+    // while the other projects' suites run: alone the whole file takes about 40 s.
     testTimeout: 120_000,
-    hookTimeout: 120_000,
+    hookTimeout: 180_000,
   },
 });
