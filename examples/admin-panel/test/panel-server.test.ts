@@ -3,9 +3,9 @@
  * accepts them), never hands out the key, serves the built app and refuses what it should.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { get } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PanelStack, startPanelStack } from '../src/server/stack.ts';
@@ -59,7 +59,9 @@ describe('the admin panel backend', () => {
       body: JSON.stringify({ query: '{ viewer { kind tenant { id } } }' }),
     });
     expect(viewer.headers.get('access-control-allow-origin')).toBe(new URL(stack.panel.url).origin);
-    expect(await viewer.json()).toEqual({ data: { viewer: { kind: 'EMBED_TOKEN', tenant: { id: 'demo' } } } });
+    expect(await viewer.json()).toEqual({
+      data: { viewer: { kind: 'EMBED_TOKEN', tenant: { id: 'demo' } } },
+    });
   });
 
   it('tells the browser where the API is, and nothing else', async () => {
