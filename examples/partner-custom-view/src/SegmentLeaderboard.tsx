@@ -98,11 +98,15 @@ export function SegmentLeaderboard({
                 <td>{index + 1}</td>
                 <th scope="row">{row.segment}</th>
                 {(['nrr', 'grr'] as const).map((metric) => (
-                  <td key={metric} className="leaderboard-metric">
-                    <span className="leaderboard-bar" data-metric={metric} aria-hidden="true">
-                      <span style={{ inlineSize: `${barPercent(row.report[metric], scale).toFixed(1)}%` }} />
-                    </span>
-                    {percent(row.report[metric])}
+                  <td key={metric}>
+                    <div className="leaderboard-metric">
+                      <span className="leaderboard-bar" data-metric={metric} aria-hidden="true">
+                        <span
+                          style={{ inlineSize: `${barPercent(row.report[metric], scale).toFixed(1)}%` }}
+                        />
+                      </span>
+                      <span className="leaderboard-figure">{percent(row.report[metric])}</span>
+                    </div>
                   </td>
                 ))}
                 <td>
