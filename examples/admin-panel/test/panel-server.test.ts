@@ -81,9 +81,9 @@ describe('the admin panel backend', () => {
 
     expect((await fetch(`${stack.panel.url}/assets/missing.js`)).status).toBe(404);
     // An encoded slash survives URL parsing and decodes to `../`: the path must stay inside the assets.
-    const escape = await rawGet(stack.panel.url, '/..%2fsecret.txt');
-    expect(escape.status).toBe(404);
-    expect(escape.body).not.toContain('outside the assets');
+    const traversal = await rawGet(stack.panel.url, '/..%2fsecret.txt');
+    expect(traversal.status).toBe(404);
+    expect(traversal.body).not.toContain('outside the assets');
   });
 
   it('refuses other methods on the token route and unknown API routes', async () => {
