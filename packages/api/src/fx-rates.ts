@@ -40,6 +40,11 @@ export async function setFxRates(
   rates: readonly { currency: string; effective: number; rate: number }[],
 ): Promise<void> {
   await withTenant(db, tenantId, async (tx) => {
+    const [tenant] = await tx
+      .select({ id: tenants.tenantId })
+      .from(tenants)
+      .where(eq(tenants.tenantId, tenantId));
+    if (!tenant) throw new ApiError('NOT_FOUND', `tenant ${JSON.stringify(tenantId)} does not exist`);
     for (let start = 0; start < rates.length; start += 1000) {
       await tx
         .insert(fxRates)

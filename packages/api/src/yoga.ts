@@ -115,6 +115,19 @@ export function createApi(options: ApiOptions): Api {
     },
     onValidate({ addValidationRule }) {
       addValidationRule(queryLimitsRule());
+      // An invalid document is the client's to fix: BAD_USER_INPUT, HTTP 400.
+      return ({ result, setResult }) => {
+        if (result.length === 0) return;
+        setResult(
+          result.map(
+            (error) =>
+              new GraphQLError(error.message, {
+                nodes: error.nodes ?? null,
+                extensions: { ...error.extensions, code: 'BAD_USER_INPUT', http: { status: 400 } },
+              }),
+          ),
+        );
+      };
     },
   };
 
@@ -175,10 +188,18 @@ export function toClientError(error: unknown): GraphQLError {
   const outer = isGraphQLErrorLike(error) ? error : undefined;
   const inner = outer?.originalError;
   const source = isGraphQLErrorLike(inner) ? inner : outer;
-  const code = source?.extensions?.code;
+  const raw = source?.extensions?.code;
+  // graphql-js and Yoga report unparsable and invalid documents with their own codes; they are 400s.
+  const invalidDocument = raw === 'GRAPHQL_PARSE_FAILED' || raw === 'GRAPHQL_VALIDATION_FAILED';
+  const code = invalidDocument ? 'BAD_USER_INPUT' : raw;
   const location = { nodes: outer?.nodes ?? null, path: outer?.path ?? null };
   if (source && typeof code === 'string' && CODES.has(code)) {
-    return new GraphQLError(source.message, { ...location, extensions: { ...source.extensions, code } });
+    const { http, ...extensions } = source.extensions ?? {};
+    const status = invalidDocument ? { status: 400 } : http;
+    return new GraphQLError(source.message, {
+      ...location,
+      extensions: { ...extensions, code, ...(status ? { http: status } : {}) },
+    });
   }
   // Request errors raised before execution, with no cause behind them: Yoga's request checks (no
   // query string, bad params; they carry a 4xx `http.status`) and graphql's variable coercion

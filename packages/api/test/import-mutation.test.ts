@@ -132,6 +132,38 @@ describe.each(DATABASE_KINDS)('importData on %s', (kind) => {
     expect(records.every((record) => record.actor.startsWith('key:key_'))).toBe(true);
   });
 
+  it('stores ids and attributes with quotes, backslashes, commas and braces unchanged', async () => {
+    const odd = 'Acme "Intl", {EU} \\ Ltd';
+    const text = event({
+      id: 'evt_20',
+      customer: odd,
+      subscription: 's20',
+      unit_amount: '10',
+      effective_at: '2024-01-01',
+      metadata: { region: 'a"b\\c,{d}' },
+    });
+    const imported = await graphql(api, IMPORT, { credential: writer, variables: { text } });
+    expect(imported.body.errors).toBeUndefined();
+    const { body } = await graphql<{ customer: { id: string; mrr: { amount: string } } | null }>(
+      api,
+      'query ($id: ID!) { customer(id: $id) { id mrr(at: "2024-02-01") { amount } } }',
+      { credential: writer, variables: { id: odd } },
+    );
+    expect(body.data?.customer).toEqual({ id: odd, mrr: { amount: '10' } });
+  });
+
+  it('reports an unparsable document as BAD_USER_INPUT', async () => {
+    const { status, body } = await graphql(api, '{ viewer { ', { credential: writer });
+    expect(status).toBe(400);
+    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(body.errors?.[0]?.message).toMatch(/^Syntax Error/);
+    const unknown = await graphql(api, '{ viewer { nope } }', { credential: writer });
+    expect(unknown.body.errors?.[0]).toMatchObject({
+      message: 'Cannot query field "nope" on type "Viewer".',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  });
+
   it('refuses imports with a read-only key or an embed token', async () => {
     const reader = await tenantWithKey(test.database, 'acme', { scope: 'read' });
     const { body } = await graphql(api, IMPORT, { credential: reader, variables: { text: EVENTS } });

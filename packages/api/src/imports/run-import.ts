@@ -256,7 +256,7 @@ async function* spanBatches(
     case 'events': {
       const { source } = request;
       const result =
-        typeof source === 'string' && /^\s*[[{]/.test(source) && !isNdjson(source)
+        typeof source === 'string' && isJsonDocument(source)
           ? importSubscriptionEventsJson(source, options)
           : await importSubscriptionEvents(source, options);
       onRowsRead(result.rowsRead);
@@ -307,10 +307,22 @@ function withoutNul(source: LineSource, format: ImportFormat): LineSource {
   })();
 }
 
-/** Whether a text is NDJSON (several lines, each an object) rather than one JSON document. */
-function isNdjson(text: string): boolean {
-  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
-  return lines.length > 1 && lines.every((line) => /^\s*\{.*\}\s*$/.test(line));
+/**
+ * Whether events text is one JSON document (an array, or a Stripe list object with `data`)
+ * rather than NDJSON (one event object per line, possibly a single line).
+ */
+function isJsonDocument(text: string): boolean {
+  const start = text.trimStart();
+  if (start.startsWith('[')) return true;
+  if (!start.startsWith('{')) return false;
+  try {
+    const parsed: unknown = JSON.parse(start);
+    return (
+      typeof parsed === 'object' && parsed !== null && Array.isArray((parsed as { data?: unknown }).data)
+    );
+  } catch {
+    return false;
+  }
 }
 
 async function bumpVersion(tx: Tx, tenantId: string, changed: boolean): Promise<number> {

@@ -1,0 +1,36 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fileLines, splitLines } from '../src/imports/file-source.ts';
+
+describe('fileLines', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nrr-lines-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('loses no line when the consumer starts late (an import awaiting the database)', async () => {
+    const file = join(dir, 'many.csv');
+    const expected = Array.from({ length: 50_000 }, (_, i) => `row ${i},${'x'.repeat(i % 50)}`);
+    writeFileSync(file, `${expected.join('\r\n')}\r\n`);
+    const lines = await fileLines(file);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const seen: string[] = [];
+    for await (const line of lines) seen.push(line);
+    expect(seen).toEqual(expected);
+  });
+
+  it('splits across chunk boundaries and keeps a last line without a line end', async () => {
+    async function* chunks() {
+      yield 'a,b\nc';
+      yield ',d\r';
+      yield '\ne,f';
+    }
+    const seen: string[] = [];
+    for await (const line of splitLines(chunks())) seen.push(line);
+    expect(seen).toEqual(['a,b', 'c,d', 'e,f']);
+  });
+
+  it('refuses a file that does not exist', async () => {
+    await expect(fileLines(join(dir, 'missing.csv'))).rejects.toThrow(/ENOENT/);
+  });
+});
