@@ -153,7 +153,7 @@ describe(`soak: ${SECONDS} s of mixed queries and imports over ${TENANTS} tenant
         const expected = SEED_ROWS + (imported[t]?.size ?? 0) * IMPORT_ROWS;
         expect((await tenantState(test.database, `soak${t}`)).spans, `soak${t}`).toBe(expected);
       }
-    // Flat: the live heap's late peak stays within 1.3x (+16 MB) of its early one.
+      // Flat: the live heap's late peak stays within 1.3x (+16 MB) of its early one.
       expect(late).toBeLessThan(early * 1.3 + 16 * 2 ** 20);
     },
     (SECONDS + 120) * 1000,
