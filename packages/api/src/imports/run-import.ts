@@ -270,24 +270,6 @@ async function* spanBatches(
 }
 
 /**
- * Whether events text is one JSON document (an array, or a Stripe list object with `data`)
- * rather than NDJSON (one event object per line, possibly a single line).
- */
-function isJsonDocument(text: string): boolean {
-  const start = text.trimStart();
-  if (start.startsWith('[')) return true;
-  if (!start.startsWith('{')) return false;
-  try {
-    const parsed: unknown = JSON.parse(start);
-    return (
-      typeof parsed === 'object' && parsed !== null && Array.isArray((parsed as { data?: unknown }).data)
-    );
-  } catch {
-    return false;
-  }
-}
-
-/**
  * The source, refused at its first NUL character (U+0000): Postgres text and jsonb cannot hold
  * one, so an id or attribute carrying it would otherwise fail inside the transaction as an
  * internal error. Throws core's `ImportError` (`INVALID_CSV` or `INVALID_JSON`) naming the line.
@@ -323,6 +305,24 @@ function withoutNul(source: LineSource, format: ImportFormat): LineSource {
       yield text;
     }
   })();
+}
+
+/**
+ * Whether events text is one JSON document (an array, or a Stripe list object with `data`)
+ * rather than NDJSON (one event object per line, possibly a single line).
+ */
+function isJsonDocument(text: string): boolean {
+  const start = text.trimStart();
+  if (start.startsWith('[')) return true;
+  if (!start.startsWith('{')) return false;
+  try {
+    const parsed: unknown = JSON.parse(start);
+    return (
+      typeof parsed === 'object' && parsed !== null && Array.isArray((parsed as { data?: unknown }).data)
+    );
+  } catch {
+    return false;
+  }
 }
 
 async function bumpVersion(tx: Tx, tenantId: string, changed: boolean): Promise<number> {

@@ -160,11 +160,7 @@ describe('abuse is refused before it costs work (PGlite)', () => {
         ),
       );
     }
-    await expectRefused(
-      'first: beyond Int',
-      query('{ customers(first: 99999999999) { totalCount } }'),
-      'BAD_USER_INPUT',
-    );
+    await expectRefused('first: beyond Int', query('{ customers(first: 99999999999) { totalCount } }'));
   });
 
   it('refuses an oversized request body without parsing it into a query', async () => {

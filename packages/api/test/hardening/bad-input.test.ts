@@ -18,7 +18,7 @@ import {
 } from '../harness.ts';
 import { CaseCounter, expectCleanAnswer, PERIODS_HEADER, tenantState } from './support.ts';
 
-const RUNS = Number(process.env.NRR_FUZZ_RUNS ?? 80);
+const RUNS = Number(process.env.NRR_FUZZ_RUNS ?? 60);
 
 const HOSTILE = [
   '',
@@ -83,7 +83,7 @@ const brokenRow = fc.oneof(
 
 describe.each(DATABASE_KINDS)('bad input through the API on %s', (kind) => {
   const counter = new CaseCounter(`api bad input (${kind})`);
-  const runs = kind === 'postgres' ? Math.ceil(RUNS / 2) : RUNS;
+  const runs = kind === 'postgres' ? Math.ceil(RUNS / 3) : RUNS;
   let test: TestDatabase;
   let api: Api;
   let writer: string;

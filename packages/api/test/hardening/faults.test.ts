@@ -1,5 +1,5 @@
 /**
- * Hardening, faults: an `nrr import` process killed with SIGKILL half-way through a large file, a
+ * Hardening, faults against Postgres: an `nrr import` process killed with SIGKILL half-way through a large file, a
  * database connection terminated under an import, two imports racing into one tenant, a tenant
  * importing while others query, and every API connection terminated under load (how a Postgres
  * restart looks to the API; the machine's shared server is not actually restarted).
@@ -7,26 +7,16 @@
  * The kill lands when the importer has provably read half the file (its descriptor's position in
  * /proc) and, on Postgres, holds an open transaction that has written spans: not at a guessed time.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import {
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/connect.ts';
 import { runImport } from '../../src/imports/run-import.ts';
 import { listen } from '../../src/server.ts';
 import { ensureTenant } from '../../src/tenants.ts';
 import { createApi } from '../../src/yoga.ts';
 import { graphql, TEST_TOKEN_SECRET, tenantWithKey } from '../harness.ts';
+import { exitOf, killImportHalfway, LARGE_ROWS, startCli } from './cli-process.ts';
 import {
   type OwnPostgres,
   ownPostgres,
@@ -36,123 +26,6 @@ import {
   periodsText,
   tenantState,
 } from './support.ts';
-
-const REPO = resolve(import.meta.dirname, '../../../..');
-const CLI = resolve(REPO, 'packages/api/src/cli.ts');
-const LARGE_ROWS = 40_000;
-
-/** Starts `nrr …` as a child process (tsx from source), with its output collected. */
-function startCli(
-  args: string[],
-  env: Record<string, string>,
-): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@nrr/source', CLI, ...args], {
-    cwd: REPO,
-    env: { ...process.env, DATABASE_URL: '', NRR_DATA_DIR: '', ...env, NRR_TOKEN_SECRET: TEST_TOKEN_SECRET },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += String(chunk);
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += String(chunk);
-  });
-  return { child, output: () => output };
-}
-
-async function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (child.exitCode !== null || child.signalCode !== null)
-    return { code: child.exitCode, signal: child.signalCode };
-  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
-  return { code, signal };
-}
-
-/** How far process `pid` has read into `file` (Linux: /proc/<pid>/fdinfo), or -1 when it has not opened it. */
-function readPosition(pid: number, file: string): number {
-  try {
-    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-      let target = '';
-      try {
-        target = readlinkSync(`/proc/${pid}/fd/${fd}`);
-      } catch {
-        continue;
-      }
-      if (target !== file) continue;
-      const match = /^pos:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'));
-      if (match) return Number(match[1]);
-    }
-  } catch {
-    return -1;
-  }
-  return -1;
-}
-
-/**
- * Imports a large file and SIGKILLs the importer once it has read half of it (the file position
- * of its descriptor, from /proc; reading follows the import through stream backpressure) and
- * `midway` resolves, e.g. after checking that the import is inside its transaction.
- */
-async function killImportHalfway(file: string, env: Record<string, string>, midway: () => Promise<void>) {
-  const size = statSync(file).size;
-  const { child, output } = startCli(['import', '--tenant', 'acme', '--format', 'periods', file], env);
-  const deadline = Date.now() + 90_000;
-  while (readPosition(child.pid as number, file) < size / 2) {
-    if (child.exitCode !== null || Date.now() > deadline)
-      throw new Error(`importer never got half-way: ${output()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  await midway();
-  expect(child.exitCode, output()).toBeNull();
-  expect(readPosition(child.pid as number, file)).toBeLessThan(size);
-  child.kill('SIGKILL');
-  const exit = await exitOf(child);
-  expect(exit.signal).toBe('SIGKILL');
-  return output();
-}
-
-describe('an import killed with SIGKILL half-way (PGlite directory)', () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'nrr-kill-'));
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('leaves the tenant exactly as before, and re-running completes', async () => {
-    const dataDir = join(dir, 'data');
-    const seed = join(dir, 'seed.csv');
-    writeFileSync(seed, periodsText(50, 'seed'));
-    const first = startCli(['import', '--tenant', 'acme', '--format', 'periods', seed], {
-      NRR_DATA_DIR: dataDir,
-    });
-    expect((await exitOf(first.child)).code, first.output()).toBe(0);
-
-    const stateOf = async () => {
-      const database = await openDatabase({ kind: 'pglite', dataDir });
-      try {
-        return await tenantState(database, 'acme');
-      } finally {
-        await database.close();
-      }
-    };
-    const before = await stateOf();
-    expect(before.spans).toBe(50);
-
-    const file = join(dir, 'large.csv');
-    writeFileSync(file, `${[...periodLines(LARGE_ROWS, 'big')].join('\n')}\n`);
-    await killImportHalfway(file, { NRR_DATA_DIR: dataDir }, async () => {});
-    expect(await stateOf()).toEqual(before);
-
-    const rerun = startCli(['import', '--tenant', 'acme', '--format', 'periods', file], {
-      NRR_DATA_DIR: dataDir,
-    });
-    expect((await exitOf(rerun.child)).code, rerun.output()).toBe(0);
-    expect(rerun.output()).toContain(`${LARGE_ROWS} rows read, ${LARGE_ROWS} spans stored`);
-    const after = await stateOf();
-    expect(after.spans).toBe(50 + LARGE_ROWS);
-    expect(after.succeededImports).toBe(before.succeededImports + 1);
-  }, 240_000);
-});
 
 describe.skipIf(POSTGRES_SKIP_REASON !== undefined)('faults against Postgres', () => {
   let pg: OwnPostgres;
@@ -329,7 +202,7 @@ describe.skipIf(POSTGRES_SKIP_REASON !== undefined)('faults against Postgres', (
       const importDone = runImport(pg.database.db, {
         tenantId: 'busy',
         format: 'periods',
-        source: periodLines(60_000, 'b'),
+        source: periodLines(30_000, 'b'),
         sourceName: 'busy',
         actor: 'test',
       }).finally(() => {
