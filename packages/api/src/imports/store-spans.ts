@@ -1,9 +1,8 @@
 /**
- * Writes MRR spans of one tenant inside an import's transaction: upserts by source key (unchanged
- * content is left alone, so a repeated import stores nothing), then rebuilds the stored timelines
- * of exactly the customers whose spans changed.
+ * Writes MRR spans of one tenant inside an import's transaction: upserts by identity (customer,
+ * subscription, start), leaving spans whose content is unchanged alone so a repeated import stores
+ * nothing, then rebuilds the stored timelines of exactly the customers whose spans changed.
  */
-import { createHash } from 'node:crypto';
 import { buildEntityTimelines, formatMoneyUnits, type MrrSpan, parseMoney } from '@nrr/core';
 import { and, eq, sql } from 'drizzle-orm';
 import { customerTimelines, mrrSpans } from '../db/schema.ts';
@@ -15,25 +14,16 @@ export const SPAN_BATCH_SIZE = 5000;
 const REBUILD_BATCH_SIZE = 2000;
 
 /**
- * A span's identity: its customer, subscription and service period. A subscription's spans never
- * overlap, so no two spans of one source share it; a re-import of the same period with a new
- * amount replaces the stored one instead of adding to it.
+ * A span's identity within its tenant: customer, subscription and start. Periods of one
+ * subscription never overlap (the importers reject overlaps), so no two of them share a start;
+ * a later import of the same period with another end, amount, currency, cancellation date or
+ * attributes corrects the stored span instead of adding to it.
  */
-export function spanSourceKey(span: MrrSpan): string {
-  return createHash('sha256')
-    .update(JSON.stringify([span.customerId, span.subscriptionId, span.start, span.end]))
-    .digest('base64url');
+export function spanIdentity(span: Pick<MrrSpan, 'customerId' | 'subscriptionId' | 'start'>): string {
+  return JSON.stringify([span.customerId, span.subscriptionId, span.start]);
 }
 
-/** Hash of everything a span says besides its identity; equal hashes mean nothing changed. */
-export function spanContentHash(span: MrrSpan): string {
-  const attributes = Object.entries(span.attributes ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return createHash('sha256')
-    .update(JSON.stringify([span.mrr, span.currency, span.canceledAt ?? null, attributes]))
-    .digest('base64url');
-}
-
-/** Counts of one batch written by {@link SpanWriter}. */
+/** Counts of the spans written by {@link SpanWriter}. */
 export interface SpanWriteCounts {
   /** Spans inserted or changed. */
   stored: number;
@@ -41,12 +31,24 @@ export interface SpanWriteCounts {
   unchanged: number;
 }
 
+/** A span as the upsert statement takes it: every column as text (ISO instants, decimal MRR, JSON attributes) or null. */
+export interface SpanColumns {
+  customerId: string;
+  subscriptionId: string;
+  startAt: string;
+  endAt: string | null;
+  mrr: string;
+  currency: string;
+  canceledAt: string | null;
+  attributes: string;
+}
+
 /** Accumulates spans of one import and writes them in batches within its transaction. */
 export class SpanWriter {
   readonly counts: SpanWriteCounts = { stored: 0, unchanged: 0 };
   /** Customers whose stored spans changed. */
   readonly affectedCustomers = new Set<string>();
-  #pending = new Map<string, typeof mrrSpans.$inferInsert>();
+  #pending = new Map<string, SpanColumns>();
 
   constructor(
     private readonly tx: Tx,
@@ -54,62 +56,67 @@ export class SpanWriter {
     private readonly importId: string,
   ) {}
 
-  /** Queues a span, flushing a full batch. A span repeated within one import counts once. */
+  /** Queues a span, flushing a full batch. A span repeated within one import counts once (the last wins). */
   async add(span: MrrSpan): Promise<void> {
-    const sourceKey = spanSourceKey(span);
-    this.#pending.set(sourceKey, {
-      tenantId: this.tenantId,
-      sourceKey,
-      customerId: span.customerId,
-      subscriptionId: span.subscriptionId,
-      startAt: new Date(span.start),
-      endAt: span.end === null ? null : new Date(span.end),
-      mrr: formatMoneyUnits(span.mrr),
-      currency: span.currency,
-      canceledAt: span.canceledAt === undefined ? null : new Date(span.canceledAt),
-      attributes: { ...(span.attributes ?? {}) },
-      contentHash: spanContentHash(span),
-      importId: this.importId,
-    });
+    this.#pending.set(spanIdentity(span), spanColumns(span));
     if (this.#pending.size >= SPAN_BATCH_SIZE) await this.flush();
   }
 
   /**
    * Writes queued spans: one statement per batch, its columns passed as arrays and unnested, so a
-   * batch costs 12 parameters rather than 12 per row. Only spans whose content changed are written
-   * (and returned); identical ones are left alone.
+   * batch costs 8 parameters rather than 8 per row. Only spans whose content differs from the
+   * stored one are written (and returned); identical ones are left alone.
    */
   async flush(): Promise<void> {
     if (this.#pending.size === 0) return;
     const batch = [...this.#pending.values()];
     this.#pending = new Map();
-    const column = (pick: (row: (typeof batch)[number]) => string | null) => arrayLiteral(batch.map(pick));
-    const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
+    const column = (pick: (row: SpanColumns) => string | null) => arrayLiteral(batch.map(pick));
     const written = resultRows<{ customer_id: string }>(
       await this.tx.execute(sql`
-        insert into mrr_spans (tenant_id, source_key, customer_id, subscription_id, start_at, end_at, mrr,
-          currency, canceled_at, attributes, content_hash, import_id)
-        select ${this.tenantId}, u.source_key, u.customer_id, u.subscription_id, u.start_at, u.end_at, u.mrr,
-          u.currency, u.canceled_at, u.attributes::jsonb, u.content_hash, ${this.importId}
+        insert into mrr_spans (tenant_id, customer_id, subscription_id, start_at, end_at, mrr,
+          currency, canceled_at, attributes, import_id)
+        select ${this.tenantId}, u.customer_id, u.subscription_id, u.start_at, u.end_at, u.mrr,
+          u.currency, u.canceled_at, u.attributes::jsonb, ${this.importId}
         from unnest(
-          ${column((row) => row.sourceKey)}::text[], ${column((row) => row.customerId)}::text[],
-          ${column((row) => row.subscriptionId)}::text[], ${column((row) => iso(row.startAt))}::timestamptz[],
-          ${column((row) => iso(row.endAt))}::timestamptz[], ${column((row) => row.mrr)}::numeric[],
-          ${column((row) => row.currency)}::text[], ${column((row) => iso(row.canceledAt))}::timestamptz[],
-          ${column((row) => JSON.stringify(row.attributes ?? {}))}::text[], ${column((row) => row.contentHash)}::text[]
-        ) as u(source_key, customer_id, subscription_id, start_at, end_at, mrr, currency, canceled_at, attributes, content_hash)
-        on conflict (tenant_id, source_key) do update set
-          customer_id = excluded.customer_id, subscription_id = excluded.subscription_id,
-          start_at = excluded.start_at, end_at = excluded.end_at, mrr = excluded.mrr, currency = excluded.currency,
-          canceled_at = excluded.canceled_at, attributes = excluded.attributes,
-          content_hash = excluded.content_hash, import_id = excluded.import_id
-        where mrr_spans.content_hash <> excluded.content_hash
+          ${column((row) => row.customerId)}::text[], ${column((row) => row.subscriptionId)}::text[],
+          ${column((row) => row.startAt)}::timestamptz[], ${column((row) => row.endAt)}::timestamptz[],
+          ${column((row) => row.mrr)}::numeric[], ${column((row) => row.currency)}::text[],
+          ${column((row) => row.canceledAt)}::timestamptz[], ${column((row) => row.attributes)}::text[]
+        ) as u(customer_id, subscription_id, start_at, end_at, mrr, currency, canceled_at, attributes)
+        ${SPAN_UPSERT}
         returning customer_id`),
     );
     this.counts.stored += written.length;
     this.counts.unchanged += batch.length - written.length;
     for (const row of written) this.affectedCustomers.add(row.customer_id);
   }
+}
+
+/**
+ * The conflict clause of every span write: the identity stays, the content is replaced, and only
+ * when some content column differs (`is distinct from` treats nulls as values; jsonb and numeric
+ * compare by value, so key order and trailing zeros do not count as changes).
+ */
+export const SPAN_UPSERT =
+  sql.raw(`on conflict (tenant_id, customer_id, subscription_id, start_at) do update set
+  end_at = excluded.end_at, mrr = excluded.mrr, currency = excluded.currency,
+  canceled_at = excluded.canceled_at, attributes = excluded.attributes, import_id = excluded.import_id
+  where (mrr_spans.end_at, mrr_spans.mrr, mrr_spans.currency, mrr_spans.canceled_at, mrr_spans.attributes)
+    is distinct from (excluded.end_at, excluded.mrr, excluded.currency, excluded.canceled_at, excluded.attributes)`);
+
+/** A span's columns as text, in the form the upsert casts from. */
+export function spanColumns(span: MrrSpan): SpanColumns {
+  return {
+    customerId: span.customerId,
+    subscriptionId: span.subscriptionId,
+    startAt: new Date(span.start).toISOString(),
+    endAt: span.end === null ? null : new Date(span.end).toISOString(),
+    mrr: formatMoneyUnits(span.mrr),
+    currency: span.currency,
+    canceledAt: span.canceledAt === undefined ? null : new Date(span.canceledAt).toISOString(),
+    attributes: JSON.stringify(span.attributes ?? {}),
+  };
 }
 
 /** Reads a stored span row back into core's form. */
