@@ -53,3 +53,22 @@ export function createExchangeRates(reportingCurrency: string, rates: readonly F
     },
   };
 }
+
+/**
+ * The same rate table expressed in another reporting currency, by cross rates: 1 unit of `c` is
+ * worth `rate(c) / rate(target)` units of `target` at the same instant. Returns `undefined` when
+ * the table has no rate for `target` (it must be the base's reporting currency or a rated one).
+ */
+export function rebaseExchangeRates(base: ExchangeRates, target: string): ExchangeRates | undefined {
+  if (target === base.reportingCurrency) return base;
+  if (base.rateAt(target, 0) === undefined) return undefined;
+  return {
+    reportingCurrency: target,
+    rateAt(currency, at) {
+      if (currency === target) return 1;
+      const sourceRate = base.rateAt(currency, at);
+      const targetRate = base.rateAt(target, at);
+      return sourceRate === undefined || targetRate === undefined ? undefined : sourceRate / targetRate;
+    },
+  };
+}

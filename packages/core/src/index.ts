@@ -54,7 +54,7 @@ export {
   MISSING_VALUE,
 } from './format.ts';
 export type { ExchangeRates, FxRate } from './fx.ts';
-export { createExchangeRates } from './fx.ts';
+export { createExchangeRates, rebaseExchangeRates } from './fx.ts';
 export type {
   GenerateBillingDataOptions,
   GeneratedAttributes,
@@ -153,6 +153,7 @@ export type { SegmentFilter, SizeBand, SizeBandThresholds } from './segments.ts'
 export {
   attributesAt,
   DEFAULT_SIZE_BAND_THRESHOLDS,
+  matchesAttributes,
   NO_VALUE,
   SIZE_BAND_DIMENSION,
   SIZE_BANDS,

@@ -9,7 +9,7 @@ import {
 } from './internal/period-engine.ts';
 import { convertUnits, type MoneyUnits } from './money.ts';
 import type { MovementKind } from './reports.ts';
-import type { RetentionQuery } from './retention.ts';
+import { checkPeriod, type RetentionQuery } from './retention.ts';
 import { laneValueBefore, type Timeline } from './timeline.ts';
 
 /** One entity's net movement over a period; these sum exactly to the period's bridge. */
@@ -78,6 +78,7 @@ export function computeMovements(
   timeline: Timeline,
   query: RetentionQuery & { readonly kinds?: readonly MovementKind[] },
 ): CustomerMovement[] {
+  checkPeriod(query.from, query.to);
   const engine = new PeriodEngine(timeline, [query.from, query.to], query);
   const kinds = query.kinds?.length ? new Set(query.kinds) : undefined;
   const movements: CustomerMovement[] = [];
@@ -131,6 +132,7 @@ export interface LedgerQuery {
  * the MRR just before and just after it, in constant currency (rates at `from`). Sorted by time.
  */
 export function movementLedger(timeline: Timeline, query: LedgerQuery): LedgerEntry[] {
+  checkPeriod(query.from, query.to);
   const currency = reportingCurrencyOf(timeline, query.rates);
   const factors = conversionFactors(timeline, currency, query.rates, query.from);
   const kinds = query.kinds?.length ? new Set(query.kinds) : undefined;

@@ -44,7 +44,8 @@ export interface Breakdown {
 
 const ratio = (numerator: number, denominator: number) => (denominator > 0 ? numerator / denominator : null);
 
-function checkPeriod(from: Instant, to: Instant): void {
+/** Throws `INVALID_PERIOD` unless `from < to` and both are finite. */
+export function checkPeriod(from: Instant, to: Instant): void {
   if (!Number.isFinite(from) || !Number.isFinite(to) || to <= from) {
     throw new EngineError(
       'INVALID_PERIOD',

@@ -13,6 +13,7 @@ import {
   formatMoneyUnits,
   isValidTimeZone,
   periodStart,
+  rebaseExchangeRates,
   toIsoDate,
   unitsFromNumber,
 } from '../src/index.ts';
@@ -220,5 +221,28 @@ describe('calendar arithmetic across daylight saving', () => {
     expect(new Date(addMonths(day('2024-01-31'), 1)).toISOString().slice(0, 10)).toBe('2024-02-29');
     expect(isValidTimeZone('Europe/Berlin')).toBe(true);
     expect(isValidTimeZone('Mars/Olympus')).toBe(false);
+  });
+});
+
+describe('rebased exchange rates', () => {
+  it('cross-rates a table into another reporting currency', () => {
+    const base = createExchangeRates('USD', [
+      { currency: 'EUR', effective: day('2024-01-01'), rate: 1.1 },
+      { currency: 'GBP', effective: day('2024-01-01'), rate: 1.32 },
+    ]);
+    const eur = rebaseExchangeRates(base, 'EUR');
+    expect(eur?.reportingCurrency).toBe('EUR');
+    expect(eur?.rateAt('EUR', day('2024-02-01'))).toBe(1);
+    expect(eur?.rateAt('GBP', day('2024-02-01'))).toBeCloseTo(1.2, 12);
+    expect(eur?.rateAt('USD', day('2024-02-01'))).toBeCloseTo(1 / 1.1, 12);
+    expect(rebaseExchangeRates(base, 'USD')).toBe(base);
+    expect(rebaseExchangeRates(base, 'JPY')).toBeUndefined();
+  });
+
+  it('refuses inverted periods in movement lists too', () => {
+    const timeline = buildTimeline([span('a', '2023-05-03', null, 10)]);
+    expect(() => computeMovements(timeline, { from: day('2024-02-01'), to: day('2024-01-01') })).toThrow(
+      EngineError,
+    );
   });
 });

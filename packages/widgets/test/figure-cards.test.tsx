@@ -102,3 +102,31 @@ describe('<GrrCard> in static mode', () => {
     expect(card.querySelector('.nrr-benchmark')).toBeNull();
   });
 });
+
+describe('warnings on the figure cards', () => {
+  const warnings = [
+    {
+      code: 'EXPANSION_MASKS_CHURN',
+      message: 'NRR is at least 100% while GRR is below 90%: expansion hides churn.',
+    },
+    { code: 'SMALL_SAMPLE', message: 'Only 7 customers in the starting cohort.' },
+  ];
+
+  it('lists the report’s warnings under the figure, in words', () => {
+    render(<NrrCard data={{ current: report({ warnings }) }} />);
+    const list = screen.getByRole('list', { name: 'Caveats' });
+    expect(
+      within(list)
+        .getAllByRole('listitem')
+        .map((item) => item.textContent),
+    ).toEqual([
+      '⚠ NRR is at least 100% while GRR is below 90%: expansion hides churn.',
+      '⚠ Only 7 customers in the starting cohort.',
+    ]);
+  });
+
+  it('hides them with showWarnings={false}', () => {
+    render(<GrrCard showWarnings={false} data={{ current: report({ warnings }) }} />);
+    expect(screen.queryByRole('list', { name: 'Caveats' })).toBeNull();
+  });
+});

@@ -70,4 +70,21 @@ describe('<MovementsTable> data mode', () => {
     await waitFor(() => expect(customers()[0]).toBe('cus_006'));
     expect(network.seen).toHaveLength(requests);
   });
+
+  it('asks for at most 500 rows, the largest page the API serves', async () => {
+    const network = fakeNetwork({ clock: () => NOW });
+    const client = createNrrClient({
+      endpoint: 'x',
+      fetchToken: network.fetchToken,
+      fetch: network.fetch,
+      now: () => NOW,
+    });
+    render(
+      <NrrProvider client={client} queryClient={new QueryClient()} now={() => NOW}>
+        <MovementsTable pageSize={5000} />
+      </NrrProvider>,
+    );
+    await waitFor(() => expect(network.seen).toHaveLength(1));
+    expect(network.seen[0]?.variables.first).toBe(500);
+  });
 });

@@ -55,6 +55,7 @@ describe('<NrrProvider> data mode', () => {
     render(<NrrCard period="last-12-months" />, { wrapper });
     expect(screen.getByRole('status').textContent).toBe('Loading net revenue retention…');
     const card = screen.getByRole('region', { name: 'Net revenue retention' });
+    expect(card.querySelector('.nrr-subtitle')?.textContent).toBe('Jan 2024 – Dec 2024'); // known before the data
     await waitFor(() => expect(card.querySelector('.nrr-figure')?.textContent).toBe('105.0%'));
     const inputs = network.seen.map((r) => `${r.operation} ${JSON.stringify(r.variables.input)}`).sort();
     expect(inputs).toEqual([

@@ -12,6 +12,7 @@ import {
   createTimeline,
   type EntityTimeline,
   type ExchangeRates,
+  rebaseExchangeRates,
   type Timeline,
 } from '@nrr/core';
 import { and, eq, max } from 'drizzle-orm';
@@ -172,26 +173,16 @@ async function loadRates(db: Db, tenant: Tenant): Promise<ExchangeRates> {
   );
 }
 
-/**
- * The tenant's rates re-expressed in another reporting currency: 1 unit of c is worth
- * rate(c) / rate(target) units of the target, at the same instant.
- */
+/** The tenant's rates re-expressed in another reporting currency (core's cross rates), or BAD_USER_INPUT. */
 function reportingIn(base: ExchangeRates, currency: string, timeline: Timeline): ExchangeRates {
   const known = new Set([base.reportingCurrency, ...timeline.currencies]);
-  if (!known.has(currency) || base.rateAt(currency, 0) === undefined) {
+  const rebased = known.has(currency) ? rebaseExchangeRates(base, currency) : undefined;
+  if (!rebased) {
     throw new ApiError(
       'BAD_USER_INPUT',
       `currency: got ${JSON.stringify(currency)}, expected the reporting currency ${base.reportingCurrency} or a currency with stored exchange rates`,
       { field: 'currency' },
     );
   }
-  return {
-    reportingCurrency: currency,
-    rateAt(source, at) {
-      if (source === currency) return 1;
-      const sourceRate = base.rateAt(source, at);
-      const targetRate = base.rateAt(currency, at);
-      return sourceRate === undefined || targetRate === undefined ? undefined : sourceRate / targetRate;
-    },
-  };
+  return rebased;
 }

@@ -74,14 +74,3 @@ export function parseSegmentClaim(value: unknown): SegmentFilter | undefined {
     ...(parsedBands ? { sizeBands: parsedBands } : {}),
   };
 }
-
-/** Whether attributes satisfy a segment's attribute conditions (size bands are checked by the caller). */
-export function attributesMatch(
-  segment: SegmentFilter | undefined,
-  attributes: Readonly<Record<string, string>>,
-): boolean {
-  return (segment?.attributes ?? []).every(({ name, values }) => {
-    const value = attributes[name];
-    return value !== undefined && values.includes(value);
-  });
-}

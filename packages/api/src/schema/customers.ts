@@ -4,10 +4,10 @@ import {
   type EntityTimeline,
   entityMrrAt,
   type LedgerEntry,
+  matchesAttributes,
   sizeBandOf,
   type Timeline,
 } from '@nrr/core';
-import { attributesMatch } from '../auth/segment-lock.ts';
 import type { ApiContext } from '../context.ts';
 import { checkedPageSize } from '../internal/query-limits.ts';
 import { AttributeRef, attributeList } from './attribute.ts';
@@ -35,7 +35,7 @@ function currentInstant(timeline: Timeline): number {
 async function visible(context: ApiContext, timeline: Timeline, entity: EntityTimeline): Promise<boolean> {
   const lock = context.principal.kind === 'EMBED_TOKEN' ? context.principal.segment : undefined;
   if (!lock) return true;
-  if (!attributesMatch(lock, latestAttributes(entity))) return false;
+  if (!matchesAttributes(latestAttributes(entity), lock)) return false;
   if (!lock.sizeBands) return true;
   const rates = await context.analytics.rates();
   return lock.sizeBands.includes(

@@ -1,6 +1,6 @@
 import { type ReactNode, useState } from 'react';
 import { useMovements } from '../hooks/hooks.ts';
-import type { MovementsQuery } from '../hooks/movementsQueryOptions.ts';
+import { clampPageSize, type MovementsQuery } from '../hooks/movementsQueryOptions.ts';
 import { type CardBaseProps, CardFrame, type CardState } from '../internal/CardFrame.tsx';
 import { useCardState } from '../internal/useCardQueries.ts';
 import { useNrrSettings } from '../provider/context.ts';
@@ -10,7 +10,7 @@ import { pageOf } from './movementRows.ts';
 
 /** Props of {@link MovementsTable}. */
 export interface MovementsTableProps extends CardBaseProps, Omit<MovementsQuery, 'first' | 'after'> {
-  /** Rows per page, 1–500; default 10. */
+  /** Rows per page, 1–500 (values outside are clamped); default 10. */
   readonly pageSize?: number;
   /** Static mode: every movement of the period; pages are cut client-side. */
   readonly data?: readonly MovementResult[];
@@ -33,7 +33,7 @@ function StaticMovements({
 }: MovementsTableProps & { readonly movements: readonly MovementResult[] }) {
   const { locale } = useNrrSettings();
   const [page, setPage] = useState(0);
-  const size = props.pageSize ?? 10;
+  const size = clampPageSize(props.pageSize ?? 10);
   const pages = Math.max(1, Math.ceil(movements.length / size));
   const state: CardState = movements.length === 0 ? { status: 'empty' } : { status: 'ready' };
   return (
@@ -56,7 +56,7 @@ function StaticMovements({
 
 function ConnectedMovements({ period, segment, types, ...props }: MovementsTableProps): ReactNode {
   const { locale } = useNrrSettings();
-  const size = props.pageSize ?? 10;
+  const size = clampPageSize(props.pageSize ?? 10);
   // Cursors of the pages visited so far: cursors[i] opens page i (null for the first).
   const [cursors, setCursors] = useState<readonly (string | null)[]>([null]);
   const page = cursors.length - 1;

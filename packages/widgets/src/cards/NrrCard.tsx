@@ -15,6 +15,8 @@ export interface RetentionCardProps extends CardBaseProps, RetentionQuery {
    * Default: `b2b-saas` on `<NrrCard>`; none on `<GrrCard>` (no GRR ranges are published).
    */
   readonly benchmark?: string | null;
+  /** Lists the API's warnings about the figure (e.g. expansion masking churn) under it; default true. */
+  readonly showWarnings?: boolean;
   /** Static mode: render these figures, with no provider and no network. */
   readonly data?: RetentionFigureData;
 }
@@ -74,7 +76,7 @@ export function ConnectedRetentionFigure(
     trend: trend.data ?? [],
     benchmark: benchmark.data ?? null,
   };
-  return <RetentionFigure {...rest} metric={props.metric} state={state} data={data} />;
+  return <RetentionFigure {...rest} metric={props.metric} state={state} data={data} range={range} />;
 }
 
 /** First day of the month of `date` (an ISO date), `shift` months later. */

@@ -4,7 +4,8 @@ import { type CardBaseProps, CardFrame, type CardState } from '../internal/CardF
 import { describeChange } from '../internal/change.ts';
 import { formatPercent } from '../internal/formatters.ts';
 import { VisuallyHidden } from '../internal/VisuallyHidden.tsx';
-import { formatPeriod } from '../period.ts';
+import { Warnings } from '../internal/Warnings.tsx';
+import { type DateRange, formatPeriod } from '../period.ts';
 import { useNrrSettings } from '../provider/context.ts';
 import type { BenchmarkComparisonResult, RetentionReportResult } from '../types.ts';
 import { benchmarkSentence } from './benchmarkText.ts';
@@ -33,10 +34,21 @@ interface RetentionFigureProps extends CardBaseProps {
   readonly metric: RetentionMetric;
   readonly state: CardState;
   readonly data: RetentionFigureData | undefined;
+  /** The window being loaded, for the subtitle before data arrives. */
+  readonly range?: DateRange | undefined;
+  /** Lists the report's warnings (semantics §9) under the figure; default true. */
+  readonly showWarnings?: boolean | undefined;
 }
 
 /** The figure card both `<NrrCard>` and `<GrrCard>` render. */
-export function RetentionFigure({ metric, state, data, ...props }: RetentionFigureProps): ReactNode {
+export function RetentionFigure({
+  metric,
+  state,
+  data,
+  range,
+  showWarnings,
+  ...props
+}: RetentionFigureProps): ReactNode {
   const { locale } = useNrrSettings();
   const names = NAMES[metric];
   const percent = (ratio: number | null) => formatPercent(ratio, { locale });
@@ -50,7 +62,7 @@ export function RetentionFigure({ metric, state, data, ...props }: RetentionFigu
       {...props}
       kind="retention"
       title={props.title ?? names.title}
-      subtitle={data && formatPeriod(data.current, locale)}
+      subtitle={data ? formatPeriod(data.current, locale) : range && formatPeriod(range, locale)}
       state={shown}
       loadingText={`Loading ${names.title.toLowerCase()}…`}
       emptyText="No paying customers at the start of this period, so there is no retention to report."
@@ -81,6 +93,9 @@ export function RetentionFigure({ metric, state, data, ...props }: RetentionFigu
         <p className="nrr-benchmark" data-position={comparison.position}>
           {benchmarkSentence(comparison, locale)}
         </p>
+      ) : null}
+      {showWarnings !== false && data?.current.warnings.length ? (
+        <Warnings warnings={data.current.warnings} />
       ) : null}
     </CardFrame>
   );

@@ -11,11 +11,19 @@ import {
   STALE_TIME_MS,
 } from './queryOptions.ts';
 
+/** Largest page the API serves. */
+export const MAX_PAGE_SIZE = 500;
+
+/** A page size the API accepts: a whole number from 1 to {@link MAX_PAGE_SIZE} (it refuses others). */
+export function clampPageSize(size: number): number {
+  return Math.min(Math.max(Math.trunc(size) || 1, 1), MAX_PAGE_SIZE);
+}
+
 /** Parameters of a page of movements. */
 export interface MovementsQuery extends Omit<RetentionQuery, 'method'> {
   /** Only these kinds; default all. */
   readonly types?: readonly MovementKind[] | undefined;
-  /** Page size, 1–500; default 25. */
+  /** Page size, 1–500 (values outside are clamped); default 25. */
   readonly first?: number;
   /** Cursor of the last row of the previous page; `null` or absent for the first page. */
   readonly after?: string | null;
@@ -29,7 +37,7 @@ export function movementsQueryOptions(context: NrrQueryContext, query: Movements
     segment: query.segment,
     currency: context.currency,
   });
-  const first = query.first ?? 25;
+  const first = clampPageSize(query.first ?? 25);
   const after = query.after ?? null;
   return queryOptions({
     queryKey: nrrKey(context, 'movements', input, first, after),

@@ -1,0 +1,148 @@
+/**
+ * The cards against the real API: graphql-yoga over PGlite with the dbt MRR playbook imported,
+ * started by test/api-server.global.ts and reached over HTTP with the real `fetch`. No mocks.
+ */
+import { QueryClient } from '@tanstack/react-query';
+import { render, screen, waitFor, within } from '@testing-library/react';
+import type { ReactNode } from 'react';
+import { describe, expect, inject, it } from 'vitest';
+import {
+  createNrrClient,
+  type EmbedToken,
+  MrrBridge,
+  NrrCard,
+  NrrProvider,
+  REFRESH_MARGIN_MS,
+} from '../src/index.ts';
+import { formatPercent } from '../src/internal/formatters.ts';
+
+const { url: ORIGIN, secret } = inject('nrrApi');
+const YEAR_2019 = { from: '2019-01-01', to: '2020-01-01' };
+
+/** What a host backend does: mint an embed token with its secret key. */
+async function mintEmbedToken(): Promise<EmbedToken> {
+  const response = await fetch(`${ORIGIN}/v1/embed-tokens`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ ttlSeconds: 600 }),
+  });
+  expect(response.status).toBe(201);
+  return (await response.json()) as EmbedToken;
+}
+
+/** The API's own figures for the same input, asked with the secret key. */
+async function apiRetention(range: {
+  from: string;
+  to: string;
+}): Promise<{ nrr: number | null; codes: string[] }> {
+  const response = await fetch(`${ORIGIN}/graphql`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      query: `{ retention(input: { from: "${range.from}", to: "${range.to}" }) { nrr warnings { code } } }`,
+    }),
+  });
+  const body = (await response.json()) as {
+    data: { retention: { nrr: number | null; warnings: { code: string }[] } };
+  };
+  return { nrr: body.data.retention.nrr, codes: body.data.retention.warnings.map((w) => w.code) };
+}
+
+function renderConnected(
+  ui: ReactNode,
+  options: { fetchToken?: () => Promise<EmbedToken>; now?: () => number } = {},
+) {
+  let mints = 0;
+  const client = createNrrClient({
+    endpoint: `${ORIGIN}/graphql`,
+    fetchToken: () => {
+      mints += 1;
+      return (options.fetchToken ?? mintEmbedToken)();
+    },
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const view = render(
+    <NrrProvider
+      client={client}
+      queryClient={new QueryClient({ defaultOptions: { queries: { retry: false } } })}
+    >
+      {ui}
+    </NrrProvider>,
+  );
+  return { ...view, client, mints: () => mints };
+}
+
+describe('cards against the real API (dbt playbook on PGlite, over HTTP)', () => {
+  it('<NrrCard> shows the NRR the API computes for the same window, after a loading state', async () => {
+    const api = await apiRetention(YEAR_2019);
+    const expected = api.nrr ?? Number.NaN;
+    expect(expected).toBeGreaterThan(0);
+    renderConnected(<NrrCard period={YEAR_2019} />);
+    const card = screen.getByRole('region', { name: 'Net revenue retention' });
+    expect(within(card).getByRole('status').textContent).toBe('Loading net revenue retention…');
+    await waitFor(() => expect(card.dataset.state).toBe('ready'), { timeout: 10_000 });
+    expect(card.querySelector('.nrr-figure')?.textContent).toBe(formatPercent(expected));
+    // The sparkline's last trailing-12-month point is the same year, so the same figure.
+    await waitFor(() => expect(within(card).queryByRole('img')).not.toBeNull());
+    const points = within(within(card).getByRole('table')).getAllByRole('row');
+    expect(points.at(-1)?.textContent).toBe(`Jan 2019 – Dec 2019${formatPercent(expected)}`);
+    // The API's warnings appear, one per code.
+    const warnings = Array.from(card.querySelectorAll('.nrr-warnings li'), (item) =>
+      item.getAttribute('data-code'),
+    );
+    expect(warnings).toEqual(api.codes);
+    // 2018 starts with no paying customers in the playbook (NRR null): no change is claimed.
+    expect((await apiRetention({ from: '2018-01-01', to: '2019-01-01' })).nrr).toBeNull();
+    expect(card.querySelector('.nrr-change')).toBeNull();
+  });
+
+  it('<MrrBridge> lists the API’s bridge for the window', async () => {
+    renderConnected(<MrrBridge period={YEAR_2019} />);
+    const card = screen.getByRole('region', { name: 'MRR bridge' });
+    await waitFor(() => expect(card.dataset.state).toBe('ready'), { timeout: 10_000 });
+    const rows = within(within(card).getByRole('table'))
+      .getAllByRole('row')
+      .map((row) => row.textContent);
+    expect(rows[0]).toBe('MovementAmount');
+    expect(rows).toHaveLength(8);
+    expect(rows[1]).toMatch(/^Starting MRR\$[\d,]+\.\d\d$/);
+  });
+
+  it('refreshes the embed token before it expires, and the API accepts the new one', async () => {
+    let now = Date.now();
+    const { client, mints } = renderConnected(<NrrCard period={YEAR_2019} />, { now: () => now });
+    await waitFor(
+      () => expect(screen.getByRole('region', { name: 'Net revenue retention' }).dataset.state).toBe('ready'),
+      {
+        timeout: 10_000,
+      },
+    );
+    const first = client.tokens.active?.token;
+    expect(client.tokens.active?.tenant).toBe('dbt');
+    now = (client.tokens.active?.expiresAt ?? 0) - REFRESH_MARGIN_MS + 1;
+    render(
+      <NrrProvider client={client} queryClient={new QueryClient()}>
+        <MrrBridge period={{ from: '2018-06-01', to: '2019-06-01' }} />
+      </NrrProvider>,
+    );
+    await waitFor(
+      () => expect(screen.getByRole('region', { name: 'MRR bridge' }).dataset.state).toBe('ready'),
+      {
+        timeout: 10_000,
+      },
+    );
+    expect(mints()).toBe(2);
+    expect(client.tokens.active?.token).not.toBe(first);
+  });
+
+  it('shows the API’s refusal of a forged token as the card’s error, after one refresh', async () => {
+    const forged = async (): Promise<EmbedToken> => {
+      const real = (await mintEmbedToken()) as { token: string; expiresAt: string; tenantId: string };
+      return { ...real, token: `${real.token.slice(0, -4)}AAAA` };
+    };
+    const { mints } = renderConnected(<NrrCard period={YEAR_2019} />, { fetchToken: forged });
+    const alert = await screen.findByRole('alert', {}, { timeout: 10_000 });
+    expect(alert.textContent).toContain('embed token');
+    expect(mints()).toBe(2); // the first refusal triggers exactly one refresh
+  });
+});
