@@ -8,6 +8,7 @@ import {
   bigint,
   check,
   doublePrecision,
+  index,
   integer,
   jsonb,
   numeric,
@@ -120,6 +121,35 @@ export const mrrSpans = pgTable(
     importId: text('import_id').notNull(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.customerId, t.subscriptionId, t.startAt] })],
+);
+
+/**
+ * Subscription events as imported (`SubscriptionEvent` of @nrr/core), kept so that every events
+ * import can recompute the spans of the subscriptions it touches from all their events, whichever
+ * batch brought them: a later batch holding only a cancellation closes the span an earlier batch
+ * opened. An event is identified by its id; a later import of the same id replaces it.
+ */
+export const subscriptionEvents = pgTable(
+  'subscription_events',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.tenantId, { onDelete: 'cascade' }),
+    /** The source's event id (e.g. Stripe's `evt_…`). */
+    eventId: text('event_id').notNull(),
+    customerId: text('customer_id').notNull(),
+    subscriptionId: text('subscription_id').notNull(),
+    /** When the event's state takes effect. */
+    effectiveAt: timestamp('effective_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** The parsed event (`SubscriptionEvent`: instants as epoch ms, amounts as units). */
+    event: jsonb('event').notNull(),
+    /** The import that last inserted or changed the event. */
+    importId: text('import_id').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.eventId] }),
+    index('subscription_events_subscription').on(t.tenantId, t.subscriptionId),
+  ],
 );
 
 /**
