@@ -144,6 +144,55 @@ describe.each(DATABASE_KINDS)('period corrections on %s', (kind) => {
   });
 });
 
+describe.each(DATABASE_KINDS)('large period imports on %s', (kind) => {
+  let test: TestDatabase;
+  let api: Api;
+  let key: string;
+  beforeAll(async () => {
+    test = await openTestDatabase(kind);
+    api = testApi(test.database);
+    key = await tenantWithKey(test.database, 'bulk');
+  });
+  afterAll(() => test.dispose());
+
+  /** `count` customers, each with one period of `amount` (Postgres streams them with COPY). */
+  const periods = (count: number, amount: string) =>
+    [
+      HEADER,
+      ...Array.from({ length: count }, (_, i) => `s${i},c${i},2024-01-01,,${amount},"Plan\t""${i}"""`),
+    ].join('\n');
+
+  it('stores nothing when a bad row follows thousands of good ones, and imports afterwards', async () => {
+    const bad = `${periods(6000, '10')}\ns_bad,c_bad,2024-02-30,,10,Plan`;
+    const failed = await graphql(api, IMPORT, { credential: key, variables: { text: bad } });
+    expect(failed.body.errors?.[0]?.extensions?.rowErrors).toEqual([
+      expect.objectContaining({ line: 6002, code: 'INVALID_DATE' }),
+    ]);
+    expect(await test.database.db.select().from(mrrSpans)).toEqual([]);
+    const good = await graphql(api, IMPORT, { credential: key, variables: { text: periods(6000, '10') } });
+    expect(good.body.data?.importData).toEqual({
+      status: 'SUCCEEDED',
+      rowsRead: 6000,
+      rowsStored: 6000,
+      rowsUnchanged: 0,
+      customersAffected: 6000,
+    });
+    const changed = await graphql(api, IMPORT, {
+      credential: key,
+      variables: { text: periods(6000, '12.5') },
+    });
+    expect(changed.body.data?.importData).toMatchObject({ rowsStored: 6000, customersAffected: 6000 });
+    const { body } = await graphql<{ retention: { startingMrr: { amount: string } }; customer: unknown }>(
+      api,
+      `{ retention(input: { from: "2024-02-01", to: "2024-03-01" }) { startingMrr { amount } }
+         customer(id: "c5999") { attributes { name value } } }`,
+      { credential: key },
+    );
+    expect(body.data?.retention.startingMrr).toEqual({ amount: '75000' });
+    expect(body.data?.customer).toEqual({ attributes: [{ name: 'plan', value: 'Plan\t"5999"' }] });
+  });
+});
+
 describe.each(DATABASE_KINDS)('migration 0002 (span identity) on %s', (kind) => {
   let test: TestDatabase;
   let folder: string;

@@ -153,10 +153,16 @@ export async function storeSpans(
 ): Promise<ImportSummary> {
   return inImportTransaction(db, origin, async ({ tenant, writer }) => {
     let rowsRead = 0;
-    for await (const batch of batches(tenant, (count) => {
-      rowsRead = count;
-    })) {
-      for (const span of batch) await writer.add(span);
+    try {
+      for await (const batch of batches(tenant, (count) => {
+        rowsRead = count;
+      })) {
+        for (const span of batch) await writer.add(span);
+      }
+    } catch (error) {
+      // Invalid rows: end the COPY in progress, if any, so that the transaction can roll back.
+      writer.abort(error instanceof Error ? error : new Error(String(error)));
+      throw error;
     }
     await writer.flush();
     return { rowsRead, removed: 0 };
