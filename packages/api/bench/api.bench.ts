@@ -12,7 +12,7 @@
  * Uses DATABASE_URL (a fresh database is created and dropped) or, when unset, in-memory PGlite.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -34,6 +34,7 @@ import { runImport, storeSpans } from '../src/imports/run-import.ts';
 import { listen } from '../src/server.ts';
 import { ensureTenant } from '../src/tenants.ts';
 import { createApi } from '../src/yoga.ts';
+import { writePeriodsCsv } from './periods-csv.ts';
 
 const { values } = parseArgs({
   options: {
@@ -76,27 +77,6 @@ async function openBenchDatabase(): Promise<{ database: Database; label: string;
       await admin.end();
     },
   };
-}
-
-/** A periods CSV: customers with 1–4 consecutive monthly-priced periods each, plus plan/country columns. */
-function writePeriodsCsv(path: string, count: number): void {
-  const lines = ['subscription_id,customer_id,start_date,end_date,monthly_amount,plan,country'];
-  const plans = ['Starter', 'Growth', 'Pro', 'Enterprise'];
-  const countries = ['US', 'GB', 'DE', 'FR', 'AU'];
-  let row = 0;
-  for (let customer = 0; row < count; customer++) {
-    const periods = 1 + (customer % 4);
-    let start = addMonths(Date.UTC(2022, 0, 1), customer % 24);
-    for (let period = 0; period < periods && row < count; period++, row++) {
-      const end = addMonths(start, 3 + ((customer + period) % 9));
-      const amount = (19 + ((customer * 7 + period * 13) % 500)).toFixed(2);
-      lines.push(
-        `s${customer}_${period},c${customer},${toIsoDate(start)},${period === periods - 1 && customer % 3 === 0 ? '' : toIsoDate(end)},${amount},${plans[customer % 4]},${countries[customer % 5]}`,
-      );
-      start = end;
-    }
-  }
-  writeFileSync(path, `${lines.join('\n')}\n`);
 }
 
 function percentile(sorted: readonly number[], p: number): number {

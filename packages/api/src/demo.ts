@@ -49,7 +49,7 @@ export async function loadDemoTenant(
     reportingCurrency: 'USD',
   });
   const existing = await db
-    .select({ key: mrrSpans.sourceKey })
+    .select({ customerId: mrrSpans.customerId })
     .from(mrrSpans)
     .where(eq(mrrSpans.tenantId, tenantId))
     .limit(1);

@@ -24,11 +24,15 @@ export interface TestDatabase {
   dispose(): Promise<void>;
 }
 
-/** Opens a fresh, migrated database of the given kind. */
-export async function openTestDatabase(kind: 'pglite' | 'postgres'): Promise<TestDatabase> {
+/** Opens a fresh database of the given kind, migrated unless `options.migrate` is false. */
+export async function openTestDatabase(
+  kind: 'pglite' | 'postgres',
+  options: { migrate?: boolean } = {},
+): Promise<TestDatabase> {
+  const migrate = options.migrate ?? true;
   if (kind === 'pglite') {
     const database = await openDatabase({ kind: 'pglite', dataDir: undefined });
-    await database.migrate();
+    if (migrate) await database.migrate();
     return { database, dispose: () => database.close() };
   }
   const adminUrl = process.env.DATABASE_URL;
@@ -39,7 +43,7 @@ export async function openTestDatabase(kind: 'pglite' | 'postgres'): Promise<Tes
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const database = await openDatabase({ kind: 'postgres', url: url.toString(), maxConnections: 4 });
-  await database.migrate();
+  if (migrate) await database.migrate();
   return {
     database,
     async dispose() {

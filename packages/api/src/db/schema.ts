@@ -95,9 +95,11 @@ export const imports = pgTable(
 );
 
 /**
- * Normalised MRR spans (`MrrSpan` of @nrr/core). A span's identity is its source key: the source
- * row's id when the format has one, otherwise a hash of its content, so importing the same rows
- * twice changes nothing.
+ * Normalised MRR spans (`MrrSpan` of @nrr/core). A span's identity is its customer, subscription
+ * and start: the periods of one subscription never share a start, so a later import of the same
+ * period (with an end it did not have, a corrected amount, …) replaces the stored span instead of
+ * adding a second one. Everything else is content, compared column by column on import, so
+ * importing the same rows twice changes nothing.
  */
 export const mrrSpans = pgTable(
   'mrr_spans',
@@ -105,23 +107,48 @@ export const mrrSpans = pgTable(
     tenantId: text('tenant_id')
       .notNull()
       .references(() => tenants.tenantId, { onDelete: 'cascade' }),
-    sourceKey: text('source_key').notNull(),
     customerId: text('customer_id').notNull(),
     subscriptionId: text('subscription_id').notNull(),
     startAt: timestamp('start_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** First instant not served; `null` while the period is open. */
     endAt: timestamp('end_at', { withTimezone: true, mode: 'date' }),
     /** Monthly recurring revenue in currency units, exact to 4 decimal places. */
     mrr: numeric('mrr', { precision: 20, scale: 4 }).notNull(),
     currency: text('currency').notNull(),
     canceledAt: timestamp('canceled_at', { withTimezone: true, mode: 'date' }),
     attributes: jsonb('attributes').$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
-    /** Hash of every field above but the source key; equal hashes mean an unchanged span. */
-    contentHash: text('content_hash').notNull(),
+    /** The import that last inserted or changed the span. */
+    importId: text('import_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.customerId, t.subscriptionId, t.startAt] })],
+);
+
+/**
+ * Subscription events as imported (`SubscriptionEvent` of @nrr/core), kept so that every events
+ * import can recompute the spans of the subscriptions it touches from all their events, whichever
+ * batch brought them: a later batch holding only a cancellation closes the span an earlier batch
+ * opened. An event is identified by its id; a later import of the same id replaces it.
+ */
+export const subscriptionEvents = pgTable(
+  'subscription_events',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.tenantId, { onDelete: 'cascade' }),
+    /** The source's event id (e.g. Stripe's `evt_…`). */
+    eventId: text('event_id').notNull(),
+    customerId: text('customer_id').notNull(),
+    subscriptionId: text('subscription_id').notNull(),
+    /** When the event's state takes effect. */
+    effectiveAt: timestamp('effective_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** The parsed event (`SubscriptionEvent`: instants as epoch ms, amounts as units). */
+    event: jsonb('event').notNull(),
+    /** The import that last inserted or changed the event. */
     importId: text('import_id').notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.tenantId, t.sourceKey] }),
-    index('mrr_spans_customer').on(t.tenantId, t.customerId),
+    primaryKey({ columns: [t.tenantId, t.eventId] }),
+    index('subscription_events_subscription').on(t.tenantId, t.subscriptionId),
   ],
 );
 
@@ -159,4 +186,20 @@ export const fxRates = pgTable(
     primaryKey({ columns: [t.tenantId, t.currency, t.effectiveAt] }),
     check('fx_rates_positive', sql`${t.rate} > 0`),
   ],
+);
+
+/**
+ * Customers whose stored timeline must be rebuilt from their spans: left by a migration that
+ * changed spans in SQL (where timelines cannot be built); `Database.migrate()` rebuilds them and
+ * empties the table. Only the owner role uses it.
+ */
+export const timelineRebuilds = pgTable(
+  'timeline_rebuilds',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.tenantId, { onDelete: 'cascade' }),
+    customerId: text('customer_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.customerId] })],
 );

@@ -5,7 +5,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
-  eventsToSpans,
   ImportError,
   type InvoiceLineMapping,
   importInvoiceLines,
@@ -26,6 +25,7 @@ import { imports, tenants } from '../db/schema.ts';
 import { type Tx, withTenant } from '../db/tenant-scope.ts';
 import { ApiError } from '../errors.ts';
 import { ensureTenant } from '../tenants.ts';
+import { storeEvents } from './store-events.ts';
 import { rebuildTimelines, SpanWriter } from './store-spans.ts';
 
 /** Input formats. */
@@ -62,7 +62,7 @@ export interface ImportSummary {
   readonly status: 'SUCCEEDED' | 'FAILED';
   /** Records read after the header. */
   readonly rowsRead: number;
-  /** Spans inserted or changed; 0 when the import failed or repeated an earlier one. */
+  /** Spans inserted or changed (or, for events, deleted as no longer implied); 0 when the import failed or repeated an earlier one. */
   readonly rowsStored: number;
   /** Spans already stored with the same content. */
   readonly rowsUnchanged: number;
@@ -108,16 +108,24 @@ export async function runImport(db: Db, request: ImportRequest): Promise<ImportS
       'invoice lines need a column mapping for customer, from, to and amount (e.g. --map name=customer)',
     );
   }
-  return storeSpans(
-    db,
-    {
-      tenantId: request.tenantId,
-      format: request.format,
-      sourceName: request.sourceName,
-      actor: request.actor,
-    },
-    (tenant, onRowsRead) =>
-      spanBatches(request, { defaultCurrency: request.currency ?? tenant.reportingCurrency }, onRowsRead),
+  const origin: ImportOrigin = {
+    tenantId: request.tenantId,
+    format: request.format,
+    sourceName: request.sourceName,
+    actor: request.actor,
+  };
+  if (request.format === 'events') {
+    return inImportTransaction(db, origin, async ({ tx, tenant, writer, importId }) => {
+      const result = await readEvents(withoutNul(request.source, request.format), {
+        defaultCurrency: request.currency ?? tenant.reportingCurrency,
+      });
+      const counts = await storeEvents(tx, request.tenantId, importId, result.rows, writer);
+      return { rowsRead: result.rowsRead, removed: counts.spansRemoved };
+    });
+  }
+  const spanRequest = { ...request, format: request.format };
+  return storeSpans(db, origin, (tenant, onRowsRead) =>
+    spanBatches(spanRequest, { defaultCurrency: request.currency ?? tenant.reportingCurrency }, onRowsRead),
   );
 }
 
@@ -131,7 +139,7 @@ export interface ImportOrigin {
 }
 
 /**
- * The transaction every import goes through: writes the spans `batches` yields, rebuilds the
+ * The transaction every span import goes through: writes the spans `batches` yields, rebuilds the
  * affected customers' timelines, bumps the data version if anything changed and records the
  * import. If `batches` throws core's `ImportError`, nothing is stored, the failure is recorded and
  * {@link ImportFailed} is thrown.
@@ -144,9 +152,46 @@ export async function storeSpans(
     onRowsRead: (count: number) => void,
   ) => AsyncIterable<readonly MrrSpan[]> | Iterable<readonly MrrSpan[]>,
 ): Promise<ImportSummary> {
+  return inImportTransaction(db, origin, async ({ tenant, writer }) => {
+    let rowsRead = 0;
+    try {
+      for await (const batch of batches(tenant, (count) => {
+        rowsRead = count;
+      })) {
+        for (const span of batch) await writer.add(span);
+      }
+    } catch (error) {
+      // Invalid rows: end the COPY in progress, if any, so that the transaction can roll back.
+      writer.abort(error instanceof Error ? error : new Error(String(error)));
+      throw error;
+    }
+    await writer.flush();
+    return { rowsRead, removed: 0 };
+  });
+}
+
+/** What an import's work gets inside its transaction. */
+interface ImportScope {
+  readonly tx: Tx;
+  readonly tenant: { reportingCurrency: string };
+  readonly writer: SpanWriter;
+  readonly importId: string;
+}
+
+/**
+ * Runs `work` (which writes spans through the scope's writer and says how many rows it read and
+ * how many stored spans it deleted) in one tenant transaction, then rebuilds the affected
+ * customers' timelines, bumps the data version if anything changed and records the import. If
+ * `work` throws core's `ImportError`, nothing is stored, the failure is recorded and
+ * {@link ImportFailed} is thrown.
+ */
+async function inImportTransaction(
+  db: Db,
+  origin: ImportOrigin,
+  work: (scope: ImportScope) => Promise<{ rowsRead: number; removed: number }>,
+): Promise<ImportSummary> {
   const importId = `imp_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const startedAt = new Date();
-  let rowsRead = 0;
   try {
     return await withTenant(db, origin.tenantId, async (tx) => {
       // Imports of one tenant run one at a time (the tenant row is locked until commit): a timeline
@@ -160,20 +205,16 @@ export async function storeSpans(
       if (!tenant)
         throw new ApiError('NOT_FOUND', `tenant ${JSON.stringify(origin.tenantId)} does not exist`);
       const writer = new SpanWriter(tx, origin.tenantId, importId);
-      for await (const batch of batches(tenant, (count) => {
-        rowsRead = count;
-      })) {
-        for (const span of batch) await writer.add(span);
-      }
-      await writer.flush();
+      const { rowsRead, removed } = await work({ tx, tenant, writer, importId });
       await rebuildTimelines(tx, origin.tenantId, writer.affectedCustomers);
-      const dataVersion = await bumpVersion(tx, origin.tenantId, writer.counts.stored > 0);
+      const stored = writer.counts.stored + removed;
+      const dataVersion = await bumpVersion(tx, origin.tenantId, stored > 0);
       const summary: ImportSummary = {
         importId,
         tenantId: origin.tenantId,
         status: 'SUCCEEDED',
         rowsRead,
-        rowsStored: writer.counts.stored,
+        rowsStored: stored,
         rowsUnchanged: writer.counts.unchanged,
         customersAffected: writer.affectedCustomers.size,
         errorCount: 0,
@@ -210,12 +251,12 @@ export async function storeSpans(
 }
 
 /**
- * Spans of the request's file, in batches. Periods stream row by row (constant memory beyond
+ * Spans of the request's file (periods or invoice lines; events are stored as events), in batches. Periods stream row by row (constant memory beyond
  * the importer's own bookkeeping); invoice lines are normalised together, since lines of one
  * service period may be anywhere in the file. Throws core's `ImportError` on invalid rows.
  */
 async function* spanBatches(
-  checked: ImportRequest,
+  checked: ImportRequest & { readonly format: 'periods' | 'invoice-lines' },
   options: { defaultCurrency: string },
   onRowsRead: (count: number) => void,
 ): AsyncGenerator<MrrSpan[]> {
@@ -251,16 +292,6 @@ async function* spanBatches(
       const result = await importInvoiceLines(request.source, mapping, options);
       onRowsRead(result.rowsRead);
       yield invoiceLinesToSpans(result.rows).spans;
-      return;
-    }
-    case 'events': {
-      const { source } = request;
-      const result =
-        typeof source === 'string' && isJsonDocument(source)
-          ? importSubscriptionEventsJson(source, options)
-          : await importSubscriptionEvents(source, options);
-      onRowsRead(result.rowsRead);
-      yield eventsToSpans(result.rows);
       return;
     }
     default:
@@ -305,6 +336,16 @@ function withoutNul(source: LineSource, format: ImportFormat): LineSource {
       yield text;
     }
   })();
+}
+
+/**
+ * Parses an events file: NDJSON, or one JSON document (an array or a Stripe list) when the source
+ * is text starting with one. Throws core's `ImportError` on invalid events.
+ */
+async function readEvents(source: LineSource, options: { defaultCurrency: string }) {
+  return typeof source === 'string' && isJsonDocument(source)
+    ? importSubscriptionEventsJson(source, options)
+    : await importSubscriptionEvents(source, options);
 }
 
 /**

@@ -103,7 +103,10 @@ const ImportRecordRef = builder.objectRef<ImportRecordValue>('ImportRecord').imp
     startedAt: t.field({ type: 'DateTime', description: 'Start.', resolve: (r) => r.startedAt.getTime() }),
     finishedAt: t.field({ type: 'DateTime', description: 'End.', resolve: (r) => r.finishedAt.getTime() }),
     rowsRead: t.exposeInt('rowsRead', { description: 'Records read after the header.' }),
-    rowsStored: t.exposeInt('rowsStored', { description: 'MRR spans inserted or changed (0 for a repeat).' }),
+    rowsStored: t.exposeInt('rowsStored', {
+      description:
+        'MRR spans inserted or changed, or (for events) deleted because the events no longer imply them; 0 for a repeat.',
+    }),
     rowsUnchanged: t.exposeInt('rowsUnchanged', {
       description: 'Spans already stored with the same content.',
     }),

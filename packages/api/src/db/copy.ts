@@ -1,0 +1,73 @@
+/**
+ * Bulk loading with `COPY … FROM STDIN` on Postgres (postgres.js), inside a drizzle transaction.
+ * PGlite has no streaming COPY here: {@link copyConnection} returns `undefined` for it and callers
+ * keep their batched-statement path.
+ */
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import type { TransactionSql } from 'postgres';
+import type { Tx } from './tenant-scope.ts';
+
+/**
+ * The postgres.js connection a drizzle transaction runs on, or `undefined` when the transaction is
+ * not a postgres.js one (PGlite). Reads drizzle's session, which is not part of its typed API.
+ */
+export function copyConnection(tx: Tx): TransactionSql | undefined {
+  const client = (tx as unknown as { session?: { client?: unknown } }).session?.client as
+    | (TransactionSql & { savepoint?: unknown })
+    | undefined;
+  return typeof client?.unsafe === 'function' && typeof client.savepoint === 'function' ? client : undefined;
+}
+
+/** One value in COPY's text format: `\N` for null; backslash, tab, line feed and return escaped. */
+export function copyText(value: string | null): string {
+  if (value === null) return '\\N';
+  return /[\\\t\n\r]/.test(value)
+    ? value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+    : value;
+}
+
+/** Characters buffered before a chunk is handed to the connection. */
+const CHUNK_CHARS = 1 << 16;
+
+/**
+ * Rows streamed into one `COPY <table> (<columns>) FROM STDIN` (text format), with backpressure:
+ * {@link CopyWriter.write} waits while the connection's buffer is full.
+ */
+export class CopyWriter {
+  #buffer = '';
+
+  private constructor(private readonly stream: Writable) {}
+
+  /** Starts `statement` (a `COPY … FROM STDIN`, trusted text) on `connection`. */
+  static async open(connection: TransactionSql, statement: string): Promise<CopyWriter> {
+    return new CopyWriter(await connection.unsafe(statement).writable());
+  }
+
+  /** Appends one row (values already in COPY text form, see {@link copyText}). */
+  async write(values: readonly string[]): Promise<void> {
+    this.#buffer += `${values.join('\t')}\n`;
+    if (this.#buffer.length >= CHUNK_CHARS) await this.#drain();
+  }
+
+  /** Sends what is buffered and ends the COPY; resolves when the server has taken every row. */
+  async end(): Promise<void> {
+    await this.#drain();
+    this.stream.end();
+    await finished(this.stream);
+  }
+
+  /** Abandons the COPY (the server fails it, so the transaction must roll back). */
+  abort(reason: Error): void {
+    this.stream.on('error', () => {});
+    this.stream.destroy(reason);
+  }
+
+  async #drain(): Promise<void> {
+    if (this.#buffer === '') return;
+    const chunk = this.#buffer;
+    this.#buffer = '';
+    if (!this.stream.write(chunk)) await once(this.stream, 'drain');
+  }
+}
