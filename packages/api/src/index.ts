@@ -23,7 +23,7 @@ export { DEFAULT_DATA_DIR, MIGRATIONS_FOLDER, openDatabase, targetFromEnv } from
 export type { Tx } from './db/tenant-scope.ts';
 export { withTenant } from './db/tenant-scope.ts';
 export type { DemoOptions } from './demo.ts';
-export { loadDemoTenant } from './demo.ts';
+export { DEMO_ORIGINS, loadDemoTenant } from './demo.ts';
 export type { ApiErrorCode } from './errors.ts';
 export { ApiError } from './errors.ts';
 export { setFxRate, setFxRates } from './fx-rates.ts';
@@ -34,6 +34,8 @@ export { MAX_COST, MAX_DEPTH, MAX_PAGE_SIZE } from './internal/query-limits.ts';
 export { buildSchema } from './schema/index.ts';
 export type { RunningServer } from './server.ts';
 export { listen } from './server.ts';
+export type { StartApiOptions, StartedApi } from './start.ts';
+export { apiBanner, closeOnSignals, DEMO_TENANT, startApi } from './start.ts';
 export type { Tenant } from './tenants.ts';
 export { ensureTenant, findTenant, listTenants, setAllowedOrigins } from './tenants.ts';
 export type { Api, ApiOptions } from './yoga.ts';

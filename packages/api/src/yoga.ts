@@ -3,7 +3,7 @@
  * GraphQL at `/graphql` (GraphiQL in a browser), `POST /v1/embed-tokens`, per-tenant CORS,
  * authentication, rate limits, query limits and error masking.
  */
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema, parse } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { TimelineCache } from './analytics/tenant-analytics.ts';
 import { tokenKey as toTokenKey } from './auth/embed-tokens.ts';
@@ -11,7 +11,7 @@ import { authenticate, type Principal } from './auth/principal.ts';
 import type { ApiContext } from './context.ts';
 import type { Db } from './db/connect.ts';
 import { ApiError, HTTP_STATUS, requestError } from './errors.ts';
-import { queryLimitsRule } from './internal/query-limits.ts';
+import { MAX_TOKENS, queryLimitsRule } from './internal/query-limits.ts';
 import { RateLimiter } from './internal/rate-limit.ts';
 import { handleEmbedTokenRequest } from './rest/embed-tokens.ts';
 import { buildSchema } from './schema/index.ts';
@@ -110,6 +110,9 @@ export function createApi(options: ApiOptions): Api {
   };
 
   const limits: Plugin = {
+    onParse({ setParseFn }) {
+      setParseFn((source, parseOptions) => parse(source, { ...parseOptions, maxTokens: MAX_TOKENS }));
+    },
     onValidate({ addValidationRule }) {
       addValidationRule(queryLimitsRule());
       // An invalid document is the client's to fix: BAD_USER_INPUT, HTTP 400.
@@ -196,6 +199,19 @@ export function toClientError(error: unknown): GraphQLError {
     return new GraphQLError(source.message, {
       ...location,
       extensions: { ...extensions, code, ...(status ? { http: status } : {}) },
+    });
+  }
+  // Request errors raised before execution, with no cause behind them: Yoga's request checks (no
+  // query string, bad params; they carry a 4xx `http.status`) and graphql's variable coercion
+  // (`Variable "$input" got invalid value 42 at "input.text"; String cannot represent a non string
+  // value`: no path, caused by a scalar's own GraphQLError). Their messages are for the client. A
+  // cause that is a plain Error (a database failure while building the context) stays INTERNAL.
+  if (outer && (outer.path === undefined || outer.path === null) && (!inner || isGraphQLErrorLike(inner))) {
+    const http = outer.extensions?.http as { status?: number } | undefined;
+    const status = typeof http?.status === 'number' && http.status < 500 ? http.status : 400;
+    return new GraphQLError(outer.message, {
+      ...location,
+      extensions: { code: 'BAD_USER_INPUT', http: { ...http, status } },
     });
   }
   return new GraphQLError('internal error', { ...location, extensions: { code: 'INTERNAL' } });

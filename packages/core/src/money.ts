@@ -58,7 +58,7 @@ export function unitsFromNumber(amount: number): MoneyUnits {
 /** Rounds half away from zero (2.5 → 3, −2.5 → −3). */
 export function roundHalfAwayFromZero(value: number): number {
   const rounded = Math.round(Math.abs(value));
-  return value < 0 ? -rounded : rounded === 0 ? 0 : rounded;
+  return value < 0 && rounded !== 0 ? -rounded : rounded;
 }
 
 /**
@@ -74,7 +74,38 @@ export function divideRounded(numerator: bigint, denominator: bigint): MoneyUnit
   return negative && result !== 0 ? -result : result;
 }
 
-/** Converts an amount to another currency with a rate (target units per source unit), rounding half away from zero. */
+/** A rate's shortest decimal form as an exact fraction `numerator / 10^scale`, cached per rate. */
+const exactRates = new Map<number, { numerator: bigint; denominator: bigint }>();
+
+function exactRate(rate: number): { numerator: bigint; denominator: bigint } {
+  let exact = exactRates.get(rate);
+  if (!exact) {
+    // String(rate) is the shortest decimal that reads back as this float: the rate as written.
+    const [mantissa = '0', exponent = '0'] = String(rate).toLowerCase().split('e');
+    const [whole = '0', fraction = ''] = mantissa.split('.');
+    const scale = fraction.length - Number(exponent);
+    const digits = BigInt(`${whole}${fraction}`);
+    exact =
+      scale >= 0
+        ? { numerator: digits, denominator: 10n ** BigInt(scale) }
+        : { numerator: digits * 10n ** BigInt(-scale), denominator: 1n };
+    if (exactRates.size > 10_000) exactRates.clear();
+    exactRates.set(rate, exact);
+  }
+  return exact;
+}
+
+/**
+ * Converts an amount to another currency with a rate (target units per source unit), rounding
+ * half away from zero, exactly: the rate counts as the decimal it is written as (1.08 is 108/100,
+ * not the nearest binary float). The float product decides unless it lands within a hair of a
+ * half, where the exact decimal product does.
+ */
 export function convertUnits(units: MoneyUnits, rate: number): MoneyUnits {
-  return rate === 1 ? units : roundHalfAwayFromZero(units * rate);
+  if (rate === 1) return units;
+  const product = units * rate;
+  const fraction = Math.abs(product) % 1;
+  if (Math.abs(fraction - 0.5) > 1e-3 && Math.abs(product) < 2 ** 50) return roundHalfAwayFromZero(product);
+  const { numerator, denominator } = exactRate(rate);
+  return divideRounded(BigInt(units) * numerator, denominator);
 }

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { divideRounded, formatMoneyUnits, parseMoney } from '../src/index.ts';
+import { convertUnits, divideRounded, formatMoneyUnits, parseMoney } from '../src/index.ts';
 
 describe('parseMoney', () => {
   it.each([
@@ -41,5 +42,33 @@ describe('divideRounded', () => {
     expect(divideRounded(5n, 2n)).toBe(3);
     expect(divideRounded(-5n, 2n)).toBe(-3);
     expect(divideRounded(4n, 3n)).toBe(1);
+  });
+});
+
+describe('convertUnits', () => {
+  it('rounds exact halves of the decimal rate half away from zero, where a float product misrounds', () => {
+    // 50 units × 1.15 = 57.5 exactly, but 57.49999999999999 in floating point.
+    expect(50 * 1.15).toBeLessThan(57.5);
+    expect(convertUnits(50, 1.15)).toBe(58);
+    expect(convertUnits(-50, 1.15)).toBe(-58);
+    expect(convertUnits(90, 1.15)).toBe(104);
+    expect(convertUnits(1_000_000, 1.08)).toBe(1_080_000);
+    expect(convertUnits(123, 1)).toBe(123);
+  });
+
+  it('agrees with exact decimal arithmetic on generated amounts and rates', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -1_000_000_000_000, max: 1_000_000_000_000 }),
+        fc.integer({ min: 1, max: 99_999_999 }),
+        (units, rateMillionths) => {
+          const rate = rateMillionths / 1_000_000;
+          expect(convertUnits(units, rate)).toBe(
+            divideRounded(BigInt(units) * BigInt(rateMillionths), 1_000_000n),
+          );
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });

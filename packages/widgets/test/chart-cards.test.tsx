@@ -31,6 +31,13 @@ describe('<MrrBridge> in static mode', () => {
     expect(kinds).toEqual(['total', 'gain', 'gain', 'gain', 'loss', 'loss', 'total']);
   });
 
+  it('keeps its data table in a visually hidden box, so that a wide table cannot widen the host page', () => {
+    render(<MrrBridge data={report()} />);
+    const table = screen.getByRole('table');
+    expect(table.parentElement?.classList.contains('nrr-sr-only')).toBe(true);
+    expect(table.classList.contains('nrr-sr-only')).toBe(false);
+  });
+
   it('floats each movement from the running total: the last bar ends where the end total stands', () => {
     render(<MrrBridge data={report()} />);
     const rects = Array.from(document.querySelectorAll('rect.nrr-bar'), (rect) => ({

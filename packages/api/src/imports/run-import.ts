@@ -16,6 +16,7 @@ import {
   type MrrSpan,
   periodRowsToSpans,
   type RowError,
+  rowError,
   streamSubscriptionPeriods,
 } from '@nrr/core';
 import { eq, sql } from 'drizzle-orm';
@@ -115,7 +116,7 @@ export async function runImport(db: Db, request: ImportRequest): Promise<ImportS
   };
   if (request.format === 'events') {
     return inImportTransaction(db, origin, async ({ tx, tenant, writer, importId }) => {
-      const result = await readEvents(request.source, {
+      const result = await readEvents(withoutNul(request.source, request.format), {
         defaultCurrency: request.currency ?? tenant.reportingCurrency,
       });
       const counts = await storeEvents(tx, request.tenantId, importId, result.rows, writer);
@@ -193,7 +194,14 @@ async function inImportTransaction(
   const startedAt = new Date();
   try {
     return await withTenant(db, origin.tenantId, async (tx) => {
-      const [tenant] = await tx.select().from(tenants).where(eq(tenants.tenantId, origin.tenantId));
+      // Imports of one tenant run one at a time (the tenant row is locked until commit): a timeline
+      // rebuilt from spans read while another import of the same customers is still uncommitted
+      // would miss that import's spans and overwrite its timelines. Readers are not blocked.
+      const [tenant] = await tx
+        .select()
+        .from(tenants)
+        .where(eq(tenants.tenantId, origin.tenantId))
+        .for('update');
       if (!tenant)
         throw new ApiError('NOT_FOUND', `tenant ${JSON.stringify(origin.tenantId)} does not exist`);
       const writer = new SpanWriter(tx, origin.tenantId, importId);
@@ -248,10 +256,11 @@ async function inImportTransaction(
  * service period may be anywhere in the file. Throws core's `ImportError` on invalid rows.
  */
 async function* spanBatches(
-  request: ImportRequest & { readonly format: 'periods' | 'invoice-lines' },
+  checked: ImportRequest & { readonly format: 'periods' | 'invoice-lines' },
   options: { defaultCurrency: string },
   onRowsRead: (count: number) => void,
 ): AsyncGenerator<MrrSpan[]> {
+  const request = { ...checked, source: withoutNul(checked.source, checked.format) };
   switch (request.format) {
     case 'periods': {
       const errors: RowError[] = [];
@@ -299,6 +308,44 @@ async function readEvents(source: LineSource, options: { defaultCurrency: string
   return typeof source === 'string' && isJsonDocument(source)
     ? importSubscriptionEventsJson(source, options)
     : await importSubscriptionEvents(source, options);
+}
+
+/**
+ * The source, refused at its first NUL character (U+0000): Postgres text and jsonb cannot hold
+ * one, so an id or attribute carrying it would otherwise fail inside the transaction as an
+ * internal error. Throws core's `ImportError` (`INVALID_CSV` or `INVALID_JSON`) naming the line.
+ */
+function withoutNul(source: LineSource, format: ImportFormat): LineSource {
+  const refuse = (line: number, text: string) =>
+    new ImportError(
+      [
+        rowError(
+          format === 'events' ? 'INVALID_JSON' : 'INVALID_CSV',
+          line,
+          '(line)',
+          text.replaceAll('\u0000', '\\u0000'),
+          'text without NUL characters (U+0000)',
+        ),
+      ],
+      1,
+      line,
+    );
+  if (typeof source === 'string') {
+    const at = source.indexOf('\u0000');
+    if (at < 0) return source;
+    const start = source.lastIndexOf('\n', at) + 1;
+    const end = source.indexOf('\n', at);
+    const line = source.slice(0, at).split('\n').length;
+    throw refuse(line, source.slice(start, end < 0 ? undefined : end));
+  }
+  return (async function* () {
+    let line = 0;
+    for await (const text of source) {
+      line += 1;
+      if (text.includes('\u0000')) throw refuse(line, text);
+      yield text;
+    }
+  })();
 }
 
 /**

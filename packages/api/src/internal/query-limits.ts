@@ -21,18 +21,42 @@ export const MAX_COST = 20_000;
 export const MAX_PAGE_SIZE = 500;
 /** Page size assumed for cost when `first` is a variable or absent. */
 export const DEFAULT_PAGE_SIZE = 50;
+/**
+ * Most top-level fields (aliases included) one operation may select: each analytic root field
+ * (retention, breakdown, cohorts…) is a computation of its own, so a thousand aliases of one
+ * would cost a thousand computations while the cost estimate counts one per field.
+ */
+export const MAX_ROOT_FIELDS = 30;
+/**
+ * Most tokens a document may have; the parser stops there. Bounds parse time, and the nesting a
+ * recursive parser and validator must follow (20,000 nested `{` would overflow the stack).
+ */
+export const MAX_TOKENS = 5_000;
 
 interface Measure {
   depth: number;
   cost: number;
 }
 
-/** A validation rule enforcing {@link MAX_DEPTH} and {@link MAX_COST}. */
-export function queryLimitsRule(limits: { maxDepth?: number; maxCost?: number } = {}) {
+/** A validation rule enforcing {@link MAX_DEPTH}, {@link MAX_COST} and {@link MAX_ROOT_FIELDS}. */
+export function queryLimitsRule(
+  limits: { maxDepth?: number; maxCost?: number; maxRootFields?: number } = {},
+) {
   const maxDepth = limits.maxDepth ?? MAX_DEPTH;
   const maxCost = limits.maxCost ?? MAX_COST;
+  const maxRootFields = limits.maxRootFields ?? MAX_ROOT_FIELDS;
   return (context: ValidationContext): ASTVisitor => ({
     OperationDefinition(node) {
+      const rootFields = countFields(node.selectionSet, context, new Set());
+      if (rootFields > maxRootFields) {
+        context.reportError(
+          new GraphQLError(
+            `${rootFields} top-level fields (aliases included) exceed the limit of ${maxRootFields}; send fewer in one operation`,
+            { nodes: [node], extensions: { code: 'BAD_USER_INPUT', rootFields, maxRootFields } },
+          ),
+        );
+        return;
+      }
       const measure = measureSelection(node.selectionSet, context, new Set());
       if (measure.depth > maxDepth) {
         context.reportError(
@@ -92,6 +116,30 @@ function measureSelection(
     }
   }
   return { depth, cost };
+}
+
+/** Fields selected directly in a selection set, through fragments, introspection left out. */
+function countFields(
+  selectionSet: SelectionSetNode,
+  context: ValidationContext,
+  visiting: Set<string>,
+): number {
+  let count = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      if (!selection.name.value.startsWith('__')) count += 1;
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      count += countFields(selection.selectionSet, context, visiting);
+    } else {
+      const name = selection.name.value;
+      const fragment = visiting.has(name) ? undefined : context.getFragment(name);
+      if (!fragment) continue;
+      visiting.add(name);
+      count += countFields(fragment.selectionSet, context, visiting);
+      visiting.delete(name);
+    }
+  }
+  return count;
 }
 
 function pageSize(field: FieldNode): number {

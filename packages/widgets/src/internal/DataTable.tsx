@@ -10,10 +10,14 @@ interface DataTableProps {
   readonly hidden?: boolean;
 }
 
-/** The text alternative of a chart: a real table that screen readers can navigate. */
+/**
+ * The text alternative of a chart: a real table that screen readers can navigate. A hidden one
+ * sits in a visually hidden box, because a table itself ignores a 1px width and would make the
+ * host page scroll sideways.
+ */
 export function DataTable({ caption, columns, rows, hidden = true }: DataTableProps): ReactNode {
-  return (
-    <table className={hidden ? 'nrr-sr-only' : 'nrr-table'}>
+  const table = (
+    <table className={hidden ? undefined : 'nrr-table'}>
       <caption>{caption}</caption>
       <thead>
         <tr>
@@ -37,4 +41,5 @@ export function DataTable({ caption, columns, rows, hidden = true }: DataTablePr
       </tbody>
     </table>
   );
+  return hidden ? <div className="nrr-sr-only">{table}</div> : table;
 }

@@ -1,0 +1,137 @@
+/**
+ * `pnpm bench`: @nrr/core against DuckDB and Postgres (the dbt MRR playbook's SQL) and the floor,
+ * on the same generated files, contenders alternated in child processes, medians over the runs.
+ * Every contender's figures are checked against @nrr/core's before its time counts.
+ *
+ *   pnpm bench                                                       # 10,000 and 100,000 customers
+ *   pnpm --filter @nrr/bench bench -- --sections engine --sizes 1000000 --runs 1 --repeat 1
+ *   pnpm --filter @nrr/bench bench -- --sizes 10000,100000 --api-import-customers 525000 --write-docs
+ *
+ * Sections: `engine` (@nrr/core, DuckDB, Postgres, the floor) and `api` (import through @nrr/api
+ * against COPY; retention over HTTP), both by default (--sections engine,api).
+ *
+ * Engine options: --sizes (customers, comma-separated; default 10000,100000), --runs (alternated rounds
+ * per size, default 3), --repeat (computations per process, the first cold; default 3),
+ * --contenders (default core,duckdb,postgres,floor), --months (36), --seed (42), --keep (keep the
+ * generated files), --write-docs (docs/benchmarks.md from the latest results of every section),
+ * --docs-only (rewrite docs/benchmarks.md from the saved results without running anything).
+ * API options: --api-import-customers (the imported file; 525000 give about 1,000,000 rows;
+ * default 100000), --api-customers (the tenant queried over HTTP; 100000), --api-runs (alternated
+ * import rounds; 2), --concurrency (clients; 16), --seconds (warm load per query; 5).
+ * Postgres: DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { renderDocs } from './docs.ts';
+import { runEngineSection } from './engine-section.ts';
+import { CONTENDER_KEYS, type ContenderKey } from './protocol.ts';
+import { loadRecord, mergeEngineRecord, REPO_ROOT, saveRecord } from './records.ts';
+
+/** The benchmark's sections, run in this order. */
+const SECTIONS = ['engine', 'api'] as const;
+type Section = (typeof SECTIONS)[number];
+
+function parseOptions() {
+  const { values } = parseArgs({
+    options: {
+      sizes: { type: 'string', default: '10000,100000' },
+      runs: { type: 'string', default: '3' },
+      repeat: { type: 'string', default: '3' },
+      contenders: { type: 'string', default: CONTENDER_KEYS.join(',') },
+      months: { type: 'string', default: '36' },
+      seed: { type: 'string', default: '42' },
+      'write-docs': { type: 'boolean', default: false },
+      'docs-only': { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+      sections: { type: 'string', default: SECTIONS.join(',') },
+      'api-import-customers': { type: 'string', default: '100000' },
+      'api-customers': { type: 'string', default: '100000' },
+      'api-runs': { type: 'string', default: '2' },
+      concurrency: { type: 'string', default: '16' },
+      seconds: { type: 'string', default: '5' },
+    },
+  });
+  const positive = (name: string, text: string) => {
+    const n = Number(text);
+    if (!Number.isSafeInteger(n) || n < 1)
+      throw new Error(`--${name} must be a positive integer, got "${text}"`);
+    return n;
+  };
+  const contenders = values.contenders.split(',').map((k) => k.trim()) as ContenderKey[];
+  for (const key of contenders) {
+    if (!CONTENDER_KEYS.includes(key)) {
+      throw new Error(`--contenders: unknown "${key}", expected some of ${CONTENDER_KEYS.join(', ')}`);
+    }
+  }
+  if (contenders[0] !== 'core') {
+    throw new Error(
+      '--contenders must start with core: its figures are the reference the others are checked against',
+    );
+  }
+  const sections = values.sections.split(',').map((k) => k.trim()) as Section[];
+  for (const section of sections) {
+    if (!SECTIONS.includes(section)) {
+      throw new Error(`--sections: unknown "${section}", expected some of ${SECTIONS.join(', ')}`);
+    }
+  }
+  return {
+    sections,
+    api: {
+      importCustomers: positive('api-import-customers', values['api-import-customers']),
+      httpCustomers: positive('api-customers', values['api-customers']),
+      runs: positive('api-runs', values['api-runs']),
+      concurrency: positive('concurrency', values.concurrency),
+      seconds: positive('seconds', values.seconds),
+    },
+    sizes: values.sizes.split(',').map((s) => positive('sizes', s.trim())),
+    runs: positive('runs', values.runs),
+    repeat: positive('repeat', values.repeat),
+    contenders,
+    months: positive('months', values.months),
+    seed: Number(values.seed),
+    writeDocs: values['write-docs'] || values['docs-only'],
+    docsOnly: values['docs-only'],
+    keep: values.keep,
+  };
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions();
+  const args = process.argv.slice(2).filter((a) => a !== '--');
+  const command = `pnpm --filter @nrr/bench bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`;
+  if (options.sections.includes('engine') && !options.docsOnly) {
+    saveRecord(
+      'engine',
+      mergeEngineRecord(loadRecord('engine'), await runEngineSection({ ...options, command })),
+    );
+    if (!options.sizes.includes(1_000_000)) {
+      console.log(
+        '\n1,000,000 customers (about 10 minutes here): pnpm --filter @nrr/bench bench -- --sections engine --sizes 1000000 --runs 1 --repeat 1',
+      );
+    }
+  }
+  if (options.sections.includes('api') && !options.docsOnly) {
+    // Loaded only here: it pulls in the API and its database drivers.
+    const { runApiSection } = await import('./api-section.ts');
+    const record = await runApiSection({
+      ...options.api,
+      months: options.months,
+      seed: options.seed,
+      command,
+    });
+    const { apiVerdicts, targetsTable, textTable } = await import('./render.ts');
+    console.log(`\nTargets\n${textTable(targetsTable(apiVerdicts(record)))}`);
+    saveRecord('api', record);
+  }
+  if (options.writeDocs) {
+    const path = join(REPO_ROOT, 'docs', 'benchmarks.md');
+    writeFileSync(path, renderDocs({ engine: loadRecord('engine'), api: loadRecord('api') }));
+    console.log(`\nwrote ${path}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`\nbenchmark failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});

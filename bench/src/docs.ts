@@ -1,0 +1,163 @@
+/** docs/benchmarks.md, written by `pnpm bench … --write-docs` from the latest record of each section. */
+
+import type { ApiRecord, EngineRecord } from './records.ts';
+import {
+  apiHttpTable,
+  apiImportTable,
+  apiVerdicts,
+  count,
+  detailLines,
+  formatMs,
+  growthTable,
+  markdownTable,
+  sizeHeading,
+  sizeTable,
+  targetsTable,
+} from './render.ts';
+
+/** What the page is written from: the latest record of each section. */
+export interface DocsInput {
+  readonly engine: EngineRecord | undefined;
+  readonly api: ApiRecord | undefined;
+}
+
+/** The whole page. */
+export function renderDocs({ engine, api }: DocsInput): string {
+  return [
+    header(),
+    engine ? engineSection(engine) : '## Engine\n\nNot run yet.',
+    api ? apiSection(api) : '## API\n\nNot run yet: it needs packages/api and a Postgres server.',
+    reproduce(),
+  ].join('\n\n');
+}
+
+function apiSection(record: ApiRecord): string {
+  return `## API: latest run
+
+${record.stamp.slice(0, 16).replace('T', ' ')} UTC · \`${record.command}\`
+
+${record.machine} · ${record.load.before} at the start, ${record.load.after} at the end
+
+The API (\`createApi\` + \`listen\`, in process on a loopback port) over a fresh Postgres database
+(migrated, dropped afterwards). Its answers to \`retentionSeries\` (PERIOD and TRAILING_12M, 36
+months) and \`retention\` are checked against @nrr/core's figures for the same file before any
+latency counts.
+
+### Import: ${count(record.import.rows)} period rows (${count(record.import.customers)} customers), medians of ${record.import.apiMs.length} alternated runs
+
+${markdownTable(apiImportTable(record))}
+
+### Queries over HTTP: ${count(record.http.customers)} customers (${count(record.http.rows)} rows, loaded through the API's import path in ${formatMs(record.http.loadMs)})
+
+${markdownTable(apiHttpTable(record))}
+
+Cold: the first request after the API's timeline cache is dropped (timelines read from Postgres,
+then the figures), median of three. Warm: ${record.http.concurrency} concurrent clients sending the same
+query for ${record.http.seconds} s (the API memoises answers per tenant data version, so this is mostly
+HTTP, authentication and GraphQL). New windows: 24 different windows sent once each by
+${record.http.concurrency} clients, timeline cached — the engine's cost per request.
+
+### Targets (issue 6)
+
+${markdownTable(targetsTable(apiVerdicts(record)))}`;
+}
+
+function engineSection(input: EngineRecord): string {
+  const versions = Object.entries(input.versions)
+    .map(([name, version]) => `${name} ${version}`)
+    .join(', ');
+  const sections = input.sizes.map((size) =>
+    [
+      `### ${count(size.customers)} customers`,
+      '',
+      sizeHeading(size),
+      '',
+      `Run ${size.run.stamp.slice(0, 16).replace('T', ' ')} UTC · \`${size.run.command}\` · ${size.run.load}`,
+      '',
+      markdownTable(sizeTable(size)),
+      '',
+      ...detailLines(size).map((line) => `- ${line}`),
+    ].join('\n'),
+  );
+  return `## Engine: latest runs
+
+${input.machine}${versions ? ` · ${versions}` : ''}
+
+${sections.join('\n\n')}
+
+### Growth
+
+${markdownTable(growthTable(input.sizes))}
+
+### Targets (issue 6)
+
+${markdownTable(targetsTable(input.verdicts))}`;
+}
+
+function header(): string {
+  return `# Benchmarks: @nrr/core beside DuckDB and Postgres
+
+<!-- Written by \`pnpm bench … --write-docs\` (bench/src/docs.ts) from the latest results in bench-results/. -->
+
+The figures a retention dashboard needs — every monthly MRR bridge, the trailing-12-month NRR and
+GRR series and the monthly revenue cohort table (% of start), in constant currency over two
+currencies, reported in USD — computed from the same generated subscription-periods CSV by:
+
+- **@nrr/core**: the engine's own importer (\`importSubscriptionPeriods\`), then \`buildEntityTimelines\`
+  + \`createTimeline\`, \`computeRetentionSeries\` (PERIOD and TRAILING_12M) and \`computeCohorts\`. One core.
+- **DuckDB** (\`@duckdb/node-api\`, in process, in memory): \`read_csv\` into a bare table, then SQL
+  written the way the dbt MRR playbook models MRR — month spine, customer-month revenue, \`lag()\`
+  for the previous and twelve-months-earlier MRR, a change category per customer-month — materialised
+  as temporary tables, then the bridge, trailing and cohort queries (\`bench/src/sql/playbook.ts\`).
+  DuckDB uses all its threads (its default).
+- **Postgres** (this machine's server, a schema of its own, dropped afterwards): \`COPY … FROM STDIN\`
+  into a bare table, then the same SQL. \`work_mem\` is raised to 256 MB for the session.
+- **floor**: the least work any implementation must do once each customer's MRR at every month
+  boundary is known — a single pass over a customer × boundary \`Float64Array\` that produces every
+  figure (the matrix is built from the CSV as its import). The bare memory pass (the matrix summed
+  per boundary, no figures) is listed beside it.
+
+Each contender runs in its own child process, alternated (core, DuckDB, Postgres, floor, core, …);
+each process loads the files once (**import**), then computes the figures three times: the first
+is **cold** (fresh process, JIT and caches cold), the median of the others is **warm**. The tables
+show medians over the runs. "× @nrr/core" is the contender's time divided by the engine's (above 1:
+slower than the engine); "× floor" likewise against the floor. Peak RSS is the child process's
+\`maxRSS\`; for Postgres that is the client only, the server's own memory is not counted.
+
+**Every contender's figures are checked against @nrr/core's before its time counts**: every
+bridge amount and the trailing and cohort sums must be identical in units (1/10,000 USD), NRR, GRR
+and cohort percentages within 1e-9. A mismatch stops the run and names the first differing month.
+
+Dataset: \`generatePeriods\` (seed 42, from 2023-01-01): plans, seats, annual billing, retention
+discounts, add-ons, upgrades, downgrades, churn and reactivations, 80% USD / 20% EUR, with
+\`generateExchangeRates\` as the rate table. Dates fall mid-month, so the SQL samples each month's MRR
+just before the month's end boundary, exactly as the engine does (see the notes in playbook.ts).
+
+Currency conversion is exact in every contender, as in @nrr/core's \`convertUnits\`: the rate is the
+decimal it is written as (\`decimal(18,10)\` in SQL), units × rate is exact and rounds half away from
+zero to a whole unit. (An earlier engine multiplied in double precision and misrounded exact ties;
+the benchmark's cross-check found it.)
+
+Amounts load as \`decimal(18,4)\` (exact; up to 10^14 currency units per row). DuckDB keeps widths up
+to 18 in 64-bit integers and wider ones in 128-bit, which made its models about a third slower in a
+trial with \`decimal(20,4)\`; 18 digits is the fair choice for it and changes nothing for Postgres.
+Sums are exact (\`hugeint\` in DuckDB, \`numeric\` in Postgres).`;
+}
+
+function reproduce(): string {
+  return `## Reproduce
+
+\`\`\`sh
+pnpm install
+pnpm bench    # after core's and the API's own benches: 10,000 and 100,000 customers (3 runs), the API section
+# what this page shows: 1,000,000 customers once, then the default sizes with a 1,000,000-row import
+pnpm --filter @nrr/bench bench -- --sections engine --sizes 1000000 --runs 1 --repeat 1
+pnpm --filter @nrr/bench bench -- --sizes 10000,100000 --api-import-customers 525000 --write-docs
+\`\`\`
+
+Postgres is read from \`DATABASE_URL\` (default \`postgres://postgres@127.0.0.1:5432/test\`); when it does
+not answer, the run says so and goes on without it. The latest results of each section are kept in
+\`bench-results/\` (not committed) and \`--write-docs\` rewrites this page from them. On a shared
+machine other work skews timings (each run records the load average): compare runs made on an idle one.
+`;
+}

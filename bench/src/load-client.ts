@@ -1,0 +1,94 @@
+/**
+ * A small concurrent HTTP client for GraphQL queries. It runs in a worker thread so that the
+ * clients' own work (fetch, JSON) does not queue behind the server's event loop when the server
+ * runs in the same process, and reports latency percentiles and throughput.
+ */
+import { Worker } from 'node:worker_threads';
+
+/** What to send. */
+export interface LoadOptions {
+  /** Endpoint, `http://127.0.0.1:port/graphql`. */
+  readonly url: string;
+  /** `Authorization` header value. */
+  readonly authorization: string;
+  /** Queries, sent round-robin; with `seconds` 0 each is sent exactly once. */
+  readonly queries: readonly string[];
+  /** Clients sending at once, each waiting for its answer before sending again. */
+  readonly concurrency: number;
+  /** How long to keep sending; 0 sends each query once. */
+  readonly seconds: number;
+}
+
+/** What the clients saw. */
+export interface LoadResult {
+  /** Answered requests (every one checked to carry data and no errors). */
+  readonly requests: number;
+  /** Median latency, ms. */
+  readonly p50: number;
+  /** 99th-percentile latency (nearest rank), ms. */
+  readonly p99: number;
+  /** Slowest request, ms. */
+  readonly max: number;
+  /** Requests answered per second over the whole run. */
+  readonly requestsPerSecond: number;
+}
+
+// CommonJS, evaluated by the worker: plain JavaScript with fetch.
+const CLIENT = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { url, authorization, queries, concurrency, seconds } = workerData;
+const bodies = queries.map((query) => JSON.stringify({ query }));
+const latencies = [];
+let next = 0;
+const until = performance.now() + seconds * 1000;
+const more = () => (seconds > 0 ? performance.now() < until : next < bodies.length);
+async function client() {
+  while (more()) {
+    const body = bodies[next++ % bodies.length];
+    const started = performance.now();
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization },
+      body,
+    });
+    const json = await response.json();
+    if (json.errors || !json.data) throw new Error('GraphQL error: ' + JSON.stringify(json.errors));
+    latencies.push(performance.now() - started);
+  }
+}
+const began = performance.now();
+Promise.all(Array.from({ length: concurrency }, client)).then(
+  () => parentPort.postMessage({ latencies, elapsed: performance.now() - began }),
+  (error) => parentPort.postMessage({ error: String(error) }),
+);
+`;
+
+/** Nearest-rank percentile of ascending values. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
+}
+
+/** Sends the queries from `concurrency` clients and measures every answer. */
+export async function loadConcurrently(options: LoadOptions): Promise<LoadResult> {
+  const message = await new Promise<{ latencies: number[]; elapsed: number }>((resolve, reject) => {
+    const worker = new Worker(CLIENT, {
+      eval: true,
+      workerData: { ...options, queries: [...options.queries] },
+    });
+    worker.once('message', (reply: { latencies: number[]; elapsed: number; error?: string }) => {
+      void worker.terminate();
+      if (reply.error) reject(new Error(reply.error));
+      else resolve(reply);
+    });
+    worker.once('error', reject);
+  });
+  const sorted = message.latencies.sort((a, b) => a - b);
+  return {
+    requests: sorted.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? Number.NaN,
+    requestsPerSecond: sorted.length / (message.elapsed / 1000),
+  };
+}
