@@ -45,7 +45,8 @@ export async function tenantState(database: Database, tenantId: string): Promise
         (select count(*) from customer_timelines where tenant_id = ${tenantId})::int as timelines,
         (select count(*) from imports where tenant_id = ${tenantId} and status = 'SUCCEEDED')::int as succeeded,
         (select data_version from tenants where tenant_id = ${tenantId})::int as version,
-        (select coalesce(md5(string_agg(source_key || ':' || content_hash, ',' order by source_key)), '')
+        (select coalesce(md5(string_agg(concat_ws('|', customer_id, subscription_id, start_at, end_at, mrr,
+             currency, canceled_at, attributes::text), ',' order by customer_id, subscription_id, start_at)), '')
            from mrr_spans where tenant_id = ${tenantId}) as spans_digest,
         (select coalesce(md5(string_agg(customer_id || ':' || entities::text || attributes::text, ',' order by customer_id)), '')
            from customer_timelines where tenant_id = ${tenantId}) as timelines_digest`),

@@ -299,7 +299,8 @@ describe.each(DATABASE_KINDS)('tenancy and auth matrix on %s', (kind) => {
         });
     }
     const attempts = [
-      "insert into mrr_spans (tenant_id, source_key, customer_id, subscription_id, start_at, mrr, currency, content_hash, import_id) values ('globex', 'evil', 'x', 'x', now(), 1, 'USD', 'h', 'i')",
+      "insert into mrr_spans (tenant_id, customer_id, subscription_id, start_at, mrr, currency, import_id) values ('globex', 'x', 'x', now(), 1, 'USD', 'i')",
+      "insert into subscription_events (tenant_id, event_id, customer_id, subscription_id, effective_at, event, import_id) values ('globex', 'e', 'x', 'x', now(), '{}', 'i')",
       "update mrr_spans set mrr = 0 where tenant_id = 'globex'",
       "delete from customer_timelines where tenant_id = 'globex'",
       "update tenants set data_version = 99 where tenant_id = 'globex'",
