@@ -1,10 +1,10 @@
 import type { Instant } from './dates.ts';
-import { MS_PER_DAY } from './dates.ts';
 import type { ExchangeRates } from './fx.ts';
 import {
+  classifyMovement,
   conversionFactors,
   PeriodEngine,
-  reactivationGap,
+  reactivationWindowMs,
   reportingCurrencyOf,
 } from './internal/period-engine.ts';
 import { convertUnits, type MoneyUnits } from './money.ts';
@@ -136,16 +136,12 @@ export function movementLedger(timeline: Timeline, query: LedgerQuery): LedgerEn
   const currency = reportingCurrencyOf(timeline, query.rates);
   const factors = conversionFactors(timeline, currency, query.rates, query.from);
   const kinds = query.kinds?.length ? new Set(query.kinds) : undefined;
-  const windowMs =
-    query.reactivationWindowDays === null || query.reactivationWindowDays === undefined
-      ? undefined
-      : query.reactivationWindowDays * MS_PER_DAY;
+  const windowMs = reactivationWindowMs(query.reactivationWindowDays);
   const only = query.entityId === undefined ? undefined : timeline.indexOf(query.entityId);
   if (query.entityId !== undefined && only === undefined) return [];
   const entries: LedgerEntry[] = [];
   const first = only ?? 0;
   const last = only === undefined ? timeline.size : only + 1;
-  const { firstPaidAt } = timeline.columns;
   for (let e = first; e < last; e++) {
     const entity = timeline.entities[e];
     if (!entity) continue;
@@ -153,16 +149,8 @@ export function movementLedger(timeline: Timeline, query: LedgerQuery): LedgerEn
       if (at < query.from || at >= query.to) continue;
       const before = valueBefore(timeline, e, at, factors);
       const after = valueBefore(timeline, e, at + 1, factors);
-      let kind: MovementKind;
-      if (before === after) continue;
-      if (before === 0) {
-        const paidBefore = (firstPaidAt[e] as number) < at;
-        kind =
-          paidBefore && (windowMs === undefined || reactivationGap(timeline, e, at, at + 1) <= windowMs)
-            ? 'REACTIVATION'
-            : 'NEW';
-      } else kind = after === 0 ? 'CHURN' : after > before ? 'EXPANSION' : 'CONTRACTION';
-      if (kinds && !kinds.has(kind)) continue;
+      const kind = classifyMovement(timeline, e, before, after, { from: at, to: at + 1 }, windowMs);
+      if (kind === null || (kinds && !kinds.has(kind))) continue;
       entries.push({
         entityId: entity.id,
         customerId: entity.customerId,

@@ -189,10 +189,7 @@ export class PeriodEngine {
     const needAttributes = Boolean(segment?.attributes?.length || hooks.groups || hooks.visit);
     const bands = segment?.sizeBands?.length ? new Set(segment.sizeBands) : undefined;
     const thresholds = options.sizeBandThresholds ?? DEFAULT_SIZE_BAND_THRESHOLDS;
-    const windowMs =
-      options.reactivationWindowDays === null || options.reactivationWindowDays === undefined
-        ? undefined
-        : options.reactivationWindowDays * MS_PER_DAY;
+    const windowMs = reactivationWindowMs(options.reactivationWindowDays);
     const total = emptyTotals();
     const groups: PeriodTotals[] = [];
     const empty: Readonly<Record<string, string>> = {};
@@ -220,17 +217,7 @@ export class PeriodEngine {
         bands || hooks.groups ? sizeBandOf(starting > 0 ? starting : ending, thresholds) : undefined;
       if (bands && !bands.has(band as never)) continue;
 
-      let kind: MovementKind | null = null;
-      if (starting > 0) {
-        kind =
-          ending === 0 ? 'CHURN' : ending > starting ? 'EXPANSION' : ending < starting ? 'CONTRACTION' : null;
-      } else {
-        const paidBefore = (firstPaidAt[e] as number) < from;
-        kind =
-          paidBefore && (windowMs === undefined || reactivationGap(timeline, e, from, to) <= windowMs)
-            ? 'REACTIVATION'
-            : 'NEW';
-      }
+      const kind = classifyMovement(timeline, e, starting, ending, { from, to }, windowMs);
       const fx = endingAtToRates - ending;
       accumulate(total, starting, ending, kind, fx);
       if (hooks.groups) {
@@ -334,6 +321,38 @@ export function conversionFactors(
     factors[c] = rate;
   });
   return factors;
+}
+
+/** The reactivation window in milliseconds; `undefined` (any gap is a reactivation) when not set. */
+export function reactivationWindowMs(days: number | null | undefined): number | undefined {
+  return days === null || days === undefined ? undefined : days * MS_PER_DAY;
+}
+
+/**
+ * The movement of an entity between MRR `starting` and `ending` across `[from, to)` (retention
+ * semantics §4): churn, expansion or contraction for a paying entity; for one that was not paying,
+ * reactivation if it paid before `from` (and, with a window, returned within it), else new
+ * business; `null` when nothing changed. The one classification the bridge and the ledger share.
+ */
+export function classifyMovement(
+  timeline: Timeline,
+  entity: number,
+  starting: MoneyUnits,
+  ending: MoneyUnits,
+  window: { readonly from: Instant; readonly to: Instant },
+  reactivationWindow: number | undefined,
+): MovementKind | null {
+  if (starting > 0) {
+    if (ending === 0) return 'CHURN';
+    return ending > starting ? 'EXPANSION' : ending < starting ? 'CONTRACTION' : null;
+  }
+  if (ending === 0) return null;
+  const paidBefore = (timeline.columns.firstPaidAt[entity] as number) < window.from;
+  return paidBefore &&
+    (reactivationWindow === undefined ||
+      reactivationGap(timeline, entity, window.from, window.to) <= reactivationWindow)
+    ? 'REACTIVATION'
+    : 'NEW';
 }
 
 /**
