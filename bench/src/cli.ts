@@ -34,6 +34,8 @@ type Section = (typeof SECTIONS)[number];
 
 function parseOptions() {
   const { values } = parseArgs({
+    // `pnpm … bench -- --flag` passes the `--` through (pnpm 10+); drop it so both spellings work.
+    args: process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--')),
     options: {
       sizes: { type: 'string', default: '10000,100000' },
       runs: { type: 'string', default: '3' },

@@ -37,6 +37,8 @@ import { createApi } from '../src/yoga.ts';
 import { writePeriodsCsv } from './periods-csv.ts';
 
 const { values } = parseArgs({
+  // `pnpm … bench -- --flag` passes the `--` through (pnpm 10+); drop it so both spellings work.
+  args: process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--')),
   options: {
     rows: { type: 'string', default: '1000000' },
     'skip-import': { type: 'boolean', default: false },

@@ -22,7 +22,11 @@ import { runImport } from '../src/imports/run-import.ts';
 import { ensureTenant } from '../src/tenants.ts';
 import { writePeriodsCsv } from './periods-csv.ts';
 
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' } } });
+const { values } = parseArgs({
+  // `pnpm … bench -- --rows N` passes the `--` through (pnpm 10+); drop it so both spellings work.
+  args: process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--')),
+  options: { rows: { type: 'string', default: '100000' } },
+});
 const rows = Number(values.rows);
 const adminUrl = process.env.DATABASE_URL;
 if (!adminUrl) throw new Error('set DATABASE_URL (the import bench compares with Postgres COPY)');

@@ -23,6 +23,8 @@ import {
 } from '../src/index.ts';
 
 const { values } = parseArgs({
+  // `pnpm … bench -- --flag` passes the `--` through (pnpm 10+); drop it so both spellings work.
+  args: process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--')),
   options: {
     customers: { type: 'string', default: '100000' },
     months: { type: 'string', default: '36' },
