@@ -7,12 +7,11 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import {
   addMonths,
-  buildEntityTimelines,
+  buildTimeline,
   type CohortTable,
   computeCohorts,
   computeRetentionSeries,
   createExchangeRates,
-  createTimeline,
   type ExchangeRates,
   importSubscriptionPeriods,
   type MrrSpan,
@@ -97,7 +96,7 @@ export const coreContender: Contender<CoreState> = {
 
   async figures({ spans, rates }, dataset): Promise<FiguresRun> {
     const window = { from: dataset.start, to: dataset.asOf, rates };
-    const timeline = await timed(() => createTimeline(buildEntityTimelines(spans), { asOf: dataset.asOf }));
+    const timeline = await timed(() => buildTimeline(spans, { asOf: dataset.asOf }));
     const bridges = await timed(() =>
       computeRetentionSeries(timeline.result, { ...window, granularity: 'MONTH' }),
     );

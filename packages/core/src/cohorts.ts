@@ -1,12 +1,4 @@
-import {
-  addMonths,
-  type Granularity,
-  type Instant,
-  monthIndexBetween,
-  monthsIn,
-  periodLabel,
-  periodsBetween,
-} from './dates.ts';
+import { addMonths, type Granularity, type Instant, monthsIn, periodLabel, periodsBetween } from './dates.ts';
 import { EngineError } from './engine-error.ts';
 import type { ExchangeRates } from './fx.ts';
 import { PeriodEngine } from './internal/period-engine.ts';
@@ -19,7 +11,7 @@ import {
   type SizeBandThresholds,
   sizeBandOf,
 } from './segments.ts';
-import type { EntityTimeline, Timeline } from './timeline.ts';
+import type { Timeline } from './timeline.ts';
 import { SMALL_SAMPLE_SIZE } from './warnings.ts';
 
 /** What a cohort cell measures: MRR (revenue retention) or paying customers (logo retention). */
@@ -96,6 +88,7 @@ export function computeCohorts(timeline: Timeline, query: CohortQuery): CohortTa
   const sums = periods.map(() => new Float64Array(width));
   const sizes = new Int32Array(width);
   const firstStart = (periods[0] as { from: Instant }).from;
+  const starts = Float64Array.from(periods, (p) => p.from);
   const factorsByCohort = periods.map((p) => engine.factorsAt(p.from));
   const thresholds = query.sizeBandThresholds ?? DEFAULT_SIZE_BAND_THRESHOLDS;
   const { firstPaidAt, paidUntil } = timeline.columns;
@@ -105,10 +98,17 @@ export function computeCohorts(timeline: Timeline, query: CohortQuery): CohortTa
   for (let e = 0; e < timeline.size; e++) {
     const paidAt = firstPaidAt[e] as number;
     if (!(paidAt >= firstStart && paidAt < query.to)) continue;
-    const c = Math.floor(monthIndexBetween(firstStart, paidAt, zone) / step);
-    if (c < 0 || c >= width) continue;
+    // The cohort: the period holding the first paid instant (periods are contiguous and ascending).
+    let low = 0;
+    let high = width - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((starts[mid] as number) <= paidAt) low = mid;
+      else high = mid - 1;
+    }
+    const c = low;
     if (query.segment) {
-      const attributes = attributesAt(timeline.entities[e] as EntityTimeline, paidAt + 1);
+      const attributes = attributesAt(timeline.entityAt(e), paidAt + 1);
       if (!matchesAttributes(attributes, query.segment)) continue;
     }
     const factors = factorsByCohort[c] as Float64Array;

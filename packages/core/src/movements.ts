@@ -85,7 +85,7 @@ export function computeMovements(
   engine.evaluate(query.from, query.to, {
     visit: ({ entity, startingMrr, endingMrr, kind, attributes }) => {
       if (kind === null || (kinds && !kinds.has(kind))) return;
-      const id = timeline.entities[entity];
+      const id = timeline.entityAt(entity);
       if (!id) return;
       const at = changeInstants(timeline, entity).find((t) => t >= query.from && t < query.to) ?? query.from;
       movements.push({
@@ -143,7 +143,7 @@ export function movementLedger(timeline: Timeline, query: LedgerQuery): LedgerEn
   const first = only ?? 0;
   const last = only === undefined ? timeline.size : only + 1;
   for (let e = first; e < last; e++) {
-    const entity = timeline.entities[e];
+    const entity = timeline.entityAt(e);
     if (!entity) continue;
     for (const at of changeInstants(timeline, e)) {
       if (at < query.from || at >= query.to) continue;
@@ -188,7 +188,7 @@ export function customerHistory(
   rates?: ExchangeRates,
 ): CustomerHistory | undefined {
   const e = timeline.indexOf(entityId);
-  const entity = e === undefined ? undefined : timeline.entities[e];
+  const entity = e === undefined ? undefined : timeline.entityAt(e);
   if (e === undefined || !entity) return undefined;
   const currency = reportingCurrencyOf(timeline, rates);
   const instants = changeInstants(timeline, e);

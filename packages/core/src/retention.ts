@@ -147,30 +147,57 @@ function toReport(
   };
 }
 
-/** Evaluates one window (all groups at once) and returns the total and per-group reports. */
-function evaluateWindow(
+type Evaluation = { total: PeriodTotals; groups: PeriodTotals[] };
+
+/**
+ * Evaluates windows (all groups at once) in one pass over the timeline and returns each window's
+ * total and per-group reports. A CHAINED window also evaluates each of its months.
+ */
+function evaluateWindows(
   engine: PeriodEngine,
   method: RetentionMethod,
-  window: Period,
+  windows: readonly Period[],
   groups?: EvaluateOptions['groups'],
   timeZone?: string,
-): { total: RetentionReport; groups: RetentionReport[] } {
+): { total: RetentionReport; groups: RetentionReport[] }[] {
   const hooks: EvaluateOptions = groups ? { groups } : {};
-  const whole = engine.evaluate(window.from, window.to, hooks);
   if (method !== 'CHAINED') {
-    return {
-      total: toReport(engine, method, window, whole.total),
-      groups: whole.groups.map((g) => toReport(engine, method, window, g)),
-    };
+    return engine.evaluateWindows(windows, hooks).map((whole, w) => {
+      const window = windows[w] as Period;
+      return {
+        total: toReport(engine, method, window, whole.total),
+        groups: whole.groups.map((g) => toReport(engine, method, window, g)),
+      };
+    });
   }
-  const steps = chainSteps(window.from, window.to, timeZone);
-  const months = steps.slice(1).map((to, k) => engine.evaluate(steps[k] as Instant, to, hooks));
+  // Each window, then each window's months, all in one pass.
+  const stepsOf = windows.map((window) => chainSteps(window.from, window.to, timeZone));
+  const all: Period[] = [...windows];
+  for (const steps of stepsOf) {
+    for (let k = 1; k < steps.length; k++)
+      all.push({ from: steps[k - 1] as Instant, to: steps[k] as Instant });
+  }
+  const evaluated = engine.evaluateWindows(all, hooks);
+  let next = windows.length;
+  return windows.map((window, w) => {
+    const whole = evaluated[w] as Evaluation;
+    const monthCount = (stepsOf[w] as Instant[]).length - 1;
+    const months = evaluated.slice(next, next + monthCount);
+    next += monthCount;
+    return chainReports(engine, window, whole, months);
+  });
+}
+
+/** A CHAINED window's reports from its whole-window and monthly evaluations. */
+function chainReports(
+  engine: PeriodEngine,
+  window: Period,
+  whole: Evaluation,
+  months: readonly Evaluation[],
+): { total: RetentionReport; groups: RetentionReport[] } {
   // A group may appear in some months only: every group gets a report, empty where absent.
   const groupCount = Math.max(whole.groups.length, ...months.map((m) => m.groups.length));
-  const chain = (
-    pick: (m: { total: PeriodTotals; groups: PeriodTotals[] }) => PeriodTotals,
-    whole: PeriodTotals,
-  ) => {
+  const chain = (pick: (m: Evaluation) => PeriodTotals, whole: PeriodTotals) => {
     const monthly = months.map(pick);
     const first = monthly[0] as PeriodTotals;
     const last = monthly[monthly.length - 1] as PeriodTotals;
@@ -224,7 +251,9 @@ export function computeRetention(timeline: Timeline, query: RetentionQuery): Ret
   const method = query.method ?? 'PERIOD';
   const window = windowOf(method, query.from, query.to, query.timeZone);
   const engine = new PeriodEngine(timeline, boundariesFor(method, [window], query.timeZone), query);
-  return evaluateWindow(engine, method, window, undefined, query.timeZone).total;
+  return (
+    evaluateWindows(engine, method, [window], undefined, query.timeZone)[0] as { total: RetentionReport }
+  ).total;
 }
 
 /**
@@ -243,7 +272,7 @@ export function computeRetentionSeries(
     windowOf(method, p.from, p.to, zone),
   );
   const engine = new PeriodEngine(timeline, boundariesFor(method, windows, zone), query);
-  return windows.map((window) => evaluateWindow(engine, method, window, undefined, zone).total);
+  return evaluateWindows(engine, method, windows, undefined, zone).map((r) => r.total);
 }
 
 /**
@@ -277,7 +306,10 @@ export function computeBreakdown(
     of: (attributes: Readonly<Record<string, string>>, mrr: number) =>
       groupOf(query.by === SIZE_BAND_DIMENSION ? bandOf(mrr) : (attributes[query.by] ?? NO_VALUE)),
   };
-  const result = evaluateWindow(engine, method, window, groups, zone);
+  const result = evaluateWindows(engine, method, [window], groups, zone)[0] as {
+    total: RetentionReport;
+    groups: RetentionReport[];
+  };
   const empty = toReport(engine, method, window, emptyTotals());
   const segments = values.map((value, index) => ({ value, report: result.groups[index] ?? empty }));
   segments.sort((a, b) => b.report.startingMrr - a.report.startingMrr || a.value.localeCompare(b.value));

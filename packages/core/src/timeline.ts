@@ -61,97 +61,392 @@ export function buildEntityTimelines(
   spans: Iterable<MrrSpan>,
   options: TimelineOptions = {},
 ): EntityTimeline[] {
+  const built = buildColumns(Array.isArray(spans) ? spans : [...spans], options);
+  return Array.from({ length: built.ids.length }, (_, e) => materialize(built, e));
+}
+
+/** Growable scratch buffers for one entity at a time, reused across entities. */
+class Scratch {
+  stepAt = new Float64Array(64);
+  stepDelta = new Float64Array(64);
+  stepCurrency = new Int32Array(64);
+  pointAt = new Float64Array(64);
+  pointValues = new Float64Array(64);
+  groupAt = new Float64Array(64);
+  groupValues = new Float64Array(64);
+
+  /** Makes room for `steps` steps over `currencies` currencies. */
+  reserve(steps: number, currencies: number): void {
+    if (steps > this.stepAt.length) {
+      const size = Math.max(steps, this.stepAt.length * 2);
+      this.stepAt = grow(this.stepAt, size);
+      this.stepDelta = grow(this.stepDelta, size);
+      this.stepCurrency = growInt(this.stepCurrency, size);
+      this.pointAt = new Float64Array(size);
+      this.groupAt = new Float64Array(size);
+    }
+    const cells = this.stepAt.length * currencies;
+    if (cells > this.pointValues.length) {
+      this.pointValues = new Float64Array(cells);
+      this.groupValues = new Float64Array(cells);
+    }
+  }
+}
+
+function grow(array: Float64Array, size: number): Float64Array<ArrayBuffer> {
+  const next = new Float64Array(size);
+  next.set(array);
+  return next;
+}
+
+function growInt(array: Int32Array, size: number): Int32Array<ArrayBuffer> {
+  const next = new Int32Array(size);
+  next.set(array);
+  return next;
+}
+
+/** Columns built from spans, plus what is needed to materialise an entity on demand. */
+interface BuiltColumns {
+  readonly grain: Grain;
+  readonly ids: readonly string[];
+  readonly customerIds: readonly string[];
+  readonly currencies: readonly string[];
+  readonly columns: TimelineColumns;
+  /** The spans, and each entity's span indices (`spanOrder[spanStart[e] .. spanStart[e + 1]]`, in input order). */
+  readonly spans: readonly MrrSpan[];
+  readonly spanOrder: Int32Array;
+  readonly spanStart: Int32Array;
+  /** The latest change instant, or -Infinity. */
+  readonly latest: number;
+}
+
+/**
+ * The engine's timeline build, straight from spans to columns: entities are grouped with one map
+ * lookup per span and counting-sorted, and each entity's steps are summed, coalesced and written
+ * into shared typed arrays through reused scratch buffers (no objects per entity or per change).
+ */
+function buildColumns(spans: readonly MrrSpan[], options: TimelineOptions): BuiltColumns {
   const grain = options.grain ?? 'CUSTOMER';
-  const byEntity = new Map<string, MrrSpan[]>();
-  for (const span of spans) {
-    const key = grain === 'CUSTOMER' ? span.customerId : `${span.customerId}\u0000${span.subscriptionId}`;
-    const list = byEntity.get(key);
-    if (list) list.push(span);
-    else byEntity.set(key, [span]);
-  }
-  const entities: EntityTimeline[] = [];
-  for (const list of byEntity.values()) {
-    const first = list[0] as MrrSpan;
-    const id = grain === 'CUSTOMER' ? first.customerId : first.subscriptionId;
-    entities.push(entityTimeline(id, first.customerId, list, options));
-  }
-  return entities.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
-
-interface Step {
-  at: Instant;
-  currency: string;
-  delta: MoneyUnits;
-}
-
-function entityTimeline(
-  id: string,
-  customerId: string,
-  spans: MrrSpan[],
-  options: TimelineOptions,
-): EntityTimeline {
   const window = options.coalesceWindowMs ?? DEFAULT_COALESCE_WINDOW_MS;
   const atCancellation = options.churnDate === 'CANCELLATION';
-  const steps: Step[] = [];
-  const currencies = new Set<string>();
-  for (const span of spans) {
-    let end = span.end;
-    if (atCancellation && span.canceledAt !== undefined && (end === null || span.canceledAt < end)) {
-      end = span.canceledAt;
-    }
-    if (end !== null && end <= span.start) continue;
-    currencies.add(span.currency);
-    if (span.mrr === 0) continue;
-    steps.push({ at: span.start, currency: span.currency, delta: span.mrr });
-    if (end !== null) steps.push({ at: end, currency: span.currency, delta: -span.mrr });
-  }
-  steps.sort((a, b) => a.at - b.at);
+  const count = spans.length;
 
-  // Running totals per currency at each distinct instant.
-  const order = [...currencies].sort();
-  const totals = new Map<string, number>(order.map((c) => [c, 0]));
-  const points: { at: Instant; values: number[] }[] = [];
-  for (let i = 0; i < steps.length; ) {
-    const at = (steps[i] as Step).at;
-    for (; i < steps.length && (steps[i] as Step).at === at; i++) {
-      const step = steps[i] as Step;
-      totals.set(step.currency, (totals.get(step.currency) ?? 0) + step.delta);
+  // Entities in first-seen order; each span's entity, currency, start, effective end (+Infinity
+  // while open; NaN when the span holds no time) and MRR, read from the span objects once.
+  const groupOf = new Map<string, number>();
+  const groupIds: string[] = [];
+  const groupCustomers: string[] = [];
+  const spanGroup = new Int32Array(count);
+  const currencyOf = new Map<string, number>();
+  const spanCurrency = new Int32Array(count);
+  const spanFrom = new Float64Array(count);
+  const spanTo = new Float64Array(count);
+  const spanMrr = new Float64Array(count);
+  let previousCustomer: string | undefined;
+  let previousSubscription: string | undefined;
+  let previousGroup = -1;
+  let previousCurrencyCode: string | undefined;
+  let previousCurrency = -1;
+  for (let k = 0; k < count; k++) {
+    const span = spans[k] as MrrSpan;
+    const customerId = span.customerId;
+    let group: number | undefined;
+    // Exports usually list a customer's rows together: skip the lookup for a repeated entity.
+    if (
+      customerId === previousCustomer &&
+      (grain === 'CUSTOMER' || span.subscriptionId === previousSubscription)
+    ) {
+      group = previousGroup;
+    } else {
+      const key = grain === 'CUSTOMER' ? customerId : `${customerId}\u0000${span.subscriptionId}`;
+      group = groupOf.get(key);
+      if (group === undefined) {
+        group = groupIds.length;
+        groupOf.set(key, group);
+        groupIds.push(grain === 'CUSTOMER' ? customerId : span.subscriptionId);
+        groupCustomers.push(customerId);
+      }
+      previousCustomer = customerId;
+      previousSubscription = span.subscriptionId;
+      previousGroup = group;
     }
-    points.push({ at, values: order.map((c) => totals.get(c) ?? 0) });
+    spanGroup[k] = group;
+    const code = span.currency;
+    if (code !== previousCurrencyCode) {
+      let currency = currencyOf.get(code);
+      if (currency === undefined) {
+        currency = currencyOf.size;
+        currencyOf.set(code, currency);
+      }
+      previousCurrencyCode = code;
+      previousCurrency = currency;
+    }
+    spanCurrency[k] = previousCurrency;
+    const start = span.start;
+    let end = span.end ?? Number.POSITIVE_INFINITY;
+    if (atCancellation) {
+      const canceledAt = span.canceledAt;
+      if (canceledAt !== undefined && canceledAt < end) end = canceledAt;
+    }
+    spanFrom[k] = start;
+    spanTo[k] = end > start ? end : Number.NaN;
+    spanMrr[k] = span.mrr;
+  }
+  const size = groupIds.length;
+
+  // Entities sorted by id (ties, possible at subscription grain, in first-seen order).
+  let sorted = true;
+  for (let g = 1; g < size && sorted; g++) sorted = (groupIds[g - 1] as string) < (groupIds[g] as string);
+  const rank = new Int32Array(size);
+  const ids: string[] = sorted ? groupIds : new Array<string>(size);
+  const customerIds: string[] = sorted ? groupCustomers : new Array<string>(size);
+  if (sorted) {
+    for (let g = 0; g < size; g++) rank[g] = g;
+  } else {
+    const order = Array.from({ length: size }, (_, g) => g);
+    order.sort((a, b) => {
+      const x = groupIds[a] as string;
+      const y = groupIds[b] as string;
+      return x < y ? -1 : x > y ? 1 : a - b;
+    });
+    for (let e = 0; e < size; e++) {
+      const g = order[e] as number;
+      rank[g] = e;
+      ids[e] = groupIds[g] as string;
+      customerIds[e] = groupCustomers[g] as string;
+    }
   }
 
-  // Coalesce: a group starts at a change and takes every change within `window` of it; the group
-  // is dated at its first instant and carries the state after its last change.
-  const coalesced: { at: Instant; values: number[] }[] = [];
-  let previous = order.map(() => 0);
-  for (let i = 0; i < points.length; ) {
-    const groupStart = (points[i] as { at: Instant }).at;
-    let last = points[i] as { at: Instant; values: number[] };
-    for (i++; i < points.length && (points[i] as { at: Instant }).at - groupStart < window; i++) {
-      last = points[i] as { at: Instant; values: number[] };
-    }
-    if (last.values.some((v, c) => v !== previous[c])) {
-      coalesced.push({ at: groupStart, values: last.values });
-      previous = last.values;
-    }
+  // Spans counting-sorted by entity, stable (input order within an entity).
+  const spanStart = new Int32Array(size + 1);
+  for (let k = 0; k < count; k++) {
+    const e = rank[spanGroup[k] as number] as number;
+    spanStart[e + 1] = (spanStart[e + 1] as number) + 1;
+  }
+  for (let e = 0; e < size; e++) spanStart[e + 1] = (spanStart[e + 1] as number) + (spanStart[e] as number);
+  const fill = spanStart.slice(0, size);
+  const spanOrder = new Int32Array(count);
+  for (let k = 0; k < count; k++) {
+    const e = rank[spanGroup[k] as number] as number;
+    spanOrder[fill[e] as number] = k;
+    fill[e] = (fill[e] as number) + 1;
   }
 
-  const lanes: CurrencyLane[] = order.map((currency, c) => {
-    const at: Instant[] = [];
-    const mrr: MoneyUnits[] = [];
-    let current = 0;
-    for (const point of coalesced) {
-      const value = point.values[c] as number;
-      if (value !== current) {
-        at.push(point.at);
-        mrr.push(value);
-        current = value;
+  // Currency indices in code order.
+  const currencies = [...currencyOf.keys()].sort();
+  const currencyRank = new Int32Array(currencies.length);
+  for (const [code, index] of currencyOf) currencyRank[index] = currencies.indexOf(code);
+
+  // Each span adds at most one lane and two changes.
+  const laneStart = new Int32Array(size + 1);
+  const laneCurrencyBuffer = new Int32Array(count);
+  const changeStartBuffer = new Int32Array(count + 1);
+  const timesBuffer = new Float64Array(2 * count);
+  const valuesBuffer = new Float64Array(2 * count);
+  const firstPaidAt = new Float64Array(size).fill(Number.NaN);
+  const paidUntil = new Float64Array(size);
+  const scratch = new Scratch();
+  const local = new Int32Array(Math.max(1, currencies.length));
+  const totals = new Float64Array(Math.max(1, currencies.length));
+  let lane = 0;
+  let change = 0;
+  let latest = Number.NEGATIVE_INFINITY;
+
+  for (let e = 0; e < size; e++) {
+    laneStart[e] = lane;
+    const first = spanStart[e] as number;
+    const last = spanStart[e + 1] as number;
+    scratch.reserve(2 * (last - first), currencies.length);
+    const { stepAt, stepDelta, stepCurrency } = scratch;
+
+    // Steps: +mrr at each start, -mrr at each end; the entity's currencies, ascending.
+    let steps = 0;
+    let laneCount = 0;
+    for (let k = first; k < last; k++) {
+      const index = spanOrder[k] as number;
+      const end = spanTo[index] as number;
+      if (Number.isNaN(end)) continue;
+      const currency = currencyRank[spanCurrency[index] as number] as number;
+      let known = 0;
+      while (known < laneCount && local[known] !== currency) known++;
+      if (known === laneCount) {
+        // Insert keeping ascending order.
+        let at = laneCount++;
+        while (at > 0 && (local[at - 1] as number) > currency) {
+          local[at] = local[at - 1] as number;
+          at--;
+        }
+        local[at] = currency;
+      }
+      const mrr = spanMrr[index] as number;
+      if (mrr === 0) continue;
+      stepAt[steps] = spanFrom[index] as number;
+      stepDelta[steps] = mrr;
+      stepCurrency[steps] = currency;
+      steps++;
+      if (end !== Number.POSITIVE_INFINITY) {
+        stepAt[steps] = end;
+        stepDelta[steps] = -mrr;
+        stepCurrency[steps] = currency;
+        steps++;
       }
     }
-    return { currency, at, mrr };
-  });
+    sortSteps(stepAt, stepDelta, stepCurrency, steps);
+    if (laneCount > 1) {
+      for (let i = 0; i < steps; i++) {
+        let c = 0;
+        while (local[c] !== stepCurrency[i]) c++;
+        stepCurrency[i] = c;
+      }
+    } else stepCurrency.fill(0, 0, steps);
 
-  return { id, customerId, lanes, attributes: attributeChanges(spans) };
+    // Running totals per currency at each distinct instant.
+    const { pointAt, pointValues, groupAt, groupValues } = scratch;
+    totals.fill(0, 0, laneCount);
+    let points = 0;
+    for (let i = 0; i < steps; ) {
+      const at = stepAt[i] as number;
+      for (; i < steps && stepAt[i] === at; i++) {
+        const c = stepCurrency[i] as number;
+        totals[c] = (totals[c] as number) + (stepDelta[i] as number);
+      }
+      pointAt[points] = at;
+      for (let c = 0; c < laneCount; c++) pointValues[points * laneCount + c] = totals[c] as number;
+      points++;
+    }
+
+    // Coalesce: a group starts at a change and takes every change within `window` of it; it is
+    // dated at its first instant and carries the state after its last change.
+    let groups = 0;
+    for (let i = 0; i < points; ) {
+      const groupStart = pointAt[i] as number;
+      let lastPoint = i;
+      for (i++; i < points && (pointAt[i] as number) - groupStart < window; i++) lastPoint = i;
+      let differs = false;
+      for (let c = 0; c < laneCount && !differs; c++) {
+        const previous = groups === 0 ? 0 : (groupValues[(groups - 1) * laneCount + c] as number);
+        differs = pointValues[lastPoint * laneCount + c] !== previous;
+      }
+      if (differs) {
+        groupAt[groups] = groupStart;
+        for (let c = 0; c < laneCount; c++) {
+          groupValues[groups * laneCount + c] = pointValues[lastPoint * laneCount + c] as number;
+        }
+        groups++;
+      }
+    }
+
+    // One lane per currency: the instants where that currency's MRR changes.
+    let lastChange = Number.NEGATIVE_INFINITY;
+    let stillPaying = false;
+    let paidAt = Number.NaN;
+    for (let c = 0; c < laneCount; c++) {
+      laneCurrencyBuffer[lane] = local[c] as number;
+      changeStartBuffer[lane] = change;
+      let current = 0;
+      for (let q = 0; q < groups; q++) {
+        const value = groupValues[q * laneCount + c] as number;
+        if (value === current) continue;
+        const at = groupAt[q] as number;
+        timesBuffer[change] = at;
+        valuesBuffer[change] = value;
+        change++;
+        current = value;
+        if (at > lastChange) lastChange = at;
+        if (value > 0 && !(paidAt <= at)) paidAt = at;
+      }
+      if (current !== 0) stillPaying = true;
+      lane++;
+    }
+    firstPaidAt[e] = paidAt;
+    paidUntil[e] = stillPaying ? Number.POSITIVE_INFINITY : lastChange;
+    if (lastChange > latest) latest = lastChange;
+  }
+  laneStart[size] = lane;
+  changeStartBuffer[lane] = change;
+
+  // Currencies of spans that held no time (end ≤ start) have no lane: drop them from the list.
+  const used = new Int32Array(currencies.length).fill(-1);
+  for (let l = 0; l < lane; l++) used[laneCurrencyBuffer[l] as number] = 1;
+  const kept = currencies.filter((_, c) => used[c] === 1);
+  if (kept.length < currencies.length) {
+    for (let c = 0, next = 0; c < currencies.length; c++) if (used[c] === 1) used[c] = next++;
+    for (let l = 0; l < lane; l++) laneCurrencyBuffer[l] = used[laneCurrencyBuffer[l] as number] as number;
+  }
+
+  return {
+    grain,
+    ids,
+    customerIds,
+    currencies: kept,
+    spans,
+    spanOrder,
+    spanStart,
+    latest,
+    columns: {
+      laneStart,
+      laneCurrency: laneCurrencyBuffer.slice(0, lane),
+      changeStart: changeStartBuffer.slice(0, lane + 1),
+      times: timesBuffer.slice(0, change),
+      values: valuesBuffer.slice(0, change),
+      firstPaidAt,
+      paidUntil,
+    },
+  };
+}
+
+/** Sorts the first `n` steps by instant (the order of equal instants does not matter: they are summed). */
+function sortSteps(at: Float64Array, delta: Float64Array, currency: Int32Array, n: number): void {
+  if (n <= 32) {
+    for (let i = 1; i < n; i++) {
+      const t = at[i] as number;
+      if ((at[i - 1] as number) <= t) continue;
+      const d = delta[i] as number;
+      const c = currency[i] as number;
+      let j = i - 1;
+      for (; j >= 0 && (at[j] as number) > t; j--) {
+        at[j + 1] = at[j] as number;
+        delta[j + 1] = delta[j] as number;
+        currency[j + 1] = currency[j] as number;
+      }
+      at[j + 1] = t;
+      delta[j + 1] = d;
+      currency[j + 1] = c;
+    }
+    return;
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (at[a] as number) - (at[b] as number));
+  const at2 = order.map((i) => at[i] as number);
+  const delta2 = order.map((i) => delta[i] as number);
+  const currency2 = order.map((i) => currency[i] as number);
+  at.set(at2);
+  delta.set(delta2);
+  currency.set(currency2);
+}
+
+/** One entity of built columns as a plain {@link EntityTimeline}. */
+function materialize(built: BuiltColumns, e: number): EntityTimeline {
+  const { laneStart, laneCurrency, changeStart, times, values } = built.columns;
+  const lanes: CurrencyLane[] = [];
+  for (let lane = laneStart[e] as number; lane < (laneStart[e + 1] as number); lane++) {
+    const from = changeStart[lane] as number;
+    const to = changeStart[lane + 1] as number;
+    lanes.push({
+      currency: built.currencies[laneCurrency[lane] as number] as string,
+      at: Array.from(times.subarray(from, to)),
+      mrr: Array.from(values.subarray(from, to)),
+    });
+  }
+  const own: MrrSpan[] = [];
+  for (let k = built.spanStart[e] as number; k < (built.spanStart[e + 1] as number); k++) {
+    own.push(built.spans[built.spanOrder[k] as number] as MrrSpan);
+  }
+  return {
+    id: built.ids[e] as string,
+    customerId: built.customerIds[e] as string,
+    lanes,
+    attributes: attributeChanges(own),
+  };
 }
 
 function attributeChanges(spans: MrrSpan[]): AttributeChange[] {
@@ -189,8 +484,13 @@ export interface Timeline {
   readonly size: number;
   /** Every currency any entity was billed in, sorted. */
   readonly currencies: readonly string[];
-  /** The entities, in index order. */
+  /**
+   * The entities, in index order. A timeline built from spans ({@link buildTimeline}) creates
+   * these objects on first access; the engine itself reads {@link Timeline.columns}.
+   */
   readonly entities: readonly EntityTimeline[];
+  /** The entity at an index (created on demand for a timeline built from spans). */
+  entityAt(index: number): EntityTimeline;
   /** Index of an entity by id, or `undefined`. */
   indexOf(id: string): number | undefined;
   /** @internal Columnar index used by the engine. */
@@ -278,21 +578,63 @@ export function createTimeline(
     size: list.length,
     currencies,
     entities: list,
+    entityAt: (e) => {
+      const entity = list[e];
+      if (!entity) throw new RangeError(`no entity at index ${e}`);
+      return entity;
+    },
     indexOf: (id) => index.get(id),
     columns: { laneStart, laneCurrency, changeStart, times, values, firstPaidAt, paidUntil },
   };
 }
 
-/** {@link buildEntityTimelines} then {@link createTimeline}: spans straight to a queryable timeline. */
+/**
+ * Spans straight to a queryable timeline: the same timeline as {@link createTimeline} of
+ * {@link buildEntityTimelines}, built without an object per entity (entities and their attribute
+ * snapshots are created on demand). The timeline keeps a reference to `spans` for that.
+ */
 export function buildTimeline(
   spans: Iterable<MrrSpan>,
   options: TimelineOptions & { asOf?: Instant } = {},
 ): Timeline {
   const { asOf, ...rest } = options;
-  return createTimeline(buildEntityTimelines(spans, rest), {
-    grain: options.grain ?? 'CUSTOMER',
-    ...(asOf === undefined ? {} : { asOf }),
-  });
+  const built = buildColumns(Array.isArray(spans) ? spans : [...spans], rest);
+  const size = built.ids.length;
+  const cache: (EntityTimeline | undefined)[] = new Array(size);
+  let index: Map<string, number> | undefined;
+  let all: EntityTimeline[] | undefined;
+  const entityAt = (e: number): EntityTimeline => {
+    if (!(e >= 0 && e < size)) throw new RangeError(`no entity at index ${e}`);
+    let entity = cache[e];
+    if (!entity) {
+      entity = materialize(built, e);
+      cache[e] = entity;
+    }
+    return entity;
+  };
+  return {
+    grain: built.grain,
+    asOf: asOf ?? (Number.isFinite(built.latest) ? built.latest : 0),
+    size,
+    currencies: built.currencies,
+    get entities() {
+      all ??= Array.from({ length: size }, (_, e) => entityAt(e));
+      return all;
+    },
+    entityAt,
+    indexOf(id) {
+      if (!index) {
+        index = new Map();
+        for (let e = 0; e < size; e++) {
+          const key = built.ids[e] as string;
+          if (index.has(key)) throw new Error(`duplicate entity id in timeline: ${key}`);
+          index.set(key, e);
+        }
+      }
+      return index.get(id);
+    },
+    columns: built.columns,
+  };
 }
 
 /** MRR of one lane just before `at` (after every change effective strictly before it). */

@@ -11,7 +11,7 @@ import {
   type SizeBandThresholds,
   sizeBandOf,
 } from '../segments.ts';
-import type { EntityTimeline, Timeline } from '../timeline.ts';
+import type { Timeline } from '../timeline.ts';
 
 /** Options shared by every period computation. */
 export interface PeriodOptions {
@@ -105,17 +105,29 @@ export interface EvaluateOptions {
   readonly visit?: (entity: EntityPeriod) => void;
 }
 
+/** A window `[from, to)` whose ends are sampled boundaries. */
+export interface Window {
+  readonly from: Instant;
+  readonly to: Instant;
+}
+
 /**
- * Evaluates periods over a fixed set of boundary instants: samples every lane's MRR at each
- * boundary once (a merge walk, linear in changes + boundaries), then classifies each entity per
- * period from its starting and ending MRR in constant currency (rates at the period's start).
+ * Evaluates periods over a fixed set of boundary instants. Entities are visited one at a time: an
+ * entity's lanes are sampled at every boundary into a small reused row (a merge walk, linear in
+ * its changes + boundaries), then every window is classified from that row, in constant currency
+ * (rates at the window's start). No matrix of all entities is ever built: memory stays O(boundaries)
+ * and the row stays in cache.
  */
 export class PeriodEngine {
   readonly reportingCurrency: string;
-  private readonly samples: Float64Array;
+  /** The sampled boundaries, ascending. */
+  private readonly grid: Float64Array;
   private readonly boundaryIndex = new Map<Instant, number>();
-  private readonly width: number;
-  private readonly lanes: number;
+  /** Number of boundaries. */
+  readonly width: number;
+  /** Scratch: the sampled entity's lane `k` at boundary `j` is `row[k * width + j]`. */
+  private row: Float64Array;
+  private rowEntity = -1;
 
   constructor(
     readonly timeline: Timeline,
@@ -125,26 +137,41 @@ export class PeriodEngine {
     const sorted = [...new Set(boundaries)].sort((a, b) => a - b);
     for (const [i, b] of sorted.entries()) this.boundaryIndex.set(b, i);
     this.width = sorted.length;
+    this.grid = Float64Array.from(sorted);
+    this.row = new Float64Array(Math.max(1, this.width * 4));
     this.reportingCurrency = reportingCurrencyOf(timeline, options.rates);
-    const { changeStart, times, values } = timeline.columns;
-    const lanes = changeStart.length - 1;
-    // Boundary-major: evaluating a period reads two contiguous columns.
-    const samples = new Float64Array(lanes * this.width);
-    this.lanes = lanes;
-    for (let lane = 0; lane < lanes; lane++) {
+  }
+
+  /**
+   * Samples an entity's lanes at every boundary (MRR just before it) into the scratch row, which
+   * stays valid until another entity is sampled.
+   */
+  private sample(entity: number): Float64Array {
+    if (this.rowEntity === entity) return this.row;
+    const { laneStart, changeStart, times, values } = this.timeline.columns;
+    const { grid, width } = this;
+    const firstLane = laneStart[entity] as number;
+    const lastLane = laneStart[entity + 1] as number;
+    if ((lastLane - firstLane) * width > this.row.length) {
+      this.row = new Float64Array((lastLane - firstLane) * width * 2);
+    }
+    const row = this.row;
+    for (let lane = firstLane; lane < lastLane; lane++) {
       let p = changeStart[lane] as number;
       const end = changeStart[lane + 1] as number;
+      const base = (lane - firstLane) * width;
       let value = 0;
-      for (let j = 0; j < this.width; j++) {
-        const boundary = sorted[j] as number;
+      for (let j = 0; j < width; j++) {
+        const boundary = grid[j] as number;
         while (p < end && (times[p] as number) < boundary) {
           value = values[p] as number;
           p++;
         }
-        samples[j * lanes + lane] = value;
+        row[base + j] = value;
       }
     }
-    this.samples = samples;
+    this.rowEntity = entity;
+    return row;
   }
 
   /** Position of a sampled boundary, for {@link valueAt}. */
@@ -157,9 +184,11 @@ export class PeriodEngine {
   /** An entity's MRR just before the boundary at position `j`, converted with the given factors. */
   valueAt(entity: number, j: number, factors: Float64Array): MoneyUnits {
     const { laneStart, laneCurrency } = this.timeline.columns;
+    const row = this.sample(entity);
+    const firstLane = laneStart[entity] as number;
     let total = 0;
-    for (let lane = laneStart[entity] as number; lane < (laneStart[entity + 1] as number); lane++) {
-      const value = this.samples[j * this.lanes + lane] as number;
+    for (let lane = firstLane; lane < (laneStart[entity + 1] as number); lane++) {
+      const value = row[(lane - firstLane) * this.width + j] as number;
       if (value !== 0) total += convertUnits(value, factors[laneCurrency[lane] as number] as number);
     }
     return total;
@@ -176,59 +205,127 @@ export class PeriodEngine {
     to: Instant,
     hooks: EvaluateOptions = {},
   ): { total: PeriodTotals; groups: PeriodTotals[] } {
-    const i = this.boundaryIndex.get(from);
-    const j = this.boundaryIndex.get(to);
-    if (i === undefined || j === undefined) throw new Error('period boundaries were not sampled');
-    const { timeline, samples, lanes, options } = this;
-    const startColumn = i * lanes;
-    const endColumn = j * lanes;
+    return this.evaluateWindows([{ from, to }], hooks)[0] as { total: PeriodTotals; groups: PeriodTotals[] };
+  }
+
+  /**
+   * Totals of many windows in one pass over the entities (each entity's samples are one
+   * contiguous row). The visitor, if any, sees entities in order and, per entity, windows in order.
+   */
+  evaluateWindows(
+    windows: readonly Window[],
+    hooks: EvaluateOptions = {},
+  ): { total: PeriodTotals; groups: PeriodTotals[] }[] {
+    const count = windows.length;
+    const { timeline, width, options } = this;
+    const currencyCount = timeline.currencies.length;
+    const starts = new Int32Array(count);
+    const ends = new Int32Array(count);
+    const fromAt = new Float64Array(count);
+    const toAt = new Float64Array(count);
+    // Conversion factors per window and currency, at the window's start and end.
+    const fromFactors = new Float64Array(count * currencyCount);
+    const toFactors = new Float64Array(count * currencyCount);
+    const sameRates = new Uint8Array(count);
+    for (let w = 0; w < count; w++) {
+      const { from, to } = windows[w] as Window;
+      const i = this.boundaryIndex.get(from);
+      const j = this.boundaryIndex.get(to);
+      if (i === undefined || j === undefined) throw new Error('period boundaries were not sampled');
+      starts[w] = i;
+      ends[w] = j;
+      fromAt[w] = from;
+      toAt[w] = to;
+      const f = this.factorsAt(from);
+      const t = this.factorsAt(to);
+      fromFactors.set(f, w * currencyCount);
+      toFactors.set(t, w * currencyCount);
+      sameRates[w] = f.every((x, c) => x === t[c]) ? 1 : 0;
+    }
     const { laneStart, laneCurrency, firstPaidAt, paidUntil } = timeline.columns;
-    const fromFactors = this.factorsAt(from);
-    const toFactors = this.factorsAt(to);
     const segment = options.segment;
     const needAttributes = Boolean(segment?.attributes?.length || hooks.groups || hooks.visit);
     const bands = segment?.sizeBands?.length ? new Set(segment.sizeBands) : undefined;
     const thresholds = options.sizeBandThresholds ?? DEFAULT_SIZE_BAND_THRESHOLDS;
     const windowMs = reactivationWindowMs(options.reactivationWindowDays);
-    const total = emptyTotals();
-    const groups: PeriodTotals[] = [];
+    const results = windows.map(() => ({ total: emptyTotals(), groups: [] as PeriodTotals[] }));
     const empty: Readonly<Record<string, string>> = {};
 
-    for (let e = 0; e < timeline.size; e++) {
-      // Not paying yet by `to`, or gone for good before `from`: no MRR at either end.
-      if (!((firstPaidAt[e] as number) < to) || (paidUntil[e] as number) < from) continue;
-      let starting = 0;
-      let ending = 0;
-      let endingAtToRates = 0;
-      for (let lane = laneStart[e] as number; lane < (laneStart[e + 1] as number); lane++) {
-        const c = laneCurrency[lane] as number;
-        const s = samples[startColumn + lane] as number;
-        const t = samples[endColumn + lane] as number;
-        if (s !== 0) starting += convertUnits(s, fromFactors[c] as number);
-        if (t !== 0) {
-          ending += convertUnits(t, fromFactors[c] as number);
-          endingAtToRates += convertUnits(t, toFactors[c] as number);
-        }
-      }
-      if (starting === 0 && ending === 0) continue;
-      const attributes = needAttributes ? attributesAt(timeline.entities[e] as EntityTimeline, from) : empty;
-      if (segment && !matchesAttributes(attributes, segment)) continue;
-      const band =
-        bands || hooks.groups ? sizeBandOf(starting > 0 ? starting : ending, thresholds) : undefined;
-      if (bands && !bands.has(band as never)) continue;
-
-      const kind = classifyMovement(timeline, e, starting, ending, { from, to }, windowMs);
-      const fx = endingAtToRates - ending;
-      accumulate(total, starting, ending, kind, fx);
-      if (hooks.groups) {
-        const index = hooks.groups.of(attributes, starting > 0 ? starting : ending);
-        groups[index] ??= emptyTotals();
-        accumulate(groups[index], starting, ending, kind, fx);
-      }
-      hooks.visit?.({ entity: e, startingMrr: starting, endingMrr: ending, kind, attributes });
+    // The span of time any window covers: entities entirely outside it are skipped unsampled.
+    let earliest = Number.POSITIVE_INFINITY;
+    let latest = Number.NEGATIVE_INFINITY;
+    for (let w = 0; w < count; w++) {
+      earliest = Math.min(earliest, fromAt[w] as number);
+      latest = Math.max(latest, toAt[w] as number);
     }
-    for (let g = 0; g < groups.length; g++) groups[g] ??= emptyTotals();
-    return { total, groups };
+
+    for (let e = 0; e < timeline.size; e++) {
+      const firstLane = laneStart[e] as number;
+      const lastLane = laneStart[e + 1] as number;
+      if (firstLane === lastLane) continue;
+      const paidAt = firstPaidAt[e] as number;
+      const gone = paidUntil[e] as number;
+      if (!(paidAt < latest) || gone < earliest) continue;
+      const row = this.sample(e);
+      const single = lastLane - firstLane === 1;
+      const currency = laneCurrency[firstLane] as number;
+      for (let w = 0; w < count; w++) {
+        const from = fromAt[w] as number;
+        const to = toAt[w] as number;
+        // Not paying yet by `to`, or gone for good before `from`: no MRR at either end.
+        if (!(paidAt < to) || gone < from) continue;
+        let starting = 0;
+        let ending = 0;
+        let endingAtToRates = 0;
+        if (single) {
+          const s = row[starts[w] as number] as number;
+          const t = row[ends[w] as number] as number;
+          if (s === 0 && t === 0) continue;
+          const factor = fromFactors[w * currencyCount + currency] as number;
+          if (s !== 0) starting = convertUnits(s, factor);
+          if (t !== 0) {
+            ending = convertUnits(t, factor);
+            endingAtToRates =
+              sameRates[w] === 1
+                ? ending
+                : convertUnits(t, toFactors[w * currencyCount + currency] as number);
+          }
+        } else {
+          for (let lane = firstLane; lane < lastLane; lane++) {
+            const c = w * currencyCount + (laneCurrency[lane] as number);
+            const base = (lane - firstLane) * width;
+            const s = row[base + (starts[w] as number)] as number;
+            const t = row[base + (ends[w] as number)] as number;
+            if (s !== 0) starting += convertUnits(s, fromFactors[c] as number);
+            if (t !== 0) {
+              ending += convertUnits(t, fromFactors[c] as number);
+              endingAtToRates += convertUnits(t, toFactors[c] as number);
+            }
+          }
+        }
+        if (starting === 0 && ending === 0) continue;
+        const attributes = needAttributes ? attributesAt(timeline.entityAt(e), from) : empty;
+        if (segment && !matchesAttributes(attributes, segment)) continue;
+        const band =
+          bands || hooks.groups ? sizeBandOf(starting > 0 ? starting : ending, thresholds) : undefined;
+        if (bands && !bands.has(band as never)) continue;
+
+        const kind = classifyMovement(timeline, e, starting, ending, windows[w] as Window, windowMs);
+        const fx = endingAtToRates - ending;
+        const result = results[w] as { total: PeriodTotals; groups: PeriodTotals[] };
+        accumulate(result.total, starting, ending, kind, fx);
+        if (hooks.groups) {
+          const index = hooks.groups.of(attributes, starting > 0 ? starting : ending);
+          result.groups[index] ??= emptyTotals();
+          accumulate(result.groups[index], starting, ending, kind, fx);
+        }
+        hooks.visit?.({ entity: e, startingMrr: starting, endingMrr: ending, kind, attributes });
+      }
+    }
+    for (const result of results) {
+      for (let g = 0; g < result.groups.length; g++) result.groups[g] ??= emptyTotals();
+    }
+    return results;
   }
 }
 
