@@ -95,17 +95,49 @@ function exactRate(rate: number): { numerator: bigint; denominator: bigint } {
   return exact;
 }
 
+/** The last rate's exact fraction, as numbers too when they are safe integers (the common case). */
+let lastRate = Number.NaN;
+let lastExact: { numerator: bigint; denominator: bigint } = { numerator: 1n, denominator: 1n };
+let lastNumerator = 0;
+let lastDenominator = 0;
+
 /**
  * Converts an amount to another currency with a rate (target units per source unit), rounding
  * half away from zero, exactly: the rate counts as the decimal it is written as (1.08 is 108/100,
  * not the nearest binary float). The float product decides unless it lands within a hair of a
- * half, where the exact decimal product does.
+ * half, where the exact decimal product does (in integer doubles while it stays below 2^53,
+ * else in bigints).
  */
 export function convertUnits(units: MoneyUnits, rate: number): MoneyUnits {
   if (rate === 1) return units;
   const product = units * rate;
   const fraction = Math.abs(product) % 1;
   if (Math.abs(fraction - 0.5) > 1e-3 && Math.abs(product) < 2 ** 50) return roundHalfAwayFromZero(product);
-  const { numerator, denominator } = exactRate(rate);
-  return divideRounded(BigInt(units) * numerator, denominator);
+  if (rate !== lastRate) {
+    lastExact = exactRate(rate);
+    lastRate = rate;
+    const numerator = Number(lastExact.numerator);
+    const denominator = Number(lastExact.denominator);
+    const safe = Number.isSafeInteger(numerator) && Number.isSafeInteger(denominator);
+    lastNumerator = safe ? numerator : 0;
+    lastDenominator = safe ? denominator : 0;
+  }
+  if (lastDenominator > 0) {
+    const exact = Math.abs(units) * lastNumerator;
+    // Below 2^53 the product of two integers is exact, and so are the steps below.
+    if (exact <= Number.MAX_SAFE_INTEGER) {
+      let quotient = Math.floor(exact / lastDenominator);
+      let remainder = exact - quotient * lastDenominator;
+      if (remainder < 0) {
+        quotient--;
+        remainder += lastDenominator;
+      } else if (remainder >= lastDenominator) {
+        quotient++;
+        remainder -= lastDenominator;
+      }
+      const rounded = 2 * remainder >= lastDenominator ? quotient + 1 : quotient;
+      return units < 0 && rounded !== 0 ? -rounded : rounded;
+    }
+  }
+  return divideRounded(BigInt(units) * lastExact.numerator, lastExact.denominator);
 }

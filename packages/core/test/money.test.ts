@@ -71,4 +71,25 @@ describe('convertUnits', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('agrees with exact decimal arithmetic on exact ties, small and beyond 2^53 in the product', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -2_000_000_000, max: 2_000_000_000 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 99_999 }),
+        fc.constantFrom(1, 1_000, 10_000_000),
+        (base, decimals, digits, scale) => {
+          // Amounts of many halves and rates of few decimals: products land on .5 often.
+          const units = base * 5 * scale;
+          const denominator = 10 ** decimals;
+          const rate = digits / denominator;
+          expect(convertUnits(units, rate)).toBe(
+            divideRounded(BigInt(units) * BigInt(digits), BigInt(denominator)),
+          );
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
 });
