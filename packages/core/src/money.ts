@@ -111,8 +111,10 @@ let lastDenominator = 0;
 export function convertUnits(units: MoneyUnits, rate: number): MoneyUnits {
   if (rate === 1) return units;
   const product = units * rate;
-  const fraction = Math.abs(product) % 1;
-  if (Math.abs(fraction - 0.5) > 1e-3 && Math.abs(product) < 2 ** 50) return roundHalfAwayFromZero(product);
+  const magnitude = Math.abs(product);
+  // The float product is within |product| × 2^-52 of the exact one (the rate's float and the
+  // product each round once): unless that close to a half, the float rounds the same way.
+  if (Math.abs((magnitude % 1) - 0.5) > magnitude * 1e-15 + 1e-9) return roundHalfAwayFromZero(product);
   if (rate !== lastRate) {
     lastExact = exactRate(rate);
     lastRate = rate;

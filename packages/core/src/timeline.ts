@@ -131,12 +131,12 @@ function buildColumns(spans: readonly MrrSpan[], options: TimelineOptions): Buil
   const atCancellation = options.churnDate === 'CANCELLATION';
   const count = spans.length;
 
-  // Entities in first-seen order; each span's entity, currency, start, effective end (+Infinity
-  // while open; NaN when the span holds no time) and MRR, read from the span objects once.
-  const groupOf = new Map<string, number>();
-  const groupIds: string[] = [];
-  const groupCustomers: string[] = [];
-  const spanGroup = new Int32Array(count);
+  // Runs of consecutive spans of one entity (exports list a customer's rows together, so there
+  // are usually as many runs as entities), and each span's currency, start, effective end
+  // (+Infinity while open; NaN when the span holds no time) and MRR, read from the objects once.
+  const runIds: string[] = [];
+  const runCustomers: string[] = [];
+  const spanRun = new Int32Array(count);
   const currencyOf = new Map<string, number>();
   const spanCurrency = new Int32Array(count);
   const spanFrom = new Float64Array(count);
@@ -144,33 +144,22 @@ function buildColumns(spans: readonly MrrSpan[], options: TimelineOptions): Buil
   const spanMrr = new Float64Array(count);
   let previousCustomer: string | undefined;
   let previousSubscription: string | undefined;
-  let previousGroup = -1;
   let previousCurrencyCode: string | undefined;
   let previousCurrency = -1;
   for (let k = 0; k < count; k++) {
     const span = spans[k] as MrrSpan;
     const customerId = span.customerId;
-    let group: number | undefined;
-    // Exports usually list a customer's rows together: skip the lookup for a repeated entity.
+    const subscriptionId = span.subscriptionId;
     if (
-      customerId === previousCustomer &&
-      (grain === 'CUSTOMER' || span.subscriptionId === previousSubscription)
+      customerId !== previousCustomer ||
+      (grain === 'SUBSCRIPTION' && subscriptionId !== previousSubscription)
     ) {
-      group = previousGroup;
-    } else {
-      const key = grain === 'CUSTOMER' ? customerId : `${customerId}\u0000${span.subscriptionId}`;
-      group = groupOf.get(key);
-      if (group === undefined) {
-        group = groupIds.length;
-        groupOf.set(key, group);
-        groupIds.push(grain === 'CUSTOMER' ? customerId : span.subscriptionId);
-        groupCustomers.push(customerId);
-      }
+      runIds.push(grain === 'CUSTOMER' ? customerId : subscriptionId);
+      runCustomers.push(customerId);
       previousCustomer = customerId;
-      previousSubscription = span.subscriptionId;
-      previousGroup = group;
+      previousSubscription = subscriptionId;
     }
-    spanGroup[k] = group;
+    spanRun[k] = runIds.length - 1;
     const code = span.currency;
     if (code !== previousCurrencyCode) {
       let currency = currencyOf.get(code);
@@ -192,44 +181,70 @@ function buildColumns(spans: readonly MrrSpan[], options: TimelineOptions): Buil
     spanTo[k] = end > start ? end : Number.NaN;
     spanMrr[k] = span.mrr;
   }
-  const size = groupIds.length;
+  const runs = runIds.length;
 
-  // Entities sorted by id (ties, possible at subscription grain, in first-seen order).
-  let sorted = true;
-  for (let g = 1; g < size && sorted; g++) sorted = (groupIds[g - 1] as string) < (groupIds[g] as string);
-  const rank = new Int32Array(size);
-  const ids: string[] = sorted ? groupIds : new Array<string>(size);
-  const customerIds: string[] = sorted ? groupCustomers : new Array<string>(size);
-  if (sorted) {
-    for (let g = 0; g < size; g++) rank[g] = g;
+  // Entities sorted by id: runs in id order (then by customer at subscription grain, then
+  // first-seen), runs of the same entity merged. Already ascending: nothing to sort.
+  let ascending = true;
+  for (let r = 1; r < runs && ascending; r++) ascending = (runIds[r - 1] as string) < (runIds[r] as string);
+  const rank = new Int32Array(runs);
+  let ids: string[];
+  let customerIds: string[];
+  if (ascending) {
+    for (let r = 0; r < runs; r++) rank[r] = r;
+    ids = runIds;
+    customerIds = runCustomers;
   } else {
-    const order = Array.from({ length: size }, (_, g) => g);
+    const order = Array.from({ length: runs }, (_, r) => r);
+    const customerKey = grain === 'SUBSCRIPTION';
     order.sort((a, b) => {
-      const x = groupIds[a] as string;
-      const y = groupIds[b] as string;
-      return x < y ? -1 : x > y ? 1 : a - b;
+      const x = runIds[a] as string;
+      const y = runIds[b] as string;
+      if (x !== y) return x < y ? -1 : 1;
+      if (customerKey) {
+        const p = runCustomers[a] as string;
+        const q = runCustomers[b] as string;
+        if (p !== q) return p < q ? -1 : 1;
+      }
+      return a - b;
     });
-    for (let e = 0; e < size; e++) {
-      const g = order[e] as number;
-      rank[g] = e;
-      ids[e] = groupIds[g] as string;
-      customerIds[e] = groupCustomers[g] as string;
+    ids = [];
+    customerIds = [];
+    let previous = -1;
+    for (const r of order) {
+      const same =
+        previous >= 0 &&
+        runIds[previous] === runIds[r] &&
+        (grain === 'CUSTOMER' || runCustomers[previous] === runCustomers[r]);
+      if (!same) {
+        ids.push(runIds[r] as string);
+        customerIds.push(runCustomers[r] as string);
+      }
+      rank[r] = ids.length - 1;
+      previous = r;
     }
   }
+  const size = ids.length;
 
   // Spans counting-sorted by entity, stable (input order within an entity).
   const spanStart = new Int32Array(size + 1);
   for (let k = 0; k < count; k++) {
-    const e = rank[spanGroup[k] as number] as number;
+    const e = rank[spanRun[k] as number] as number;
     spanStart[e + 1] = (spanStart[e + 1] as number) + 1;
   }
   for (let e = 0; e < size; e++) spanStart[e + 1] = (spanStart[e + 1] as number) + (spanStart[e] as number);
-  const fill = spanStart.slice(0, size);
-  const spanOrder = new Int32Array(count);
-  for (let k = 0; k < count; k++) {
-    const e = rank[spanGroup[k] as number] as number;
-    spanOrder[fill[e] as number] = k;
-    fill[e] = (fill[e] as number) + 1;
+  let spanOrder: Int32Array;
+  if (ascending) {
+    spanOrder = new Int32Array(count);
+    for (let k = 0; k < count; k++) spanOrder[k] = k;
+  } else {
+    const fill = spanStart.slice(0, size);
+    spanOrder = new Int32Array(count);
+    for (let k = 0; k < count; k++) {
+      const e = rank[spanRun[k] as number] as number;
+      spanOrder[fill[e] as number] = k;
+      fill[e] = (fill[e] as number) + 1;
+    }
   }
 
   // Currency indices in code order.
@@ -600,6 +615,11 @@ export function buildTimeline(
   const { asOf, ...rest } = options;
   const built = buildColumns(Array.isArray(spans) ? spans : [...spans], rest);
   const size = built.ids.length;
+  for (let e = 1; e < size; e++) {
+    // Possible at subscription grain, when two customers use the same subscription id.
+    if (built.ids[e - 1] === built.ids[e])
+      throw new Error(`duplicate entity id in timeline: ${built.ids[e]}`);
+  }
   const cache: (EntityTimeline | undefined)[] = new Array(size);
   let index: Map<string, number> | undefined;
   let all: EntityTimeline[] | undefined;
@@ -625,11 +645,7 @@ export function buildTimeline(
     indexOf(id) {
       if (!index) {
         index = new Map();
-        for (let e = 0; e < size; e++) {
-          const key = built.ids[e] as string;
-          if (index.has(key)) throw new Error(`duplicate entity id in timeline: ${key}`);
-          index.set(key, e);
-        }
+        for (let e = 0; e < size; e++) index.set(built.ids[e] as string, e);
       }
       return index.get(id);
     },

@@ -54,6 +54,9 @@ describe('convertUnits', () => {
     expect(convertUnits(90, 1.15)).toBe(104);
     expect(convertUnits(1_000_000, 1.08)).toBe(1_080_000);
     expect(convertUnits(123, 1)).toBe(123);
+    // A large product's float error (~0.002 here) exceeds a fixed tolerance around the half.
+    expect(convertUnits(1_369_630_395, 9960.3)).toBe(13_641_929_623_319);
+    expect(convertUnits(-923_684_976_791, 65.945603)).toBe(-60_912_962_776_523);
   });
 
   it('agrees with exact decimal arithmetic on generated amounts and rates', () => {
