@@ -103,8 +103,10 @@ The figures a retention dashboard needs — every monthly MRR bridge, the traili
 GRR series and the monthly revenue cohort table (% of start), in constant currency over two
 currencies, reported in USD — computed from the same generated subscription-periods CSV by:
 
-- **@nrr/core**: the engine's own importer (\`importSubscriptionPeriods\`), then \`buildEntityTimelines\`
-  + \`createTimeline\`, \`computeRetentionSeries\` (PERIOD and TRAILING_12M) and \`computeCohorts\`. One core.
+- **@nrr/core**: the engine's own importer (\`importSubscriptionPeriods\`), then \`buildTimeline\`
+  (spans straight to the engine's columns), \`computeRetentionSeries\` (PERIOD and TRAILING_12M) and
+  \`computeCohorts\`. One core. Building the timeline is counted in the figures, as DuckDB's and
+  Postgres's models are in theirs.
 - **DuckDB** (\`@duckdb/node-api\`, in process, in memory): \`read_csv\` into a bare table, then SQL
   written the way the dbt MRR playbook models MRR — month spine, customer-month revenue, \`lag()\`
   for the previous and twelve-months-earlier MRR, a change category per customer-month — materialised

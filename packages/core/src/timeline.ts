@@ -112,18 +112,48 @@ interface BuiltColumns {
   readonly customerIds: readonly string[];
   readonly currencies: readonly string[];
   readonly columns: TimelineColumns;
-  /** The spans, and each entity's span indices (`spanOrder[spanStart[e] .. spanStart[e + 1]]`, in input order). */
+  /**
+   * The spans, as runs of consecutive rows of one entity: run `r` is `spans[runStart[r] ..
+   * runStart[r + 1]]`; entity `e` is the runs `runOrder[entityRuns[e] .. entityRuns[e + 1]]`.
+   */
   readonly spans: readonly MrrSpan[];
-  readonly spanOrder: Int32Array;
-  readonly spanStart: Int32Array;
+  readonly runStart: Int32Array;
+  readonly runOrder: Int32Array;
+  readonly entityRuns: Int32Array;
   /** The latest change instant, or -Infinity. */
   readonly latest: number;
 }
 
+/** A growable column: `array` has room for at least `length` values. */
+class FloatColumn {
+  array: Float64Array<ArrayBuffer>;
+  constructor(capacity: number) {
+    this.array = new Float64Array(Math.max(16, capacity));
+  }
+  ensure(size: number): Float64Array<ArrayBuffer> {
+    if (size > this.array.length) this.array = grow(this.array, Math.max(size, this.array.length * 2));
+    return this.array;
+  }
+}
+
+class IntColumn {
+  array: Int32Array<ArrayBuffer>;
+  constructor(capacity: number) {
+    this.array = new Int32Array(Math.max(16, capacity));
+  }
+  ensure(size: number): Int32Array<ArrayBuffer> {
+    if (size > this.array.length) this.array = growInt(this.array, Math.max(size, this.array.length * 2));
+    return this.array;
+  }
+}
+
 /**
- * The engine's timeline build, straight from spans to columns: entities are grouped with one map
- * lookup per span and counting-sorted, and each entity's steps are summed, coalesced and written
- * into shared typed arrays through reused scratch buffers (no objects per entity or per change).
+ * The engine's timeline build, straight from spans to columns. Spans are read in runs of
+ * consecutive rows of one entity (exports list a customer's rows together, so usually one run per
+ * entity and nothing to sort); runs are sorted by id and merged only when they are not already
+ * ascending. Each entity's steps are summed, coalesced and written into shared growable columns
+ * through reused scratch buffers: no objects per entity or per change, and no per-span copies,
+ * so a large build allocates little more than its result.
  */
 function buildColumns(spans: readonly MrrSpan[], options: TimelineOptions): BuiltColumns {
   const grain = options.grain ?? 'CUSTOMER';
@@ -131,69 +161,49 @@ function buildColumns(spans: readonly MrrSpan[], options: TimelineOptions): Buil
   const atCancellation = options.churnDate === 'CANCELLATION';
   const count = spans.length;
 
-  // Runs of consecutive spans of one entity (exports list a customer's rows together, so there
-  // are usually as many runs as entities), and each span's currency, start, effective end
-  // (+Infinity while open; NaN when the span holds no time) and MRR, read from the objects once.
+  // Runs of consecutive spans of one entity.
   const runIds: string[] = [];
   const runCustomers: string[] = [];
-  const spanRun = new Int32Array(count);
-  const currencyOf = new Map<string, number>();
-  const spanCurrency = new Int32Array(count);
-  const spanFrom = new Float64Array(count);
-  const spanTo = new Float64Array(count);
-  const spanMrr = new Float64Array(count);
+  const runStarts: number[] = [];
   let previousCustomer: string | undefined;
   let previousSubscription: string | undefined;
-  let previousCurrencyCode: string | undefined;
-  let previousCurrency = -1;
   for (let k = 0; k < count; k++) {
     const span = spans[k] as MrrSpan;
     const customerId = span.customerId;
-    const subscriptionId = span.subscriptionId;
-    if (
-      customerId !== previousCustomer ||
-      (grain === 'SUBSCRIPTION' && subscriptionId !== previousSubscription)
-    ) {
-      runIds.push(grain === 'CUSTOMER' ? customerId : subscriptionId);
-      runCustomers.push(customerId);
-      previousCustomer = customerId;
+    if (grain === 'CUSTOMER') {
+      if (customerId === previousCustomer) continue;
+      runIds.push(customerId);
+    } else {
+      const subscriptionId = span.subscriptionId;
+      if (customerId === previousCustomer && subscriptionId === previousSubscription) continue;
+      runIds.push(subscriptionId);
       previousSubscription = subscriptionId;
     }
-    spanRun[k] = runIds.length - 1;
-    const code = span.currency;
-    if (code !== previousCurrencyCode) {
-      let currency = currencyOf.get(code);
-      if (currency === undefined) {
-        currency = currencyOf.size;
-        currencyOf.set(code, currency);
-      }
-      previousCurrencyCode = code;
-      previousCurrency = currency;
-    }
-    spanCurrency[k] = previousCurrency;
-    const start = span.start;
-    let end = span.end ?? Number.POSITIVE_INFINITY;
-    if (atCancellation) {
-      const canceledAt = span.canceledAt;
-      if (canceledAt !== undefined && canceledAt < end) end = canceledAt;
-    }
-    spanFrom[k] = start;
-    spanTo[k] = end > start ? end : Number.NaN;
-    spanMrr[k] = span.mrr;
+    runCustomers.push(customerId);
+    runStarts.push(k);
+    previousCustomer = customerId;
   }
   const runs = runIds.length;
+  runStarts.push(count);
+  const runStart = Int32Array.from(runStarts);
 
   // Entities sorted by id: runs in id order (then by customer at subscription grain, then
   // first-seen), runs of the same entity merged. Already ascending: nothing to sort.
   let ascending = true;
   for (let r = 1; r < runs && ascending; r++) ascending = (runIds[r - 1] as string) < (runIds[r] as string);
-  const rank = new Int32Array(runs);
   let ids: string[];
   let customerIds: string[];
+  let runOrder: Int32Array;
+  let entityRuns: Int32Array;
   if (ascending) {
-    for (let r = 0; r < runs; r++) rank[r] = r;
     ids = runIds;
     customerIds = runCustomers;
+    runOrder = new Int32Array(runs);
+    entityRuns = new Int32Array(runs + 1);
+    for (let r = 0; r < runs; r++) {
+      runOrder[r] = r;
+      entityRuns[r + 1] = r + 1;
+    }
   } else {
     const order = Array.from({ length: runs }, (_, r) => r);
     const customerKey = grain === 'SUBSCRIPTION';
@@ -208,10 +218,13 @@ function buildColumns(spans: readonly MrrSpan[], options: TimelineOptions): Buil
       }
       return a - b;
     });
+    runOrder = Int32Array.from(order);
     ids = [];
     customerIds = [];
+    const starts: number[] = [];
     let previous = -1;
-    for (const r of order) {
+    for (let i = 0; i < runs; i++) {
+      const r = order[i] as number;
       const same =
         previous >= 0 &&
         runIds[previous] === runIds[r] &&
@@ -219,103 +232,96 @@ function buildColumns(spans: readonly MrrSpan[], options: TimelineOptions): Buil
       if (!same) {
         ids.push(runIds[r] as string);
         customerIds.push(runCustomers[r] as string);
+        starts.push(i);
       }
-      rank[r] = ids.length - 1;
       previous = r;
     }
+    starts.push(runs);
+    entityRuns = Int32Array.from(starts);
   }
   const size = ids.length;
 
-  // Spans counting-sorted by entity, stable (input order within an entity).
-  const spanStart = new Int32Array(size + 1);
-  for (let k = 0; k < count; k++) {
-    const e = rank[spanRun[k] as number] as number;
-    spanStart[e + 1] = (spanStart[e + 1] as number) + 1;
-  }
-  for (let e = 0; e < size; e++) spanStart[e + 1] = (spanStart[e + 1] as number) + (spanStart[e] as number);
-  let spanOrder: Int32Array;
-  if (ascending) {
-    spanOrder = new Int32Array(count);
-    for (let k = 0; k < count; k++) spanOrder[k] = k;
-  } else {
-    const fill = spanStart.slice(0, size);
-    spanOrder = new Int32Array(count);
-    for (let k = 0; k < count; k++) {
-      const e = rank[spanRun[k] as number] as number;
-      spanOrder[fill[e] as number] = k;
-      fill[e] = (fill[e] as number) + 1;
-    }
-  }
+  // Currencies by first appearance; sorted into code order at the end.
+  const currencyOf = new Map<string, number>();
+  const codes: string[] = [];
+  let previousCode: string | undefined;
+  let previousCurrency = -1;
 
-  // Currency indices in code order.
-  const currencies = [...currencyOf.keys()].sort();
-  const currencyRank = new Int32Array(currencies.length);
-  for (const [code, index] of currencyOf) currencyRank[index] = currencies.indexOf(code);
-
-  // Each span adds at most one lane and two changes.
   const laneStart = new Int32Array(size + 1);
-  const laneCurrencyBuffer = new Int32Array(count);
-  const changeStartBuffer = new Int32Array(count + 1);
-  const timesBuffer = new Float64Array(2 * count);
-  const valuesBuffer = new Float64Array(2 * count);
+  const laneCurrency = new IntColumn(size + (size >> 3));
+  const changeStart = new IntColumn(size + (size >> 3) + 1);
+  const times = new FloatColumn(count + (count >> 2));
+  const values = new FloatColumn(count + (count >> 2));
   const firstPaidAt = new Float64Array(size).fill(Number.NaN);
   const paidUntil = new Float64Array(size);
   const scratch = new Scratch();
-  const local = new Int32Array(Math.max(1, currencies.length));
-  const totals = new Float64Array(Math.max(1, currencies.length));
+  let local = new Int32Array(4);
+  let totals = new Float64Array(4);
   let lane = 0;
   let change = 0;
   let latest = Number.NEGATIVE_INFINITY;
 
   for (let e = 0; e < size; e++) {
     laneStart[e] = lane;
-    const first = spanStart[e] as number;
-    const last = spanStart[e + 1] as number;
-    scratch.reserve(2 * (last - first), currencies.length);
+    let spanCount = 0;
+    for (let i = entityRuns[e] as number; i < (entityRuns[e + 1] as number); i++) {
+      const r = runOrder[i] as number;
+      spanCount += (runStart[r + 1] as number) - (runStart[r] as number);
+    }
+    scratch.reserve(2 * spanCount, 1);
     const { stepAt, stepDelta, stepCurrency } = scratch;
 
-    // Steps: +mrr at each start, -mrr at each end; the entity's currencies, ascending.
+    // Steps: +mrr at each start, -mrr at each end; the entity's currencies, by first appearance.
     let steps = 0;
     let laneCount = 0;
-    for (let k = first; k < last; k++) {
-      const index = spanOrder[k] as number;
-      const end = spanTo[index] as number;
-      if (Number.isNaN(end)) continue;
-      const currency = currencyRank[spanCurrency[index] as number] as number;
-      let known = 0;
-      while (known < laneCount && local[known] !== currency) known++;
-      if (known === laneCount) {
-        // Insert keeping ascending order.
-        let at = laneCount++;
-        while (at > 0 && (local[at - 1] as number) > currency) {
-          local[at] = local[at - 1] as number;
-          at--;
+    for (let i = entityRuns[e] as number; i < (entityRuns[e + 1] as number); i++) {
+      const r = runOrder[i] as number;
+      for (let k = runStart[r] as number; k < (runStart[r + 1] as number); k++) {
+        const span = spans[k] as MrrSpan;
+        const start = span.start;
+        let end = span.end ?? Number.POSITIVE_INFINITY;
+        if (atCancellation) {
+          const canceledAt = span.canceledAt;
+          if (canceledAt !== undefined && canceledAt < end) end = canceledAt;
         }
-        local[at] = currency;
-      }
-      const mrr = spanMrr[index] as number;
-      if (mrr === 0) continue;
-      stepAt[steps] = spanFrom[index] as number;
-      stepDelta[steps] = mrr;
-      stepCurrency[steps] = currency;
-      steps++;
-      if (end !== Number.POSITIVE_INFINITY) {
-        stepAt[steps] = end;
-        stepDelta[steps] = -mrr;
-        stepCurrency[steps] = currency;
+        if (!(end > start)) continue;
+        const code = span.currency;
+        if (code !== previousCode) {
+          let index = currencyOf.get(code);
+          if (index === undefined) {
+            index = codes.length;
+            currencyOf.set(code, index);
+            codes.push(code);
+          }
+          previousCode = code;
+          previousCurrency = index;
+        }
+        const currency = previousCurrency;
+        let known = 0;
+        while (known < laneCount && local[known] !== currency) known++;
+        if (known === laneCount) {
+          if (laneCount === local.length) local = growInt(local, laneCount * 2);
+          local[laneCount++] = currency;
+        }
+        const mrr = span.mrr;
+        if (mrr === 0) continue;
+        stepAt[steps] = start;
+        stepDelta[steps] = mrr;
+        stepCurrency[steps] = known;
         steps++;
+        if (end !== Number.POSITIVE_INFINITY) {
+          stepAt[steps] = end;
+          stepDelta[steps] = -mrr;
+          stepCurrency[steps] = known;
+          steps++;
+        }
       }
     }
     sortSteps(stepAt, stepDelta, stepCurrency, steps);
-    if (laneCount > 1) {
-      for (let i = 0; i < steps; i++) {
-        let c = 0;
-        while (local[c] !== stepCurrency[i]) c++;
-        stepCurrency[i] = c;
-      }
-    } else stepCurrency.fill(0, 0, steps);
+    if (laneCount > totals.length) totals = new Float64Array(laneCount * 2);
+    scratch.reserve(steps, laneCount);
 
-    // Running totals per currency at each distinct instant.
+    // Running totals per currency (entity-local index) at each distinct instant.
     const { pointAt, pointValues, groupAt, groupValues } = scratch;
     totals.fill(0, 0, laneCount);
     let points = 0;
@@ -351,20 +357,36 @@ function buildColumns(spans: readonly MrrSpan[], options: TimelineOptions): Buil
       }
     }
 
-    // One lane per currency: the instants where that currency's MRR changes.
+    // One lane per currency, in code order: the instants where that currency's MRR changes.
+    const laneCurrencies = laneCurrency.ensure(lane + laneCount);
+    const changeStarts = changeStart.ensure(lane + laneCount + 1);
+    const timeColumn = times.ensure(change + groups * laneCount);
+    const valueColumn = values.ensure(change + groups * laneCount);
     let lastChange = Number.NEGATIVE_INFINITY;
     let stillPaying = false;
     let paidAt = Number.NaN;
-    for (let c = 0; c < laneCount; c++) {
-      laneCurrencyBuffer[lane] = local[c] as number;
-      changeStartBuffer[lane] = change;
+    for (let n = 0; n < laneCount; n++) {
+      // The n-th currency in code order among the entity's (few) currencies.
+      let c = 0;
+      for (let m = 0; laneCount > 1 && m < laneCount; m++) {
+        let before = 0;
+        for (let o = 0; o < laneCount; o++) {
+          if ((codes[local[o] as number] as string) < (codes[local[m] as number] as string)) before++;
+        }
+        if (before === n) {
+          c = m;
+          break;
+        }
+      }
+      laneCurrencies[lane] = local[c] as number;
+      changeStarts[lane] = change;
       let current = 0;
       for (let q = 0; q < groups; q++) {
         const value = groupValues[q * laneCount + c] as number;
         if (value === current) continue;
         const at = groupAt[q] as number;
-        timesBuffer[change] = at;
-        valuesBuffer[change] = value;
+        timeColumn[change] = at;
+        valueColumn[change] = value;
         change++;
         current = value;
         if (at > lastChange) lastChange = at;
@@ -378,32 +400,34 @@ function buildColumns(spans: readonly MrrSpan[], options: TimelineOptions): Buil
     if (lastChange > latest) latest = lastChange;
   }
   laneStart[size] = lane;
-  changeStartBuffer[lane] = change;
+  const changeStarts = changeStart.ensure(lane + 1);
+  changeStarts[lane] = change;
 
-  // Currencies of spans that held no time (end ≤ start) have no lane: drop them from the list.
-  const used = new Int32Array(currencies.length).fill(-1);
-  for (let l = 0; l < lane; l++) used[laneCurrencyBuffer[l] as number] = 1;
-  const kept = currencies.filter((_, c) => used[c] === 1);
-  if (kept.length < currencies.length) {
-    for (let c = 0, next = 0; c < currencies.length; c++) if (used[c] === 1) used[c] = next++;
-    for (let l = 0; l < lane; l++) laneCurrencyBuffer[l] = used[laneCurrencyBuffer[l] as number] as number;
-  }
+  // Currency indices in code order (only currencies that have a lane: spans that held no time
+  // add none).
+  const laneCurrencies = laneCurrency.array;
+  const used = new Uint8Array(codes.length);
+  for (let l = 0; l < lane; l++) used[laneCurrencies[l] as number] = 1;
+  const currencies = codes.filter((_, c) => used[c] === 1).sort();
+  const rank = codes.map((code) => currencies.indexOf(code));
+  for (let l = 0; l < lane; l++) laneCurrencies[l] = rank[laneCurrencies[l] as number] as number;
 
   return {
     grain,
     ids,
     customerIds,
-    currencies: kept,
+    currencies,
     spans,
-    spanOrder,
-    spanStart,
+    runStart,
+    runOrder,
+    entityRuns,
     latest,
     columns: {
       laneStart,
-      laneCurrency: laneCurrencyBuffer.slice(0, lane),
-      changeStart: changeStartBuffer.slice(0, lane + 1),
-      times: timesBuffer.slice(0, change),
-      values: valuesBuffer.slice(0, change),
+      laneCurrency: laneCurrencies.subarray(0, lane),
+      changeStart: changeStarts.subarray(0, lane + 1),
+      times: times.array.subarray(0, change),
+      values: values.array.subarray(0, change),
       firstPaidAt,
       paidUntil,
     },
@@ -453,8 +477,11 @@ function materialize(built: BuiltColumns, e: number): EntityTimeline {
     });
   }
   const own: MrrSpan[] = [];
-  for (let k = built.spanStart[e] as number; k < (built.spanStart[e + 1] as number); k++) {
-    own.push(built.spans[built.spanOrder[k] as number] as MrrSpan);
+  for (let i = built.entityRuns[e] as number; i < (built.entityRuns[e + 1] as number); i++) {
+    const r = built.runOrder[i] as number;
+    for (let k = built.runStart[r] as number; k < (built.runStart[r + 1] as number); k++) {
+      own.push(built.spans[k] as MrrSpan);
+    }
   }
   return {
     id: built.ids[e] as string,
