@@ -114,7 +114,10 @@ export function convertUnits(units: MoneyUnits, rate: number): MoneyUnits {
   const magnitude = Math.abs(product);
   // The float product is within |product| × 2^-52 of the exact one (the rate's float and the
   // product each round once): unless that close to a half, the float rounds the same way.
-  if (Math.abs((magnitude % 1) - 0.5) > magnitude * 1e-15 + 1e-9) return roundHalfAwayFromZero(product);
+  // (`magnitude - Math.floor(magnitude)` is the fraction; `% 1` would call fmod, several times slower.)
+  if (Math.abs(magnitude - Math.floor(magnitude) - 0.5) > magnitude * 1e-15 + 1e-9) {
+    return roundHalfAwayFromZero(product);
+  }
   if (rate !== lastRate) {
     lastExact = exactRate(rate);
     lastRate = rate;

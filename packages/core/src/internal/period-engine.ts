@@ -128,6 +128,8 @@ export class PeriodEngine {
   /** Scratch: the sampled entity's lane `k` at boundary `j` is `row[k * width + j]`. */
   private row: Float64Array;
   private rowEntity = -1;
+  private readonly laneStart: Int32Array;
+  private readonly laneCurrency: Int32Array;
 
   constructor(
     readonly timeline: Timeline,
@@ -139,6 +141,8 @@ export class PeriodEngine {
     this.width = sorted.length;
     this.grid = Float64Array.from(sorted);
     this.row = new Float64Array(Math.max(1, this.width * 4));
+    this.laneStart = timeline.columns.laneStart;
+    this.laneCurrency = timeline.columns.laneCurrency;
     this.reportingCurrency = reportingCurrencyOf(timeline, options.rates);
   }
 
@@ -183,11 +187,16 @@ export class PeriodEngine {
 
   /** An entity's MRR just before the boundary at position `j`, converted with the given factors. */
   valueAt(entity: number, j: number, factors: Float64Array): MoneyUnits {
-    const { laneStart, laneCurrency } = this.timeline.columns;
+    const { laneStart, laneCurrency } = this;
     const row = this.sample(entity);
     const firstLane = laneStart[entity] as number;
+    const lastLane = laneStart[entity + 1] as number;
+    if (lastLane - firstLane === 1) {
+      const value = row[j] as number;
+      return value === 0 ? 0 : convertUnits(value, factors[laneCurrency[firstLane] as number] as number);
+    }
     let total = 0;
-    for (let lane = firstLane; lane < (laneStart[entity + 1] as number); lane++) {
+    for (let lane = firstLane; lane < lastLane; lane++) {
       const value = row[(lane - firstLane) * this.width + j] as number;
       if (value !== 0) total += convertUnits(value, factors[laneCurrency[lane] as number] as number);
     }
