@@ -117,34 +117,11 @@ interface BuiltColumns {
    * runStart[r + 1]]`; entity `e` is the runs `runOrder[entityRuns[e] .. entityRuns[e + 1]]`.
    */
   readonly spans: readonly MrrSpan[];
-  readonly runStart: Int32Array;
-  readonly runOrder: Int32Array;
-  readonly entityRuns: Int32Array;
+  readonly runStart: readonly number[];
+  readonly runOrder: readonly number[];
+  readonly entityRuns: readonly number[];
   /** The latest change instant, or -Infinity. */
   readonly latest: number;
-}
-
-/** A growable column: `array` has room for at least `length` values. */
-class FloatColumn {
-  array: Float64Array<ArrayBuffer>;
-  constructor(capacity: number) {
-    this.array = new Float64Array(Math.max(16, capacity));
-  }
-  ensure(size: number): Float64Array<ArrayBuffer> {
-    if (size > this.array.length) this.array = grow(this.array, Math.max(size, this.array.length * 2));
-    return this.array;
-  }
-}
-
-class IntColumn {
-  array: Int32Array<ArrayBuffer>;
-  constructor(capacity: number) {
-    this.array = new Int32Array(Math.max(16, capacity));
-  }
-  ensure(size: number): Int32Array<ArrayBuffer> {
-    if (size > this.array.length) this.array = growInt(this.array, Math.max(size, this.array.length * 2));
-    return this.array;
-  }
 }
 
 /**
@@ -185,7 +162,7 @@ function buildColumns(spans: readonly MrrSpan[], options: TimelineOptions): Buil
   }
   const runs = runIds.length;
   runStarts.push(count);
-  const runStart = Int32Array.from(runStarts);
+  const runStart = runStarts;
 
   // Entities sorted by id: runs in id order (then by customer at subscription grain, then
   // first-seen), runs of the same entity merged. Already ascending: nothing to sort.
@@ -193,16 +170,16 @@ function buildColumns(spans: readonly MrrSpan[], options: TimelineOptions): Buil
   for (let r = 1; r < runs && ascending; r++) ascending = (runIds[r - 1] as string) < (runIds[r] as string);
   let ids: string[];
   let customerIds: string[];
-  let runOrder: Int32Array;
-  let entityRuns: Int32Array;
+  let runOrder: number[];
+  let entityRuns: number[];
   if (ascending) {
     ids = runIds;
     customerIds = runCustomers;
-    runOrder = new Int32Array(runs);
-    entityRuns = new Int32Array(runs + 1);
+    runOrder = [];
+    entityRuns = [0];
     for (let r = 0; r < runs; r++) {
-      runOrder[r] = r;
-      entityRuns[r + 1] = r + 1;
+      runOrder.push(r);
+      entityRuns.push(r + 1);
     }
   } else {
     const order = Array.from({ length: runs }, (_, r) => r);
@@ -218,7 +195,7 @@ function buildColumns(spans: readonly MrrSpan[], options: TimelineOptions): Buil
       }
       return a - b;
     });
-    runOrder = Int32Array.from(order);
+    runOrder = order;
     ids = [];
     customerIds = [];
     const starts: number[] = [];
@@ -237,7 +214,7 @@ function buildColumns(spans: readonly MrrSpan[], options: TimelineOptions): Buil
       previous = r;
     }
     starts.push(runs);
-    entityRuns = Int32Array.from(starts);
+    entityRuns = starts;
   }
   const size = ids.length;
 
@@ -247,13 +224,16 @@ function buildColumns(spans: readonly MrrSpan[], options: TimelineOptions): Buil
   let previousCode: string | undefined;
   let previousCurrency = -1;
 
-  const laneStart = new Int32Array(size + 1);
-  const laneCurrency = new IntColumn(size + (size >> 3));
-  const changeStart = new IntColumn(size + (size >> 3) + 1);
-  const times = new FloatColumn(count + (count >> 2));
-  const values = new FloatColumn(count + (count >> 2));
-  const firstPaidAt = new Float64Array(size).fill(Number.NaN);
-  const paidUntil = new Float64Array(size);
+  // The columns are plain arrays, on the JavaScript heap: typed arrays would be external memory,
+  // whose fixed 64 MB allowance between collections makes every large build force a full
+  // collection of the caller's whole heap (seconds, with a million customers' spans in memory).
+  const laneStart: number[] = [];
+  const laneCurrency: number[] = [];
+  const changeStart: number[] = [];
+  const times: number[] = [];
+  const values: number[] = [];
+  const firstPaidAt: number[] = [];
+  const paidUntil: number[] = [];
   const scratch = new Scratch();
   let local = new Int32Array(4);
   let totals = new Float64Array(4);
@@ -262,7 +242,7 @@ function buildColumns(spans: readonly MrrSpan[], options: TimelineOptions): Buil
   let latest = Number.NEGATIVE_INFINITY;
 
   for (let e = 0; e < size; e++) {
-    laneStart[e] = lane;
+    laneStart.push(lane);
     let spanCount = 0;
     for (let i = entityRuns[e] as number; i < (entityRuns[e + 1] as number); i++) {
       const r = runOrder[i] as number;
@@ -358,10 +338,6 @@ function buildColumns(spans: readonly MrrSpan[], options: TimelineOptions): Buil
     }
 
     // One lane per currency, in code order: the instants where that currency's MRR changes.
-    const laneCurrencies = laneCurrency.ensure(lane + laneCount);
-    const changeStarts = changeStart.ensure(lane + laneCount + 1);
-    const timeColumn = times.ensure(change + groups * laneCount);
-    const valueColumn = values.ensure(change + groups * laneCount);
     let lastChange = Number.NEGATIVE_INFINITY;
     let stillPaying = false;
     let paidAt = Number.NaN;
@@ -378,15 +354,15 @@ function buildColumns(spans: readonly MrrSpan[], options: TimelineOptions): Buil
           break;
         }
       }
-      laneCurrencies[lane] = local[c] as number;
-      changeStarts[lane] = change;
+      laneCurrency.push(local[c] as number);
+      changeStart.push(change);
       let current = 0;
       for (let q = 0; q < groups; q++) {
         const value = groupValues[q * laneCount + c] as number;
         if (value === current) continue;
         const at = groupAt[q] as number;
-        timeColumn[change] = at;
-        valueColumn[change] = value;
+        times.push(at);
+        values.push(value);
         change++;
         current = value;
         if (at > lastChange) lastChange = at;
@@ -395,22 +371,20 @@ function buildColumns(spans: readonly MrrSpan[], options: TimelineOptions): Buil
       if (current !== 0) stillPaying = true;
       lane++;
     }
-    firstPaidAt[e] = paidAt;
-    paidUntil[e] = stillPaying ? Number.POSITIVE_INFINITY : lastChange;
+    firstPaidAt.push(paidAt);
+    paidUntil.push(stillPaying ? Number.POSITIVE_INFINITY : lastChange);
     if (lastChange > latest) latest = lastChange;
   }
-  laneStart[size] = lane;
-  const changeStarts = changeStart.ensure(lane + 1);
-  changeStarts[lane] = change;
+  laneStart.push(lane);
+  changeStart.push(change);
 
   // Currency indices in code order (only currencies that have a lane: spans that held no time
   // add none).
-  const laneCurrencies = laneCurrency.array;
   const used = new Uint8Array(codes.length);
-  for (let l = 0; l < lane; l++) used[laneCurrencies[l] as number] = 1;
+  for (let l = 0; l < lane; l++) used[laneCurrency[l] as number] = 1;
   const currencies = codes.filter((_, c) => used[c] === 1).sort();
   const rank = codes.map((code) => currencies.indexOf(code));
-  for (let l = 0; l < lane; l++) laneCurrencies[l] = rank[laneCurrencies[l] as number] as number;
+  for (let l = 0; l < lane; l++) laneCurrency[l] = rank[laneCurrency[l] as number] as number;
 
   return {
     grain,
@@ -422,15 +396,7 @@ function buildColumns(spans: readonly MrrSpan[], options: TimelineOptions): Buil
     runOrder,
     entityRuns,
     latest,
-    columns: {
-      laneStart,
-      laneCurrency: laneCurrencies.subarray(0, lane),
-      changeStart: changeStarts.subarray(0, lane + 1),
-      times: times.array.subarray(0, change),
-      values: values.array.subarray(0, change),
-      firstPaidAt,
-      paidUntil,
-    },
+    columns: { laneStart, laneCurrency, changeStart, times, values, firstPaidAt, paidUntil },
   };
 }
 
@@ -472,8 +438,8 @@ function materialize(built: BuiltColumns, e: number): EntityTimeline {
     const to = changeStart[lane + 1] as number;
     lanes.push({
       currency: built.currencies[laneCurrency[lane] as number] as string,
-      at: Array.from(times.subarray(from, to)),
-      mrr: Array.from(values.subarray(from, to)),
+      at: times.slice(from, to),
+      mrr: values.slice(from, to),
     });
   }
   const own: MrrSpan[] = [];
@@ -541,15 +507,15 @@ export interface Timeline {
 
 /** @internal Columnar storage: lanes of entity `e` are `laneStart[e] .. laneStart[e+1]`. */
 export interface TimelineColumns {
-  readonly laneStart: Int32Array;
-  readonly laneCurrency: Int32Array;
-  readonly changeStart: Int32Array;
-  readonly times: Float64Array;
-  readonly values: Float64Array;
+  readonly laneStart: readonly number[];
+  readonly laneCurrency: readonly number[];
+  readonly changeStart: readonly number[];
+  readonly times: readonly number[];
+  readonly values: readonly number[];
   /** First instant the entity's MRR was above 0, or NaN. */
-  readonly firstPaidAt: Float64Array;
+  readonly firstPaidAt: readonly number[];
   /** When the entity's MRR dropped to 0 for good (its last change), or +Infinity while still paying. */
-  readonly paidUntil: Float64Array;
+  readonly paidUntil: readonly number[];
 }
 
 /**
@@ -574,13 +540,15 @@ export function createTimeline(
   const currencies = [...currencyIndex.keys()].sort();
   for (const [i, c] of currencies.entries()) currencyIndex.set(c, i);
 
-  const laneStart = new Int32Array(list.length + 1);
-  const laneCurrency = new Int32Array(laneCount);
-  const changeStart = new Int32Array(laneCount + 1);
-  const times = new Float64Array(changeCount);
-  const values = new Float64Array(changeCount);
-  const firstPaidAt = new Float64Array(list.length).fill(Number.NaN);
-  const paidUntil = new Float64Array(list.length);
+  // Packed arrays (not `new Array(n)`, which is holey), like buildTimeline's columns.
+  const zeros = (n: number): number[] => Array.from({ length: n }, () => 0);
+  const laneStart = zeros(list.length + 1);
+  const laneCurrency = zeros(laneCount);
+  const changeStart = zeros(laneCount + 1);
+  const times = zeros(changeCount);
+  const values = zeros(changeCount);
+  const firstPaidAt = Array.from({ length: list.length }, () => Number.NaN);
+  const paidUntil = zeros(list.length);
   const index = new Map<string, number>();
   let lane = 0;
   let change = 0;

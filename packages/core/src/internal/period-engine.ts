@@ -128,8 +128,8 @@ export class PeriodEngine {
   /** Scratch: the sampled entity's lane `k` at boundary `j` is `row[k * width + j]`. */
   private row: Float64Array;
   private rowEntity = -1;
-  private readonly laneStart: Int32Array;
-  private readonly laneCurrency: Int32Array;
+  private readonly laneStart: readonly number[];
+  private readonly laneCurrency: readonly number[];
 
   constructor(
     readonly timeline: Timeline,
