@@ -116,8 +116,14 @@ export function convertUnits(units: MoneyUnits, rate: number): MoneyUnits {
   // product each round once): unless that close to a half, the float rounds the same way.
   // (`magnitude - Math.floor(magnitude)` is the fraction; `% 1` would call fmod, several times slower.)
   if (Math.abs(magnitude - Math.floor(magnitude) - 0.5) > magnitude * 1e-15 + 1e-9) {
-    return roundHalfAwayFromZero(product);
+    const rounded = Math.round(magnitude);
+    return product < 0 && rounded !== 0 ? -rounded : rounded;
   }
+  return convertNearHalf(units, rate);
+}
+
+/** {@link convertUnits} where the float product is too close to a half to decide: exact arithmetic. */
+function convertNearHalf(units: MoneyUnits, rate: number): MoneyUnits {
   if (rate !== lastRate) {
     lastExact = exactRate(rate);
     lastRate = rate;
