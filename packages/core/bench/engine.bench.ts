@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import {
   addMonths,
   buildEntityTimelines,
+  buildTimeline,
   computeCohorts,
   computeRetentionSeries,
   createExchangeRates,
@@ -69,11 +70,15 @@ console.log(
 const rates = createExchangeRates('USD', generateExchangeRates({ seed, months, start }));
 const asOf = addMonths(start, months);
 const heapBefore = process.memoryUsage().heapUsed;
-const built = timed(() => createTimeline(buildEntityTimelines(spans), { asOf }));
+const built = timed(() => buildTimeline(spans, { asOf }));
 const timeline = built.result;
 console.log(
-  `timeline   ${timeline.size.toLocaleString('en-US')} customers in ${built.ms.toFixed(0)} ms ` +
+  `timeline   ${timeline.size.toLocaleString('en-US')} customers in ${built.ms.toFixed(0)} ms with buildTimeline ` +
     `(heap +${mb(process.memoryUsage().heapUsed - heapBefore)}, peak RSS ${mb(peakRss())})`,
+);
+const asJson = timed(() => createTimeline(buildEntityTimelines(spans), { asOf }));
+console.log(
+  `           ${asJson.ms.toFixed(0)} ms through buildEntityTimelines + createTimeline (the per-customer JSON the API stores)`,
 );
 
 const window = { from: start, to: asOf, rates };

@@ -62,7 +62,9 @@ export function buildEntityTimelines(
   options: TimelineOptions = {},
 ): EntityTimeline[] {
   const built = buildColumns(Array.isArray(spans) ? spans : [...spans], options);
-  return Array.from({ length: built.ids.length }, (_, e) => materialize(built, e));
+  const entities: EntityTimeline[] = [];
+  for (let e = 0; e < built.ids.length; e++) entities.push(materialize(built, e));
+  return entities;
 }
 
 /** Growable scratch buffers for one entity at a time, reused across entities. */
@@ -541,13 +543,17 @@ export function createTimeline(
   for (const [i, c] of currencies.entries()) currencyIndex.set(c, i);
 
   // Packed arrays (not `new Array(n)`, which is holey), like buildTimeline's columns.
-  const zeros = (n: number): number[] => Array.from({ length: n }, () => 0);
+  const zeros = (n: number): number[] => {
+    const array: number[] = [];
+    for (let i = 0; i < n; i++) array.push(0);
+    return array;
+  };
   const laneStart = zeros(list.length + 1);
   const laneCurrency = zeros(laneCount);
   const changeStart = zeros(laneCount + 1);
   const times = zeros(changeCount);
   const values = zeros(changeCount);
-  const firstPaidAt = Array.from({ length: list.length }, () => Number.NaN);
+  const firstPaidAt = zeros(list.length).fill(Number.NaN);
   const paidUntil = zeros(list.length);
   const index = new Map<string, number>();
   let lane = 0;
