@@ -143,7 +143,17 @@ the benchmark's cross-check found it.)
 Amounts load as \`decimal(18,4)\` (exact; up to 10^14 currency units per row). DuckDB keeps widths up
 to 18 in 64-bit integers and wider ones in 128-bit, which made its models about a third slower in a
 trial with \`decimal(20,4)\`; 18 digits is the fair choice for it and changes nothing for Postgres.
-Sums are exact (\`hugeint\` in DuckDB, \`numeric\` in Postgres).`;
+Sums are exact (\`hugeint\` in DuckDB, \`numeric\` in Postgres).
+
+How @nrr/core stays near the floor (packages/core/src/timeline.ts, internal/period-engine.ts):
+\`buildTimeline\` reads each span once, in runs of one customer's consecutive rows (sorted only when
+the rows are not already in id order), sums and coalesces each customer's steps in reused scratch
+buffers, and writes the change points into packed arrays (no object per customer; typed arrays would
+be external memory, whose fixed allowance makes each large build force a full collection of the
+whole heap). A series is evaluated customer by customer: the customer's MRR at every boundary is
+sampled into a small reused row, then every window (36 months, or 36 trailing years) is classified
+from that row — no customer × month matrix is ever materialised, so memory stays O(customers).
+Conversion rounds exactly with integer doubles and falls back to bigints only beyond 2^53.`;
 }
 
 function reproduce(): string {
@@ -153,8 +163,8 @@ function reproduce(): string {
 pnpm install
 pnpm bench    # after core's and the API's own benches: 10,000 and 100,000 customers (3 runs), the API section
 # what this page shows: 1,000,000 customers once, then the default sizes with a 1,000,000-row import
-pnpm --filter @nrr/bench bench -- --sections engine --sizes 1000000 --runs 1 --repeat 1
-pnpm --filter @nrr/bench bench -- --sizes 10000,100000 --api-import-customers 525000 --write-docs
+pnpm --filter @nrr/bench bench --sections engine --sizes 1000000 --runs 1 --repeat 1
+pnpm --filter @nrr/bench bench --sizes 10000,100000 --api-import-customers 525000 --write-docs
 \`\`\`
 
 Postgres is read from \`DATABASE_URL\` (default \`postgres://postgres@127.0.0.1:5432/test\`); when it does
