@@ -262,15 +262,32 @@ export function importSubscriptionPeriods(
 export function periodRowsToSpans(rows: Iterable<SubscriptionPeriodRow>): MrrSpan[] {
   const spans: MrrSpan[] = [];
   for (const row of rows) {
-    const span: MrrSpan = {
-      customerId: row.customerId,
-      subscriptionId: row.subscriptionId,
-      start: row.start,
-      end: row.end,
-      mrr: row.monthlyAmount,
-      currency: row.currency,
-    };
-    spans.push(Object.keys(row.attributes).length > 0 ? { ...span, attributes: row.attributes } : span);
+    // Two literal shapes (no spread): spans stay small, uniform objects the engine reads fast.
+    let hasAttributes = false;
+    for (const _ in row.attributes) {
+      hasAttributes = true;
+      break;
+    }
+    spans.push(
+      hasAttributes
+        ? {
+            customerId: row.customerId,
+            subscriptionId: row.subscriptionId,
+            start: row.start,
+            end: row.end,
+            mrr: row.monthlyAmount,
+            currency: row.currency,
+            attributes: row.attributes,
+          }
+        : {
+            customerId: row.customerId,
+            subscriptionId: row.subscriptionId,
+            start: row.start,
+            end: row.end,
+            mrr: row.monthlyAmount,
+            currency: row.currency,
+          },
+    );
   }
   return spans;
 }
