@@ -197,6 +197,12 @@ class SubscriptionPeriodIndex {
   private lines = new Float64Array(1024);
   private previous = new Int32Array(1024);
   private size = 0;
+  /**
+   * The subscription of the last row and its latest period, kept out of the map until another
+   * subscription comes: consecutive rows of one subscription cost no map lookup.
+   */
+  private currentId: string | undefined;
+  private currentLatest = -1;
 
   /** Adds the period unless it overlaps one already added for the subscription, which it returns. */
   addUnlessOverlapping(
@@ -206,7 +212,12 @@ class SubscriptionPeriodIndex {
     line: number,
   ): { start: Instant; end: Instant | null; line: number } | undefined {
     const until = end ?? Number.POSITIVE_INFINITY;
-    const latest = this.latest.get(subscriptionId) ?? -1;
+    if (subscriptionId !== this.currentId) {
+      if (this.currentId !== undefined) this.latest.set(this.currentId, this.currentLatest);
+      this.currentId = subscriptionId;
+      this.currentLatest = this.latest.get(subscriptionId) ?? -1;
+    }
+    const latest = this.currentLatest;
     for (let i = latest; i >= 0; i = this.previous[i] as number) {
       const otherStart = this.starts[i] as number;
       const otherEnd = this.ends[i] as number;
@@ -224,7 +235,7 @@ class SubscriptionPeriodIndex {
     this.ends[index] = until;
     this.lines[index] = line;
     this.previous[index] = latest;
-    this.latest.set(subscriptionId, index);
+    this.currentLatest = index;
     return undefined;
   }
 

@@ -302,6 +302,28 @@ describe('importSubscriptionPeriods', () => {
     });
   });
 
+  it('finds an overlap with a period read before other subscriptions’ rows', async () => {
+    const text = [
+      HEADER,
+      'a,1,2024-01-01,2024-03-01,5',
+      'b,2,2024-01-01,,5',
+      'a,1,2024-03-01,2024-04-01,6',
+      'c,3,2024-01-01,,5',
+      'b,2,2024-05-01,,5',
+      'a,1,2024-02-01,2024-02-15,5',
+    ].join('\n');
+    const { rows, errors } = await importSubscriptionPeriods(text, { skipInvalidRows: true });
+    expect(rows.map((row) => row.line)).toEqual([2, 3, 4, 5]);
+    expect(errors.map((error) => [error.line, error.value, error.expected])).toEqual([
+      [6, 'b', 'a subscription_id whose periods do not overlap; line 3 already covers 2024-01-01 to no end'],
+      [
+        7,
+        'a',
+        'a subscription_id whose periods do not overlap; line 2 already covers 2024-01-01 to 2024-03-01',
+      ],
+    ]);
+  });
+
   it('accepts consecutive periods of one subscription but rejects overlapping ones', async () => {
     const text = [
       HEADER,
