@@ -108,7 +108,7 @@ export function computeCohorts(timeline: Timeline, query: CohortQuery): CohortTa
     }
     const c = low;
     if (query.segment) {
-      const attributes = attributesAt(timeline.entityAt(e), paidAt + 1);
+      const attributes = attributesAt({ attributes: timeline.attributesOf(e) }, paidAt + 1);
       if (!matchesAttributes(attributes, query.segment)) continue;
     }
     const factors = factorsByCohort[c] as Float64Array;

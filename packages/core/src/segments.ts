@@ -49,7 +49,10 @@ export function sizeBandOf(
  * `at` (a plan change effective at `at` belongs to the period, like an MRR change), or, for an
  * entity that only appears later (new business), its first snapshot.
  */
-export function attributesAt(entity: EntityTimeline, at: Instant): Readonly<Record<string, string>> {
+export function attributesAt(
+  entity: Pick<EntityTimeline, 'attributes'>,
+  at: Instant,
+): Readonly<Record<string, string>> {
   const changes = entity.attributes;
   let found: AttributeChange | undefined;
   for (const change of changes) {

@@ -431,8 +431,24 @@ function sortSteps(at: Float64Array, delta: Float64Array, currency: Int32Array, 
   currency.set(currency2);
 }
 
+/** The spans of one entity of built columns, in input order. */
+function entitySpans(built: BuiltColumns, e: number): MrrSpan[] {
+  const own: MrrSpan[] = [];
+  for (let i = built.entityRuns[e] as number; i < (built.entityRuns[e + 1] as number); i++) {
+    const r = built.runOrder[i] as number;
+    for (let k = built.runStart[r] as number; k < (built.runStart[r + 1] as number); k++) {
+      own.push(built.spans[k] as MrrSpan);
+    }
+  }
+  return own;
+}
+
 /** One entity of built columns as a plain {@link EntityTimeline}. */
-function materialize(built: BuiltColumns, e: number): EntityTimeline {
+function materialize(
+  built: BuiltColumns,
+  e: number,
+  attributes: readonly AttributeChange[] = attributeChanges(entitySpans(built, e)),
+): EntityTimeline {
   const { laneStart, laneCurrency, changeStart, times, values } = built.columns;
   const lanes: CurrencyLane[] = [];
   for (let lane = laneStart[e] as number; lane < (laneStart[e + 1] as number); lane++) {
@@ -444,19 +460,7 @@ function materialize(built: BuiltColumns, e: number): EntityTimeline {
       mrr: values.slice(from, to),
     });
   }
-  const own: MrrSpan[] = [];
-  for (let i = built.entityRuns[e] as number; i < (built.entityRuns[e + 1] as number); i++) {
-    const r = built.runOrder[i] as number;
-    for (let k = built.runStart[r] as number; k < (built.runStart[r + 1] as number); k++) {
-      own.push(built.spans[k] as MrrSpan);
-    }
-  }
-  return {
-    id: built.ids[e] as string,
-    customerId: built.customerIds[e] as string,
-    lanes,
-    attributes: attributeChanges(own),
-  };
+  return { id: built.ids[e] as string, customerId: built.customerIds[e] as string, lanes, attributes };
 }
 
 function attributeChanges(spans: MrrSpan[]): AttributeChange[] {
@@ -501,6 +505,8 @@ export interface Timeline {
   readonly entities: readonly EntityTimeline[];
   /** The entity at an index (created on demand for a timeline built from spans). */
   entityAt(index: number): EntityTimeline;
+  /** The attribute snapshots of the entity at an index (without creating the whole entity). */
+  attributesOf(index: number): readonly AttributeChange[];
   /** Index of an entity by id, or `undefined`. */
   indexOf(id: string): number | undefined;
   /** @internal Columnar index used by the engine. */
@@ -599,6 +605,11 @@ export function createTimeline(
       if (!entity) throw new RangeError(`no entity at index ${e}`);
       return entity;
     },
+    attributesOf: (e) => {
+      const entity = list[e];
+      if (!entity) throw new RangeError(`no entity at index ${e}`);
+      return entity.attributes;
+    },
     indexOf: (id) => index.get(id),
     columns: { laneStart, laneCurrency, changeStart, times, values, firstPaidAt, paidUntil },
   };
@@ -622,13 +633,23 @@ export function buildTimeline(
       throw new Error(`duplicate entity id in timeline: ${built.ids[e]}`);
   }
   const cache: (EntityTimeline | undefined)[] = new Array(size);
+  const attributeCache: (readonly AttributeChange[] | undefined)[] = new Array(size);
+  const attributesOf = (e: number): readonly AttributeChange[] => {
+    if (!(e >= 0 && e < size)) throw new RangeError(`no entity at index ${e}`);
+    let changes = attributeCache[e];
+    if (!changes) {
+      changes = attributeChanges(entitySpans(built, e));
+      attributeCache[e] = changes;
+    }
+    return changes;
+  };
   let index: Map<string, number> | undefined;
   let all: EntityTimeline[] | undefined;
   const entityAt = (e: number): EntityTimeline => {
     if (!(e >= 0 && e < size)) throw new RangeError(`no entity at index ${e}`);
     let entity = cache[e];
     if (!entity) {
-      entity = materialize(built, e);
+      entity = materialize(built, e, attributesOf(e));
       cache[e] = entity;
     }
     return entity;
@@ -643,6 +664,7 @@ export function buildTimeline(
       return all;
     },
     entityAt,
+    attributesOf,
     indexOf(id) {
       if (!index) {
         index = new Map();

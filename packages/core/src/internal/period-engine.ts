@@ -313,7 +313,9 @@ export class PeriodEngine {
           }
         }
         if (starting === 0 && ending === 0) continue;
-        const attributes = needAttributes ? attributesAt(timeline.entityAt(e), from) : empty;
+        const attributes = needAttributes
+          ? attributesAt({ attributes: timeline.attributesOf(e) }, from)
+          : empty;
         if (segment && !matchesAttributes(attributes, segment)) continue;
         const band =
           bands || hooks.groups ? sizeBandOf(starting > 0 ? starting : ending, thresholds) : undefined;
