@@ -59,42 +59,108 @@ export class SpanWriter {
   #copy: CopyWriter | undefined;
   #staged = 0;
   #stagingReady = false;
+  /** The spans added, by customer, when retained (see the constructor's `retainSpans`). */
+  readonly #retained: Map<string, MrrSpan[]> | undefined;
 
+  /**
+   * `retainSpans`: keep the spans added in memory so that {@link SpanWriter.rebuildTimelines}
+   * reads back only the stored spans this import did not write (Postgres only; costs memory in
+   * proportion to the spans added). Leave it off when spans are also changed other than through
+   * {@link SpanWriter.add} (the events import deletes spans).
+   */
   constructor(
     private readonly tx: Tx,
     private readonly tenantId: string,
     private readonly importId: string,
+    options: { readonly retainSpans?: boolean } = {},
   ) {
     this.#connection = copyConnection(tx);
+    this.#retained = this.#connection && options.retainSpans ? new Map() : undefined;
   }
 
-  /** Queues a span, flushing a full batch. A span repeated within one import counts once (the last wins). */
-  async add(span: MrrSpan): Promise<void> {
-    const columns = spanColumns(span);
-    if (this.#connection) {
-      const copy = this.#copy ?? (await this.#openCopy(this.#connection));
+  /**
+   * Queues a span, flushing a full batch. A span repeated within one import counts once (the last
+   * wins). Returns a promise only when the caller must wait (a full buffer or batch): awaiting
+   * every span would cost a turn of the event loop each.
+   */
+  add(span: MrrSpan): Promise<void> | undefined {
+    const connection = this.#connection;
+    if (connection) {
+      if (this.#retained) {
+        const list = this.#retained.get(span.customerId);
+        if (list) list.push(span);
+        else this.#retained.set(span.customerId, [span]);
+      }
       this.#staged += 1;
-      await copy.write([
-        String(this.#staged),
-        copyText(columns.customerId),
-        copyText(columns.subscriptionId),
-        columns.startAt,
-        copyText(columns.endAt),
-        columns.mrr,
-        copyText(columns.currency),
-        copyText(columns.canceledAt),
-        copyText(columns.attributes),
-      ]);
-      return;
+      // Instants as ISO text (cached: a file's dates repeat), MRR as exact decimal units.
+      const row = `${this.#staged}\t${copyText(span.customerId)}\t${copyText(span.subscriptionId)}\t${isoInstant(
+        span.start,
+      )}\t${span.end === null ? '\\N' : isoInstant(span.end)}\t${formatMoneyUnits(span.mrr)}\t${copyText(
+        span.currency,
+      )}\t${span.canceledAt === undefined ? '\\N' : isoInstant(span.canceledAt)}\t${
+        span.attributes === undefined ? '{}' : copyText(JSON.stringify(span.attributes))
+      }\n`;
+      if (this.#copy) return this.#copy.writeLine(row);
+      return this.#openCopy(connection).then((copy) => copy.writeLine(row));
     }
-    this.#pending.set(spanIdentity(span), columns);
-    if (this.#pending.size >= SPAN_BATCH_SIZE) await this.flush();
+    this.#pending.set(spanIdentity(span), spanColumns(span));
+    if (this.#pending.size >= SPAN_BATCH_SIZE) return this.flush();
+    return undefined;
   }
 
   /** Writes everything queued; only spans whose content differs from the stored one are written. */
   async flush(): Promise<void> {
     if (this.#connection) await this.#flushStaged(this.#connection);
     else await this.#flushBatch();
+  }
+
+  /**
+   * Rebuilds the stored timelines of {@link SpanWriter.affectedCustomers} (call after
+   * {@link SpanWriter.flush}). With retained spans, the timelines are built from the spans this
+   * import added plus the stored spans of those customers it did not write, read in one query;
+   * otherwise from all their stored spans (see {@link rebuildTimelines}).
+   */
+  async rebuildTimelines(): Promise<void> {
+    const connection = this.#connection;
+    const retained = this.#retained;
+    if (!connection || !retained) {
+      await rebuildTimelines(this.tx, this.tenantId, this.affectedCustomers);
+      return;
+    }
+    if (this.affectedCustomers.size === 0) return;
+    // Spans this import did not write: stored before it, or stored unchanged by it (those are
+    // retained too, with the same content). `import_customers` holds the affected customers.
+    const stored = new Map<string, MrrSpan[]>();
+    for (const span of await readSpans(
+      connection,
+      `from mrr_spans s where s.tenant_id = $1 and s.import_id <> $2
+         and s.customer_id in (select customer_id from import_customers)`,
+      [this.tenantId, this.importId],
+    )) {
+      const list = stored.get(span.customerId);
+      if (list) list.push(span);
+      else stored.set(span.customerId, [span]);
+    }
+    await timelineStaging(connection);
+    const customers = [...this.affectedCustomers].sort();
+    for (let index = 0; index < customers.length; index += REBUILD_BATCH_SIZE) {
+      const spans: MrrSpan[] = [];
+      for (const customer of customers.slice(index, index + REBUILD_BATCH_SIZE)) {
+        const added = retained.get(customer) ?? [];
+        const before = stored.get(customer);
+        if (before === undefined && added.length <= 1) {
+          spans.push(...added);
+          continue;
+        }
+        // By identity within the customer; the last span added wins, as in the upsert.
+        const byIdentity = new Map<string, MrrSpan>();
+        for (const span of before ?? []) byIdentity.set(`${span.subscriptionId}\u0000${span.start}`, span);
+        for (const span of added) byIdentity.set(`${span.subscriptionId}\u0000${span.start}`, span);
+        spans.push(...byIdentity.values());
+      }
+      await copyTimelines(connection, timelineDocuments(spans));
+    }
+    await storeStagedTimelines(connection, this.tenantId);
   }
 
   /** Abandons a COPY in progress (the import failed; its transaction rolls back). */
@@ -111,7 +177,8 @@ export class SpanWriter {
         subscription_id text not null, start_at timestamptz not null, end_at timestamptz, mrr numeric(20, 4) not null,
         currency text not null, canceled_at timestamptz, attributes jsonb not null) on commit drop`);
       await connection.unsafe(
-        'create temporary table import_customers (customer_id text primary key) on commit drop',
+        // Without a key: each flush adds its customers, the same one possibly again.
+        'create temporary table import_customers (customer_id text not null) on commit drop',
       );
       this.#stagingReady = true;
     }
@@ -132,8 +199,8 @@ export class SpanWriter {
     this.#copy = undefined;
     const [result] = await connection.unsafe<{ staged: string; written: string }[]>(
       `with staged as (
-        select distinct on (customer_id, subscription_id, start_at) * from import_spans
-        order by customer_id, subscription_id, start_at, seq desc
+        select distinct on (customer_id collate "C", subscription_id collate "C", start_at) * from import_spans
+        order by customer_id collate "C", subscription_id collate "C", start_at, seq desc
       ), written as (
         insert into mrr_spans (tenant_id, customer_id, subscription_id, start_at, end_at, mrr, currency,
           canceled_at, attributes, import_id)
@@ -142,7 +209,7 @@ export class SpanWriter {
         ${SPAN_UPSERT_TEXT}
         returning customer_id
       ), customers as (
-        insert into import_customers select distinct customer_id from written on conflict do nothing
+        insert into import_customers select distinct customer_id from written
       )
       select (select count(*) from staged) as staged, (select count(*) from written) as written`,
       [this.tenantId, this.importId],
@@ -154,7 +221,7 @@ export class SpanWriter {
     this.counts.unchanged += staged - written;
     if (written > 0) {
       const customers = await connection.unsafe<{ customer_id: string }[]>(
-        'select customer_id from import_customers',
+        'select distinct customer_id from import_customers',
       );
       for (const row of customers) this.affectedCustomers.add(row.customer_id);
     }
@@ -204,6 +271,20 @@ const SPAN_UPSERT_TEXT = `on conflict (tenant_id, customer_id, subscription_id, 
 /** {@link SPAN_UPSERT_TEXT} for drizzle statements. */
 export const SPAN_UPSERT = sql.raw(SPAN_UPSERT_TEXT);
 
+/** ISO text of recently seen instants: a file's dates repeat, and `toISOString` is not cheap. */
+const isoCache = new Map<number, string>();
+
+/** `new Date(instant).toISOString()`, cached. */
+function isoInstant(instant: number): string {
+  let text = isoCache.get(instant);
+  if (text === undefined) {
+    if (isoCache.size >= 100_000) isoCache.clear();
+    text = new Date(instant).toISOString();
+    isoCache.set(instant, text);
+  }
+  return text;
+}
+
 /** A span's columns as text, in the form the upsert casts from. */
 export function spanColumns(span: MrrSpan): SpanColumns {
   return {
@@ -235,6 +316,13 @@ export function spanFromRow(row: typeof mrrSpans.$inferSelect): MrrSpan {
   return span;
 }
 
+/** Orders spans by customer, subscription (UTF-16 code units) and start. */
+function compareSpans(a: MrrSpan, b: MrrSpan): number {
+  if (a.customerId !== b.customerId) return a.customerId < b.customerId ? -1 : 1;
+  if (a.subscriptionId !== b.subscriptionId) return a.subscriptionId < b.subscriptionId ? -1 : 1;
+  return a.start - b.start;
+}
+
 /** The stored form of one customer's timeline: its entities and latest attributes, as JSON. */
 interface TimelineDocument {
   readonly customerId: string;
@@ -244,7 +332,10 @@ interface TimelineDocument {
 
 /** Customer-grain timelines of `spans` (the spans of whole customers), one document per customer. */
 function timelineDocuments(spans: readonly MrrSpan[]): TimelineDocument[] {
-  const entities = buildEntityTimelines(spans, { grain: 'CUSTOMER' });
+  // One order whichever way the spans were gathered (stored rows come in no particular order),
+  // so that spans starting together merge their attributes the same way every time.
+  const ordered = [...spans].sort(compareSpans);
+  const entities = buildEntityTimelines(ordered, { grain: 'CUSTOMER' });
   const byCustomer = new Map<string, (typeof entities)[number][]>();
   for (const entity of entities) {
     const list = byCustomer.get(entity.customerId);
@@ -271,26 +362,33 @@ export async function rebuildTimelines(tx: Tx, tenantId: string, customers: Iter
   else await rebuildTimelinesInBatches(tx, tenantId, all);
 }
 
-/** Spans of `customers` read with epoch-millisecond instants, avoiding a Date per value. */
-async function readSpans(connection: TransactionSql, tenantId: string, customers: readonly string[]) {
-  const rows = await connection.unsafe<
-    {
-      customer_id: string;
-      subscription_id: string;
-      start_ms: number;
-      end_ms: number | null;
-      mrr: string;
-      currency: string;
-      canceled_ms: number | null;
-      attributes: Record<string, string>;
-    }[]
-  >(
-    `select customer_id, subscription_id, (extract(epoch from start_at) * 1000)::float8 as start_ms,
-       (extract(epoch from end_at) * 1000)::float8 as end_ms, mrr::text as mrr, currency,
-       (extract(epoch from canceled_at) * 1000)::float8 as canceled_ms, attributes
-     from mrr_spans where tenant_id = $1 and customer_id = any($2::text[])`,
-    [tenantId, customers as string[]],
-  );
+/** A stored span row as {@link readSpans} selects it: instants as epoch milliseconds. */
+interface SpanRow {
+  customer_id: string;
+  subscription_id: string;
+  start_ms: number;
+  end_ms: number | null;
+  mrr: string;
+  currency: string;
+  canceled_ms: number | null;
+  attributes: Record<string, string>;
+}
+
+/** The span columns {@link readSpans} selects from `mrr_spans s`. */
+const SPAN_ROW_COLUMNS = `s.customer_id, s.subscription_id,
+  (extract(epoch from s.start_at) * 1000)::float8 as start_ms, (extract(epoch from s.end_at) * 1000)::float8 as end_ms,
+  s.mrr::text as mrr, s.currency, (extract(epoch from s.canceled_at) * 1000)::float8 as canceled_ms, s.attributes`;
+
+/**
+ * Stored spans selected by `from` (a `FROM … WHERE …` clause over `mrr_spans s`, trusted text),
+ * read with epoch-millisecond instants, avoiding a Date per value.
+ */
+async function readSpans(
+  connection: TransactionSql,
+  from: string,
+  parameters: (string | string[])[],
+): Promise<MrrSpan[]> {
+  const rows = await connection.unsafe<SpanRow[]>(`select ${SPAN_ROW_COLUMNS} ${from}`, parameters);
   return rows.map((row): MrrSpan => {
     const mrr = parseMoney(row.mrr);
     if (mrr === undefined) throw new Error(`stored mrr ${row.mrr} is not a decimal`);
@@ -307,32 +405,48 @@ async function readSpans(connection: TransactionSql, tenantId: string, customers
   });
 }
 
-async function rebuildTimelinesByCopy(
-  connection: TransactionSql,
-  tenantId: string,
-  customers: readonly string[],
-): Promise<void> {
+/**
+ * Spans of `customers` (one query per chunk: an index probe per customer), read with
+ * epoch-millisecond instants.
+ */
+function readCustomerSpans(connection: TransactionSql, tenantId: string, customers: readonly string[]) {
+  return readSpans(
+    connection,
+    `from unnest($2::text[]) as c(customer_id)
+       join mrr_spans s on s.tenant_id = $1 and s.customer_id = c.customer_id`,
+    [tenantId, customers as string[]],
+  );
+}
+
+/** Creates (once per transaction) and empties the staging table of rebuilt timelines. */
+async function timelineStaging(connection: TransactionSql): Promise<void> {
   await connection.unsafe(`create temporary table if not exists import_timelines (customer_id text not null,
     entities jsonb not null, attributes jsonb not null) on commit drop`);
   await connection.unsafe('truncate import_timelines');
-  // A connection runs no query while a COPY is open: each chunk is read, then copied.
-  for (let index = 0; index < customers.length; index += REBUILD_BATCH_SIZE) {
-    const spans = await readSpans(connection, tenantId, customers.slice(index, index + REBUILD_BATCH_SIZE));
-    const documents = timelineDocuments(spans);
-    if (documents.length === 0) continue;
-    const copy = await CopyWriter.open(
-      connection,
-      'copy import_timelines (customer_id, entities, attributes) from stdin',
-    );
-    for (const document of documents) {
-      await copy.write([
-        copyText(document.customerId),
-        copyText(document.entities),
-        copyText(document.attributes),
-      ]);
-    }
-    await copy.end();
+}
+
+/** Copies `documents` into the staging table `import_timelines` (see {@link timelineStaging}). */
+async function copyTimelines(
+  connection: TransactionSql,
+  documents: readonly TimelineDocument[],
+): Promise<void> {
+  if (documents.length === 0) return;
+  const copy = await CopyWriter.open(
+    connection,
+    'copy import_timelines (customer_id, entities, attributes) from stdin',
+  );
+  for (const document of documents) {
+    await copy.write([
+      copyText(document.customerId),
+      copyText(document.entities),
+      copyText(document.attributes),
+    ]);
   }
+  await copy.end();
+}
+
+/** Upserts the staged timelines into `customer_timelines`. */
+async function storeStagedTimelines(connection: TransactionSql, tenantId: string): Promise<void> {
   await connection.unsafe(
     `insert into customer_timelines (tenant_id, customer_id, entities, attributes, updated_at)
      select $1, customer_id, entities, attributes, now() from import_timelines
@@ -340,6 +454,24 @@ async function rebuildTimelinesByCopy(
        entities = excluded.entities, attributes = excluded.attributes, updated_at = excluded.updated_at`,
     [tenantId],
   );
+}
+
+async function rebuildTimelinesByCopy(
+  connection: TransactionSql,
+  tenantId: string,
+  customers: readonly string[],
+): Promise<void> {
+  await timelineStaging(connection);
+  // A connection runs no query while a COPY is open: each chunk is read, then copied.
+  for (let index = 0; index < customers.length; index += REBUILD_BATCH_SIZE) {
+    const spans = await readCustomerSpans(
+      connection,
+      tenantId,
+      customers.slice(index, index + REBUILD_BATCH_SIZE),
+    );
+    await copyTimelines(connection, timelineDocuments(spans));
+  }
+  await storeStagedTimelines(connection, tenantId);
   await connection.unsafe(
     `delete from customer_timelines t where t.tenant_id = $1 and t.customer_id = any($2::text[])
        and not exists (select 1 from import_timelines i where i.customer_id = t.customer_id)`,
