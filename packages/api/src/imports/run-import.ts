@@ -26,7 +26,7 @@ import { type Tx, withTenant } from '../db/tenant-scope.ts';
 import { ApiError } from '../errors.ts';
 import { ensureTenant } from '../tenants.ts';
 import { storeEvents } from './store-events.ts';
-import { SpanWriter } from './store-spans.ts';
+import { EventLoopTurns, SpanWriter } from './store-spans.ts';
 
 /** Input formats. */
 export type ImportFormat = 'periods' | 'invoice-lines' | 'events';
@@ -157,6 +157,7 @@ export async function storeSpans(
     origin,
     async ({ tenant, writer }) => {
       let rowsRead = 0;
+      const turns = new EventLoopTurns();
       try {
         for await (const batch of batches(tenant, (count) => {
           rowsRead = count;
@@ -165,6 +166,7 @@ export async function storeSpans(
             const pending = writer.add(span);
             if (pending) await pending;
           }
+          await turns.take();
         }
       } catch (error) {
         // Invalid rows: end the COPY in progress, if any, so that the transaction can roll back.

@@ -14,6 +14,8 @@ import { arrayLiteral, resultRows, type Tx } from '../db/tenant-scope.ts';
 export const SPAN_BATCH_SIZE = 5000;
 /** Timelines are rebuilt this many customers at a time. */
 const REBUILD_BATCH_SIZE = 2000;
+/** Timelines built ahead of the upsert, this many customers at a time. */
+const PREBUILD_CHUNK = 200;
 
 /**
  * A span's identity within its tenant: customer, subscription and start. Periods of one
@@ -61,6 +63,10 @@ export class SpanWriter {
   #stagingReady = false;
   /** The spans added, by customer, when retained (see the constructor's `retainSpans`). */
   readonly #retained: Map<string, MrrSpan[]> | undefined;
+  /** Timeline documents built from the retained spans alone, by customer (see {@link SpanWriter.rebuildTimelines}). */
+  #prebuilt: Map<string, TimelineDocument> | undefined;
+  /** The spans were the tenant's first: no other stored span belongs to their customers. */
+  #firstImport = false;
 
   /**
    * `retainSpans`: keep the spans added in memory so that {@link SpanWriter.rebuildTimelines}
@@ -87,6 +93,7 @@ export class SpanWriter {
     const connection = this.#connection;
     if (connection) {
       if (this.#retained) {
+        this.#prebuilt = undefined;
         const list = this.#retained.get(span.customerId);
         if (list) list.push(span);
         else this.#retained.set(span.customerId, [span]);
@@ -131,36 +138,81 @@ export class SpanWriter {
     // Spans this import did not write: stored before it, or stored unchanged by it (those are
     // retained too, with the same content). `import_customers` holds the affected customers.
     const stored = new Map<string, MrrSpan[]>();
-    for (const span of await readSpans(
-      connection,
-      `from mrr_spans s where s.tenant_id = $1 and s.import_id <> $2
+    for (const span of this.#firstImport
+      ? []
+      : await readSpans(
+          connection,
+          `from mrr_spans s where s.tenant_id = $1 and s.import_id <> $2
          and s.customer_id in (select customer_id from import_customers)`,
-      [this.tenantId, this.importId],
-    )) {
+          [this.tenantId, this.importId],
+        )) {
       const list = stored.get(span.customerId);
       if (list) list.push(span);
       else stored.set(span.customerId, [span]);
     }
     await timelineStaging(connection);
-    const customers = [...this.affectedCustomers].sort();
-    for (let index = 0; index < customers.length; index += REBUILD_BATCH_SIZE) {
-      const spans: MrrSpan[] = [];
-      for (const customer of customers.slice(index, index + REBUILD_BATCH_SIZE)) {
-        const added = retained.get(customer) ?? [];
-        const before = stored.get(customer);
-        if (before === undefined && added.length <= 1) {
-          spans.push(...added);
-          continue;
+    const prebuilt = this.#prebuilt;
+    this.#prebuilt = undefined;
+    // One COPY for every timeline (no query runs meanwhile): prebuilt documents are written as
+    // they are; customers that had other stored spans are built again, in chunks.
+    const copy = await CopyWriter.open(connection, TIMELINE_COPY);
+    let spans: MrrSpan[] = [];
+    let toBuild = 0;
+    const turns = new EventLoopTurns();
+    const build = async () => {
+      for (const document of timelineDocuments(spans)) await copy.writeLine(timelineLine(document));
+      spans = [];
+      toBuild = 0;
+      await turns.take();
+    };
+    for (const customer of this.affectedCustomers) {
+      const before = stored.get(customer);
+      const document = before === undefined ? prebuilt?.get(customer) : undefined;
+      if (document) {
+        const pending = copy.writeLine(timelineLine(document));
+        if (pending) {
+          await pending;
+          await turns.take();
         }
-        // By identity within the customer; the last span added wins, as in the upsert.
-        const byIdentity = new Map<string, MrrSpan>();
-        for (const span of before ?? []) byIdentity.set(`${span.subscriptionId}\u0000${span.start}`, span);
-        for (const span of added) byIdentity.set(`${span.subscriptionId}\u0000${span.start}`, span);
-        spans.push(...byIdentity.values());
+        continue;
       }
-      await copyTimelines(connection, timelineDocuments(spans));
+      // Stored spans first: the spans added replace those of the same identity.
+      if (before) spans.push(...before);
+      spans.push(...(retained.get(customer) ?? []));
+      toBuild += 1;
+      if (toBuild >= REBUILD_BATCH_SIZE) await build();
     }
+    await build();
+    await copy.end();
     await storeStagedTimelines(connection, this.tenantId);
+  }
+
+  /**
+   * Builds the timeline document of every customer with retained spans from those spans alone,
+   * in chunks, yielding to the event loop between them (it runs while the database upserts).
+   * Correct for every customer without other stored spans; {@link SpanWriter.rebuildTimelines}
+   * builds the others again.
+   */
+  async #prebuild(retained: ReadonlyMap<string, readonly MrrSpan[]>): Promise<Map<string, TimelineDocument>> {
+    const documents = new Map<string, TimelineDocument>();
+    let spans: MrrSpan[] = [];
+    let customers = 0;
+    const build = () => {
+      for (const document of timelineDocuments(spans)) documents.set(document.customerId, document);
+      spans = [];
+      customers = 0;
+    };
+    const turns = new EventLoopTurns();
+    for (const list of retained.values()) {
+      for (const span of list) spans.push(span);
+      customers += 1;
+      if (customers >= PREBUILD_CHUNK) {
+        build();
+        await turns.take();
+      }
+    }
+    build();
+    return documents;
   }
 
   /** Abandons a COPY in progress (the import failed; its transaction rolls back). */
@@ -197,29 +249,49 @@ export class SpanWriter {
     if (!this.#copy) return;
     await this.#copy.end();
     this.#copy = undefined;
-    const [result] = await connection.unsafe<{ staged: string; written: string }[]>(
-      `with staged as (
-        select distinct on (customer_id collate "C", subscription_id collate "C", start_at) * from import_spans
-        order by customer_id collate "C", subscription_id collate "C", start_at, seq desc
-      ), written as (
-        insert into mrr_spans (tenant_id, customer_id, subscription_id, start_at, end_at, mrr, currency,
+    // A tenant with no spans yet (its first import; other imports of it wait for this one) takes
+    // a plain insert: nothing to compare with, every customer of the retained spans is affected.
+    const first =
+      this.#retained !== undefined &&
+      this.counts.stored + this.counts.unchanged === 0 &&
+      !(await tenantHasSpans(connection, this.tenantId));
+    const staged = `select distinct on (customer_id collate "C", subscription_id collate "C", start_at) * from import_spans
+        order by customer_id collate "C", subscription_id collate "C", start_at, seq desc`;
+    const insert = `insert into mrr_spans (tenant_id, customer_id, subscription_id, start_at, end_at, mrr, currency,
           canceled_at, attributes, import_id)
         select $1, customer_id, subscription_id, start_at, end_at, mrr, currency, canceled_at, attributes, $2
-        from staged
-        ${SPAN_UPSERT_TEXT}
-        returning customer_id
-      ), customers as (
-        insert into import_customers select distinct customer_id from written
-      )
-      select (select count(*) from staged) as staged, (select count(*) from written) as written`,
+        from staged`;
+    const upsert = connection.unsafe<{ staged: string; written: string }[]>(
+      first
+        ? `with staged as (${staged}), written as (${insert} returning 1)
+          select count(*) as staged, count(*) as written from written`
+        : `with staged as (${staged}), written as (${insert} ${SPAN_UPSERT_TEXT} returning customer_id),
+          customers as (insert into import_customers select distinct customer_id from written)
+          select (select count(*) from staged) as staged, (select count(*) from written) as written`,
       [this.tenantId, this.importId],
     );
+    if (this.#retained) {
+      // While the database upserts, build the timelines of the retained spans (the upsert runs
+      // on the server; the timelines are built here): the two take about as long.
+      const outcome = upsert.then(
+        (rows) => ({ rows }),
+        (error: unknown) => ({ error }),
+      );
+      await new Promise(setImmediate);
+      this.#prebuilt = await this.#prebuild(this.#retained);
+      const settled = await outcome;
+      if ('error' in settled) throw settled.error;
+    }
+    const [result] = await upsert;
     await connection.unsafe('truncate import_spans');
-    const staged = Number(result?.staged ?? 0);
+    const stagedCount = Number(result?.staged ?? 0);
     const written = Number(result?.written ?? 0);
     this.counts.stored += written;
-    this.counts.unchanged += staged - written;
-    if (written > 0) {
+    this.counts.unchanged += stagedCount - written;
+    if (first) {
+      this.#firstImport = true;
+      for (const customer of this.#retained?.keys() ?? []) this.affectedCustomers.add(customer);
+    } else if (written > 0) {
       const customers = await connection.unsafe<{ customer_id: string }[]>(
         'select distinct customer_id from import_customers',
       );
@@ -270,6 +342,31 @@ const SPAN_UPSERT_TEXT = `on conflict (tenant_id, customer_id, subscription_id, 
 
 /** {@link SPAN_UPSERT_TEXT} for drizzle statements. */
 export const SPAN_UPSERT = sql.raw(SPAN_UPSERT_TEXT);
+
+/** Longest stretch of import work between two turns of the event loop, in milliseconds. */
+const TURN_MS = 20;
+
+/**
+ * Gives the event loop a turn when {@link TURN_MS} have passed since the last one, so that a large
+ * import (whose work otherwise continues in microtasks: parsing, building timelines) does not hold
+ * up the other requests an API instance serves.
+ */
+export class EventLoopTurns {
+  #last = performance.now();
+
+  /** Resolves at once, or after a turn of the event loop when the time is up. */
+  async take(): Promise<void> {
+    if (performance.now() - this.#last < TURN_MS) return;
+    await new Promise(setImmediate);
+    this.#last = performance.now();
+  }
+}
+
+/** Whether the tenant has any stored span (one index probe). */
+async function tenantHasSpans(connection: TransactionSql, tenantId: string): Promise<boolean> {
+  const rows = await connection.unsafe('select 1 from mrr_spans where tenant_id = $1 limit 1', [tenantId]);
+  return rows.length > 0;
+}
 
 /** ISO text of recently seen instants: a file's dates repeat, and `toISOString` is not cheap. */
 const isoCache = new Map<number, string>();
@@ -334,8 +431,19 @@ interface TimelineDocument {
 function timelineDocuments(spans: readonly MrrSpan[]): TimelineDocument[] {
   // One order whichever way the spans were gathered (stored rows come in no particular order),
   // so that spans starting together merge their attributes the same way every time.
+  // Of spans sharing an identity the last one given is kept (the sort is stable), as the upsert
+  // keeps the last one written.
   const ordered = [...spans].sort(compareSpans);
-  const entities = buildEntityTimelines(ordered, { grain: 'CUSTOMER' });
+  const unique = ordered.filter((span, index) => {
+    const next = ordered[index + 1];
+    return (
+      next === undefined ||
+      next.customerId !== span.customerId ||
+      next.subscriptionId !== span.subscriptionId ||
+      next.start !== span.start
+    );
+  });
+  const entities = buildEntityTimelines(unique, { grain: 'CUSTOMER' });
   const byCustomer = new Map<string, (typeof entities)[number][]>();
   for (const entity of entities) {
     const list = byCustomer.get(entity.customerId);
@@ -425,23 +533,22 @@ async function timelineStaging(connection: TransactionSql): Promise<void> {
   await connection.unsafe('truncate import_timelines');
 }
 
+/** The COPY statement of {@link timelineStaging}'s table. */
+const TIMELINE_COPY = 'copy import_timelines (customer_id, entities, attributes) from stdin';
+
+/** One timeline document as a line of {@link TIMELINE_COPY}. */
+function timelineLine(document: TimelineDocument): string {
+  return `${copyText(document.customerId)}\t${copyText(document.entities)}\t${copyText(document.attributes)}\n`;
+}
+
 /** Copies `documents` into the staging table `import_timelines` (see {@link timelineStaging}). */
 async function copyTimelines(
   connection: TransactionSql,
   documents: readonly TimelineDocument[],
 ): Promise<void> {
   if (documents.length === 0) return;
-  const copy = await CopyWriter.open(
-    connection,
-    'copy import_timelines (customer_id, entities, attributes) from stdin',
-  );
-  for (const document of documents) {
-    await copy.write([
-      copyText(document.customerId),
-      copyText(document.entities),
-      copyText(document.attributes),
-    ]);
-  }
+  const copy = await CopyWriter.open(connection, TIMELINE_COPY);
+  for (const document of documents) await copy.writeLine(timelineLine(document));
   await copy.end();
 }
 
