@@ -144,11 +144,13 @@ describe.each(DATABASE_KINDS)('periods import paths on %s', (kind) => {
     for (const tenant of ['pieces', 'prior', 'streamed']) expect(await stored(tenant)).toEqual(reference);
 
     const api = testApi(test.database);
-    const figures = await graphql(api, FIGURES, { credential: keys.whole });
+    const figures = await graphql(api, FIGURES, { credential: keys.whole as string });
     expect(figures.body.errors).toBeUndefined();
     // (`prior` holds one more customer, so its figures differ.)
     for (const tenant of ['pieces', 'streamed']) {
-      expect((await graphql(api, FIGURES, { credential: keys[tenant] })).body).toEqual(figures.body);
+      expect((await graphql(api, FIGURES, { credential: keys[tenant] as string })).body).toEqual(
+        figures.body,
+      );
     }
   });
 

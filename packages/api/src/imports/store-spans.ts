@@ -67,6 +67,11 @@ export class SpanWriter {
   #prebuilt: Map<string, TimelineDocument> | undefined;
   /** The spans were the tenant's first: no other stored span belongs to their customers. */
   #firstImport = false;
+  /**
+   * Two retained spans may share an identity (or a customer has too many spans to tell): the
+   * upsert must keep the last of each identity. Without retained spans it is always assumed.
+   */
+  #mayRepeat = false;
 
   /**
    * `retainSpans`: keep the spans added in memory so that {@link SpanWriter.rebuildTimelines}
@@ -95,14 +100,16 @@ export class SpanWriter {
       if (this.#retained) {
         this.#prebuilt = undefined;
         const list = this.#retained.get(span.customerId);
-        if (list) list.push(span);
-        else this.#retained.set(span.customerId, [span]);
+        if (list) {
+          if (!this.#mayRepeat) this.#mayRepeat = repeatsIdentity(list, span);
+          list.push(span);
+        } else this.#retained.set(span.customerId, [span]);
       }
       this.#staged += 1;
       // Instants as ISO text (cached: a file's dates repeat), MRR as exact decimal units.
       const row = `${this.#staged}\t${copyText(span.customerId)}\t${copyText(span.subscriptionId)}\t${isoInstant(
         span.start,
-      )}\t${span.end === null ? '\\N' : isoInstant(span.end)}\t${formatMoneyUnits(span.mrr)}\t${copyText(
+      )}\t${span.end === null ? '\\N' : isoInstant(span.end)}\t${moneyText(span.mrr)}\t${copyText(
         span.currency,
       )}\t${span.canceledAt === undefined ? '\\N' : isoInstant(span.canceledAt)}\t${
         span.attributes === undefined ? '{}' : copyText(JSON.stringify(span.attributes))
@@ -255,7 +262,11 @@ export class SpanWriter {
       this.#retained !== undefined &&
       this.counts.stored + this.counts.unchanged === 0 &&
       !(await tenantHasSpans(connection, this.tenantId));
-    const staged = `select distinct on (customer_id collate "C", subscription_id collate "C", start_at) * from import_spans
+    // Identities known to be unique need no sort (1,000,000 staged rows would spill to disk).
+    const staged =
+      this.#retained && !this.#mayRepeat
+        ? 'select * from import_spans'
+        : `select distinct on (customer_id collate "C", subscription_id collate "C", start_at) * from import_spans
         order by customer_id collate "C", subscription_id collate "C", start_at, seq desc`;
     const insert = `insert into mrr_spans (tenant_id, customer_id, subscription_id, start_at, end_at, mrr, currency,
           canceled_at, attributes, import_id)
@@ -362,10 +373,39 @@ export class EventLoopTurns {
   }
 }
 
+/** Spans of one customer beyond which {@link repeatsIdentity} stops looking and answers yes. */
+const REPEAT_SCAN_LIMIT = 64;
+
+/**
+ * Whether `span` has the identity of one of `spans` (the same customer's), or `spans` are too many
+ * to tell cheaply.
+ */
+function repeatsIdentity(spans: readonly MrrSpan[], span: MrrSpan): boolean {
+  if (spans.length > REPEAT_SCAN_LIMIT) return true;
+  for (const other of spans) {
+    if (other.start === span.start && other.subscriptionId === span.subscriptionId) return true;
+  }
+  return false;
+}
+
 /** Whether the tenant has any stored span (one index probe). */
 async function tenantHasSpans(connection: TransactionSql, tenantId: string): Promise<boolean> {
   const rows = await connection.unsafe('select 1 from mrr_spans where tenant_id = $1 limit 1', [tenantId]);
   return rows.length > 0;
+}
+
+/** Decimal text of recently seen amounts (a file's prices repeat). */
+const moneyCache = new Map<number, string>();
+
+/** `formatMoneyUnits(units)`, cached. */
+function moneyText(units: number): string {
+  let text = moneyCache.get(units);
+  if (text === undefined) {
+    if (moneyCache.size >= 100_000) moneyCache.clear();
+    text = formatMoneyUnits(units);
+    moneyCache.set(units, text);
+  }
+  return text;
 }
 
 /** ISO text of recently seen instants: a file's dates repeat, and `toISOString` is not cheap. */
