@@ -490,11 +490,42 @@ function timelineDocuments(spans: readonly MrrSpan[]): TimelineDocument[] {
     if (list) list.push(entity);
     else byCustomer.set(entity.customerId, [entity]);
   }
-  return [...byCustomer].map(([customerId, list]) => ({
-    customerId,
-    entities: JSON.stringify(list),
-    attributes: JSON.stringify(list.at(-1)?.attributes.at(-1)?.values ?? {}),
-  }));
+  return [...byCustomer].map(([customerId, list]) => {
+    // Stored as json, as written: attribute names in one order, whichever order the spans
+    // brought them in (a file's columns, or the stored spans' jsonb), so equal timelines are
+    // equal text.
+    const canonical = list.map((entity) =>
+      entity.attributes.every((change) => namesInOrder(change.values))
+        ? entity
+        : {
+            ...entity,
+            attributes: entity.attributes.map((change) => ({
+              ...change,
+              values: inNameOrder(change.values),
+            })),
+          },
+    );
+    return {
+      customerId,
+      entities: JSON.stringify(canonical),
+      attributes: JSON.stringify(canonical.at(-1)?.attributes.at(-1)?.values ?? {}),
+    };
+  });
+}
+
+/** Whether the names of `values` are in code-unit order. */
+function namesInOrder(values: Readonly<Record<string, string>>): boolean {
+  let previous: string | undefined;
+  for (const name in values) {
+    if (previous !== undefined && previous > name) return false;
+    previous = name;
+  }
+  return true;
+}
+
+/** `values` with its names in code-unit order. */
+function inNameOrder(values: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /**
@@ -569,7 +600,7 @@ function readCustomerSpans(connection: TransactionSql, tenantId: string, custome
 /** Creates (once per transaction) and empties the staging table of rebuilt timelines. */
 async function timelineStaging(connection: TransactionSql): Promise<void> {
   await connection.unsafe(`create temporary table if not exists import_timelines (customer_id text not null,
-    entities jsonb not null, attributes jsonb not null) on commit drop`);
+    entities json not null, attributes json not null) on commit drop`);
   await connection.unsafe('truncate import_timelines');
 }
 
@@ -642,7 +673,7 @@ async function rebuildTimelinesInBatches(tx: Tx, tenantId: string, all: readonly
     if (documents.length > 0) {
       await tx.execute(sql`
         insert into customer_timelines (tenant_id, customer_id, entities, attributes, updated_at)
-        select ${tenantId}, u.customer_id, u.entities::jsonb, u.attributes::jsonb, now()
+        select ${tenantId}, u.customer_id, u.entities::json, u.attributes::json, now()
         from unnest(${arrayLiteral(documents.map((d) => d.customerId))}::text[],
           ${arrayLiteral(documents.map((d) => d.entities))}::text[],
           ${arrayLiteral(documents.map((d) => d.attributes))}::text[]) as u(customer_id, entities, attributes)
