@@ -6,12 +6,13 @@
  * large import, the same rows in overlapping pieces, and the same rows after unrelated data must
  * all leave identical spans, timelines and figures; a bad row still stores nothing.
  */
+import { importSubscriptionPeriods, periodRowsToSpans } from '@nrr/core';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerTimelines, mrrSpans } from '../src/db/schema.ts';
 import { withTenant } from '../src/db/tenant-scope.ts';
 import { ImportFailed, runImport } from '../src/imports/run-import.ts';
-import { rebuildTimelines } from '../src/imports/store-spans.ts';
+import { rebuildTimelines, SpanWriter } from '../src/imports/store-spans.ts';
 import { ensureTenant } from '../src/tenants.ts';
 import {
   DATABASE_KINDS,
@@ -159,6 +160,20 @@ describe.each(DATABASE_KINDS)('periods import paths on %s', (kind) => {
     const customers = before.timelines.map((timeline) => timeline.customer);
     await withTenant(test.database.db, 'whole', (tx) => rebuildTimelines(tx, 'whole', customers));
     expect(await stored('whole')).toEqual(before);
+  });
+
+  it('an import too large to keep its spans in memory rebuilds its timelines from the stored spans', async () => {
+    await ensureTenant(test.database.db, { tenantId: 'large' });
+    const spans = (await importSubscriptionPeriods([HEADER, ...rows].join('\n'))).rows;
+    await withTenant(test.database.db, 'large', async (tx) => {
+      const writer = new SpanWriter(tx, 'large', 'imp_large', { retainSpans: true, maxRetainedSpans: 100 });
+      for (const span of periodRowsToSpans(spans)) await writer.add(span);
+      await writer.flush();
+      await writer.rebuildTimelines();
+      expect(writer.counts).toEqual({ stored: rows.length, unchanged: 0 });
+      expect(writer.affectedCustomers.size).toBe(600);
+    });
+    expect(await stored('large')).toEqual(await stored('whole'));
   });
 
   it('a bad row after thousands of good ones stores nothing, naming its line and field', async () => {

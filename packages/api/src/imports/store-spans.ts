@@ -14,6 +14,11 @@ import { arrayLiteral, resultRows, type Tx } from '../db/tenant-scope.ts';
 export const SPAN_BATCH_SIZE = 5000;
 /** Timelines are rebuilt this many customers at a time. */
 const REBUILD_BATCH_SIZE = 2000;
+/**
+ * Most spans an import keeps in memory to build its timelines from (about 1 GB of heap); a larger
+ * import rebuilds them from the stored spans, a chunk of customers at a time.
+ */
+const MAX_RETAINED_SPANS = 2_000_000;
 /** Timelines built ahead of the upsert, this many customers at a time. */
 const PREBUILD_CHUNK = 200;
 
@@ -62,7 +67,10 @@ export class SpanWriter {
   #staged = 0;
   #stagingReady = false;
   /** The spans added, by customer, when retained (see the constructor's `retainSpans`). */
-  readonly #retained: Map<string, MrrSpan[]> | undefined;
+  #retained: Map<string, MrrSpan[]> | undefined;
+  /** Spans retained so far, and at most. */
+  #retainedCount = 0;
+  readonly #maxRetained: number;
   /** Timeline documents built from the retained spans alone, by customer (see {@link SpanWriter.rebuildTimelines}). */
   #prebuilt: Map<string, TimelineDocument> | undefined;
   /** The spans were the tenant's first: no other stored span belongs to their customers. */
@@ -76,17 +84,19 @@ export class SpanWriter {
   /**
    * `retainSpans`: keep the spans added in memory so that {@link SpanWriter.rebuildTimelines}
    * reads back only the stored spans this import did not write (Postgres only; costs memory in
-   * proportion to the spans added). Leave it off when spans are also changed other than through
+   * proportion to the spans added, up to `maxRetainedSpans`, default {@link MAX_RETAINED_SPANS};
+   * beyond it the timelines are rebuilt from the stored spans). Leave it off when spans are also changed other than through
    * {@link SpanWriter.add} (the events import deletes spans).
    */
   constructor(
     private readonly tx: Tx,
     private readonly tenantId: string,
     private readonly importId: string,
-    options: { readonly retainSpans?: boolean } = {},
+    options: { readonly retainSpans?: boolean; readonly maxRetainedSpans?: number } = {},
   ) {
     this.#connection = copyConnection(tx);
     this.#retained = this.#connection && options.retainSpans ? new Map() : undefined;
+    this.#maxRetained = options.maxRetainedSpans ?? MAX_RETAINED_SPANS;
   }
 
   /**
@@ -97,6 +107,11 @@ export class SpanWriter {
   add(span: MrrSpan): Promise<void> | undefined {
     const connection = this.#connection;
     if (connection) {
+      if (this.#retained && ++this.#retainedCount > this.#maxRetained) {
+        // Too many to hold: the timelines will be rebuilt from the stored spans instead.
+        this.#retained = undefined;
+        this.#mayRepeat = true;
+      }
       if (this.#retained) {
         this.#prebuilt = undefined;
         const list = this.#retained.get(span.customerId);
