@@ -31,6 +31,16 @@ export function renderDocs({ engine, api }: DocsInput): string {
   ].join('\n\n');
 }
 
+/** How the API's periods import works, beside its figures. */
+const IMPORT_PATH = `The import path on Postgres: core's streaming parser validates each row while its span goes
+to a temporary staging table with \`COPY … FROM STDIN\`; one statement then upserts the staged
+spans (a plain insert for a tenant's first import), and while Postgres runs it the API builds the
+customers' timelines from the file's spans; after it, only the stored spans of the affected
+customers that the import did not write are read back, the timelines of those customers are built
+again, and every timeline goes to Postgres (as \`json\`) with one more \`COPY\` and one upsert. What
+remains is mostly per-row work: in Postgres the insert, its primary key and the foreign key check
+to \`tenants\` (about half of the insert's time), in JavaScript parsing and garbage collection.`;
+
 function apiSection(record: ApiRecord): string {
   return `## API: latest run
 
@@ -46,6 +56,8 @@ latency counts.
 ### Import: ${count(record.import.rows)} period rows (${count(record.import.customers)} customers), medians of ${record.import.apiMs.length} alternated runs
 
 ${markdownTable(apiImportTable(record))}
+
+${IMPORT_PATH}
 
 ### Queries over HTTP: ${count(record.http.customers)} customers (${count(record.http.rows)} rows, loaded through the API's import path in ${formatMs(record.http.loadMs)})
 

@@ -47,8 +47,16 @@ export class CopyWriter {
 
   /** Appends one row (values already in COPY text form, see {@link copyText}). */
   async write(values: readonly string[]): Promise<void> {
-    this.#buffer += `${values.join('\t')}\n`;
-    if (this.#buffer.length >= CHUNK_CHARS) await this.#drain();
+    await this.writeLine(`${values.join('\t')}\n`);
+  }
+
+  /**
+   * Appends one row given as a whole line (tab-separated values in COPY text form, ending in a
+   * line feed). Returns a promise, to be awaited, only when the buffer went to the connection.
+   */
+  writeLine(line: string): Promise<void> | undefined {
+    this.#buffer += line;
+    return this.#buffer.length >= CHUNK_CHARS ? this.#drain() : undefined;
   }
 
   /** Sends what is buffered and ends the COPY; resolves when the server has taken every row. */

@@ -26,7 +26,7 @@ import { type Tx, withTenant } from '../db/tenant-scope.ts';
 import { ApiError } from '../errors.ts';
 import { ensureTenant } from '../tenants.ts';
 import { storeEvents } from './store-events.ts';
-import { rebuildTimelines, SpanWriter } from './store-spans.ts';
+import { EventLoopTurns, SpanWriter } from './store-spans.ts';
 
 /** Input formats. */
 export type ImportFormat = 'periods' | 'invoice-lines' | 'events';
@@ -152,22 +152,32 @@ export async function storeSpans(
     onRowsRead: (count: number) => void,
   ) => AsyncIterable<readonly MrrSpan[]> | Iterable<readonly MrrSpan[]>,
 ): Promise<ImportSummary> {
-  return inImportTransaction(db, origin, async ({ tenant, writer }) => {
-    let rowsRead = 0;
-    try {
-      for await (const batch of batches(tenant, (count) => {
-        rowsRead = count;
-      })) {
-        for (const span of batch) await writer.add(span);
+  return inImportTransaction(
+    db,
+    origin,
+    async ({ tenant, writer }) => {
+      let rowsRead = 0;
+      const turns = new EventLoopTurns();
+      try {
+        for await (const batch of batches(tenant, (count) => {
+          rowsRead = count;
+        })) {
+          for (const span of batch) {
+            const pending = writer.add(span);
+            if (pending) await pending;
+          }
+          await turns.take();
+        }
+      } catch (error) {
+        // Invalid rows: end the COPY in progress, if any, so that the transaction can roll back.
+        writer.abort(error instanceof Error ? error : new Error(String(error)));
+        throw error;
       }
-    } catch (error) {
-      // Invalid rows: end the COPY in progress, if any, so that the transaction can roll back.
-      writer.abort(error instanceof Error ? error : new Error(String(error)));
-      throw error;
-    }
-    await writer.flush();
-    return { rowsRead, removed: 0 };
-  });
+      await writer.flush();
+      return { rowsRead, removed: 0 };
+    },
+    { retainSpans: true },
+  );
 }
 
 /** What an import's work gets inside its transaction. */
@@ -189,6 +199,7 @@ async function inImportTransaction(
   db: Db,
   origin: ImportOrigin,
   work: (scope: ImportScope) => Promise<{ rowsRead: number; removed: number }>,
+  options: { readonly retainSpans?: boolean } = {},
 ): Promise<ImportSummary> {
   const importId = `imp_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const startedAt = new Date();
@@ -204,9 +215,11 @@ async function inImportTransaction(
         .for('update');
       if (!tenant)
         throw new ApiError('NOT_FOUND', `tenant ${JSON.stringify(origin.tenantId)} does not exist`);
-      const writer = new SpanWriter(tx, origin.tenantId, importId);
+      const writer = new SpanWriter(tx, origin.tenantId, importId, {
+        retainSpans: options.retainSpans ?? false,
+      });
       const { rowsRead, removed } = await work({ tx, tenant, writer, importId });
-      await rebuildTimelines(tx, origin.tenantId, writer.affectedCustomers);
+      await writer.rebuildTimelines();
       const stored = writer.counts.stored + removed;
       const dataVersion = await bumpVersion(tx, origin.tenantId, stored > 0);
       const summary: ImportSummary = {
