@@ -101,9 +101,9 @@ describe('timeline build', () => {
           expect(direct.asOf).toBe(viaEntities.asOf);
           expect(direct.columns).toEqual(viaEntities.columns);
           for (let e = 0; e < direct.size; e++) {
-          expect(direct.attributesOf(e)).toEqual(viaEntities.entityAt(e).attributes);
-        }
-        expect(direct.entities).toEqual(viaEntities.entities);
+            expect(direct.attributesOf(e)).toEqual(viaEntities.entityAt(e).attributes);
+          }
+          expect(direct.entities).toEqual(viaEntities.entities);
           for (const entity of viaEntities.entities)
             expect(direct.indexOf(entity.id)).toBe(viaEntities.indexOf(entity.id));
           // Ids ascend; the result does not depend on input order.
