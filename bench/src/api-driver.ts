@@ -144,10 +144,16 @@ async function main(): Promise<void> {
           ],
         ] as const) {
           if (!queries.has(key)) continue;
+          const elu = performance.eventLoopUtilization();
+          const cpu = process.cpuUsage();
           const result = await load([...qs], secs);
+          const busy = performance.eventLoopUtilization(elu).active / result.requests;
+          const used = process.cpuUsage(cpu);
+          const cpuPer = (used.user + used.system) / 1000 / result.requests;
           console.log(
             `${label}: ${name}: p50 ${formatMs(result.p50)}, p99 ${formatMs(result.p99)}, max ${formatMs(result.max)}, ` +
-              `${result.requestsPerSecond.toFixed(0)} req/s (${concurrency} clients, ${result.requests} requests)`,
+              `${result.requestsPerSecond.toFixed(0)} req/s (${concurrency} clients, ${result.requests} requests); ` +
+              `server thread busy ${busy.toFixed(2)} ms/request, process CPU ${cpuPer.toFixed(2)} ms/request`,
           );
         }
       }

@@ -14,6 +14,7 @@ import type { Db } from './db/connect.ts';
 import { ApiError, HTTP_STATUS, requestError } from './errors.ts';
 import { MAX_TOKENS, queryLimitsRule } from './internal/query-limits.ts';
 import { RateLimiter } from './internal/rate-limit.ts';
+import { resultCache } from './internal/result-cache.ts';
 import { handleEmbedTokenRequest } from './rest/embed-tokens.ts';
 import { buildSchema } from './schema/index.ts';
 import { anyTenantAllowsOrigin } from './tenants.ts';
@@ -151,7 +152,7 @@ export function createApi(options: ApiOptions): Api {
     landingPage: false,
     cors: false,
     logging: clientErrorsSilenced(),
-    plugins: [cors, rest, limits],
+    plugins: [cors, rest, limits, resultCache()],
     context: async ({ request }) => (await resolveCaller(request)).context,
     maskedErrors: {
       isDev: false,

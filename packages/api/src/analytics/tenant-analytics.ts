@@ -36,6 +36,8 @@ export interface TenantAnalytics {
    * data and the question, so repeated questions (dashboards) are answered from memory.
    */
   memo<T>(key: string, compute: () => T): T;
+  /** The value memoised for `key` at the current data version, or `undefined` (computes nothing). */
+  cached(key: string): unknown;
 }
 
 interface CachedTenant {
@@ -66,6 +68,14 @@ export class TimelineCache {
         const base = await entry().rates;
         if (currency === undefined || currency === base.reportingCurrency) return base;
         return reportingIn(base, currency, await entry().timeline);
+      },
+      cached(key) {
+        const { results } = entry();
+        if (!results.has(key)) return undefined;
+        const value = results.get(key);
+        results.delete(key);
+        results.set(key, value);
+        return value;
       },
       memo(key, compute) {
         const { results } = entry();
