@@ -12,6 +12,7 @@ import { authenticate, type Principal } from './auth/principal.ts';
 import type { ApiContext } from './context.ts';
 import type { Db } from './db/connect.ts';
 import { ApiError, HTTP_STATUS, requestError } from './errors.ts';
+import { bodyLimit } from './internal/body-limit.ts';
 import { MAX_TOKENS, queryLimitsRule } from './internal/query-limits.ts';
 import { RateLimiter } from './internal/rate-limit.ts';
 import { resultCache } from './internal/result-cache.ts';
@@ -35,6 +36,8 @@ export interface ApiOptions {
    * once; changes made by other processes within this time. 0 reads the database on every request.
    */
   readonly cacheTtlMs?: number;
+  /** Largest request body accepted, in bytes (larger: HTTP 413); default 25,000,000. */
+  readonly maxRequestBodyBytes?: number;
 }
 
 /** The built API. */
@@ -152,7 +155,9 @@ export function createApi(options: ApiOptions): Api {
     landingPage: false,
     cors: false,
     logging: clientErrorsSilenced(),
-    plugins: [cors, rest, limits, resultCache()],
+    plugins: [cors, rest, limits, resultCache(), bodyLimit(options.maxRequestBodyBytes)],
+    // Replaced by bodyLimit, which does not count a body whose Content-Length was checked.
+    maxRequestBodySize: false,
     context: async ({ request }) => (await resolveCaller(request)).context,
     maskedErrors: {
       isDev: false,
@@ -183,7 +188,9 @@ function clientErrorsSilenced() {
     return (
       (typeof code === 'string' && CODES.has(code) && code !== 'INTERNAL') ||
       code === 'GRAPHQL_PARSE_FAILED' ||
-      code === 'GRAPHQL_VALIDATION_FAILED'
+      code === 'GRAPHQL_VALIDATION_FAILED' ||
+      code === 'REQUEST_ENTITY_TOO_LARGE' ||
+      code === 'BAD_REQUEST'
     );
   };
   return {
