@@ -202,7 +202,11 @@ export async function runCli(
         return 0;
       }
       case 'serve': {
-        const api = createApi({ db, tokenSecret: config.tokenSecret });
+        const api = createApi({
+          db,
+          tokenSecret: config.tokenSecret,
+          ...(config.cacheTtlMs === undefined ? {} : { cacheTtlMs: config.cacheTtlMs }),
+        });
         const server = await listen(api, config.port);
         keepOpen = true;
         out(`GraphQL API on ${server.url}/graphql (${database.kind})`);

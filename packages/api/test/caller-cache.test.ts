@@ -8,6 +8,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listApiKeys, revokeApiKey } from '../src/auth/keys.ts';
+import { configFromEnv } from '../src/config.ts';
 import { apiKeys, tenants } from '../src/db/schema.ts';
 import { setFxRate } from '../src/fx-rates.ts';
 import { runImport } from '../src/import-announced.ts';
@@ -188,5 +189,27 @@ describe.each(DATABASE_KINDS)('caller cache on %s', (kind) => {
     await setAllowedOrigins(test.database.db, 'origins', ['https://b.example']);
     expect(await from('https://a.example')).toBe(403);
     expect(await from('https://b.example')).toBe(200);
+  });
+});
+
+describe('NRR_CACHE_TTL_MS', () => {
+  const env = (value?: string) => ({
+    NRR_DATA_DIR: '/tmp/nrr-config-test-unused',
+    NRR_TOKEN_SECRET: TEST_TOKEN_SECRET,
+    ...(value === undefined ? {} : { NRR_CACHE_TTL_MS: value }),
+  });
+
+  it('is read as milliseconds, unset meaning the API default', () => {
+    expect(configFromEnv(env('250')).cacheTtlMs).toBe(250);
+    expect(configFromEnv(env('0')).cacheTtlMs).toBe(0);
+    expect(configFromEnv(env()).cacheTtlMs).toBeUndefined();
+  });
+
+  it('refuses anything but a whole number ≥ 0, naming the variable', () => {
+    for (const bad of ['-1', '1.5', 'soon']) {
+      expect(() => configFromEnv(env(bad))).toThrow(
+        `NRR_CACHE_TTL_MS: got "${bad}", expected a whole number of milliseconds ≥ 0`,
+      );
+    }
   });
 });

@@ -3,9 +3,10 @@
  * it loads the stored per-customer timelines into @nrr/core's `createTimeline` and hands the result
  * to core's report functions.
  *
- * Built timelines are cached in memory keyed by the tenant's `data_version`, which every request
- * reads from the database, so an instance never serves figures older than the data another
- * instance imported: the cache is only an optimisation, never state another instance needs.
+ * Built timelines are cached in memory keyed by the tenant's `data_version`, as read with the
+ * request's tenant (../auth/caller-cache.ts: at most `cacheTtlMs` old, and current at once after
+ * a change made in this process), so an instance serves the data another instance imported
+ * within `cacheTtlMs`: the cache is only an optimisation, never state another instance needs.
  */
 import {
   createExchangeRates,
