@@ -57,7 +57,10 @@ export function createApi(options: ApiOptions): Api {
   const key = toTokenKey(options.tokenSecret);
   const timelines = new TimelineCache();
   const callers = new CallerCache(db, options.cacheTtlMs === undefined ? {} : { ttlMs: options.cacheTtlMs });
-  const findKey = (secret: string) => callers.key(secret);
+  const lookups = {
+    findKey: (secret: string) => callers.key(secret),
+    verifyToken: (token: string) => callers.embedToken(key, token),
+  };
   const limiter =
     options.rateLimit === false
       ? undefined
@@ -69,7 +72,7 @@ export function createApi(options: ApiOptions): Api {
   async function resolveCaller(request: Request): Promise<{ principal: Principal; context: ApiContext }> {
     let principal: Principal;
     try {
-      principal = await authenticate(db, key, request.headers.get('authorization'), findKey);
+      principal = await authenticate(db, key, request.headers.get('authorization'), lookups);
     } catch (error) {
       if (error instanceof ApiError) throw requestError(error.code, error.message);
       throw error;

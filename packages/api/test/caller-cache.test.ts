@@ -7,6 +7,7 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signEmbedToken, tokenKey } from '../src/auth/embed-tokens.ts';
 import { listApiKeys, revokeApiKey } from '../src/auth/keys.ts';
 import { configFromEnv } from '../src/config.ts';
 import { apiKeys, tenants } from '../src/db/schema.ts';
@@ -177,6 +178,39 @@ describe.each(DATABASE_KINDS)('caller cache on %s', (kind) => {
       .where(eq(tenants.tenantId, 'imports-elsewhere'));
     await sleep(250);
     expect(await version()).toBe((before ?? 0) + 1);
+  });
+
+  it('refuses an embed token once it has expired, although it was verified before', async () => {
+    const served = api(60_000);
+    await tenantWithKey(test.database, 'acme');
+    // Issued 1.5 s ago for 3 s: it expires 0.5–1.5 s from now.
+    const { token, expiresAt } = await signEmbedToken(
+      tokenKey(TEST_TOKEN_SECRET),
+      { tenantId: 'acme', ttlSeconds: 3 },
+      new Date(Date.now() - 1500),
+    );
+    for (let i = 0; i < 2; i++) {
+      const { status, body } = await graphql(served, VIEWER, { credential: token });
+      expect(status).toBe(200);
+      expect(body.data).toEqual({ viewer: { kind: 'EMBED_TOKEN', tenant: { id: 'acme', dataVersion: 0 } } });
+    }
+    await sleep(expiresAt.getTime() - Date.now() + 20);
+    const { status, body } = await graphql(served, VIEWER, { credential: token });
+    expect(status).toBe(401);
+    expect(body.errors?.[0]?.message).toBe('the embed token has expired');
+  });
+
+  it('refuses a token signed with another secret, also after a valid one was remembered', async () => {
+    const served = api(60_000);
+    await tenantWithKey(test.database, 'acme');
+    const valid = await signEmbedToken(tokenKey(TEST_TOKEN_SECRET), { tenantId: 'acme' });
+    const forged = await signEmbedToken(tokenKey('another-secret-that-is-at-least-32-bytes'), {
+      tenantId: 'acme',
+    });
+    expect((await graphql(served, VIEWER, { credential: valid.token })).status).toBe(200);
+    const { status, body } = await graphql(served, VIEWER, { credential: forged.token });
+    expect(status).toBe(401);
+    expect(body.errors?.[0]?.message).toBe('the embed token signature is not valid');
   });
 
   it('applies allowed origins set in this process from the next request', async () => {

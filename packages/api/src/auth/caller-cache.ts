@@ -8,10 +8,15 @@
  * exchange rates, allowed origins) drops the entries it concerns at once, including reads already
  * in flight. A change made by another process (another instance, `nrr import`, SQL) is seen
  * within `ttlMs`. With `ttlMs` 0 every request reads the database, as without a cache.
+ *
+ * Embed tokens are stateless (nothing to revoke): a token whose signature and claims were verified
+ * is remembered by its full text, and every later use still checks its expiry, so an expired token
+ * is refused exactly as before; only the signature check and claim parsing are skipped.
  */
 import { type Change, onChange } from '../db/changes.ts';
 import type { Db } from '../db/connect.ts';
 import { findTenant, type Tenant } from '../tenants.ts';
+import { type EmbedClaims, verifyEmbedToken } from './embed-tokens.ts';
 import { type ApiKeyRecord, findKeyBySecret, hashSecret } from './keys.ts';
 
 /** Default time an instance trusts what it read about a key or tenant: 1 second. */
@@ -85,6 +90,9 @@ class ExpiringReads<V> {
 export class CallerCache {
   readonly #keys: ExpiringReads<VerifiedKey>;
   readonly #tenants: ExpiringReads<Tenant>;
+  /** Verified embed tokens by their text, oldest first. */
+  readonly #tokens = new Map<string, EmbedClaims>();
+  readonly #now: () => number;
 
   constructor(
     readonly db: Db,
@@ -95,6 +103,7 @@ export class CallerCache {
       throw new Error(`cacheTtlMs: got ${ttl}, expected a number of milliseconds ≥ 0`);
     }
     const now = options.now ?? Date.now;
+    this.#now = now;
     this.#keys = new ExpiringReads(ttl, now);
     this.#tenants = new ExpiringReads(ttl, now);
     onChange(db, (change) => this.#forget(change));
@@ -113,10 +122,29 @@ export class CallerCache {
     return this.#tenants.get(tenantId, () => findTenant(this.db, tenantId));
   }
 
+  /**
+   * The claims of a valid embed token signed with `tokenKey`; throws `UNAUTHENTICATED` like
+   * `verifyEmbedToken` (an expired token: "the embed token has expired").
+   */
+  async embedToken(tokenKey: Uint8Array, token: string): Promise<EmbedClaims> {
+    const known = this.#tokens.get(token);
+    const now = this.#now();
+    if (known && now < known.expiresAt.getTime()) return known;
+    if (known) this.#tokens.delete(token);
+    const claims = await verifyEmbedToken(tokenKey, token, new Date(now));
+    this.#tokens.set(token, claims);
+    if (this.#tokens.size > MAX_ENTRIES) {
+      const oldest = this.#tokens.keys().next().value;
+      if (oldest !== undefined) this.#tokens.delete(oldest);
+    }
+    return claims;
+  }
+
   /** Forgets everything (the next request of every caller reads the database). */
   clear(): void {
     this.#keys.clear();
     this.#tenants.clear();
+    this.#tokens.clear();
   }
 
   #forget(change: Change): void {
