@@ -60,6 +60,29 @@ describe.each(DATABASE_KINDS)('answers kept per data version on %s', (kind) => {
     });
   });
 
+  it('tells an omitted variable (its default applies) from one given as null, and ignores undeclared ones', async () => {
+    const withDefault = `query ($method: RetentionMethod = TRAILING_12M) {
+      retention(input: { from: "2024-02-01", to: "2024-04-01", method: $method }) { method startingMrr { amount } } }`;
+    const trailing = await graphql(
+      api,
+      '{ retention(input: { from: "2024-02-01", to: "2024-04-01", method: TRAILING_12M }) { method startingMrr { amount } } }',
+      { credential: key },
+    );
+    expect(trailing.body.errors).toBeUndefined();
+    const omitted = await graphql(api, withDefault, { credential: key });
+    expect(omitted.body).toEqual(trailing.body);
+    // null: the field's own default, PERIOD.
+    const nulled = await graphql(api, withDefault, { credential: key, variables: { method: null } });
+    expect(nulled.body).toEqual({
+      data: { retention: { method: 'PERIOD', startingMrr: { amount: '150' } } },
+    });
+    const extra = await graphql(api, withDefault, {
+      credential: key,
+      variables: { unused: 'x'.repeat(10_000) },
+    });
+    expect(extra.body).toEqual(trailing.body);
+  });
+
   it('applies an embed token’s segment lock to a query a secret key asked before', async () => {
     expect((await graphql(api, FIGURES, { credential: key })).body).toEqual({ data: whole });
     const minted = await graphql<{ createEmbedToken: { token: string } }>(

@@ -6,8 +6,8 @@
  * Only queries whose every root field is a figure query ({@link CACHEABLE_FIELDS}: answers that
  * depend on nothing but the tenant's data, the arguments and an embed token's segment lock) are
  * kept, and only answers without errors. The key is the parsed document (Yoga's parser cache hands
- * the same document for the same query text), the operation name, the variables and the caller's
- * segment lock.
+ * the same document for the same query text) with the operation name, the variables it declares
+ * and the caller's segment lock.
  */
 import { type DocumentNode, Kind, type OperationDefinitionNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
@@ -22,18 +22,27 @@ export const CACHEABLE_FIELDS: ReadonlySet<string> = new Set([
   '__typename',
 ]);
 
-/** Why a document's operation may or may not be answered from memory; by document, then operation name. */
-const verdicts = new WeakMap<DocumentNode, Map<string | null, number | false>>();
+/** A cacheable operation: an id for its document and name, and the variables it declares. */
+interface Cacheable {
+  readonly id: number;
+  readonly variables: readonly string[];
+}
+
+/** Whether a document's operation may be answered from memory; by document, then operation name. */
+const verdicts = new WeakMap<DocumentNode, Map<string | null, Cacheable | false>>();
 let nextId = 1;
 
+/** Longest key kept: a question with more variable text than this is executed every time. */
+const MAX_KEY_LENGTH = 4096;
+
 /**
- * An id for the operation when every root field of it is cacheable (plain fields, no fragments
- * or directives), else `false`.
+ * The operation when every root field of it is cacheable (plain fields, no fragments or
+ * directives), else `false`.
  */
 function cacheableOperation(
   document: DocumentNode,
   operationName: string | null | undefined,
-): number | false {
+): Cacheable | false {
   let byName = verdicts.get(document);
   if (!byName) {
     byName = new Map();
@@ -61,7 +70,9 @@ function cacheableOperation(
         (selection.directives?.length ?? 0) === 0 &&
         CACHEABLE_FIELDS.has(selection.name.value),
     );
-  const verdict = cacheable ? nextId++ : false;
+  const verdict = cacheable
+    ? { id: nextId++, variables: (operation.variableDefinitions ?? []).map((v) => v.variable.name.value) }
+    : false;
   byName.set(name, verdict);
   return verdict;
 }
@@ -71,10 +82,17 @@ export function resultCache(): Plugin<ApiContext> {
   return {
     onExecute({ args, setResultAndStopExecution }) {
       const context = args.contextValue;
-      const id = cacheableOperation(args.document, args.operationName);
-      if (id === false) return;
+      const operation = cacheableOperation(args.document, args.operationName);
+      if (operation === false) return;
       const lock = context.principal.kind === 'EMBED_TOKEN' ? (context.principal.segment ?? null) : null;
-      const key = `result:${id}:${JSON.stringify([args.operationName ?? null, args.variableValues ?? {}, lock])}`;
+      // Only the variables the operation declares (others are ignored by execution, and must not
+      // make keys, or memory, grow).
+      const given = args.variableValues ?? {};
+      // By name, in declaration order; an omitted variable (its default applies) differs from null.
+      const variables: Record<string, unknown> = {};
+      for (const name of operation.variables) if (Object.hasOwn(given, name)) variables[name] = given[name];
+      const key = `result:${operation.id}:${JSON.stringify([variables, lock])}`;
+      if (key.length > MAX_KEY_LENGTH) return;
       const cached = context.analytics.cached(key);
       if (cached !== undefined) {
         setResultAndStopExecution(cached as Parameters<typeof setResultAndStopExecution>[0]);
