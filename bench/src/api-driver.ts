@@ -19,6 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createApi, createApiKey, fileLines, listen, openDatabase, runImport, setFxRates } from '@nrr/api';
 import { addMonths, toIsoDate } from '@nrr/core';
