@@ -10,7 +10,8 @@
  *   pnpm --filter @nrr/bench api-driver -- --drop          # drop the kept database
  *
  * Options: --customers (100000), --months (36), --seed (42), --concurrency (16), --seconds (5),
- * --queries (comma-separated of retention, series, fresh; default all), --cache-ttl (the API's
+ * --queries (comma-separated of retention, series, fresh, fresh-series; default
+ * retention,series,fresh), --cache-ttl (the API's
  * `cacheTtlMs`, comma-separated to compare several: each gets its own API, run in turn for
  * --rounds rounds; default the API's default), --rounds (1), --drop.
  * Postgres: DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test.
@@ -140,6 +141,16 @@ async function main(): Promise<void> {
             'retention new windows',
             Array.from({ length: 24 }, (_, k) =>
               retention(day(-13 - k - 24 * (round - 1)), day(-1 - k - 24 * (round - 1))),
+            ),
+            0,
+          ],
+          [
+            'fresh-series',
+            'retentionSeries new windows',
+            Array.from(
+              { length: 24 },
+              (_, k) =>
+                `{ retentionSeries(input: { from: "${toIsoDate(start)}", to: "${day(-1 - k - 24 * (round - 1))}", granularity: MONTH }) { ${fields} } }`,
             ),
             0,
           ],

@@ -39,6 +39,13 @@ export interface TenantAnalytics {
   memo<T>(key: string, compute: () => T): T;
   /** The value memoised for `key` at the current data version, or `undefined` (computes nothing). */
   cached(key: string): unknown;
+  /**
+   * {@link memo} for engine computations (tens to hundreds of milliseconds of CPU): when `key` is
+   * not memoised, first yields to the event loop, so that answers already computed are written to
+   * their sockets before this one blocks it (a burst of new questions is then answered one by one,
+   * not all at the end).
+   */
+  compute<T>(key: string, compute: () => T): Promise<T>;
 }
 
 interface CachedTenant {
@@ -63,7 +70,7 @@ export class TimelineCache {
   /** Analytics of `tenant` at `tenant.dataVersion`, loading (once, shared by concurrent requests) when needed. */
   forTenant(db: Db, tenant: Tenant): TenantAnalytics {
     const entry = () => this.#entry(db, tenant);
-    return {
+    const analytics: TenantAnalytics = {
       timeline: () => entry().timeline,
       async rates(currency) {
         const base = await entry().rates;
@@ -77,6 +84,11 @@ export class TimelineCache {
         results.delete(key);
         results.set(key, value);
         return value;
+      },
+      async compute(key, compute) {
+        if (!entry().results.has(key)) await new Promise<void>((resolve) => setImmediate(resolve));
+        // Memoised meanwhile by a request asking the same, or at a new data version: memo decides.
+        return analytics.memo(key, compute);
       },
       memo(key, compute) {
         const { results } = entry();
@@ -95,6 +107,7 @@ export class TimelineCache {
         return value;
       },
     };
+    return analytics;
   }
 
   /** Drops everything (tests, and the CLI after writing). */
