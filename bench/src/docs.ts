@@ -183,5 +183,9 @@ Postgres is read from \`DATABASE_URL\` (default \`postgres://postgres@127.0.0.1:
 not answer, the run says so and goes on without it. The latest results of each section are kept in
 \`bench-results/\` (not committed) and \`--write-docs\` rewrites this page from them. On a shared
 machine other work skews timings (each run records the load average): compare runs made on an idle one.
+
+To work on the API's request path, \`pnpm --filter @nrr/bench api-driver\` loads a 100,000-customer tenant
+into a database it keeps (\`nrr_api_driver_…\`) and puts the API section's HTTP load on it; later runs
+reuse the database, \`--cache-ttl 0,1000 --rounds 2\` compares settings in one process, and \`--drop\` removes it.
 `;
 }

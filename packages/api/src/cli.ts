@@ -23,8 +23,9 @@ import { openDatabase } from './db/connect.ts';
 import { loadDemoTenant } from './demo.ts';
 import { ApiError } from './errors.ts';
 import { setFxRate } from './fx-rates.ts';
+import { runImport } from './import-announced.ts';
 import { fileLines } from './imports/file-source.ts';
-import { IMPORT_FORMATS, ImportFailed, type ImportFormat, runImport } from './imports/run-import.ts';
+import { IMPORT_FORMATS, ImportFailed, type ImportFormat } from './imports/run-import.ts';
 import { listen } from './server.ts';
 import { ensureTenant, listTenants, setAllowedOrigins } from './tenants.ts';
 import { createApi } from './yoga.ts';
@@ -201,7 +202,11 @@ export async function runCli(
         return 0;
       }
       case 'serve': {
-        const api = createApi({ db, tokenSecret: config.tokenSecret });
+        const api = createApi({
+          db,
+          tokenSecret: config.tokenSecret,
+          ...(config.cacheTtlMs === undefined ? {} : { cacheTtlMs: config.cacheTtlMs }),
+        });
         const server = await listen(api, config.port);
         keepOpen = true;
         out(`GraphQL API on ${server.url}/graphql (${database.kind})`);

@@ -6,6 +6,9 @@
  *   `DATABASE_URL` (every instance must share it); with PGlite, one is generated on first use and
  *   kept in `<NRR_DATA_DIR>/token-secret`.
  * - `PORT`: HTTP port (default 4000).
+ * - `NRR_CACHE_TTL_MS`: how long an API instance trusts what it read about a key or tenant
+ *   (revocation, data version, allowed origins) before reading again; default 1000, 0 = every
+ *   request (see `ApiOptions.cacheTtlMs`).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,6 +24,8 @@ export interface ServerConfig {
   /** Embed-token signing secret. */
   readonly tokenSecret: string;
   readonly port: number;
+  /** `ApiOptions.cacheTtlMs`; `undefined` = the API's default. */
+  readonly cacheTtlMs?: number;
 }
 
 /** Reads {@link ServerConfig} from the environment; throws with the variable's name when one is invalid. */
@@ -30,7 +35,19 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, portOverride
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new Error(`PORT: got ${JSON.stringify(env.PORT)}, expected a port number from 0 to 65535`);
   }
-  return { database, tokenSecret: tokenSecretFor(database, env), port };
+  const ttl = env.NRR_CACHE_TTL_MS?.trim();
+  const cacheTtlMs = ttl ? Number(ttl) : undefined;
+  if (cacheTtlMs !== undefined && !(Number.isSafeInteger(cacheTtlMs) && cacheTtlMs >= 0)) {
+    throw new Error(
+      `NRR_CACHE_TTL_MS: got ${JSON.stringify(env.NRR_CACHE_TTL_MS)}, expected a whole number of milliseconds ≥ 0`,
+    );
+  }
+  return {
+    database,
+    tokenSecret: tokenSecretFor(database, env),
+    port,
+    ...(cacheTtlMs === undefined ? {} : { cacheTtlMs }),
+  };
 }
 
 function tokenSecretFor(database: DatabaseTarget, env: NodeJS.ProcessEnv): string {

@@ -1,6 +1,7 @@
 /** Stored exchange rates of a tenant: from a date on, 1 unit of a currency is worth `rate` reporting-currency units. */
 import { CURRENCY_CODE, parseInstant } from '@nrr/core';
 import { eq, sql } from 'drizzle-orm';
+import { announceChange } from './db/changes.ts';
 import type { Db } from './db/connect.ts';
 import { fxRates, tenants } from './db/schema.ts';
 import { withTenant } from './db/tenant-scope.ts';
@@ -69,4 +70,5 @@ export async function setFxRates(
     if (updated.length === 0)
       throw new ApiError('NOT_FOUND', `tenant ${JSON.stringify(tenantId)} does not exist`);
   });
+  announceChange(db, { kind: 'tenant', tenantId });
 }

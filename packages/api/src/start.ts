@@ -57,7 +57,11 @@ export async function startApi(options: StartApiOptions): Promise<StartedApi> {
     if (key.name === START_KEY_NAME && !key.revokedAt) await revokeApiKey(database.db, tenantId, key.keyId);
   }
   const { secret } = await createApiKey(database.db, { tenantId, name: START_KEY_NAME, scope: 'read' });
-  const api = createApi({ db: database.db, tokenSecret: config.tokenSecret });
+  const api = createApi({
+    db: database.db,
+    tokenSecret: config.tokenSecret,
+    ...(config.cacheTtlMs === undefined ? {} : { cacheTtlMs: config.cacheTtlMs }),
+  });
   const server = await listen(api, config.port);
   return {
     server,

@@ -4,6 +4,7 @@
  */
 import { CURRENCY_CODE } from '@nrr/core';
 import { eq, sql } from 'drizzle-orm';
+import { announceChange } from './db/changes.ts';
 import type { Db } from './db/connect.ts';
 import { tenants } from './db/schema.ts';
 import type { Tx } from './db/tenant-scope.ts';
@@ -120,6 +121,7 @@ export async function setAllowedOrigins(db: Db, tenantId: string, origins: reado
     .returning({ tenantId: tenants.tenantId });
   if (updated.length === 0)
     throw new ApiError('NOT_FOUND', `tenant ${JSON.stringify(tenantId)} does not exist`);
+  announceChange(db, { kind: 'tenant', tenantId });
 }
 
 /** Whether any tenant allows `origin` (answers CORS preflights, which carry no credentials). */

@@ -6,16 +6,19 @@
 import { GraphQLError, type GraphQLSchema, parse } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { TimelineCache } from './analytics/tenant-analytics.ts';
+import { CallerCache } from './auth/caller-cache.ts';
 import { tokenKey as toTokenKey } from './auth/embed-tokens.ts';
 import { authenticate, type Principal } from './auth/principal.ts';
 import type { ApiContext } from './context.ts';
 import type { Db } from './db/connect.ts';
 import { ApiError, HTTP_STATUS, requestError } from './errors.ts';
+import { bodyLimit } from './internal/body-limit.ts';
 import { MAX_TOKENS, queryLimitsRule } from './internal/query-limits.ts';
 import { RateLimiter } from './internal/rate-limit.ts';
+import { resultCache } from './internal/result-cache.ts';
 import { handleEmbedTokenRequest } from './rest/embed-tokens.ts';
 import { buildSchema } from './schema/index.ts';
-import { anyTenantAllowsOrigin, findTenant } from './tenants.ts';
+import { anyTenantAllowsOrigin } from './tenants.ts';
 
 /** How to build the API. */
 export interface ApiOptions {
@@ -26,6 +29,15 @@ export interface ApiOptions {
   readonly rateLimit?: { capacity: number; perSecond: number } | false;
   /** Serve GraphiQL to browsers at `/graphql` (default true). */
   readonly graphiql?: boolean;
+  /**
+   * How long (ms) this instance trusts what it read about a secret key or a tenant (revocation,
+   * data version, allowed origins) before reading it again; default 1000. Changes made in this
+   * process (revoking a key, imports through the API, `setFxRates`, `setAllowedOrigins`) apply at
+   * once; changes made by other processes within this time. 0 reads the database on every request.
+   */
+  readonly cacheTtlMs?: number;
+  /** Largest request body accepted, in bytes (larger: HTTP 413); default 25,000,000. */
+  readonly maxRequestBodyBytes?: number;
 }
 
 /** The built API. */
@@ -34,6 +46,8 @@ export interface Api {
   /** Handles one request (WHATWG fetch signature). */
   readonly fetch: (request: Request) => Promise<Response>;
   readonly timelines: TimelineCache;
+  /** Verified keys and tenant rows (see `cacheTtlMs`). */
+  readonly callers: CallerCache;
   readonly schema: GraphQLSchema;
 }
 
@@ -42,6 +56,11 @@ export function createApi(options: ApiOptions): Api {
   const { db } = options;
   const key = toTokenKey(options.tokenSecret);
   const timelines = new TimelineCache();
+  const callers = new CallerCache(db, options.cacheTtlMs === undefined ? {} : { ttlMs: options.cacheTtlMs });
+  const lookups = {
+    findKey: (secret: string) => callers.key(secret),
+    verifyToken: (token: string) => callers.embedToken(key, token),
+  };
   const limiter =
     options.rateLimit === false
       ? undefined
@@ -53,7 +72,7 @@ export function createApi(options: ApiOptions): Api {
   async function resolveCaller(request: Request): Promise<{ principal: Principal; context: ApiContext }> {
     let principal: Principal;
     try {
-      principal = await authenticate(db, key, request.headers.get('authorization'));
+      principal = await authenticate(db, key, request.headers.get('authorization'), lookups);
     } catch (error) {
       if (error instanceof ApiError) throw requestError(error.code, error.message);
       throw error;
@@ -62,8 +81,9 @@ export function createApi(options: ApiOptions): Api {
     if (limiter && !limiter.take(bucket)) {
       throw requestError('RATE_LIMITED', 'too many requests for this credential; retry in a second');
     }
-    // One indexed read by the principal's own tenant id; tenant data itself goes through withTenant.
-    const tenant = await findTenant(db, principal.tenantId);
+    // One indexed read by the principal's own tenant id (cached for `cacheTtlMs`); tenant data
+    // itself goes through withTenant.
+    const tenant = await callers.tenant(principal.tenantId);
     if (!tenant) throw requestError('UNAUTHENTICATED', `tenant ${principal.tenantId} no longer exists`);
     const origin = request.headers.get('origin');
     if (origin && origin !== new URL(request.url).origin) {
@@ -138,7 +158,9 @@ export function createApi(options: ApiOptions): Api {
     landingPage: false,
     cors: false,
     logging: clientErrorsSilenced(),
-    plugins: [cors, rest, limits],
+    plugins: [cors, rest, limits, resultCache(), bodyLimit(options.maxRequestBodyBytes)],
+    // Replaced by bodyLimit, which does not count a body whose Content-Length was checked.
+    maxRequestBodySize: false,
     context: async ({ request }) => (await resolveCaller(request)).context,
     maskedErrors: {
       isDev: false,
@@ -152,6 +174,7 @@ export function createApi(options: ApiOptions): Api {
     yoga,
     fetch: async (request) => yoga.fetch(request),
     timelines,
+    callers,
     schema,
   };
 }
@@ -168,7 +191,9 @@ function clientErrorsSilenced() {
     return (
       (typeof code === 'string' && CODES.has(code) && code !== 'INTERNAL') ||
       code === 'GRAPHQL_PARSE_FAILED' ||
-      code === 'GRAPHQL_VALIDATION_FAILED'
+      code === 'GRAPHQL_VALIDATION_FAILED' ||
+      code === 'REQUEST_ENTITY_TOO_LARGE' ||
+      code === 'BAD_REQUEST'
     );
   };
   return {

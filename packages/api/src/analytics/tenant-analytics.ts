@@ -3,9 +3,10 @@
  * it loads the stored per-customer timelines into @nrr/core's `createTimeline` and hands the result
  * to core's report functions.
  *
- * Built timelines are cached in memory keyed by the tenant's `data_version`, which every request
- * reads from the database, so an instance never serves figures older than the data another
- * instance imported: the cache is only an optimisation, never state another instance needs.
+ * Built timelines are cached in memory keyed by the tenant's `data_version`, as read with the
+ * request's tenant (../auth/caller-cache.ts: at most `cacheTtlMs` old, and current at once after
+ * a change made in this process), so an instance serves the data another instance imported
+ * within `cacheTtlMs`: the cache is only an optimisation, never state another instance needs.
  */
 import {
   createExchangeRates,
@@ -36,6 +37,15 @@ export interface TenantAnalytics {
    * data and the question, so repeated questions (dashboards) are answered from memory.
    */
   memo<T>(key: string, compute: () => T): T;
+  /** The value memoised for `key` at the current data version, or `undefined` (computes nothing). */
+  cached(key: string): unknown;
+  /**
+   * {@link memo} for engine computations (tens to hundreds of milliseconds of CPU): when `key` is
+   * not memoised, first yields to the event loop, so that answers already computed are written to
+   * their sockets before this one blocks it (a burst of new questions is then answered one by one,
+   * not all at the end).
+   */
+  compute<T>(key: string, compute: () => T): Promise<T>;
 }
 
 interface CachedTenant {
@@ -60,12 +70,25 @@ export class TimelineCache {
   /** Analytics of `tenant` at `tenant.dataVersion`, loading (once, shared by concurrent requests) when needed. */
   forTenant(db: Db, tenant: Tenant): TenantAnalytics {
     const entry = () => this.#entry(db, tenant);
-    return {
+    const analytics: TenantAnalytics = {
       timeline: () => entry().timeline,
       async rates(currency) {
         const base = await entry().rates;
         if (currency === undefined || currency === base.reportingCurrency) return base;
         return reportingIn(base, currency, await entry().timeline);
+      },
+      cached(key) {
+        const { results } = entry();
+        if (!results.has(key)) return undefined;
+        const value = results.get(key);
+        results.delete(key);
+        results.set(key, value);
+        return value;
+      },
+      async compute(key, compute) {
+        if (!entry().results.has(key)) await new Promise<void>((resolve) => setImmediate(resolve));
+        // Memoised meanwhile by a request asking the same, or at a new data version: memo decides.
+        return analytics.memo(key, compute);
       },
       memo(key, compute) {
         const { results } = entry();
@@ -84,6 +107,7 @@ export class TimelineCache {
         return value;
       },
     };
+    return analytics;
   }
 
   /** Drops everything (tests, and the CLI after writing). */

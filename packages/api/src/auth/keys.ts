@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
+import { announceChange } from '../db/changes.ts';
 import type { Db } from '../db/connect.ts';
 import { apiKeys } from '../db/schema.ts';
 import { ApiError } from '../errors.ts';
@@ -64,7 +65,10 @@ export async function listApiKeys(db: Db, tenantId: string): Promise<ApiKeyRecor
   return rows.map(toRecord).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
 }
 
-/** Revokes a key; `NOT_FOUND` if the tenant has no such unrevoked key. */
+/**
+ * Revokes a key; `NOT_FOUND` if the tenant has no such unrevoked key. APIs over the same `db` in
+ * this process refuse it from the next request; other processes within their `cacheTtlMs`.
+ */
 export async function revokeApiKey(db: Db, tenantId: string, keyId: string): Promise<void> {
   const updated = await db
     .update(apiKeys)
@@ -74,6 +78,7 @@ export async function revokeApiKey(db: Db, tenantId: string, keyId: string): Pro
   if (updated.length === 0) {
     throw new ApiError('NOT_FOUND', `tenant ${tenantId} has no active key ${JSON.stringify(keyId)}`);
   }
+  announceChange(db, { kind: 'key', tenantId, keyId });
 }
 
 /** The valid (unrevoked) key a secret belongs to, or `undefined`. */

@@ -4,6 +4,7 @@
  */
 import type { Db } from '../db/connect.ts';
 import { ApiError } from '../errors.ts';
+import type { CallerCache, VerifiedKey } from './caller-cache.ts';
 import { type EmbedClaims, verifyEmbedToken } from './embed-tokens.ts';
 import { findKeyBySecret, type KeyScope, SECRET_KEY_PREFIX } from './keys.ts';
 import type { SegmentFilter } from './segment-lock.ts';
@@ -28,8 +29,22 @@ export type Principal =
 /**
  * Resolves the caller from an `Authorization` header value. Throws `UNAUTHENTICATED` when the
  * header is missing, not a bearer credential, an unknown or revoked key, or an invalid token.
+ * `lookups` default to reading the database and verifying the token every time; the API passes
+ * its {@link CallerCache}.
  */
-export async function authenticate(db: Db, tokenKey: Uint8Array, header: string | null): Promise<Principal> {
+export async function authenticate(
+  db: Db,
+  tokenKey: Uint8Array,
+  header: string | null,
+  lookups: {
+    /** The unrevoked key of a secret. */
+    readonly findKey?: (secret: string) => Promise<VerifiedKey | undefined>;
+    /** The claims of a valid embed token (throws `UNAUTHENTICATED` otherwise). */
+    readonly verifyToken?: (token: string) => Promise<EmbedClaims>;
+  } = {},
+): Promise<Principal> {
+  const findKey = lookups.findKey ?? ((secret: string) => findKeyBySecret(db, secret));
+  const verifyToken = lookups.verifyToken ?? ((token: string) => verifyEmbedToken(tokenKey, token));
   if (!header) {
     throw new ApiError(
       'UNAUTHENTICATED',
@@ -45,11 +60,11 @@ export async function authenticate(db: Db, tokenKey: Uint8Array, header: string 
     );
   }
   if (credential.startsWith(SECRET_KEY_PREFIX)) {
-    const key = await findKeyBySecret(db, credential);
+    const key = await findKey(credential);
     if (!key) throw new ApiError('UNAUTHENTICATED', 'the secret key is unknown or has been revoked');
     return { kind: 'SECRET_KEY', tenantId: key.tenantId, keyId: key.keyId, scope: key.scope };
   }
-  const claims: EmbedClaims = await verifyEmbedToken(tokenKey, credential);
+  const claims: EmbedClaims = await verifyToken(credential);
   return {
     kind: 'EMBED_TOKEN',
     tenantId: claims.tenantId,

@@ -157,7 +157,7 @@ builder.queryField('cohorts', (t) =>
       const timeline = await context.analytics.timeline();
       const measure = input.measure ?? 'REVENUE';
       const view = input.view ?? 'PERCENT_OF_START';
-      return context.analytics.memo(questionKey('cohorts', window, { granularity, measure, view }), () =>
+      return context.analytics.compute(questionKey('cohorts', window, { granularity, measure, view }), () =>
         runEngine(() => computeCohorts(timeline, { ...window, granularity, measure, view })),
       );
     },

@@ -206,7 +206,7 @@ builder.queryField('retention', (t) =>
       const window = await coreWindow(context, input);
       const timeline = await context.analytics.timeline();
       const method = methodOf(input.method);
-      return context.analytics.memo(questionKey('retention', window, { method }), () =>
+      return context.analytics.compute(questionKey('retention', window, { method }), () =>
         runEngine(() => computeRetention(timeline, { ...window, method })),
       );
     },
@@ -223,7 +223,7 @@ builder.queryField('retentionSeries', (t) =>
       const window = await coreWindow(context, input, granularity);
       const timeline = await context.analytics.timeline();
       const method = methodOf(input.method);
-      return context.analytics.memo(questionKey('retentionSeries', window, { method, granularity }), () =>
+      return context.analytics.compute(questionKey('retentionSeries', window, { method, granularity }), () =>
         runEngine(() => computeRetentionSeries(timeline, { ...window, granularity, method })),
       );
     },
@@ -240,7 +240,7 @@ builder.queryField('breakdown', (t) =>
       const window = await coreWindow(context, input);
       const timeline = await context.analytics.timeline();
       const method = methodOf(input.method);
-      const breakdown = context.analytics.memo(
+      const breakdown = await context.analytics.compute(
         questionKey('breakdown', window, { method, by: input.by }),
         () => runEngine(() => computeBreakdown(timeline, { ...window, by: input.by, method })),
       );
