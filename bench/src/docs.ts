@@ -65,9 +65,12 @@ ${markdownTable(apiHttpTable(record))}
 
 Cold: the first request after the API's timeline cache is dropped (timelines read from Postgres,
 then the figures), median of three. Warm: ${record.http.concurrency} concurrent clients sending the same
-query for ${record.http.seconds} s (the API memoises answers per tenant data version, so this is mostly
-HTTP, authentication and GraphQL). New windows: 24 different windows sent once each by
-${record.http.concurrency} clients, timeline cached — the engine's cost per request.
+query for ${record.http.seconds} s over keep-alive connections (\`node:http\`, in a worker thread of the
+bench process, so the clients share the machine's two cores with the API). The API keeps whole
+answers per tenant and data version and caches verified keys and tenant rows for \`cacheTtlMs\`
+(1 s), so a warm request is HTTP, GraphQL parsing and a cache lookup — no database round trip.
+New windows: 24 different windows sent once each by ${record.http.concurrency} clients, timeline
+cached — the engine's cost per request.
 
 ### Targets (issue 6)
 
