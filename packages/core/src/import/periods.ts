@@ -87,6 +87,7 @@ export async function* streamSubscriptionPeriods(
   let columns: PeriodColumns | undefined;
   const periods = new SubscriptionPeriodIndex();
   const reader = new RowReader();
+  const shared = new SharedValues();
   let recordsRead = 0;
   for await (const record of readCsv(source, options)) {
     recordsRead += 1;
@@ -122,7 +123,7 @@ export async function* streamSubscriptionPeriods(
     }
     reader.load(record.row.line, record.row.fields);
     try {
-      const row = readPeriod(reader, columns, defaultCurrency);
+      const row = shared.share(readPeriod(reader, columns, defaultCurrency));
       checkOverlap(reader, columns, row, periods);
       yield { ok: true, row };
     } catch (error) {
@@ -166,6 +167,71 @@ function readPeriod(
       (column) => column.label,
     ),
   };
+}
+
+/**
+ * Shares the values rows repeat: a customer's rows usually come together and carry the same ids,
+ * currency and attributes, and a file has few distinct currencies and attribute values. Shared
+ * strings and attribute objects (rows are read-only) keep a large import's rows much smaller.
+ */
+class SharedValues {
+  private previous: SubscriptionPeriodRow | undefined;
+  private readonly values = new Map<string, string>();
+
+  share(row: SubscriptionPeriodRow): SubscriptionPeriodRow {
+    const previous = this.previous;
+    const shared: SubscriptionPeriodRow = {
+      line: row.line,
+      subscriptionId:
+        previous && row.subscriptionId === previous.subscriptionId
+          ? previous.subscriptionId
+          : row.subscriptionId,
+      customerId: previous && row.customerId === previous.customerId ? previous.customerId : row.customerId,
+      start: row.start,
+      end: row.end,
+      monthlyAmount: row.monthlyAmount,
+      currency: this.value(row.currency),
+      attributes:
+        previous && sameAttributes(row.attributes, previous.attributes)
+          ? previous.attributes
+          : this.attributes(row.attributes),
+    };
+    this.previous = shared;
+    return shared;
+  }
+
+  /** One string per distinct value, for the first 10,000 distinct values (then copies). */
+  private value(text: string): string {
+    const known = this.values.get(text);
+    if (known !== undefined) return known;
+    if (this.values.size < 10_000) this.values.set(text, text);
+    return text;
+  }
+
+  private attributes(attributes: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+    for (const key of Object.keys(attributes)) {
+      const value = this.value(attributes[key] as string);
+      if (key === '__proto__') {
+        Object.defineProperty(attributes, key, {
+          value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      } else (attributes as Record<string, string>)[key] = value;
+    }
+    return attributes;
+  }
+}
+
+function sameAttributes(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  let count = 0;
+  for (const key in a) {
+    if (a[key] !== b[key]) return false;
+    count++;
+  }
+  for (const _ in b) count--;
+  return count === 0;
 }
 
 function checkOverlap(
