@@ -343,19 +343,13 @@ function buildColumns(spans: readonly MrrSpan[], options: TimelineOptions): Buil
     let lastChange = Number.NEGATIVE_INFINITY;
     let stillPaying = false;
     let paidAt = Number.NaN;
-    for (let n = 0; n < laneCount; n++) {
-      // The n-th currency in code order among the entity's (few) currencies.
-      let c = 0;
-      for (let m = 0; laneCount > 1 && m < laneCount; m++) {
-        let before = 0;
-        for (let o = 0; o < laneCount; o++) {
-          if ((codes[local[o] as number] as string) < (codes[local[m] as number] as string)) before++;
-        }
-        if (before === n) {
-          c = m;
-          break;
-        }
-      }
+    const laneOrder =
+      laneCount === 1
+        ? ONLY_LANE
+        : Array.from({ length: laneCount }, (_, c) => c).sort((x, y) =>
+            (codes[local[x] as number] as string) < (codes[local[y] as number] as string) ? -1 : 1,
+          );
+    for (const c of laneOrder) {
       laneCurrency.push(local[c] as number);
       changeStart.push(change);
       let current = 0;
@@ -401,6 +395,9 @@ function buildColumns(spans: readonly MrrSpan[], options: TimelineOptions): Buil
     columns: { laneStart, laneCurrency, changeStart, times, values, firstPaidAt, paidUntil },
   };
 }
+
+/** The lane order of an entity billed in one currency. */
+const ONLY_LANE: readonly number[] = [0];
 
 /** Sorts the first `n` steps by instant (the order of equal instants does not matter: they are summed). */
 function sortSteps(at: Float64Array, delta: Float64Array, currency: Int32Array, n: number): void {
