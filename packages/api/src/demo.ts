@@ -14,7 +14,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from './db/connect.ts';
 import { mrrSpans } from './db/schema.ts';
 import { setFxRates } from './fx-rates.ts';
-import { storeSpans } from './import-announced.ts';
+import { storeSpans } from './imports/run-import.ts';
 import { ensureTenant, setAllowedOrigins } from './tenants.ts';
 
 /** Browser origins the demo tenant allows: the example host panel and widget playground in development. */

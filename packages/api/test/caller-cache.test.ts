@@ -12,7 +12,7 @@ import { listApiKeys, revokeApiKey } from '../src/auth/keys.ts';
 import { configFromEnv } from '../src/config.ts';
 import { apiKeys, tenants } from '../src/db/schema.ts';
 import { setFxRate } from '../src/fx-rates.ts';
-import { runImport } from '../src/import-announced.ts';
+import { runImport } from '../src/imports/run-import.ts';
 import { setAllowedOrigins } from '../src/tenants.ts';
 import { createApi } from '../src/yoga.ts';
 import { storeTestSpans } from './fixtures.ts';

@@ -5,7 +5,7 @@
  * kept.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runImport } from '../src/import-announced.ts';
+import { runImport } from '../src/imports/run-import.ts';
 import type { Api } from '../src/yoga.ts';
 import { ACME_SPANS, storeTestSpans } from './fixtures.ts';
 import {

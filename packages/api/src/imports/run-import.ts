@@ -20,6 +20,7 @@ import {
   streamSubscriptionPeriods,
 } from '@nrr/core';
 import { eq, sql } from 'drizzle-orm';
+import { announceChange } from '../db/changes.ts';
 import type { Db } from '../db/connect.ts';
 import { imports, tenants } from '../db/schema.ts';
 import { type Tx, withTenant } from '../db/tenant-scope.ts';
@@ -101,6 +102,7 @@ export async function runImport(db: Db, request: ImportRequest): Promise<ImportS
       tenantId: request.tenantId,
       ...(request.currency ? { reportingCurrency: request.currency } : {}),
     });
+    announceChange(db, { kind: 'tenant', tenantId: request.tenantId });
   }
   if (request.format === 'invoice-lines' && !request.mapping) {
     throw new ApiError(
@@ -193,13 +195,28 @@ interface ImportScope {
  * how many stored spans it deleted) in one tenant transaction, then rebuilds the affected
  * customers' timelines, bumps the data version if anything changed and records the import. If
  * `work` throws core's `ImportError`, nothing is stored, the failure is recorded and
- * {@link ImportFailed} is thrown.
+ * {@link ImportFailed} is thrown. Either way the tenant's change is then announced on `db`.
  */
 async function inImportTransaction(
   db: Db,
   origin: ImportOrigin,
   work: (scope: ImportScope) => Promise<{ rowsRead: number; removed: number }>,
   options: { readonly retainSpans?: boolean } = {},
+): Promise<ImportSummary> {
+  try {
+    return await importTransaction(db, origin, work, options);
+  } finally {
+    // Every API over this `db` serves the tenant's new data version from its next request,
+    // rather than within its cache TTL (other processes: within the TTL).
+    announceChange(db, { kind: 'tenant', tenantId: origin.tenantId });
+  }
+}
+
+async function importTransaction(
+  db: Db,
+  origin: ImportOrigin,
+  work: (scope: ImportScope) => Promise<{ rowsRead: number; removed: number }>,
+  options: { readonly retainSpans?: boolean },
 ): Promise<ImportSummary> {
   const importId = `imp_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const startedAt = new Date();

@@ -5,8 +5,8 @@ import { parseColumnMapping } from '../cli/mapping.ts';
 import { imports } from '../db/schema.ts';
 import { withTenant } from '../db/tenant-scope.ts';
 import { ApiError } from '../errors.ts';
-import { runImport } from '../import-announced.ts';
 import type { ImportFormat } from '../imports/run-import.ts';
+import { runImport } from '../imports/run-import.ts';
 import { assertCurrency } from '../tenants.ts';
 import { builder } from './builder.ts';
 
