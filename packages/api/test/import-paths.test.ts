@@ -1,18 +1,22 @@
 /**
- * A periods import stores the same spans and timelines whichever way it gets there: on Postgres a
- * tenant's first import takes a plain insert and builds its timelines from the file's spans alone
- * (while the database inserts), a later import merges the file's spans with the stored spans it
- * did not write, and the read-back rebuild (migrations, events) builds from the stored spans. One
- * large import, the same rows in overlapping pieces, and the same rows after unrelated data must
- * all leave identical spans, timelines and figures; a bad row still stores nothing.
+ * A periods import stores the same spans whichever way it gets there: on Postgres a tenant's
+ * first import copies its spans straight into `mrr_spans` (or, for a role that may not bypass
+ * row-level security, stages them and inserts), a later import stages and upserts, PGlite writes
+ * batches. One large import, the same rows in overlapping pieces, the same rows after unrelated
+ * data, and a first import by a role that is not the tables' owner must all leave identical spans
+ * and figures; spans that repeat an identity keep the last one and count once; a bad row still
+ * stores nothing.
  */
-import { importSubscriptionPeriods, periodRowsToSpans } from '@nrr/core';
+import { randomBytes } from 'node:crypto';
+import type { MrrSpan } from '@nrr/core';
 import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { customerTimelines, mrrSpans } from '../src/db/schema.ts';
+import { openDatabase } from '../src/db/connect.ts';
+import { mrrSpans } from '../src/db/schema.ts';
 import { withTenant } from '../src/db/tenant-scope.ts';
-import { ImportFailed, runImport } from '../src/imports/run-import.ts';
-import { rebuildTimelines, SpanWriter } from '../src/imports/store-spans.ts';
+import { ImportFailed, runImport, storeSpans } from '../src/imports/run-import.ts';
+import { SpanWriter } from '../src/imports/store-spans.ts';
 import { ensureTenant } from '../src/tenants.ts';
 import {
   DATABASE_KINDS,
@@ -87,9 +91,9 @@ describe.each(DATABASE_KINDS)('periods import paths on %s', (kind) => {
       actor: 'test',
     });
 
-  /** The tenant's spans and timelines of the file's customers, as stored. */
-  async function stored(tenantId: string) {
-    const spans = await test.database.db
+  /** The tenant's spans of the file's customers, as stored. */
+  async function stored(tenantId: string, db = test.database.db) {
+    return db
       .select({
         customer: mrrSpans.customerId,
         subscription: mrrSpans.subscriptionId,
@@ -102,46 +106,46 @@ describe.each(DATABASE_KINDS)('periods import paths on %s', (kind) => {
       .from(mrrSpans)
       .where(sql`${mrrSpans.tenantId} = ${tenantId} and ${mrrSpans.customerId} like 'c%'`)
       .orderBy(mrrSpans.customerId, mrrSpans.subscriptionId, mrrSpans.startAt);
-    const timelines = await test.database.db
-      .select({
-        customer: customerTimelines.customerId,
-        entities: customerTimelines.entities,
-        attributes: customerTimelines.attributes,
-      })
-      .from(customerTimelines)
-      .where(sql`${customerTimelines.tenantId} = ${tenantId} and ${customerTimelines.customerId} like 'c%'`)
-      .orderBy(customerTimelines.customerId);
-    return { spans, timelines };
   }
 
   beforeAll(async () => {
     test = await openTestDatabase(kind);
-    for (const tenant of ['whole', 'pieces', 'prior', 'streamed'])
+    for (const tenant of ['whole', 'pieces', 'prior', 'streamed', 'staged'])
       keys[tenant] = await tenantWithKey(test.database, tenant);
   });
   afterAll(() => test.dispose());
 
-  it('one import, overlapping pieces and an import after unrelated data store the same spans and timelines', async () => {
+  it('one import, overlapping pieces and an import after unrelated data store the same spans and figures', async () => {
     const whole = await importText('whole', file);
-    expect(whole).toMatchObject({ rowsRead: rows.length, rowsStored: rows.length, customersAffected: 600 });
+    expect(whole).toMatchObject({
+      rowsRead: rows.length,
+      rowsStored: rows.length,
+      rowsUnchanged: 0,
+      customersAffected: 600,
+    });
 
     // Pieces that split customers' periods across imports and overlap (the overlap is unchanged),
     // the second with amounts that the third corrects back.
     const third = Math.floor(rows.length / 3);
-    await importText('pieces', [HEADER, ...rows.slice(0, third + 50)].join('\n'));
+    const first = await importText('pieces', [HEADER, ...rows.slice(0, third + 50)].join('\n'));
+    expect(first).toMatchObject({ rowsStored: third + 50, rowsUnchanged: 0 });
     const altered = rows.slice(third, 2 * third).map((row) => row.replace(/,(\d+)(\.1234)?,/, ',999,'));
-    await importText('pieces', [HEADER, ...altered].join('\n'));
+    const second = await importText('pieces', [HEADER, ...altered].join('\n'));
+    // The 50 rows both pieces share changed amount (stored); the rest are new.
+    expect(second).toMatchObject({ rowsStored: third, rowsUnchanged: 0 });
     const last = await importText('pieces', [HEADER, ...rows.slice(third)].join('\n'));
     // Every row of the last piece is new or corrects an altered amount.
     expect(last).toMatchObject({ rowsStored: rows.length - third, rowsUnchanged: 0 });
+    // The whole file again changes nothing.
+    const again = await importText('pieces', file);
+    expect(again).toMatchObject({ rowsStored: 0, rowsUnchanged: rows.length, customersAffected: 0 });
 
     await importText('prior', [HEADER, 'x1,other,2022-01-01,,5,Starter,'].join('\n'));
     await importLines('prior', [HEADER, ...rows]);
     await importLines('streamed', [HEADER, ...rows]);
 
     const reference = await stored('whole');
-    expect(reference.spans).toHaveLength(rows.length);
-    expect(reference.timelines).toHaveLength(600);
+    expect(reference).toHaveLength(rows.length);
     for (const tenant of ['pieces', 'prior', 'streamed']) expect(await stored(tenant)).toEqual(reference);
 
     const api = testApi(test.database);
@@ -155,25 +159,48 @@ describe.each(DATABASE_KINDS)('periods import paths on %s', (kind) => {
     }
   });
 
-  it('timelines built from the imported spans equal those rebuilt from the stored spans', async () => {
-    const before = await stored('whole');
-    const customers = before.timelines.map((timeline) => timeline.customer);
-    await withTenant(test.database.db, 'whole', (tx) => rebuildTimelines(tx, 'whole', customers));
-    expect(await stored('whole')).toEqual(before);
-  });
-
-  it('an import too large to keep its spans in memory rebuilds its timelines from the stored spans', async () => {
-    await ensureTenant(test.database.db, { tenantId: 'large' });
-    const spans = (await importSubscriptionPeriods([HEADER, ...rows].join('\n'))).rows;
-    await withTenant(test.database.db, 'large', async (tx) => {
-      const writer = new SpanWriter(tx, 'large', 'imp_large', { retainSpans: true, maxRetainedSpans: 100 });
-      for (const span of periodRowsToSpans(spans)) await writer.add(span);
+  it('a first import staged rather than copied stores the same spans and figures', async () => {
+    const spans = spansOf(rows);
+    await withTenant(test.database.db, 'staged', async (tx) => {
+      const writer = new SpanWriter(tx, 'staged', 'imp_staged', { uniqueIdentities: true });
+      for (const span of spans) await writer.add(span);
       await writer.flush();
-      await writer.rebuildTimelines();
       expect(writer.counts).toEqual({ stored: rows.length, unchanged: 0 });
       expect(writer.affectedCustomers.size).toBe(600);
     });
-    expect(await stored('large')).toEqual(await stored('whole'));
+    expect(await stored('staged')).toEqual(await stored('whole'));
+    const api = testApi(test.database);
+    expect((await graphql(api, FIGURES, { credential: keys.staged as string })).body).toEqual(
+      (await graphql(api, FIGURES, { credential: keys.whole as string })).body,
+    );
+  });
+
+  it('spans that repeat an identity, in a run or after other customers, keep the last and count once', async () => {
+    await ensureTenant(test.database.db, { tenantId: 'repeats' });
+    const spans = spansOf(rows);
+    // The file again with every customer's first span repeated at the end with another amount
+    // (the later one wins), and one span repeated in its own run with yet another amount.
+    const firsts = new Map<string, MrrSpan>();
+    for (const span of spans) if (!firsts.has(span.customerId)) firsts.set(span.customerId, span);
+    const corrections = [...firsts.values()].map((span) => ({ ...span, mrr: span.mrr + 10_000 }));
+    const doubled = spans.flatMap((span, index) => (index === 5 ? [{ ...span, mrr: 1 }, span] : [span]));
+    const summary = await storeSpans(
+      test.database.db,
+      { tenantId: 'repeats', format: 'test', sourceName: 'repeats', actor: 'test' },
+      function* (_tenant, onRowsRead) {
+        onRowsRead(doubled.length + corrections.length);
+        yield doubled;
+        yield corrections;
+      },
+    );
+    expect(summary).toMatchObject({ rowsStored: rows.length, rowsUnchanged: 0, customersAffected: 600 });
+    const corrected = new Set(corrections.map((span) => `${span.subscriptionId}@${span.start}`));
+    const expected = (await stored('whole')).map((row) =>
+      corrected.has(`${row.subscription}@${row.start.getTime()}`)
+        ? { ...row, mrr: (Number(row.mrr) + 1).toFixed(4) }
+        : row,
+    );
+    expect(await stored('repeats')).toEqual(expected);
   });
 
   it('a bad row after thousands of good ones stores nothing, naming its line and field', async () => {
@@ -187,6 +214,60 @@ describe.each(DATABASE_KINDS)('periods import paths on %s', (kind) => {
       field: 'start_date',
       value: '2023-02-30',
     });
-    expect(await stored('refused')).toEqual({ spans: [], timelines: [] });
+    expect(await stored('refused')).toEqual([]);
   });
+
+  it.runIf(kind === 'postgres')(
+    "a role that is not the tables' owner imports through staging, under row-level security",
+    async () => {
+      // A login role with only what the API needs: membership of nrr_app. Its COPY into mrr_spans
+      // would be refused under row-level security, so its first import stages and inserts.
+      const role = `nrr_importer_${randomBytes(3).toString('hex')}`;
+      const url = new URL(process.env.DATABASE_URL as string);
+      const admin = postgres(url.toString(), { max: 1, onnotice: () => {} });
+      await admin.unsafe(`create role ${role} login in role nrr_app`);
+      const [{ name } = { name: '' }] = await test.database.db
+        .execute<{ name: string }>(sql`select current_database() as name`)
+        .then((result) => [...(result as unknown as { name: string }[])]);
+      url.pathname = `/${name}`;
+      url.username = role;
+      const restricted = await openDatabase({ kind: 'postgres', url: url.toString(), maxConnections: 2 });
+      try {
+        await ensureTenant(test.database.db, { tenantId: 'restricted' });
+        const summary = await runImport(restricted.db, {
+          tenantId: 'restricted',
+          format: 'periods',
+          source: file,
+          sourceName: 't',
+          actor: 'test',
+        });
+        expect(summary).toMatchObject({ rowsStored: rows.length, customersAffected: 600 });
+        expect(await stored('restricted')).toEqual(await stored('whole'));
+      } finally {
+        await restricted.close();
+        await admin.unsafe(`drop owned by ${role}`);
+        await admin.unsafe(`drop role ${role}`);
+        await admin.end();
+      }
+    },
+  );
 });
+
+/** The spans of the file's rows, in file order. */
+function spansOf(lines: readonly string[]): MrrSpan[] {
+  return lines.map((line) => {
+    const [subscription, customer, start, end, amount, plan, region] = line.split(',') as string[];
+    const attributes: Record<string, string> = { plan: plan as string };
+    if (region) attributes['région'] = region;
+    const [whole = '0', fraction = ''] = (amount as string).split('.');
+    return {
+      customerId: customer as string,
+      subscriptionId: subscription as string,
+      start: Date.parse(`${start}T00:00:00Z`),
+      end: end ? Date.parse(`${end}T00:00:00Z`) : null,
+      mrr: Number(whole) * 10_000 + Number(fraction.padEnd(4, '0')),
+      currency: 'USD',
+      attributes,
+    };
+  });
+}

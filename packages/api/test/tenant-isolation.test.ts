@@ -1,6 +1,7 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { customerTimelines, imports, mrrSpans } from '../src/db/schema.ts';
-import { withTenant } from '../src/db/tenant-scope.ts';
+import { imports, mrrSpans } from '../src/db/schema.ts';
+import { resultRows, withTenant } from '../src/db/tenant-scope.ts';
 import type { Api } from '../src/yoga.ts';
 import { ACME_SPANS, GLOBEX_SPANS, storeTestSpans } from './fixtures.ts';
 import {
@@ -33,12 +34,11 @@ describe.each(DATABASE_KINDS)('tenant isolation on %s', (kind) => {
   it('row-level security confines a transaction to its tenant even without a tenant predicate', async () => {
     const seen = await withTenant(test.database.db, 'acme', async (tx) => ({
       spans: await tx.select().from(mrrSpans),
-      timelines: await tx.select().from(customerTimelines),
       imports: await tx.select().from(imports),
     }));
     expect(new Set(seen.spans.map((row) => row.tenantId))).toEqual(new Set(['acme']));
     expect(seen.spans).toHaveLength(ACME_SPANS.length);
-    expect(seen.timelines.map((row) => row.customerId).sort()).toEqual(['a1', 'a2', 'a3']);
+    expect(seen.spans.map((row) => row.customerId).sort()).toEqual(['a1', 'a1', 'a2', 'a3']);
     expect(new Set(seen.imports.map((row) => row.tenantId))).toEqual(new Set(['acme']));
   });
 
@@ -135,5 +135,20 @@ describe.each(DATABASE_KINDS)('tenant isolation on %s', (kind) => {
       { credential: globex },
     );
     expect(body.data?.imports).toEqual([{ source: 'fixtures', rowsStored: GLOBEX_SPANS.length }]);
+  });
+
+  it('deleting a tenant deletes its spans (a trigger: spans carry no foreign key) and no other tenant’s', async () => {
+    await tenantWithKey(test.database, 'doomed');
+    await storeTestSpans(test.database, 'doomed', ACME_SPANS);
+    const count = async (tenantId: string) =>
+      resultRows<{ n: number }>(
+        await test.database.db.execute(
+          sql`select count(*)::int as n from mrr_spans where tenant_id = ${tenantId}`,
+        ),
+      )[0]?.n;
+    expect(await count('doomed')).toBe(ACME_SPANS.length);
+    await test.database.db.execute(sql`delete from tenants where tenant_id = 'doomed'`);
+    expect(await count('doomed')).toBe(0);
+    expect(await count('acme')).toBe(ACME_SPANS.length);
   });
 });

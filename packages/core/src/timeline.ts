@@ -616,12 +616,16 @@ export function createTimeline(
  * Spans straight to a queryable timeline: the same timeline as {@link createTimeline} of
  * {@link buildEntityTimelines}, built without an object per entity (entities and their attribute
  * snapshots are created on demand). The timeline keeps a reference to `spans` for that.
+ *
+ * `asOf` (the end of known data) defaults to the latest change instant in the spans;
+ * `asOfAtLeast` keeps that default unless the given instant is later (the time of the export
+ * the spans come from: subscriptions still open then are known to be paying up to it).
  */
 export function buildTimeline(
   spans: Iterable<MrrSpan>,
-  options: TimelineOptions & { asOf?: Instant } = {},
+  options: TimelineOptions & { asOf?: Instant; asOfAtLeast?: Instant } = {},
 ): Timeline {
-  const { asOf, ...rest } = options;
+  const { asOf: given, asOfAtLeast, ...rest } = options;
   const built = buildColumns(Array.isArray(spans) ? spans : [...spans], rest);
   const size = built.ids.length;
   for (let e = 1; e < size; e++) {
@@ -629,6 +633,8 @@ export function buildTimeline(
     if (built.ids[e - 1] === built.ids[e])
       throw new Error(`duplicate entity id in timeline: ${built.ids[e]}`);
   }
+  const latest = Number.isFinite(built.latest) ? built.latest : 0;
+  const asOf = given ?? (asOfAtLeast !== undefined && asOfAtLeast > latest ? asOfAtLeast : latest);
   const cache: (EntityTimeline | undefined)[] = new Array(size);
   const attributeCache: (readonly AttributeChange[] | undefined)[] = new Array(size);
   const attributesOf = (e: number): readonly AttributeChange[] => {
@@ -653,7 +659,7 @@ export function buildTimeline(
   };
   return {
     grain: built.grain,
-    asOf: asOf ?? (Number.isFinite(built.latest) ? built.latest : 0),
+    asOf,
     size,
     currencies: built.currencies,
     get entities() {

@@ -1,7 +1,7 @@
 /**
  * A tenant's timeline and exchange rates for the query resolvers. The API computes nothing itself:
- * it loads the stored per-customer timelines into @nrr/core's `createTimeline` and hands the result
- * to core's report functions.
+ * it loads the tenant's stored spans into @nrr/core's `buildTimeline` and hands the result to
+ * core's report functions.
  *
  * Built timelines are cached in memory keyed by the tenant's `data_version`, as read with the
  * request's tenant (../auth/caller-cache.ts: at most `cacheTtlMs` old, and current at once after
@@ -9,18 +9,18 @@
  * within `cacheTtlMs`: the cache is only an optimisation, never state another instance needs.
  */
 import {
+  buildTimeline,
   createExchangeRates,
-  createTimeline,
-  type EntityTimeline,
   type ExchangeRates,
   rebaseExchangeRates,
   type Timeline,
 } from '@nrr/core';
 import { and, eq, max } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
-import { customerTimelines, fxRates, imports } from '../db/schema.ts';
+import { fxRates, imports } from '../db/schema.ts';
 import { withTenant } from '../db/tenant-scope.ts';
 import { ApiError } from '../errors.ts';
+import { readTenantSpans } from '../imports/store-spans.ts';
 import type { Tenant } from '../tenants.ts';
 
 /** What resolvers use to compute a tenant's figures. */
@@ -148,19 +148,17 @@ export class TimelineCache {
 }
 
 /**
- * Builds the tenant's timeline. Its end of known data (`asOf`) is the later of the last change in
- * the data and the last successful import: a subscription still open in the latest export is
- * known to be paying up to the moment of that export, so windows up to then are not immature.
+ * Builds the tenant's timeline from its stored spans. Its end of known data (`asOf`) is the later
+ * of the last change in the data and the last successful import: a subscription still open in the
+ * latest export is known to be paying up to the moment of that export, so windows up to then are
+ * not immature.
  */
 async function loadTimeline(db: Db, tenantId: string): Promise<Timeline> {
-  const { rows, importedAt } = await withTenant(
+  const { spans, importedAt } = await withTenant(
     db,
     tenantId,
     async (tx) => ({
-      rows: await tx
-        .select({ entities: customerTimelines.entities })
-        .from(customerTimelines)
-        .where(eq(customerTimelines.tenantId, tenantId)),
+      spans: await readTenantSpans(tx, tenantId),
       importedAt: (
         await tx
           .select({ at: max(imports.finishedAt) })
@@ -170,18 +168,10 @@ async function loadTimeline(db: Db, tenantId: string): Promise<Timeline> {
     }),
     { readOnly: true },
   );
-  const entities: EntityTimeline[] = [];
-  let lastChange = Number.NEGATIVE_INFINITY;
-  for (const row of rows) {
-    for (const entity of row.entities as EntityTimeline[]) {
-      entities.push(entity);
-      for (const lane of entity.lanes) lastChange = Math.max(lastChange, lane.at.at(-1) ?? lastChange);
-    }
-  }
-  const imported = importedAt ? new Date(importedAt).getTime() : Number.NEGATIVE_INFINITY;
-  return imported > lastChange
-    ? createTimeline(entities, { grain: 'CUSTOMER', asOf: imported })
-    : createTimeline(entities, { grain: 'CUSTOMER' });
+  return buildTimeline(spans, {
+    grain: 'CUSTOMER',
+    ...(importedAt ? { asOfAtLeast: new Date(importedAt).getTime() } : {}),
+  });
 }
 
 async function loadRates(db: Db, tenant: Tenant): Promise<ExchangeRates> {

@@ -12,7 +12,6 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import { rebuildPendingTimelines } from './pending-rebuilds.ts';
 import * as schema from './schema.ts';
 
 /** A drizzle database over either driver. */
@@ -29,10 +28,7 @@ export type DatabaseTarget =
 export interface Database {
   readonly db: Db;
   readonly kind: DatabaseTarget['kind'];
-  /**
-   * Applies the committed migrations in `packages/api/drizzle` that have not run yet, then rebuilds
-   * the timelines they queued (`timeline_rebuilds`).
-   */
+  /** Applies the committed migrations in `packages/api/drizzle` that have not run yet. */
   migrate(): Promise<void>;
   close(): Promise<void>;
 }
@@ -67,7 +63,6 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
         try {
           await lock`select pg_advisory_lock(7401234567)`;
           await migratePostgres(drizzlePostgres(client), { migrationsFolder: MIGRATIONS_FOLDER });
-          await rebuildPendingTimelines(db);
         } finally {
           await lock`select pg_advisory_unlock(7401234567)`;
           lock.release();
@@ -87,7 +82,6 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     kind: 'pglite',
     async migrate() {
       await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER });
-      await rebuildPendingTimelines(db);
     },
     async close() {
       await client.close();

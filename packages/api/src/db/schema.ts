@@ -10,7 +10,6 @@ import {
   doublePrecision,
   index,
   integer,
-  json,
   jsonb,
   numeric,
   pgTable,
@@ -96,18 +95,22 @@ export const imports = pgTable(
 );
 
 /**
- * Normalised MRR spans (`MrrSpan` of @nrr/core). A span's identity is its customer, subscription
- * and start: the periods of one subscription never share a start, so a later import of the same
- * period (with an end it did not have, a corrected amount, …) replaces the stored span instead of
- * adding a second one. Everything else is content, compared column by column on import, so
- * importing the same rows twice changes nothing.
+ * Normalised MRR spans (`MrrSpan` of @nrr/core): the only stored form of a tenant's revenue (the
+ * API builds its timeline from them). A span's identity is its customer, subscription and start:
+ * the periods of one subscription never share a start, so a later import of the same period (with
+ * an end it did not have, a corrected amount, …) replaces the stored span instead of adding a
+ * second one. Everything else is content, compared column by column on import, so importing the
+ * same rows twice changes nothing.
+ *
+ * Migration 0005 (SQL only; drizzle has no column collation): `customer_id` and `subscription_id`
+ * compare in the "C" collation (bytes), which keeps the primary key cheap to build; `tenant_id`
+ * has no foreign key, whose per-row check cost as much as the insert itself on a large import:
+ * imports lock the tenant's row, and a trigger deletes a deleted tenant's spans.
  */
 export const mrrSpans = pgTable(
   'mrr_spans',
   {
-    tenantId: text('tenant_id')
-      .notNull()
-      .references(() => tenants.tenantId, { onDelete: 'cascade' }),
+    tenantId: text('tenant_id').notNull(),
     customerId: text('customer_id').notNull(),
     subscriptionId: text('subscription_id').notNull(),
     startAt: timestamp('start_at', { withTimezone: true, mode: 'date' }).notNull(),
@@ -153,27 +156,6 @@ export const subscriptionEvents = pgTable(
   ],
 );
 
-/**
- * Per-customer materialised timelines (`EntityTimeline[]` of @nrr/core at customer grain), rebuilt
- * from `mrr_spans` for the customers an import touched. Queries load these, not the spans. Stored
- * as `json` (the text as written, checked but not decomposed): nothing queries inside them, and
- * an import of a million rows writes half a million of them.
- */
-export const customerTimelines = pgTable(
-  'customer_timelines',
-  {
-    tenantId: text('tenant_id')
-      .notNull()
-      .references(() => tenants.tenantId, { onDelete: 'cascade' }),
-    customerId: text('customer_id').notNull(),
-    entities: json('entities').notNull(),
-    /** Latest attributes of the customer, for search and listing without loading the timeline. */
-    attributes: json('attributes').$type<Record<string, string>>().notNull().default(sql`'{}'::json`),
-    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-  },
-  (t) => [primaryKey({ columns: [t.tenantId, t.customerId] })],
-);
-
 /** Dated exchange rates: from `effective_at`, 1 unit of `currency` is worth `rate` reporting-currency units. */
 export const fxRates = pgTable(
   'fx_rates',
@@ -189,20 +171,4 @@ export const fxRates = pgTable(
     primaryKey({ columns: [t.tenantId, t.currency, t.effectiveAt] }),
     check('fx_rates_positive', sql`${t.rate} > 0`),
   ],
-);
-
-/**
- * Customers whose stored timeline must be rebuilt from their spans: left by a migration that
- * changed spans in SQL (where timelines cannot be built); `Database.migrate()` rebuilds them and
- * empties the table. Only the owner role uses it.
- */
-export const timelineRebuilds = pgTable(
-  'timeline_rebuilds',
-  {
-    tenantId: text('tenant_id')
-      .notNull()
-      .references(() => tenants.tenantId, { onDelete: 'cascade' }),
-    customerId: text('customer_id').notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.tenantId, t.customerId] })],
 );

@@ -28,7 +28,7 @@ export interface EventWriteCounts {
  * Stores `events` and replaces the spans of the subscriptions they name (and of any a corrected
  * event left), writing spans through
  * `writer` (whose counts and affected customers include them; removed spans' customers are added
- * to `writer.affectedCustomers` too). The caller rebuilds the affected timelines.
+ * to `writer.affectedCustomers` too).
  */
 export async function storeEvents(
   tx: Tx,

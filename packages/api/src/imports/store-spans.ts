@@ -1,26 +1,18 @@
 /**
  * Writes MRR spans of one tenant inside an import's transaction: upserts by identity (customer,
  * subscription, start), leaving spans whose content is unchanged alone so a repeated import stores
- * nothing, then rebuilds the stored timelines of exactly the customers whose spans changed.
+ * nothing. Spans are the only stored form of a tenant's revenue: the API builds its timeline from
+ * them when it loads the tenant ({@link readTenantSpans}).
  */
-import { buildEntityTimelines, formatMoneyUnits, type MrrSpan, parseMoney } from '@nrr/core';
-import { and, eq, sql } from 'drizzle-orm';
+import { formatMoneyUnits, type MrrSpan, parseMoney } from '@nrr/core';
+import { eq, sql } from 'drizzle-orm';
 import type { TransactionSql } from 'postgres';
 import { CopyWriter, copyConnection, copyText } from '../db/copy.ts';
-import { customerTimelines, mrrSpans } from '../db/schema.ts';
+import { mrrSpans } from '../db/schema.ts';
 import { arrayLiteral, resultRows, type Tx } from '../db/tenant-scope.ts';
 
-/** Spans are written in batches of this many rows. */
+/** Spans are written in batches of this many rows (PGlite). */
 export const SPAN_BATCH_SIZE = 5000;
-/** Timelines are rebuilt this many customers at a time. */
-const REBUILD_BATCH_SIZE = 2000;
-/**
- * Most spans an import keeps in memory to build its timelines from (about 1 GB of heap); a larger
- * import rebuilds them from the stored spans, a chunk of customers at a time.
- */
-const MAX_RETAINED_SPANS = 2_000_000;
-/** Timelines built ahead of the upsert, this many customers at a time. */
-const PREBUILD_CHUNK = 200;
 
 /**
  * A span's identity within its tenant: customer, subscription and start. Periods of one
@@ -52,10 +44,35 @@ export interface SpanColumns {
   attributes: string;
 }
 
+/** Options of {@link SpanWriter}. */
+export interface SpanWriterOptions {
+  /**
+   * The spans added never repeat an identity (customer, subscription, start): true of a periods
+   * file, whose importer rejects overlapping periods of a subscription. Spares the checks and the
+   * sort that keep the last of repeated identities. Default false.
+   */
+  readonly uniqueIdentities?: boolean;
+  /**
+   * A tenant's first spans may be copied straight into `mrr_spans` (Postgres only). Leave it off
+   * when spans are also changed other than through {@link SpanWriter.add} (the events import
+   * deletes spans). Default false.
+   */
+  readonly direct?: boolean;
+}
+
+/** Spans of one customer's run beyond which a repeated identity is assumed rather than looked for. */
+const RUN_SCAN_LIMIT = 64;
+
 /**
- * Accumulates spans of one import and writes them within its transaction. On Postgres the spans
- * stream with `COPY` into a temporary staging table and {@link SpanWriter.flush} upserts them in
- * one statement; on PGlite they are written in batches of {@link SPAN_BATCH_SIZE}.
+ * Accumulates spans of one import and writes them within its transaction.
+ *
+ * On Postgres, a tenant's first spans (with the `direct` option) stream with `COPY` straight into
+ * `mrr_spans`: the database stores them while the file is still being read. Spans that might
+ * repeat an identity already copied (a customer whose spans come back after another customer's)
+ * are held back and upserted after the copy, so the last of a repeated identity wins as it does
+ * in an upsert. Otherwise spans stream with `COPY` into a temporary staging table and
+ * {@link SpanWriter.flush} upserts them in one statement. On PGlite they are written in batches of
+ * {@link SPAN_BATCH_SIZE}.
  */
 export class SpanWriter {
   readonly counts: SpanWriteCounts = { stored: 0, unchanged: 0 };
@@ -63,40 +80,41 @@ export class SpanWriter {
   readonly affectedCustomers = new Set<string>();
   #pending = new Map<string, SpanColumns>();
   readonly #connection: TransactionSql | undefined;
+  readonly #uniqueIdentities: boolean;
+  /** How spans go to Postgres; decided by the first span. */
+  #mode: 'direct' | 'staged' | undefined;
+  /** The tenant had no spans when this writer started (Postgres). */
+  #first = false;
   #copy: CopyWriter | undefined;
+  #copying: Promise<CopyWriter> | undefined;
+  /** Staged rows so far (their `seq`). */
   #staged = 0;
   #stagingReady = false;
-  /** The spans added, by customer, when retained (see the constructor's `retainSpans`). */
-  #retained: Map<string, MrrSpan[]> | undefined;
-  /** Spans retained so far, and at most. */
-  #retainedCount = 0;
-  readonly #maxRetained: number;
-  /** Timeline documents built from the retained spans alone, by customer (see {@link SpanWriter.rebuildTimelines}). */
-  #prebuilt: Map<string, TimelineDocument> | undefined;
-  /** The spans were the tenant's first: no other stored span belongs to their customers. */
-  #firstImport = false;
-  /**
-   * Two retained spans may share an identity (or a customer has too many spans to tell): the
-   * upsert must keep the last of each identity. Without retained spans it is always assumed.
-   */
+  /** Spans copied straight into `mrr_spans`. */
+  #copied = 0;
+  /** Staging lines held back during a direct copy (see the class comment). */
+  #deferred: string[] = [];
+  /** Customers seen, and the customer of the last span with the identities of its run. */
+  readonly #seen = new Set<string>();
+  #runCustomer: string | undefined;
+  #runIdentities: MrrSpan[] = [];
+  /** Customers whose spans came back after another customer's: their later spans are held back. */
+  readonly #returning = new Set<string>();
+  /** Two staged spans may share an identity: the upsert must keep the last of each. */
   #mayRepeat = false;
+  readonly #lead: string;
+  readonly #tail: string;
 
-  /**
-   * `retainSpans`: keep the spans added in memory so that {@link SpanWriter.rebuildTimelines}
-   * reads back only the stored spans this import did not write (Postgres only; costs memory in
-   * proportion to the spans added, up to `maxRetainedSpans`, default {@link MAX_RETAINED_SPANS};
-   * beyond it the timelines are rebuilt from the stored spans). Leave it off when spans are also changed other than through
-   * {@link SpanWriter.add} (the events import deletes spans).
-   */
   constructor(
     private readonly tx: Tx,
     private readonly tenantId: string,
     private readonly importId: string,
-    options: { readonly retainSpans?: boolean; readonly maxRetainedSpans?: number } = {},
+    private readonly options: SpanWriterOptions = {},
   ) {
     this.#connection = copyConnection(tx);
-    this.#retained = this.#connection && options.retainSpans ? new Map() : undefined;
-    this.#maxRetained = options.maxRetainedSpans ?? MAX_RETAINED_SPANS;
+    this.#uniqueIdentities = options.uniqueIdentities ?? false;
+    this.#lead = `${copyText(tenantId)}\t`;
+    this.#tail = `\t${copyText(importId)}\n`;
   }
 
   /**
@@ -106,135 +124,85 @@ export class SpanWriter {
    */
   add(span: MrrSpan): Promise<void> | undefined {
     const connection = this.#connection;
-    if (connection) {
-      if (this.#retained && ++this.#retainedCount > this.#maxRetained) {
-        // Too many to hold: the timelines will be rebuilt from the stored spans instead.
-        this.#retained = undefined;
-        this.#mayRepeat = true;
-      }
-      if (this.#retained) {
-        this.#prebuilt = undefined;
-        const list = this.#retained.get(span.customerId);
-        if (list) {
-          if (!this.#mayRepeat) this.#mayRepeat = repeatsIdentity(list, span);
-          list.push(span);
-        } else this.#retained.set(span.customerId, [span]);
-      }
-      this.#staged += 1;
-      // Instants as ISO text (cached: a file's dates repeat), MRR as exact decimal units.
-      const row = `${this.#staged}\t${copyText(span.customerId)}\t${copyText(span.subscriptionId)}\t${isoInstant(
-        span.start,
-      )}\t${span.end === null ? '\\N' : isoInstant(span.end)}\t${moneyText(span.mrr)}\t${copyText(
-        span.currency,
-      )}\t${span.canceledAt === undefined ? '\\N' : isoInstant(span.canceledAt)}\t${
-        span.attributes === undefined ? '{}' : copyText(JSON.stringify(span.attributes))
-      }\n`;
-      if (this.#copy) return this.#copy.writeLine(row);
-      return this.#openCopy(connection).then((copy) => copy.writeLine(row));
+    if (!connection) {
+      this.#pending.set(spanIdentity(span), spanColumns(span));
+      if (this.#pending.size >= SPAN_BATCH_SIZE) return this.flush();
+      return undefined;
     }
-    this.#pending.set(spanIdentity(span), spanColumns(span));
-    if (this.#pending.size >= SPAN_BATCH_SIZE) return this.flush();
-    return undefined;
+    const copy = this.#copy;
+    if (copy === undefined) return this.#open(connection).then(() => this.add(span));
+    const hold = this.#track(span);
+    const fields = spanFields(span);
+    if (this.#mode === 'direct') {
+      if (!hold) {
+        this.#copied += 1;
+        return copy.writeLine(`${this.#lead}${fields}${this.#tail}`);
+      }
+      this.#deferred.push(`${++this.#staged}\t${fields}\n`);
+      return undefined;
+    }
+    return copy.writeLine(`${++this.#staged}\t${fields}\n`);
+  }
+
+  /**
+   * Notes the span's customer and identity; says whether a direct copy must hold it back: its
+   * customer came back after another customer's spans, or it repeats an identity of its run.
+   * Without possible repeats, only a direct copy notes customers (all of them are affected).
+   */
+  #track(span: MrrSpan): boolean {
+    const customer = span.customerId;
+    if (this.#uniqueIdentities) {
+      if (this.#mode === 'direct' && customer !== this.#runCustomer) {
+        this.#runCustomer = customer;
+        this.affectedCustomers.add(customer);
+      }
+      return false;
+    }
+    if (customer !== this.#runCustomer) {
+      if (this.#seen.has(customer)) {
+        this.#returning.add(customer);
+        this.#mayRepeat = true;
+      } else this.#seen.add(customer);
+      this.#runCustomer = customer;
+      this.#runIdentities = [];
+    }
+    const run = this.#runIdentities;
+    let repeats = run.length >= RUN_SCAN_LIMIT;
+    for (let i = 0; !repeats && i < run.length; i++) {
+      const other = run[i] as MrrSpan;
+      repeats = other.start === span.start && other.subscriptionId === span.subscriptionId;
+    }
+    if (repeats) this.#mayRepeat = true;
+    else run.push(span);
+    return repeats || this.#returning.has(customer);
   }
 
   /** Writes everything queued; only spans whose content differs from the stored one are written. */
   async flush(): Promise<void> {
-    if (this.#connection) await this.#flushStaged(this.#connection);
-    else await this.#flushBatch();
-  }
-
-  /**
-   * Rebuilds the stored timelines of {@link SpanWriter.affectedCustomers} (call after
-   * {@link SpanWriter.flush}). With retained spans, the timelines are built from the spans this
-   * import added plus the stored spans of those customers it did not write, read in one query;
-   * otherwise from all their stored spans (see {@link rebuildTimelines}).
-   */
-  async rebuildTimelines(): Promise<void> {
     const connection = this.#connection;
-    const retained = this.#retained;
-    if (!connection || !retained) {
-      await rebuildTimelines(this.tx, this.tenantId, this.affectedCustomers);
+    if (!connection) {
+      await this.#flushBatch();
       return;
     }
-    if (this.affectedCustomers.size === 0) return;
-    // Spans this import did not write: stored before it, or stored unchanged by it (those are
-    // retained too, with the same content). `import_customers` holds the affected customers.
-    const stored = new Map<string, MrrSpan[]>();
-    for (const span of this.#firstImport
-      ? []
-      : await readSpans(
-          connection,
-          `from mrr_spans s where s.tenant_id = $1 and s.import_id <> $2
-         and s.customer_id in (select customer_id from import_customers)`,
-          [this.tenantId, this.importId],
-        )) {
-      const list = stored.get(span.customerId);
-      if (list) list.push(span);
-      else stored.set(span.customerId, [span]);
-    }
-    await timelineStaging(connection);
-    const prebuilt = this.#prebuilt;
-    this.#prebuilt = undefined;
-    // One COPY for every timeline (no query runs meanwhile): prebuilt documents are written as
-    // they are; customers that had other stored spans are built again, in chunks.
-    const copy = await CopyWriter.open(connection, TIMELINE_COPY);
-    let spans: MrrSpan[] = [];
-    let toBuild = 0;
-    const turns = new EventLoopTurns();
-    const build = async () => {
-      for (const document of timelineDocuments(spans)) await copy.writeLine(timelineLine(document));
-      spans = [];
-      toBuild = 0;
-      await turns.take();
-    };
-    for (const customer of this.affectedCustomers) {
-      const before = stored.get(customer);
-      const document = before === undefined ? prebuilt?.get(customer) : undefined;
-      if (document) {
-        const pending = copy.writeLine(timelineLine(document));
-        if (pending) {
-          await pending;
-          await turns.take();
-        }
-        continue;
-      }
-      // Stored spans first: the spans added replace those of the same identity.
-      if (before) spans.push(...before);
-      spans.push(...(retained.get(customer) ?? []));
-      toBuild += 1;
-      if (toBuild >= REBUILD_BATCH_SIZE) await build();
-    }
-    await build();
+    if (this.#copying) await this.#copying;
+    const copy = this.#copy;
+    if (!copy) return;
+    this.#copy = undefined;
     await copy.end();
-    await storeStagedTimelines(connection, this.tenantId);
-  }
-
-  /**
-   * Builds the timeline document of every customer with retained spans from those spans alone,
-   * in chunks, yielding to the event loop between them (it runs while the database upserts).
-   * Correct for every customer without other stored spans; {@link SpanWriter.rebuildTimelines}
-   * builds the others again.
-   */
-  async #prebuild(retained: ReadonlyMap<string, readonly MrrSpan[]>): Promise<Map<string, TimelineDocument>> {
-    const documents = new Map<string, TimelineDocument>();
-    let spans: MrrSpan[] = [];
-    let customers = 0;
-    const build = () => {
-      for (const document of timelineDocuments(spans)) documents.set(document.customerId, document);
-      spans = [];
-      customers = 0;
-    };
-    const turns = new EventLoopTurns();
-    for (const list of retained.values()) {
-      for (const span of list) spans.push(span);
-      customers += 1;
-      if (customers >= PREBUILD_CHUNK) {
-        build();
-        await turns.take();
-      }
+    if (this.#mode === 'direct') {
+      await connection.unsafe('set local role nrr_app');
+      this.counts.stored += this.#copied;
+      if (!this.#uniqueIdentities) for (const customer of this.#seen) this.affectedCustomers.add(customer);
+      // Later spans (the events import) are upserted.
+      this.#mode = 'staged';
+      if (this.#deferred.length === 0) return;
+      await this.#stage(connection);
+      const staging = await CopyWriter.open(connection, STAGING_COPY);
+      for (const line of this.#deferred) await staging.writeLine(line);
+      this.#deferred = [];
+      await staging.end();
     }
-    build();
-    return documents;
+    await this.#upsertStaged(connection);
   }
 
   /** Abandons a COPY in progress (the import failed; its transaction rolls back). */
@@ -243,86 +211,92 @@ export class SpanWriter {
     this.#copy = undefined;
   }
 
-  async #openCopy(connection: TransactionSql): Promise<CopyWriter> {
-    if (!this.#stagingReady) {
-      // Room to sort the staged spans in memory rather than on disk (this transaction only).
-      await connection.unsafe(`set local work_mem = '64MB'`);
-      await connection.unsafe(`create temporary table import_spans (seq bigint not null, customer_id text not null,
+  /** Opens the copy of the spans to come, deciding on the first one how they are written. */
+  #open(connection: TransactionSql): Promise<CopyWriter> {
+    this.#copying ??= (async () => {
+      if (this.#mode === undefined) {
+        this.#first = !(await tenantHasSpans(connection, this.tenantId));
+        this.#mode =
+          this.#first && this.options.direct && (await mayCopyIntoSpans(connection)) ? 'direct' : 'staged';
+      }
+      let copy: CopyWriter;
+      if (this.#mode === 'direct') {
+        // COPY FROM is refused under row-level security: the copy runs as the session's own role
+        // (the tables' owner; checked above), writing this tenant's id into every row itself.
+        await connection.unsafe('set local role none');
+        copy = await CopyWriter.open(connection, SPANS_COPY);
+      } else {
+        await this.#stage(connection);
+        copy = await CopyWriter.open(connection, STAGING_COPY);
+      }
+      this.#copy = copy;
+      this.#copying = undefined;
+      return copy;
+    })();
+    return this.#copying;
+  }
+
+  /** Creates (once) and empties the staging tables. */
+  async #stage(connection: TransactionSql): Promise<void> {
+    if (this.#stagingReady) return;
+    // Room to sort the staged spans in memory rather than on disk (this transaction only).
+    await connection.unsafe(`set local work_mem = '64MB'`);
+    await connection.unsafe(`create temporary table import_spans (seq bigint not null, customer_id text not null,
         subscription_id text not null, start_at timestamptz not null, end_at timestamptz, mrr numeric(20, 4) not null,
         currency text not null, canceled_at timestamptz, attributes jsonb not null) on commit drop`);
-      await connection.unsafe(
-        // Without a key: each flush adds its customers, the same one possibly again.
-        'create temporary table import_customers (customer_id text not null) on commit drop',
-      );
-      this.#stagingReady = true;
-    }
-    this.#copy = await CopyWriter.open(
-      connection,
-      'copy import_spans (seq, customer_id, subscription_id, start_at, end_at, mrr, currency, canceled_at, attributes) from stdin',
-    );
-    return this.#copy;
+    this.#stagingReady = true;
   }
 
   /**
-   * Ends the COPY and upserts the staged spans in one statement (the last of spans sharing an
-   * identity wins), collecting the customers of written spans set-wise in `import_customers`.
+   * Upserts the staged spans in one statement (the last of spans sharing an identity wins) and
+   * empties the staging table. After a direct copy, a staged span that meets a span this import
+   * copied counts neither as stored again nor as unchanged: a span repeated in an import counts
+   * once.
    */
-  async #flushStaged(connection: TransactionSql): Promise<void> {
-    if (!this.#copy) return;
-    await this.#copy.end();
-    this.#copy = undefined;
-    // A tenant with no spans yet (its first import; other imports of it wait for this one) takes
-    // a plain insert: nothing to compare with, every customer of the retained spans is affected.
-    const first =
-      this.#retained !== undefined &&
-      this.counts.stored + this.counts.unchanged === 0 &&
-      !(await tenantHasSpans(connection, this.tenantId));
+  async #upsertStaged(connection: TransactionSql): Promise<void> {
     // Identities known to be unique need no sort (1,000,000 staged rows would spill to disk).
-    const staged =
-      this.#retained && !this.#mayRepeat
-        ? 'select * from import_spans'
-        : `select distinct on (customer_id collate "C", subscription_id collate "C", start_at) * from import_spans
-        order by customer_id collate "C", subscription_id collate "C", start_at, seq desc`;
+    const staged = !this.#mayRepeat
+      ? 'select * from import_spans'
+      : `select distinct on (customer_id, subscription_id, start_at) * from import_spans
+        order by customer_id, subscription_id, start_at, seq desc`;
     const insert = `insert into mrr_spans (tenant_id, customer_id, subscription_id, start_at, end_at, mrr, currency,
           canceled_at, attributes, import_id)
         select $1, customer_id, subscription_id, start_at, end_at, mrr, currency, canceled_at, attributes, $2
         from staged`;
-    const upsert = connection.unsafe<{ staged: string; written: string }[]>(
-      first
-        ? `with staged as (${staged}), written as (${insert} returning 1)
-          select count(*) as staged, count(*) as written from written`
-        : `with staged as (${staged}), written as (${insert} ${SPAN_UPSERT_TEXT} returning customer_id),
-          customers as (insert into import_customers select distinct customer_id from written)
-          select (select count(*) from staged) as staged, (select count(*) from written) as written`,
-      [this.tenantId, this.importId],
-    );
-    if (this.#retained) {
-      // While the database upserts, build the timelines of the retained spans (the upsert runs
-      // on the server; the timelines are built here): the two take about as long.
-      const outcome = upsert.then(
-        (rows) => ({ rows }),
-        (error: unknown) => ({ error }),
+    // A tenant's first spans (no direct copy) take a plain insert: nothing to compare with.
+    const plain = this.#first && this.#copied === 0 && this.counts.stored === 0;
+    if (plain) {
+      const [row] = await connection.unsafe<{ written: string }[]>(
+        `with staged as (${staged}), written as (${insert} returning 1) select count(*) as written from written`,
+        [this.tenantId, this.importId],
       );
-      await new Promise(setImmediate);
-      this.#prebuilt = await this.#prebuild(this.#retained);
-      const settled = await outcome;
-      if ('error' in settled) throw settled.error;
+      this.counts.stored += Number(row?.written ?? 0);
+      for (const customer of await stagedCustomers(connection)) this.affectedCustomers.add(customer);
+    } else {
+      const rows = await connection.unsafe<
+        { staged: string; inserted: string; written: string; customers: string[] | null }[]
+      >(
+        `with staged as (${staged}),
+          written as (${insert} ${SPAN_UPSERT_TEXT} returning customer_id, (xmax = 0) as inserted)
+        select (select count(*) from staged) as staged,
+          (select count(*) from written where inserted) as inserted,
+          (select count(*) from written) as written,
+          (select array_agg(distinct customer_id) from written) as customers`,
+        [this.tenantId, this.importId],
+      );
+      const result = rows[0];
+      const stagedCount = Number(result?.staged ?? 0);
+      const written = Number(result?.written ?? 0);
+      if (this.#copied > 0) {
+        // After a direct copy every other stored span is this import's own.
+        this.counts.stored += Number(result?.inserted ?? 0);
+      } else {
+        this.counts.stored += written;
+        this.counts.unchanged += stagedCount - written;
+        for (const customer of result?.customers ?? []) this.affectedCustomers.add(customer);
+      }
     }
-    const [result] = await upsert;
     await connection.unsafe('truncate import_spans');
-    const stagedCount = Number(result?.staged ?? 0);
-    const written = Number(result?.written ?? 0);
-    this.counts.stored += written;
-    this.counts.unchanged += stagedCount - written;
-    if (first) {
-      this.#firstImport = true;
-      for (const customer of this.#retained?.keys() ?? []) this.affectedCustomers.add(customer);
-    } else if (written > 0) {
-      const customers = await connection.unsafe<{ customer_id: string }[]>(
-        'select distinct customer_id from import_customers',
-      );
-      for (const row of customers) this.affectedCustomers.add(row.customer_id);
-    }
   }
 
   /**
@@ -355,6 +329,14 @@ export class SpanWriter {
   }
 }
 
+/** The COPY of a direct write: every column of `mrr_spans`, the tenant's id first, the import's last. */
+const SPANS_COPY = `copy mrr_spans (tenant_id, customer_id, subscription_id, start_at, end_at, mrr, currency,
+  canceled_at, attributes, import_id) from stdin`;
+
+/** The COPY into the staging table. */
+const STAGING_COPY = `copy import_spans (seq, customer_id, subscription_id, start_at, end_at, mrr, currency,
+  canceled_at, attributes) from stdin`;
+
 /**
  * The conflict clause of every span write: the identity stays, the content is replaced, and only
  * when some content column differs (`is distinct from` treats nulls as values; jsonb and numeric
@@ -374,8 +356,8 @@ const TURN_MS = 20;
 
 /**
  * Gives the event loop a turn when {@link TURN_MS} have passed since the last one, so that a large
- * import (whose work otherwise continues in microtasks: parsing, building timelines) does not hold
- * up the other requests an API instance serves.
+ * import (whose work otherwise continues in microtasks: parsing) does not hold up the other
+ * requests an API instance serves.
  */
 export class EventLoopTurns {
   #last = performance.now();
@@ -388,25 +370,34 @@ export class EventLoopTurns {
   }
 }
 
-/** Spans of one customer beyond which {@link repeatsIdentity} stops looking and answers yes. */
-const REPEAT_SCAN_LIMIT = 64;
-
-/**
- * Whether `span` has the identity of one of `spans` (the same customer's), or `spans` are too many
- * to tell cheaply.
- */
-function repeatsIdentity(spans: readonly MrrSpan[], span: MrrSpan): boolean {
-  if (spans.length > REPEAT_SCAN_LIMIT) return true;
-  for (const other of spans) {
-    if (other.start === span.start && other.subscriptionId === span.subscriptionId) return true;
-  }
-  return false;
+/** The distinct customers of the staged spans. */
+async function stagedCustomers(connection: TransactionSql): Promise<string[]> {
+  const rows = await connection.unsafe<{ customer_id: string }[]>(
+    'select distinct customer_id from import_spans',
+  );
+  return rows.map((row) => row.customer_id);
 }
 
 /** Whether the tenant has any stored span (one index probe). */
 async function tenantHasSpans(connection: TransactionSql, tenantId: string): Promise<boolean> {
   const rows = await connection.unsafe('select 1 from mrr_spans where tenant_id = $1 limit 1', [tenantId]);
   return rows.length > 0;
+}
+
+/**
+ * Whether the session's own role may COPY into `mrr_spans`: Postgres refuses `COPY FROM` where
+ * row-level security applies, so the role must bypass it (a superuser, a role with BYPASSRLS, or
+ * the table's owner while security is not forced on it) and may insert.
+ */
+async function mayCopyIntoSpans(connection: TransactionSql): Promise<boolean> {
+  const [row] = await connection.unsafe<{ allowed: boolean }[]>(
+    `select has_table_privilege(session_user, c.oid, 'INSERT')
+        and (r.rolsuper or r.rolbypassrls
+          or (pg_has_role(session_user, c.relowner, 'USAGE') and not c.relforcerowsecurity)) as allowed
+      from pg_class c join pg_roles r on r.rolname = session_user
+      where c.oid = 'mrr_spans'::regclass`,
+  );
+  return row?.allowed === true;
 }
 
 /** Decimal text of recently seen amounts (a file's prices repeat). */
@@ -435,6 +426,41 @@ function isoInstant(instant: number): string {
     isoCache.set(instant, text);
   }
   return text;
+}
+
+/**
+ * COPY text of recent attribute objects. Importers share one object among the rows that repeat
+ * it (at least consecutive ones), so a small map by object saves most of the serialising.
+ */
+const attributesCache = new Map<object, string>();
+let lastAttributes: object | undefined;
+let lastAttributesText = '{}';
+
+/** An attribute object as JSON in COPY text form, cached by object. */
+function attributesText(attributes: Readonly<Record<string, string>> | undefined): string {
+  if (attributes === undefined) return '{}';
+  if (attributes === lastAttributes) return lastAttributesText;
+  let text = attributesCache.get(attributes);
+  if (text === undefined) {
+    if (attributesCache.size >= 10_000) attributesCache.clear();
+    text = copyText(JSON.stringify(attributes));
+    attributesCache.set(attributes, text);
+  }
+  lastAttributes = attributes;
+  lastAttributesText = text;
+  return text;
+}
+
+/**
+ * A span's columns from customer to attributes in COPY text form, tab-separated: customer,
+ * subscription, start, end, MRR (exact decimal), currency, cancellation, attributes.
+ */
+function spanFields(span: MrrSpan): string {
+  return `${copyText(span.customerId)}\t${copyText(span.subscriptionId)}\t${isoInstant(span.start)}\t${
+    span.end === null ? '\\N' : isoInstant(span.end)
+  }\t${moneyText(span.mrr)}\t${copyText(span.currency)}\t${
+    span.canceledAt === undefined ? '\\N' : isoInstant(span.canceledAt)
+  }\t${attributesText(span.attributes)}`;
 }
 
 /** A span's columns as text, in the form the upsert casts from. */
@@ -475,88 +501,7 @@ function compareSpans(a: MrrSpan, b: MrrSpan): number {
   return a.start - b.start;
 }
 
-/** The stored form of one customer's timeline: its entities and latest attributes, as JSON. */
-interface TimelineDocument {
-  readonly customerId: string;
-  readonly entities: string;
-  readonly attributes: string;
-}
-
-/** Customer-grain timelines of `spans` (the spans of whole customers), one document per customer. */
-function timelineDocuments(spans: readonly MrrSpan[]): TimelineDocument[] {
-  // One order whichever way the spans were gathered (stored rows come in no particular order),
-  // so that spans starting together merge their attributes the same way every time.
-  // Of spans sharing an identity the last one given is kept (the sort is stable), as the upsert
-  // keeps the last one written.
-  const ordered = [...spans].sort(compareSpans);
-  const unique = ordered.filter((span, index) => {
-    const next = ordered[index + 1];
-    return (
-      next === undefined ||
-      next.customerId !== span.customerId ||
-      next.subscriptionId !== span.subscriptionId ||
-      next.start !== span.start
-    );
-  });
-  const entities = buildEntityTimelines(unique, { grain: 'CUSTOMER' });
-  const byCustomer = new Map<string, (typeof entities)[number][]>();
-  for (const entity of entities) {
-    const list = byCustomer.get(entity.customerId);
-    if (list) list.push(entity);
-    else byCustomer.set(entity.customerId, [entity]);
-  }
-  return [...byCustomer].map(([customerId, list]) => {
-    // Stored as json, as written: attribute names in one order, whichever order the spans
-    // brought them in (a file's columns, or the stored spans' jsonb), so equal timelines are
-    // equal text.
-    const canonical = list.map((entity) =>
-      entity.attributes.every((change) => namesInOrder(change.values))
-        ? entity
-        : {
-            ...entity,
-            attributes: entity.attributes.map((change) => ({
-              ...change,
-              values: inNameOrder(change.values),
-            })),
-          },
-    );
-    return {
-      customerId,
-      entities: JSON.stringify(canonical),
-      attributes: JSON.stringify(canonical.at(-1)?.attributes.at(-1)?.values ?? {}),
-    };
-  });
-}
-
-/** Whether the names of `values` are in code-unit order. */
-function namesInOrder(values: Readonly<Record<string, string>>): boolean {
-  let previous: string | undefined;
-  for (const name in values) {
-    if (previous !== undefined && previous > name) return false;
-    previous = name;
-  }
-  return true;
-}
-
-/** `values` with its names in code-unit order. */
-function inNameOrder(values: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-/**
- * Rebuilds the stored customer-grain timelines of `customers` from all their stored spans
- * (customers left with no spans lose their timeline). On Postgres the timelines stream with COPY
- * into a staging table and are upserted in one statement.
- */
-export async function rebuildTimelines(tx: Tx, tenantId: string, customers: Iterable<string>): Promise<void> {
-  const all = [...customers].sort();
-  if (all.length === 0) return;
-  const connection = copyConnection(tx);
-  if (connection) await rebuildTimelinesByCopy(connection, tenantId, all);
-  else await rebuildTimelinesInBatches(tx, tenantId, all);
-}
-
-/** A stored span row as {@link readSpans} selects it: instants as epoch milliseconds. */
+/** A stored span row as {@link readTenantSpans} selects it on Postgres. */
 interface SpanRow {
   customer_id: string;
   subscription_id: string;
@@ -565,147 +510,58 @@ interface SpanRow {
   mrr: string;
   currency: string;
   canceled_ms: number | null;
-  attributes: Record<string, string>;
-}
-
-/** The span columns {@link readSpans} selects from `mrr_spans s`. */
-const SPAN_ROW_COLUMNS = `s.customer_id, s.subscription_id,
-  (extract(epoch from s.start_at) * 1000)::float8 as start_ms, (extract(epoch from s.end_at) * 1000)::float8 as end_ms,
-  s.mrr::text as mrr, s.currency, (extract(epoch from s.canceled_at) * 1000)::float8 as canceled_ms, s.attributes`;
-
-/**
- * Stored spans selected by `from` (a `FROM … WHERE …` clause over `mrr_spans s`, trusted text),
- * read with epoch-millisecond instants, avoiding a Date per value.
- */
-async function readSpans(
-  connection: TransactionSql,
-  from: string,
-  parameters: (string | string[])[],
-): Promise<MrrSpan[]> {
-  const rows = await connection.unsafe<SpanRow[]>(`select ${SPAN_ROW_COLUMNS} ${from}`, parameters);
-  return rows.map((row): MrrSpan => {
-    const mrr = parseMoney(row.mrr);
-    if (mrr === undefined) throw new Error(`stored mrr ${row.mrr} is not a decimal`);
-    return {
-      customerId: row.customer_id,
-      subscriptionId: row.subscription_id,
-      start: row.start_ms,
-      end: row.end_ms,
-      mrr,
-      currency: row.currency,
-      ...(row.canceled_ms === null ? {} : { canceledAt: row.canceled_ms }),
-      ...(Object.keys(row.attributes).length > 0 ? { attributes: row.attributes } : {}),
-    };
-  });
+  attributes: string;
 }
 
 /**
- * Spans of `customers` (one query per chunk: an index probe per customer), read with
- * epoch-millisecond instants.
+ * Every stored span of the tenant, ordered by customer, subscription (code units) and start: one
+ * order however they were stored, so that spans starting together merge their attributes the
+ * same way every time. On Postgres instants come as epoch milliseconds and attributes as text,
+ * parsed once per distinct text and shared by the spans that repeat it.
  */
-function readCustomerSpans(connection: TransactionSql, tenantId: string, customers: readonly string[]) {
-  return readSpans(
-    connection,
-    `from unnest($2::text[]) as c(customer_id)
-       join mrr_spans s on s.tenant_id = $1 and s.customer_id = c.customer_id`,
-    [tenantId, customers as string[]],
-  );
-}
-
-/** Creates (once per transaction) and empties the staging table of rebuilt timelines. */
-async function timelineStaging(connection: TransactionSql): Promise<void> {
-  await connection.unsafe(`create temporary table if not exists import_timelines (customer_id text not null,
-    entities json not null, attributes json not null) on commit drop`);
-  await connection.unsafe('truncate import_timelines');
-}
-
-/** The COPY statement of {@link timelineStaging}'s table. */
-const TIMELINE_COPY = 'copy import_timelines (customer_id, entities, attributes) from stdin';
-
-/** One timeline document as a line of {@link TIMELINE_COPY}. */
-function timelineLine(document: TimelineDocument): string {
-  return `${copyText(document.customerId)}\t${copyText(document.entities)}\t${copyText(document.attributes)}\n`;
-}
-
-/** Copies `documents` into the staging table `import_timelines` (see {@link timelineStaging}). */
-async function copyTimelines(
-  connection: TransactionSql,
-  documents: readonly TimelineDocument[],
-): Promise<void> {
-  if (documents.length === 0) return;
-  const copy = await CopyWriter.open(connection, TIMELINE_COPY);
-  for (const document of documents) await copy.writeLine(timelineLine(document));
-  await copy.end();
-}
-
-/** Upserts the staged timelines into `customer_timelines`. */
-async function storeStagedTimelines(connection: TransactionSql, tenantId: string): Promise<void> {
-  await connection.unsafe(
-    `insert into customer_timelines (tenant_id, customer_id, entities, attributes, updated_at)
-     select $1, customer_id, entities, attributes, now() from import_timelines
-     on conflict (tenant_id, customer_id) do update set
-       entities = excluded.entities, attributes = excluded.attributes, updated_at = excluded.updated_at`,
-    [tenantId],
-  );
-}
-
-async function rebuildTimelinesByCopy(
-  connection: TransactionSql,
-  tenantId: string,
-  customers: readonly string[],
-): Promise<void> {
-  await timelineStaging(connection);
-  // A connection runs no query while a COPY is open: each chunk is read, then copied.
-  for (let index = 0; index < customers.length; index += REBUILD_BATCH_SIZE) {
-    const spans = await readCustomerSpans(
-      connection,
-      tenantId,
-      customers.slice(index, index + REBUILD_BATCH_SIZE),
+export async function readTenantSpans(tx: Tx, tenantId: string): Promise<MrrSpan[]> {
+  const connection = copyConnection(tx);
+  let spans: MrrSpan[];
+  if (connection) {
+    const rows = await connection.unsafe<SpanRow[]>(
+      `select customer_id, subscription_id,
+        (extract(epoch from start_at) * 1000)::float8 as start_ms, (extract(epoch from end_at) * 1000)::float8 as end_ms,
+        mrr::text as mrr, currency, (extract(epoch from canceled_at) * 1000)::float8 as canceled_ms,
+        attributes::text as attributes
+      from mrr_spans where tenant_id = $1 order by customer_id, subscription_id, start_at`,
+      [tenantId],
     );
-    await copyTimelines(connection, timelineDocuments(spans));
-  }
-  await storeStagedTimelines(connection, tenantId);
-  await connection.unsafe(
-    `delete from customer_timelines t where t.tenant_id = $1 and t.customer_id = any($2::text[])
-       and not exists (select 1 from import_timelines i where i.customer_id = t.customer_id)`,
-    [tenantId, customers as string[]],
-  );
-}
-
-async function rebuildTimelinesInBatches(tx: Tx, tenantId: string, all: readonly string[]): Promise<void> {
-  for (let index = 0; index < all.length; index += REBUILD_BATCH_SIZE) {
-    const chunk = all.slice(index, index + REBUILD_BATCH_SIZE);
-    const rows = await tx
-      .select()
-      .from(mrrSpans)
-      .where(
-        and(
-          eq(mrrSpans.tenantId, tenantId),
-          sql`${mrrSpans.customerId} = any(${arrayLiteral(chunk)}::text[])`,
-        ),
-      );
-    const documents = timelineDocuments(rows.map(spanFromRow));
-    if (documents.length > 0) {
-      await tx.execute(sql`
-        insert into customer_timelines (tenant_id, customer_id, entities, attributes, updated_at)
-        select ${tenantId}, u.customer_id, u.entities::json, u.attributes::json, now()
-        from unnest(${arrayLiteral(documents.map((d) => d.customerId))}::text[],
-          ${arrayLiteral(documents.map((d) => d.entities))}::text[],
-          ${arrayLiteral(documents.map((d) => d.attributes))}::text[]) as u(customer_id, entities, attributes)
-        on conflict (tenant_id, customer_id) do update set
-          entities = excluded.entities, attributes = excluded.attributes, updated_at = excluded.updated_at`);
+    const attributes = new Map<string, Readonly<Record<string, string>> | undefined>();
+    spans = new Array<MrrSpan>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as SpanRow;
+      const mrr = parseMoney(row.mrr);
+      if (mrr === undefined) throw new Error(`stored mrr ${row.mrr} is not a decimal`);
+      let values = attributes.get(row.attributes);
+      if (values === undefined && !attributes.has(row.attributes)) {
+        const parsed = JSON.parse(row.attributes) as Record<string, string>;
+        values = Object.keys(parsed).length > 0 ? parsed : undefined;
+        attributes.set(row.attributes, values);
+      }
+      const span: MrrSpan = {
+        customerId: row.customer_id,
+        subscriptionId: row.subscription_id,
+        start: row.start_ms,
+        end: row.end_ms,
+        mrr,
+        currency: row.currency,
+        ...(row.canceled_ms === null ? {} : { canceledAt: row.canceled_ms }),
+        ...(values === undefined ? {} : { attributes: values }),
+      };
+      spans[i] = span;
     }
-    const built = new Set(documents.map((d) => d.customerId));
-    const gone = chunk.filter((id) => !built.has(id));
-    if (gone.length > 0) {
-      await tx
-        .delete(customerTimelines)
-        .where(
-          and(
-            eq(customerTimelines.tenantId, tenantId),
-            sql`${customerTimelines.customerId} = any(${arrayLiteral(gone)}::text[])`,
-          ),
-        );
-    }
+  } else {
+    const rows = await tx.select().from(mrrSpans).where(eq(mrrSpans.tenantId, tenantId));
+    spans = rows.map(spanFromRow);
   }
+  // The database's order (bytes of UTF-8) and code-unit order differ only past U+E000.
+  for (let i = 1; i < spans.length; i++) {
+    if (compareSpans(spans[i - 1] as MrrSpan, spans[i] as MrrSpan) > 0) return spans.sort(compareSpans);
+  }
+  return spans;
 }

@@ -23,17 +23,15 @@ export const CLIENT_CODES = new Set([
 ]);
 
 /**
- * Everything stored for a tenant that an import may change: row counts, a digest of every span
- * and timeline, the data version and the number of successful imports. Failed attempts are
+ * Everything stored for a tenant that an import may change: the span count, a digest of every
+ * span, the data version and the number of successful imports. Failed attempts are
  * recorded in `imports` by design, so only successful ones are counted.
  */
 export interface TenantState {
   readonly spans: number;
-  readonly timelines: number;
   readonly succeededImports: number;
   readonly dataVersion: number;
   readonly spansDigest: string;
-  readonly timelinesDigest: string;
 }
 
 /** Reads {@link TenantState} as the owner role (row-level security does not apply to it). */
@@ -42,23 +40,18 @@ export async function tenantState(database: Database, tenantId: string): Promise
     await database.db.execute(sql`
       select
         (select count(*) from mrr_spans where tenant_id = ${tenantId})::int as spans,
-        (select count(*) from customer_timelines where tenant_id = ${tenantId})::int as timelines,
         (select count(*) from imports where tenant_id = ${tenantId} and status = 'SUCCEEDED')::int as succeeded,
         (select data_version from tenants where tenant_id = ${tenantId})::int as version,
         (select coalesce(md5(string_agg(concat_ws('|', customer_id, subscription_id, start_at, end_at, mrr,
              currency, canceled_at, attributes::text), ',' order by customer_id, subscription_id, start_at)), '')
-           from mrr_spans where tenant_id = ${tenantId}) as spans_digest,
-        (select coalesce(md5(string_agg(customer_id || ':' || entities::text || attributes::text, ',' order by customer_id)), '')
-           from customer_timelines where tenant_id = ${tenantId}) as timelines_digest`),
+           from mrr_spans where tenant_id = ${tenantId}) as spans_digest`),
   );
   const row = rows[0] ?? {};
   return {
     spans: Number(row.spans),
-    timelines: Number(row.timelines),
     succeededImports: Number(row.succeeded),
     dataVersion: Number(row.version),
     spansDigest: String(row.spans_digest),
-    timelinesDigest: String(row.timelines_digest),
   };
 }
 
