@@ -156,6 +156,13 @@ describe('timelines as stored data', () => {
     const spans = [span('a', '2023-05-03', '2024-01-09', 10)];
     expect(buildTimeline(spans).asOf).toBe(day('2024-01-09'));
     expect(buildTimeline(spans, { asOf: day('2024-06-01') }).asOf).toBe(day('2024-06-01'));
+    // The time of an export: the end of known data unless the data changes later.
+    expect(buildTimeline(spans, { asOfAtLeast: day('2024-06-01') }).asOf).toBe(day('2024-06-01'));
+    expect(buildTimeline(spans, { asOfAtLeast: day('2023-12-01') }).asOf).toBe(day('2024-01-09'));
+    expect(buildTimeline([], { asOfAtLeast: day('2023-12-01') }).asOf).toBe(day('2023-12-01'));
+    expect(buildTimeline(spans, { asOf: day('2023-12-01'), asOfAtLeast: day('2024-06-01') }).asOf).toBe(
+      day('2023-12-01'),
+    );
   });
 
   it('rejects an empty or inverted period', () => {
