@@ -42,8 +42,13 @@ export interface ApiRecord extends RunContext {
     readonly customers: number;
     /** Rows of the periods file. */
     readonly rows: number;
-    /** Milliseconds of each API import (parse, normalise, store, rebuild timelines; one transaction). */
+    /** Milliseconds of each API import into a new tenant (parse, validate, store; one transaction). */
     readonly apiMs: readonly number[];
+    /**
+     * Milliseconds of each import of the same file again into that tenant (every row compared with
+     * the stored span, nothing changes). Absent in records written before it was measured.
+     */
+    readonly reimportMs?: readonly number[];
     /** Milliseconds of each COPY of the same file into a bare table. */
     readonly copyMs: readonly number[];
     /** Rows per second at the median times. */
