@@ -590,21 +590,27 @@ function sameAttributes(a: Readonly<Record<string, string>>, b: Readonly<Record<
 
 /**
  * The periods read so far per subscription, to find overlaps. Held in typed arrays with a chain
- * per subscription, so a million rows cost one map entry each and little garbage.
+ * per subscription, and subscriptions found through an open-addressing hash table of their ids
+ * (typed arrays too): a million rows cost little garbage, and a subscription seen for the first
+ * time costs one probe of the table, usually one memory access.
  */
 class SubscriptionPeriodIndex {
-  private readonly latest = new Map<string, number>();
+  // Periods, by index: [start, end) (end +Infinity when open), line, and the subscription's
+  // previous period (-1 for its first).
   private starts = new Float64Array(1024);
   private ends = new Float64Array(1024);
   private lines = new Float64Array(1024);
   private previous = new Int32Array(1024);
   private size = 0;
-  /**
-   * The subscription of the last row and its latest period, kept out of the map until another
-   * subscription comes: consecutive rows of one subscription cost no map lookup.
-   */
+  // Subscriptions, by ordinal: id and latest period (-1 before the first).
+  private ids: string[] = [];
+  private latest = new Int32Array(1024);
+  /** Pairs (hash of the id, ordinal + 1), 0 for an empty slot; at most half full. */
+  private table = new Int32Array(2 * 2048);
+  private mask = 2047;
+  /** The subscription of the last row: consecutive rows of one subscription cost no lookup. */
   private currentId: string | undefined;
-  private currentLatest = -1;
+  private current = -1;
 
   /** Adds the period unless it overlaps one already added for the subscription, which it returns. */
   addUnlessOverlapping(
@@ -615,11 +621,10 @@ class SubscriptionPeriodIndex {
   ): { start: Instant; end: Instant | null; line: number } | undefined {
     const until = end ?? Number.POSITIVE_INFINITY;
     if (subscriptionId !== this.currentId) {
-      if (this.currentId !== undefined) this.latest.set(this.currentId, this.currentLatest);
       this.currentId = subscriptionId;
-      this.currentLatest = this.latest.get(subscriptionId) ?? -1;
+      this.current = this.ordinal(subscriptionId);
     }
-    const latest = this.currentLatest;
+    const latest = this.latest[this.current] as number;
     for (let i = latest; i >= 0; i = this.previous[i] as number) {
       const otherStart = this.starts[i] as number;
       const otherEnd = this.ends[i] as number;
@@ -637,8 +642,52 @@ class SubscriptionPeriodIndex {
     this.ends[index] = until;
     this.lines[index] = line;
     this.previous[index] = latest;
-    this.currentLatest = index;
+    this.latest[this.current] = index;
     return undefined;
+  }
+
+  /** The subscription's ordinal, added (with no period yet) if new. */
+  private ordinal(id: string): number {
+    const hash = hashOf(id);
+    const table = this.table;
+    const mask = this.mask;
+    let slot = hash & mask;
+    for (;;) {
+      const entry = table[2 * slot + 1] as number;
+      if (entry === 0) break;
+      if (table[2 * slot] === hash && this.ids[entry - 1] === id) return entry - 1;
+      slot = (slot + 1) & mask;
+    }
+    const ordinal = this.ids.length;
+    this.ids.push(id);
+    if (ordinal === this.latest.length) {
+      const latest = new Int32Array(ordinal * 2);
+      latest.set(this.latest);
+      this.latest = latest;
+    }
+    this.latest[ordinal] = -1;
+    table[2 * slot] = hash;
+    table[2 * slot + 1] = ordinal + 1;
+    if (2 * (ordinal + 1) > mask) this.rehash();
+    return ordinal;
+  }
+
+  /** Doubles the hash table. */
+  private rehash(): void {
+    const old = this.table;
+    const mask = this.mask * 2 + 1;
+    const table = new Int32Array(2 * (mask + 1));
+    for (let k = 0; k < old.length; k += 2) {
+      const entry = old[k + 1] as number;
+      if (entry === 0) continue;
+      const hash = old[k] as number;
+      let slot = hash & mask;
+      while (table[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
+      table[2 * slot] = hash;
+      table[2 * slot + 1] = entry;
+    }
+    this.table = table;
+    this.mask = mask;
   }
 
   private grow(): void {
@@ -653,6 +702,15 @@ class SubscriptionPeriodIndex {
     this.lines = grown(this.lines, (n) => new Float64Array(n));
     this.previous = grown(this.previous, (n) => new Int32Array(n));
   }
+}
+
+/** A 32-bit hash of a string (FNV-1a over its UTF-16 code units, then mixed). */
+function hashOf(text: string): number {
+  let hash = 0x811c9dc5 | 0;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x45d9f3b);
+  return hash ^ (hash >>> 16);
 }
 
 /**
