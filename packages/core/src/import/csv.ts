@@ -309,17 +309,18 @@ export class CsvParser {
    * text has no quote and exactly as many fields as the header.
    */
   private plainFields(text: string, length: number): boolean {
+    if (text.indexOf('"') !== -1) return false;
     const ends = this.ends;
     const last = ends.length - 1;
-    let field = 0;
-    for (let i = 0; i < length; i++) {
-      const code = text.charCodeAt(i);
-      if (code === COMMA) {
-        if (field === last) return false;
-        ends[field++] = i;
-      } else if (code === QUOTE) return false;
+    let from = 0;
+    for (let field = 0; field < last; field++) {
+      const comma = text.indexOf(',', from);
+      if (comma === -1 || comma >= length) return false;
+      ends[field] = comma;
+      from = comma + 1;
     }
-    if (field !== last) return false;
+    const comma = text.indexOf(',', from);
+    if (comma !== -1 && comma < length) return false;
     ends[last] = length;
     return true;
   }

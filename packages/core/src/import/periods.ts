@@ -182,6 +182,8 @@ function isTrimmed(code: number): boolean {
 }
 
 const DIGIT_0 = 48;
+/** Distinct values per attribute column that a plain record's value is first compared with. */
+const KNOWN_VALUES_PER_COLUMN = 16;
 const HYPHEN = 45;
 const DOT = 46;
 const UNITS_PER_DIGIT = [0, 1000, 100, 10, 1] as const;
@@ -208,6 +210,9 @@ class PeriodReader implements CsvSink {
   private recordsRead = 0;
   /** Send every record to the general path (tests compare both paths). */
   private readonly generalOnly: boolean;
+
+  /** Per attribute column, its first distinct values (see {@link attributeValue}). */
+  private readonly knownValues: string[][] = [];
 
   // The trimmed field found by `field`: [from, to) of the line.
   private from = 0;
@@ -346,7 +351,7 @@ class PeriodReader implements CsvSink {
       const month = digitsAt(text, from + 5, 2);
       const day = digitsAt(text, from + 8, 2);
       if (year >= 1000 && month >= 1 && month <= 12 && day >= 1 && day <= monthLength(year, month)) {
-        return Date.UTC(year, month - 1, day);
+        return daysFromCivil(year, month, day) * 86_400_000;
       }
     }
     return parseDate(text.slice(from, this.to)) ?? Number.NaN;
@@ -438,6 +443,28 @@ class PeriodReader implements CsvSink {
     return { line, subscriptionId, customerId, start, end, monthlyAmount, currency, attributes };
   }
 
+  /**
+   * The value of attribute column `k` in the field found by {@link field}: found in place among
+   * the column's first {@link KNOWN_VALUES_PER_COLUMN} distinct values (attribute columns usually
+   * have few), else sliced and shared.
+   */
+  private attributeValue(text: string, k: number): string {
+    const from = this.from;
+    const length = this.to - from;
+    let known = this.knownValues[k];
+    if (known === undefined) {
+      known = [];
+      this.knownValues[k] = known;
+    }
+    for (let i = 0; i < known.length; i++) {
+      const value = known[i] as string;
+      if (value.length === length && text.startsWith(value, from)) return value;
+    }
+    const value = this.shared.value(text.slice(from, this.to));
+    if (known.length < KNOWN_VALUES_PER_COLUMN) known.push(value);
+    return value;
+  }
+
   /** The attributes of a plain record: the previous row's object when every value is the same. */
   private plainAttributes(
     text: string,
@@ -464,7 +491,7 @@ class PeriodReader implements CsvSink {
         previous[k] = undefined;
         continue;
       }
-      const value = shared.value(text.slice(this.from, this.to));
+      const value = this.attributeValue(text, k);
       previous[k] = value;
       setAttribute(attributes, column.label, value);
     }
@@ -482,6 +509,20 @@ function digitsAt(text: string, start: number, length: number): number {
     value = value * 10 + digit;
   }
   return value;
+}
+
+/**
+ * Days from 1970-01-01 to a date of the proleptic Gregorian calendar (H. Hinnant's
+ * `days_from_civil`): `Date.UTC(year, month - 1, day) / 86,400,000` for years 1000 to 9999,
+ * without the call.
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
 }
 
 function monthLength(year: number, month: number): number {
