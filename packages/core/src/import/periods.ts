@@ -165,6 +165,21 @@ function readPeriod(
   };
 }
 
+/**
+ * Internal (not exported by the package): every result of the lines, read with the plain-record
+ * path turned off, so each record goes through {@link RowReader} as before that path existed.
+ * Tests compare it with {@link streamSubscriptionPeriodBatches}.
+ */
+export function readSubscriptionPeriodsGeneral(
+  lines: readonly string[],
+  options: SubscriptionPeriodOptions = {},
+): ParsedRow<SubscriptionPeriodRow>[] {
+  const reader = new PeriodReader({ ...options, generalOnly: true });
+  reader.pushLines(lines);
+  if (!reader.stopped) reader.end();
+  return reader.take();
+}
+
 /** Whitespace that `String.prototype.trim` removes, by UTF-16 code unit. */
 function isTrimmed(code: number): boolean {
   if (code < 128) return code === 32 || (code >= 9 && code <= 13);
