@@ -75,7 +75,7 @@ export {
   periodToCsvLine,
 } from './generator.ts';
 // Importers: CSV reading, subscription periods, invoice lines, and their normalisation to spans.
-export type { CsvOptions, CsvRecord, LineSource } from './import/csv.ts';
+export type { CsvOptions, CsvRecord, LineChunks, LineSource } from './import/csv.ts';
 export { MAX_CSV_FIELD_LENGTH, parseCsv, readCsv } from './import/csv.ts';
 export { billingIntervalName, parseSubscriptionEvent } from './import/event-record.ts';
 export type {
@@ -108,7 +108,9 @@ export type { SubscriptionPeriodOptions, SubscriptionPeriodRow } from './import/
 export {
   importSubscriptionPeriods,
   periodRowsToSpans,
+  periodRowToSpan,
   SUBSCRIPTION_PERIOD_COLUMNS,
+  streamSubscriptionPeriodBatches,
   streamSubscriptionPeriods,
 } from './import/periods.ts';
 export type { ImportOptions, ImportResult, ParsedRow } from './import/result.ts';

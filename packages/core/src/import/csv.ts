@@ -13,6 +13,17 @@ import type { ParsedRow } from './result.ts';
  */
 export type LineSource = string | Iterable<string> | AsyncIterable<string>;
 
+/**
+ * Lines delivered in chunks: each item is an array of consecutive physical lines, each WITHOUT its
+ * terminator (as {@link LineSource}'s lines). A chunk may end anywhere, even inside a quoted field
+ * that spans lines. Readers that accept chunks tell them from single lines by `Array.isArray`, so
+ * one async iterable may even mix both.
+ */
+export type LineChunks = AsyncIterable<readonly string[]>;
+
+/** Lines per chunk when a reader groups the lines of a text or of a line iterable itself. */
+export const LINES_PER_CHUNK = 1024;
+
 /** One CSV record: its fields, unquoted, and the 1-based physical line it starts on. */
 export interface CsvRecord {
   /** 1-based physical line where the record starts (the header is normally line 1). */
@@ -86,6 +97,147 @@ export function* parseCsv(
   if (last) yield last;
 }
 
+/**
+ * Reads CSV records chunk by chunk: the same records and errors as {@link readCsv}, in the same
+ * order, as one array per chunk of input (chunks that give nothing are left out). A text or a line
+ * iterable is read {@link LINES_PER_CHUNK} lines at a time; {@link LineChunks} chunk by chunk.
+ * Every chunk is parsed synchronously, so the cost of `await` is paid per chunk, not per record.
+ */
+export async function* readCsvChunks(
+  source: LineSource | LineChunks,
+  options: CsvOptions = {},
+): AsyncGenerator<ParsedRow<CsvRecord>[], void, undefined> {
+  const parser = new CsvParser(options.maxFieldLength ?? MAX_CSV_FIELD_LENGTH);
+  const sink = new RecordSink();
+  for await (const chunk of lineChunks(source)) {
+    parser.pushLines(chunk, sink);
+    if (sink.results.length > 0) yield sink.take();
+    if (parser.stopped) return;
+  }
+  const last = parser.end();
+  if (last) yield [last];
+}
+
+/** A {@link CsvSink} that keeps every result as a {@link CsvRecord} or an error. */
+class RecordSink implements CsvSink {
+  readonly done = false;
+  results: ParsedRow<CsvRecord>[] = [];
+
+  plain(line: number, text: string, ends: Int32Array): void {
+    const fields: string[] = new Array(ends.length);
+    let start = 0;
+    for (let k = 0; k < ends.length; k++) {
+      const end = ends[k] as number;
+      fields[k] = text.slice(start, end);
+      start = end + 1;
+    }
+    this.results.push({ ok: true, row: { line, fields } });
+  }
+
+  parsed(result: ParsedRow<CsvRecord>): void {
+    this.results.push(result);
+  }
+
+  take(): ParsedRow<CsvRecord>[] {
+    const results = this.results;
+    this.results = [];
+    return results;
+  }
+}
+
+/**
+ * The lines of a source as chunks: a text or a sync iterable in chunks of {@link LINES_PER_CHUNK}
+ * lines; an async iterable chunk by chunk for its array items and in chunks of up to
+ * {@link LINES_PER_CHUNK} for its single lines. If the source throws, the lines already received are
+ * yielded first, then the error is rethrown, as a line-by-line reader would have read them first.
+ */
+export async function* lineChunks(
+  source: LineSource | LineChunks,
+): AsyncGenerator<readonly string[], void, undefined> {
+  if (typeof source === 'string') {
+    yield* textChunks(source);
+    return;
+  }
+  if (Symbol.iterator in source) {
+    let pending: string[] = [];
+    try {
+      for (const line of source) {
+        pending.push(line);
+        if (pending.length >= LINES_PER_CHUNK) {
+          const chunk = pending;
+          pending = [];
+          yield chunk;
+        }
+      }
+    } catch (error) {
+      if (pending.length > 0) yield pending;
+      throw error;
+    }
+    if (pending.length > 0) yield pending;
+    return;
+  }
+  let pending: string[] = [];
+  try {
+    for await (const item of source as AsyncIterable<string | readonly string[]>) {
+      if (Array.isArray(item)) {
+        if (pending.length > 0) {
+          const chunk = pending;
+          pending = [];
+          yield chunk;
+        }
+        yield item as readonly string[];
+        continue;
+      }
+      pending.push(item as string);
+      if (pending.length >= LINES_PER_CHUNK) {
+        const chunk = pending;
+        pending = [];
+        yield chunk;
+      }
+    }
+  } catch (error) {
+    if (pending.length > 0) yield pending;
+    throw error;
+  }
+  if (pending.length > 0) yield pending;
+}
+
+/** The physical lines of a text (split at `\n`) in chunks of {@link LINES_PER_CHUNK}. */
+function* textChunks(text: string): Generator<string[], void, undefined> {
+  let start = 0;
+  let chunk: string[] = [];
+  for (;;) {
+    const end = text.indexOf('\n', start);
+    if (end === -1) {
+      chunk.push(text.slice(start));
+      yield chunk;
+      return;
+    }
+    chunk.push(text.slice(start, end));
+    start = end + 1;
+    if (chunk.length === LINES_PER_CHUNK) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+}
+
+/**
+ * Receives what {@link CsvParser.pushLines} reads, without a result object per plain record.
+ */
+export interface CsvSink {
+  /** Once true, the parser reads no more lines (the consumer has stopped). */
+  readonly done: boolean;
+  /**
+   * A record on one line without any quote, with as many fields as the header and none longer than
+   * the longest allowed: field `k` is `text.slice(k === 0 ? 0 : ends[k - 1] + 1, ends[k])`, untrimmed.
+   * `ends` is reused for the next record.
+   */
+  plain(line: number, text: string, ends: Int32Array): void;
+  /** Every other result, in order: the header, a record with quotes, or an error. */
+  parsed(result: ParsedRow<CsvRecord>): void;
+}
+
 /** Splits a text into physical lines at `\n` (a `\r` before it is dropped by the parser). */
 function* linesOf(text: string): Generator<string, void, undefined> {
   let start = 0;
@@ -104,7 +256,7 @@ function* linesOf(text: string): Generator<string, void, undefined> {
  * The state machine behind the reader. Each physical line ends at most one record, so
  * {@link pushLine} returns at most one result.
  */
-class CsvParser {
+export class CsvParser {
   /** Physical lines seen so far. */
   private lineNumber = 0;
   /** The header's fields once read; column count of every later record. */
@@ -123,7 +275,55 @@ class CsvParser {
   /** An error was already reported for this record: read to its end, keep nothing. */
   private discarding = false;
 
+  /** Field ends of a plain record, one per header column (see {@link CsvSink.plain}). */
+  private ends = new Int32Array(0);
+
   constructor(private readonly maxFieldLength: number) {}
+
+  /**
+   * Reads a chunk of lines, handing each result to the sink, in order: the same results as
+   * {@link pushLine} line by line. After the header, a line with no quote, as many fields as the
+   * header and no field too long goes to {@link CsvSink.plain} with no record built for it.
+   */
+  pushLines(lines: readonly string[], sink: CsvSink): void {
+    const count = lines.length;
+    for (let k = 0; k < count; k++) {
+      if (this.stopped || sink.done) return;
+      const raw = lines[k] as string;
+      // The header is read, so this is not line 1 (no byte order mark) and the header is known.
+      if (this.header !== undefined && !this.open) {
+        const length = raw.charCodeAt(raw.length - 1) === CARRIAGE_RETURN ? raw.length - 1 : raw.length;
+        if (length > 0 && length <= this.maxFieldLength && this.plainFields(raw, length)) {
+          this.lineNumber += 1;
+          sink.plain(this.lineNumber, length === raw.length ? raw : raw.slice(0, length), this.ends);
+          continue;
+        }
+      }
+      const parsed = this.pushLine(raw);
+      if (parsed) sink.parsed(parsed);
+    }
+  }
+
+  /**
+   * Finds the field ends of the first `length` characters of a line into {@link ends}: true when the
+   * text has no quote and exactly as many fields as the header.
+   */
+  private plainFields(text: string, length: number): boolean {
+    if (text.indexOf('"') !== -1) return false;
+    const ends = this.ends;
+    const last = ends.length - 1;
+    let from = 0;
+    for (let field = 0; field < last; field++) {
+      const comma = text.indexOf(',', from);
+      if (comma === -1 || comma >= length) return false;
+      ends[field] = comma;
+      from = comma + 1;
+    }
+    const comma = text.indexOf(',', from);
+    if (comma !== -1 && comma < length) return false;
+    ends[last] = length;
+    return true;
+  }
 
   pushLine(raw: string): ParsedRow<CsvRecord> | undefined {
     this.lineNumber += 1;
@@ -241,6 +441,7 @@ class CsvParser {
     if (this.discarding) return this.reset(undefined);
     if (this.header === undefined) {
       this.header = fields;
+      this.ends = new Int32Array(fields.length);
       return this.reset({ ok: true, row: { line: this.recordLine, fields } });
     }
     if (fields.length !== this.header.length) {

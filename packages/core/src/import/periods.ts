@@ -3,20 +3,34 @@
  * during which a subscription is billed a constant monthly amount. Rows map to MRR spans directly.
  */
 import type { Instant } from '../dates.ts';
+import { type RowError, rowError } from '../errors.ts';
 import type { MoneyUnits } from '../money.ts';
+import { MONEY_SCALE } from '../money.ts';
 import type { MrrSpan } from '../spans.ts';
-import { type CsvOptions, type LineSource, readCsv } from './csv.ts';
+import { CURRENCY_CODE } from '../spans.ts';
+import {
+  type CsvOptions,
+  CsvParser,
+  type CsvRecord,
+  type CsvSink,
+  type LineChunks,
+  type LineSource,
+  lineChunks,
+  MAX_CSV_FIELD_LENGTH,
+} from './csv.ts';
 import {
   type Column,
   checkedCurrency,
   emptyFileError,
   formatInstant,
   missingColumnsError,
+  parseAmount,
+  parseDate,
   Rejection,
   RowReader,
   readHeader,
 } from './fields.ts';
-import { collectRows, type ImportOptions, type ImportResult, type ParsedRow } from './result.ts';
+import { collectRowBatches, type ImportOptions, type ImportResult, type ParsedRow } from './result.ts';
 
 /** One valid row of a subscription-periods file. */
 export interface SubscriptionPeriodRow {
@@ -77,63 +91,45 @@ interface PeriodColumns {
  * Yields one result per record after the header, each the row or its first error. A header that
  * lacks required columns yields one `MISSING_COLUMN` error at line 1 and nothing else; a truly
  * empty input does the same. Remembers each subscription's periods to detect overlaps, so memory
- * grows with the number of valid rows.
+ * grows with the number of valid rows. Reads its source ahead by up to
+ * `LINES_PER_CHUNK` (1,024) lines (it is {@link streamSubscriptionPeriodBatches}, row by row).
  */
 export async function* streamSubscriptionPeriods(
   source: LineSource,
   options: SubscriptionPeriodOptions = {},
 ): AsyncGenerator<ParsedRow<SubscriptionPeriodRow>, void, undefined> {
-  const defaultCurrency = checkedCurrency(options.defaultCurrency);
-  let columns: PeriodColumns | undefined;
-  const periods = new SubscriptionPeriodIndex();
-  const reader = new RowReader();
-  const shared = new SharedValues();
-  let recordsRead = 0;
-  for await (const record of readCsv(source, options)) {
-    recordsRead += 1;
-    if (!record.ok) {
-      yield record;
-      continue;
-    }
-    if (columns === undefined) {
-      const header = readHeader(record.row);
-      if ('code' in header) {
-        yield { ok: false, error: header };
-        return;
-      }
-      const missing = missingColumnsError(record.row, header, SUBSCRIPTION_PERIOD_COLUMNS);
-      if (missing) {
-        yield { ok: false, error: missing };
-        return;
-      }
-      const column = (name: string) => header.get(name) as Column;
-      columns = {
-        subscriptionId: column('subscription_id'),
-        customerId: column('customer_id'),
-        start: column('start_date'),
-        end: column('end_date'),
-        monthlyAmount: column('monthly_amount'),
-        currency: header.get('currency'),
-        attributes: [...header.entries()]
-          .filter(([key]) => !KNOWN_COLUMNS.has(key))
-          .map(([, attribute]) => attribute)
-          .sort((a, b) => a.index - b.index),
-      };
-      continue;
-    }
-    reader.load(record.row.line, record.row.fields);
-    try {
-      const row = shared.share(readPeriod(reader, columns, defaultCurrency));
-      checkOverlap(reader, columns, row, periods);
-      yield { ok: true, row };
-    } catch (error) {
-      if (!(error instanceof Rejection)) throw error;
-      yield { ok: false, error: error.error };
-    }
+  for await (const batch of streamSubscriptionPeriodBatches(source, options)) {
+    for (const parsed of batch) yield parsed;
   }
-  if (recordsRead === 0) yield { ok: false, error: emptyFileError(SUBSCRIPTION_PERIOD_COLUMNS) };
 }
 
+/**
+ * {@link streamSubscriptionPeriods} by the chunk: the same results in the same order, as one array
+ * per chunk of input (a chunk that gives no result, such as the header alone, yields nothing).
+ *
+ * The source is a {@link LineSource} (a text or a sync iterable is read `LINES_PER_CHUNK` (1,024)
+ * lines at a time, an async iterable of lines in chunks of up to that many) or {@link LineChunks}:
+ * an async iterable whose items are arrays of physical lines without terminators, read one array
+ * at a time (items are told apart by `Array.isArray`). A chunk may end anywhere, even inside a
+ * quoted field. Each chunk is read synchronously, so a large file pays for `await` once per chunk
+ * rather than once per row. If the source throws, the results of the lines it delivered are
+ * yielded first, then its error is rethrown.
+ */
+export async function* streamSubscriptionPeriodBatches(
+  source: LineSource | LineChunks,
+  options: SubscriptionPeriodOptions = {},
+): AsyncGenerator<readonly ParsedRow<SubscriptionPeriodRow>[], void, undefined> {
+  const reader = new PeriodReader(options);
+  for await (const chunk of lineChunks(source)) {
+    reader.pushLines(chunk);
+    if (reader.results.length > 0) yield reader.take();
+    if (reader.stopped) return;
+  }
+  reader.end();
+  if (reader.results.length > 0) yield reader.take();
+}
+
+/** The row of a record through the general path (throws {@link Rejection}). */
 function readPeriod(
   reader: RowReader,
   columns: PeriodColumns,
@@ -170,56 +166,470 @@ function readPeriod(
 }
 
 /**
+ * Internal (not exported by the package): every result of the lines, read with the plain-record
+ * path turned off, so each record goes through {@link RowReader} as before that path existed.
+ * Tests compare it with {@link streamSubscriptionPeriodBatches}.
+ */
+export function readSubscriptionPeriodsGeneral(
+  lines: readonly string[],
+  options: SubscriptionPeriodOptions = {},
+): ParsedRow<SubscriptionPeriodRow>[] {
+  const reader = new PeriodReader({ ...options, generalOnly: true });
+  reader.pushLines(lines);
+  if (!reader.stopped) reader.end();
+  return reader.take();
+}
+
+/** Whitespace that `String.prototype.trim` removes, by UTF-16 code unit. */
+function isTrimmed(code: number): boolean {
+  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}
+
+const DIGIT_0 = 48;
+/** Distinct values per attribute column that a plain record's value is first compared with. */
+const KNOWN_VALUES_PER_COLUMN = 16;
+const HYPHEN = 45;
+const DOT = 46;
+const UNITS_PER_DIGIT = [0, 1000, 100, 10, 1] as const;
+
+/**
+ * The importer's state across chunks: a {@link CsvSink} that turns records into rows or errors.
+ *
+ * A plain record (no quotes) is read straight from its line, field by field, without splitting it
+ * or building a field array: values are compared in place with the previous row's, so a repeated
+ * id, currency or attribute set costs no new string or object, and plain dates and amounts are
+ * parsed from the line. Any value that is not plain, or not valid, sends the whole record to the
+ * general path ({@link RowReader} over its fields), which gives the same row, or its error.
+ */
+class PeriodReader implements CsvSink {
+  results: ParsedRow<SubscriptionPeriodRow>[] = [];
+  /** The header was bad: nothing more is read. */
+  done = false;
+  private readonly defaultCurrency: string;
+  private readonly parser: CsvParser;
+  private columns: PeriodColumns | undefined;
+  private readonly periods = new SubscriptionPeriodIndex();
+  private readonly reader = new RowReader();
+  private readonly shared = new SharedValues();
+  private recordsRead = 0;
+  /** Send every record to the general path (tests compare both paths). */
+  private readonly generalOnly: boolean;
+
+  /** Per attribute column, its first distinct values (see {@link attributeValue}). */
+  private readonly knownValues: string[][] = [];
+
+  // The trimmed field found by `field`: [from, to) of the line.
+  private from = 0;
+  private to = 0;
+
+  constructor(options: SubscriptionPeriodOptions & { readonly generalOnly?: boolean }) {
+    this.defaultCurrency = checkedCurrency(options.defaultCurrency);
+    this.parser = new CsvParser(options.maxFieldLength ?? MAX_CSV_FIELD_LENGTH);
+    this.generalOnly = options.generalOnly ?? false;
+  }
+
+  get stopped(): boolean {
+    return this.done || this.parser.stopped;
+  }
+
+  pushLines(lines: readonly string[]): void {
+    this.parser.pushLines(lines, this);
+  }
+
+  end(): void {
+    if (this.done) return;
+    const last = this.parser.end();
+    if (last) this.parsed(last);
+    if (this.recordsRead === 0) {
+      this.results.push({ ok: false, error: emptyFileError(SUBSCRIPTION_PERIOD_COLUMNS) });
+    }
+  }
+
+  take(): ParsedRow<SubscriptionPeriodRow>[] {
+    const results = this.results;
+    this.results = [];
+    return results;
+  }
+
+  parsed(record: ParsedRow<CsvRecord>): void {
+    this.recordsRead += 1;
+    if (!record.ok) {
+      this.results.push(record);
+      return;
+    }
+    if (this.columns === undefined) {
+      this.readColumns(record.row);
+      return;
+    }
+    this.general(record.row.line, record.row.fields);
+  }
+
+  plain(line: number, text: string, ends: Int32Array): void {
+    this.recordsRead += 1;
+    const columns = this.columns as PeriodColumns;
+    const row = this.generalOnly ? undefined : this.plainRow(line, text, ends, columns);
+    if (row === undefined) {
+      this.general(line, text.split(','));
+      return;
+    }
+    const clash = this.periods.addUnlessOverlapping(row.subscriptionId, row.start, row.end, line);
+    this.results.push(
+      clash === undefined
+        ? { ok: true, row }
+        : { ok: false, error: overlapError(line, columns, row.subscriptionId, clash) },
+    );
+  }
+
+  private readColumns(header: CsvRecord): void {
+    const columns = readHeader(header);
+    if ('code' in columns) {
+      this.results.push({ ok: false, error: columns });
+      this.done = true;
+      return;
+    }
+    const missing = missingColumnsError(header, columns, SUBSCRIPTION_PERIOD_COLUMNS);
+    if (missing) {
+      this.results.push({ ok: false, error: missing });
+      this.done = true;
+      return;
+    }
+    const column = (name: string) => columns.get(name) as Column;
+    this.columns = {
+      subscriptionId: column('subscription_id'),
+      customerId: column('customer_id'),
+      start: column('start_date'),
+      end: column('end_date'),
+      monthlyAmount: column('monthly_amount'),
+      currency: columns.get('currency'),
+      attributes: [...columns.entries()]
+        .filter(([key]) => !KNOWN_COLUMNS.has(key))
+        .map(([, attribute]) => attribute)
+        .sort((a, b) => a.index - b.index),
+    };
+    this.shared.attributeCount = this.columns.attributes.length;
+  }
+
+  /** The general path: the record's fields through a {@link RowReader}. */
+  private general(line: number, fields: readonly string[]): void {
+    const columns = this.columns as PeriodColumns;
+    const reader = this.reader.load(line, fields);
+    try {
+      const row = this.shared.share(readPeriod(reader, columns, this.defaultCurrency), columns);
+      const clash = this.periods.addUnlessOverlapping(row.subscriptionId, row.start, row.end, row.line);
+      if (clash !== undefined) throw new Rejection(overlapError(line, columns, row.subscriptionId, clash));
+      this.results.push({ ok: true, row });
+    } catch (error) {
+      if (!(error instanceof Rejection)) throw error;
+      this.results.push({ ok: false, error: error.error });
+    }
+  }
+
+  /** Sets {@link from} and {@link to} to field `index` of a plain record, trimmed. */
+  private field(text: string, ends: Int32Array, index: number): void {
+    let from = index === 0 ? 0 : (ends[index - 1] as number) + 1;
+    let to = ends[index] as number;
+    while (from < to && isTrimmed(text.charCodeAt(from))) from++;
+    while (to > from && isTrimmed(text.charCodeAt(to - 1))) to--;
+    this.from = from;
+    this.to = to;
+  }
+
+  /** The field found by {@link field}, as the previous row's equal string when it is the same. */
+  private repeated(text: string, previous: string | undefined): string {
+    const from = this.from;
+    const length = this.to - from;
+    return previous !== undefined && previous.length === length && text.startsWith(previous, from)
+      ? previous
+      : text.slice(from, this.to);
+  }
+
+  /** The date of the field found by {@link field}, or NaN unless it is a valid date. */
+  private date(text: string): number {
+    const from = this.from;
+    if (
+      this.to - from === 10 &&
+      text.charCodeAt(from + 4) === HYPHEN &&
+      text.charCodeAt(from + 7) === HYPHEN
+    ) {
+      const year = digitsAt(text, from, 4);
+      const month = digitsAt(text, from + 5, 2);
+      const day = digitsAt(text, from + 8, 2);
+      if (year >= 1000 && month >= 1 && month <= 12 && day >= 1 && day <= monthLength(year, month)) {
+        return daysFromCivil(year, month, day) * 86_400_000;
+      }
+    }
+    return parseDate(text.slice(from, this.to)) ?? Number.NaN;
+  }
+
+  /** The non-negative amount of the field found by {@link field}, or -1 unless it is one. */
+  private amount(text: string): number {
+    const from = this.from;
+    const to = this.to;
+    let i = from;
+    let whole = 0;
+    while (i < to) {
+      const digit = text.charCodeAt(i) - DIGIT_0;
+      if (digit < 0 || digit > 9) break;
+      whole = whole * 10 + digit;
+      i++;
+    }
+    const wholeDigits = i - from;
+    if (wholeDigits >= 1 && wholeDigits <= 11) {
+      if (i === to) return whole * MONEY_SCALE;
+      if (text.charCodeAt(i) === DOT) {
+        i++;
+        const fractionFrom = i;
+        let fraction = 0;
+        while (i < to) {
+          const digit = text.charCodeAt(i) - DIGIT_0;
+          if (digit < 0 || digit > 9) break;
+          fraction = fraction * 10 + digit;
+          i++;
+        }
+        const fractionDigits = i - fractionFrom;
+        if (i === to && fractionDigits >= 1 && fractionDigits <= 4) {
+          return whole * MONEY_SCALE + fraction * (UNITS_PER_DIGIT[fractionDigits] as number);
+        }
+      }
+    }
+    const units = parseAmount(text.slice(from, to));
+    return units === undefined || units < 0 ? -1 : units;
+  }
+
+  /**
+   * The row of a plain record when every value is plain and valid, else `undefined` (the general
+   * path then reads the record, and finds the same row or the error).
+   */
+  private plainRow(
+    line: number,
+    text: string,
+    ends: Int32Array,
+    columns: PeriodColumns,
+  ): SubscriptionPeriodRow | undefined {
+    const shared = this.shared;
+    this.field(text, ends, columns.subscriptionId.index);
+    if (this.from === this.to) return undefined;
+    const subscriptionId = this.repeated(text, shared.subscriptionId);
+    this.field(text, ends, columns.customerId.index);
+    if (this.from === this.to) return undefined;
+    const customerId = this.repeated(text, shared.customerId);
+    this.field(text, ends, columns.start.index);
+    if (this.from === this.to) return undefined;
+    const start = this.date(text);
+    if (Number.isNaN(start)) return undefined;
+    this.field(text, ends, columns.end.index);
+    let end: Instant | null = null;
+    if (this.from !== this.to) {
+      end = this.date(text);
+      if (Number.isNaN(end) || end <= start) return undefined;
+    }
+    this.field(text, ends, columns.monthlyAmount.index);
+    const monthlyAmount = this.amount(text);
+    if (monthlyAmount < 0) return undefined;
+    let currency = this.defaultCurrency;
+    if (columns.currency !== undefined) {
+      this.field(text, ends, columns.currency.index);
+      if (this.from !== this.to) {
+        const previous = shared.currency;
+        if (previous !== undefined && this.to - this.from === 3 && text.startsWith(previous, this.from)) {
+          currency = previous;
+        } else {
+          const code = text.slice(this.from, this.to).toUpperCase();
+          if (!CURRENCY_CODE.test(code)) return undefined;
+          currency = shared.value(code);
+        }
+      }
+    }
+    const attributes = this.plainAttributes(text, ends, columns.attributes);
+    shared.subscriptionId = subscriptionId;
+    shared.customerId = customerId;
+    shared.currency = currency;
+    return { line, subscriptionId, customerId, start, end, monthlyAmount, currency, attributes };
+  }
+
+  /**
+   * The value of attribute column `k` in the field found by {@link field}: found in place among
+   * the column's first {@link KNOWN_VALUES_PER_COLUMN} distinct values (attribute columns usually
+   * have few), else sliced and shared.
+   */
+  private attributeValue(text: string, k: number): string {
+    const from = this.from;
+    const length = this.to - from;
+    let known = this.knownValues[k];
+    if (known === undefined) {
+      known = [];
+      this.knownValues[k] = known;
+    }
+    for (let i = 0; i < known.length; i++) {
+      const value = known[i] as string;
+      if (value.length === length && text.startsWith(value, from)) return value;
+    }
+    const value = this.shared.value(text.slice(from, this.to));
+    if (known.length < KNOWN_VALUES_PER_COLUMN) known.push(value);
+    return value;
+  }
+
+  /** The attributes of a plain record: the previous row's object when every value is the same. */
+  private plainAttributes(
+    text: string,
+    ends: Int32Array,
+    attributeColumns: readonly Column[],
+  ): Readonly<Record<string, string>> {
+    const shared = this.shared;
+    const previous = shared.attributeValues;
+    const count = attributeColumns.length;
+    let same = shared.attributes !== undefined;
+    for (let k = 0; k < count && same; k++) {
+      this.field(text, ends, (attributeColumns[k] as Column).index);
+      const value = previous[k];
+      const length = this.to - this.from;
+      same =
+        value === undefined ? length === 0 : value.length === length && text.startsWith(value, this.from);
+    }
+    if (same) return shared.attributes as Readonly<Record<string, string>>;
+    const attributes: Record<string, string> = {};
+    for (let k = 0; k < count; k++) {
+      const column = attributeColumns[k] as Column;
+      this.field(text, ends, column.index);
+      if (this.from === this.to) {
+        previous[k] = undefined;
+        continue;
+      }
+      const value = this.attributeValue(text, k);
+      previous[k] = value;
+      setAttribute(attributes, column.label, value);
+    }
+    shared.attributes = attributes;
+    return attributes;
+  }
+}
+
+/** The digits at `start`, as {@link digitsAt} of fields.ts: -1 if any is not a digit. */
+function digitsAt(text: string, start: number, length: number): number {
+  let value = 0;
+  for (let i = start; i < start + length; i++) {
+    const digit = text.charCodeAt(i) - DIGIT_0;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/**
+ * Days from 1970-01-01 to a date of the proleptic Gregorian calendar (H. Hinnant's
+ * `days_from_civil`): `Date.UTC(year, month - 1, day) / 86,400,000` for years 1000 to 9999,
+ * without the call.
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+function monthLength(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** Sets a property, a key `__proto__` included (as an ordinary own property). */
+function setAttribute(attributes: Record<string, string>, key: string, value: string): void {
+  if (key === '__proto__') {
+    Object.defineProperty(attributes, key, { value, enumerable: true, writable: true, configurable: true });
+  } else attributes[key] = value;
+}
+
+function overlapError(
+  line: number,
+  columns: PeriodColumns,
+  subscriptionId: string,
+  clash: { start: Instant; end: Instant | null; line: number },
+): RowError {
+  return rowError(
+    'DUPLICATE_ID',
+    line,
+    columns.subscriptionId.label,
+    subscriptionId,
+    `a subscription_id whose periods do not overlap; line ${clash.line} already covers ` +
+      `${formatInstant(clash.start)} to ${clash.end === null ? 'no end' : formatInstant(clash.end)}`,
+  );
+}
+
+/**
  * Shares the values rows repeat: a customer's rows usually come together and carry the same ids,
  * currency and attributes, and a file has few distinct currencies and attribute values. Shared
  * strings and attribute objects (rows are read-only) keep a large import's rows much smaller.
+ * Holds the previous row's values, which both paths of {@link PeriodReader} compare with.
  */
 class SharedValues {
-  private previous: SubscriptionPeriodRow | undefined;
+  subscriptionId: string | undefined;
+  customerId: string | undefined;
+  currency: string | undefined;
+  /** The previous row's attributes, and their values by attribute column (`undefined`: empty). */
+  attributes: Readonly<Record<string, string>> | undefined;
+  attributeValues: (string | undefined)[] = [];
+  attributeCount = 0;
   private readonly values = new Map<string, string>();
 
-  share(row: SubscriptionPeriodRow): SubscriptionPeriodRow {
-    const previous = this.previous;
-    const shared: SubscriptionPeriodRow = {
+  /** The row of the general path, with its values shared. */
+  share(row: SubscriptionPeriodRow, columns: PeriodColumns): SubscriptionPeriodRow {
+    const subscriptionId =
+      row.subscriptionId === this.subscriptionId ? this.subscriptionId : row.subscriptionId;
+    const customerId = row.customerId === this.customerId ? this.customerId : row.customerId;
+    const currency = this.value(row.currency);
+    const attributes =
+      this.attributes !== undefined && sameAttributes(row.attributes, this.attributes)
+        ? this.attributes
+        : this.shareAttributes(row.attributes, columns);
+    this.subscriptionId = subscriptionId;
+    this.customerId = customerId;
+    this.currency = currency;
+    return {
       line: row.line,
-      subscriptionId:
-        previous && row.subscriptionId === previous.subscriptionId
-          ? previous.subscriptionId
-          : row.subscriptionId,
-      customerId: previous && row.customerId === previous.customerId ? previous.customerId : row.customerId,
+      subscriptionId,
+      customerId,
       start: row.start,
       end: row.end,
       monthlyAmount: row.monthlyAmount,
-      currency: this.value(row.currency),
-      attributes:
-        previous && sameAttributes(row.attributes, previous.attributes)
-          ? previous.attributes
-          : this.attributes(row.attributes),
+      currency,
+      attributes,
     };
-    this.previous = shared;
-    return shared;
   }
 
   /** One string per distinct value, for the first 10,000 distinct values (then copies). */
-  private value(text: string): string {
+  value(text: string): string {
     const known = this.values.get(text);
     if (known !== undefined) return known;
     if (this.values.size < 10_000) this.values.set(text, text);
     return text;
   }
 
-  private attributes(attributes: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  private shareAttributes(
+    attributes: Readonly<Record<string, string>>,
+    columns: PeriodColumns,
+  ): Readonly<Record<string, string>> {
     for (const key of Object.keys(attributes)) {
-      const value = this.value(attributes[key] as string);
-      if (key === '__proto__') {
-        Object.defineProperty(attributes, key, {
-          value,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      } else (attributes as Record<string, string>)[key] = value;
+      setAttribute(attributes as Record<string, string>, key, this.value(attributes[key] as string));
     }
+    const values = this.attributeValues;
+    for (let k = 0; k < columns.attributes.length; k++) {
+      const label = (columns.attributes[k] as Column).label;
+      values[k] = Object.hasOwn(attributes, label) ? attributes[label] : undefined;
+    }
+    this.attributes = attributes;
     return attributes;
   }
 }
@@ -234,41 +644,29 @@ function sameAttributes(a: Readonly<Record<string, string>>, b: Readonly<Record<
   return count === 0;
 }
 
-function checkOverlap(
-  reader: RowReader,
-  columns: PeriodColumns,
-  row: SubscriptionPeriodRow,
-  periods: SubscriptionPeriodIndex,
-): void {
-  const clash = periods.addUnlessOverlapping(row.subscriptionId, row.start, row.end, row.line);
-  if (clash !== undefined) {
-    reader.reject(
-      'DUPLICATE_ID',
-      columns.subscriptionId,
-      row.subscriptionId,
-      `a subscription_id whose periods do not overlap; line ${clash.line} already covers ` +
-        `${formatInstant(clash.start)} to ${clash.end === null ? 'no end' : formatInstant(clash.end)}`,
-    );
-  }
-}
-
 /**
  * The periods read so far per subscription, to find overlaps. Held in typed arrays with a chain
- * per subscription, so a million rows cost one map entry each and little garbage.
+ * per subscription, and subscriptions found through an open-addressing hash table of their ids
+ * (typed arrays too): a million rows cost little garbage, and a subscription seen for the first
+ * time costs one probe of the table, usually one memory access.
  */
 class SubscriptionPeriodIndex {
-  private readonly latest = new Map<string, number>();
+  // Periods, by index: [start, end) (end +Infinity when open), line, and the subscription's
+  // previous period (-1 for its first).
   private starts = new Float64Array(1024);
   private ends = new Float64Array(1024);
   private lines = new Float64Array(1024);
   private previous = new Int32Array(1024);
   private size = 0;
-  /**
-   * The subscription of the last row and its latest period, kept out of the map until another
-   * subscription comes: consecutive rows of one subscription cost no map lookup.
-   */
+  // Subscriptions, by ordinal: id and latest period (-1 before the first).
+  private ids: string[] = [];
+  private latest = new Int32Array(1024);
+  /** Pairs (hash of the id, ordinal + 1), 0 for an empty slot; at most half full. */
+  private table = new Int32Array(2 * 2048);
+  private mask = 2047;
+  /** The subscription of the last row: consecutive rows of one subscription cost no lookup. */
   private currentId: string | undefined;
-  private currentLatest = -1;
+  private current = -1;
 
   /** Adds the period unless it overlaps one already added for the subscription, which it returns. */
   addUnlessOverlapping(
@@ -279,11 +677,10 @@ class SubscriptionPeriodIndex {
   ): { start: Instant; end: Instant | null; line: number } | undefined {
     const until = end ?? Number.POSITIVE_INFINITY;
     if (subscriptionId !== this.currentId) {
-      if (this.currentId !== undefined) this.latest.set(this.currentId, this.currentLatest);
       this.currentId = subscriptionId;
-      this.currentLatest = this.latest.get(subscriptionId) ?? -1;
+      this.current = this.ordinal(subscriptionId);
     }
-    const latest = this.currentLatest;
+    const latest = this.latest[this.current] as number;
     for (let i = latest; i >= 0; i = this.previous[i] as number) {
       const otherStart = this.starts[i] as number;
       const otherEnd = this.ends[i] as number;
@@ -301,8 +698,52 @@ class SubscriptionPeriodIndex {
     this.ends[index] = until;
     this.lines[index] = line;
     this.previous[index] = latest;
-    this.currentLatest = index;
+    this.latest[this.current] = index;
     return undefined;
+  }
+
+  /** The subscription's ordinal, added (with no period yet) if new. */
+  private ordinal(id: string): number {
+    const hash = hashOf(id);
+    const table = this.table;
+    const mask = this.mask;
+    let slot = hash & mask;
+    for (;;) {
+      const entry = table[2 * slot + 1] as number;
+      if (entry === 0) break;
+      if (table[2 * slot] === hash && this.ids[entry - 1] === id) return entry - 1;
+      slot = (slot + 1) & mask;
+    }
+    const ordinal = this.ids.length;
+    this.ids.push(id);
+    if (ordinal === this.latest.length) {
+      const latest = new Int32Array(ordinal * 2);
+      latest.set(this.latest);
+      this.latest = latest;
+    }
+    this.latest[ordinal] = -1;
+    table[2 * slot] = hash;
+    table[2 * slot + 1] = ordinal + 1;
+    if (2 * (ordinal + 1) > mask) this.rehash();
+    return ordinal;
+  }
+
+  /** Doubles the hash table. */
+  private rehash(): void {
+    const old = this.table;
+    const mask = this.mask * 2 + 1;
+    const table = new Int32Array(2 * (mask + 1));
+    for (let k = 0; k < old.length; k += 2) {
+      const entry = old[k + 1] as number;
+      if (entry === 0) continue;
+      const hash = old[k] as number;
+      let slot = hash & mask;
+      while (table[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
+      table[2 * slot] = hash;
+      table[2 * slot + 1] = entry;
+    }
+    this.table = table;
+    this.mask = mask;
   }
 
   private grow(): void {
@@ -319,16 +760,25 @@ class SubscriptionPeriodIndex {
   }
 }
 
+/** A 32-bit hash of a string (FNV-1a over its UTF-16 code units, then mixed). */
+function hashOf(text: string): number {
+  let hash = 0x811c9dc5 | 0;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x45d9f3b);
+  return hash ^ (hash >>> 16);
+}
+
 /**
  * Reads a whole subscription-periods CSV (see {@link streamSubscriptionPeriods} for the format).
  * Any invalid row makes it throw `ImportError` with nothing imported, unless
  * `options.skipInvalidRows` is set, in which case it returns the valid rows beside the errors.
  */
 export function importSubscriptionPeriods(
-  source: LineSource,
+  source: LineSource | LineChunks,
   options: SubscriptionPeriodOptions = {},
 ): Promise<ImportResult<SubscriptionPeriodRow>> {
-  return collectRows(streamSubscriptionPeriods(source, options), options);
+  return collectRowBatches(streamSubscriptionPeriodBatches(source, options), options);
 }
 
 /**
@@ -338,33 +788,37 @@ export function importSubscriptionPeriods(
  */
 export function periodRowsToSpans(rows: Iterable<SubscriptionPeriodRow>): MrrSpan[] {
   const spans: MrrSpan[] = [];
-  for (const row of rows) {
-    // Two literal shapes (no spread): spans stay small, uniform objects the engine reads fast.
-    let hasAttributes = false;
-    for (const _ in row.attributes) {
-      hasAttributes = true;
-      break;
-    }
-    spans.push(
-      hasAttributes
-        ? {
-            customerId: row.customerId,
-            subscriptionId: row.subscriptionId,
-            start: row.start,
-            end: row.end,
-            mrr: row.monthlyAmount,
-            currency: row.currency,
-            attributes: row.attributes,
-          }
-        : {
-            customerId: row.customerId,
-            subscriptionId: row.subscriptionId,
-            start: row.start,
-            end: row.end,
-            mrr: row.monthlyAmount,
-            currency: row.currency,
-          },
-    );
-  }
+  for (const row of rows) spans.push(periodRowToSpan(row));
   return spans;
+}
+
+/**
+ * The span of one row, as {@link periodRowsToSpans} gives it (for a caller that converts rows as
+ * they stream, without an array per row).
+ */
+export function periodRowToSpan(row: SubscriptionPeriodRow): MrrSpan {
+  // Two literal shapes (no spread): spans stay small, uniform objects the engine reads fast.
+  let hasAttributes = false;
+  for (const _ in row.attributes) {
+    hasAttributes = true;
+    break;
+  }
+  return hasAttributes
+    ? {
+        customerId: row.customerId,
+        subscriptionId: row.subscriptionId,
+        start: row.start,
+        end: row.end,
+        mrr: row.monthlyAmount,
+        currency: row.currency,
+        attributes: row.attributes,
+      }
+    : {
+        customerId: row.customerId,
+        subscriptionId: row.subscriptionId,
+        start: row.start,
+        end: row.end,
+        mrr: row.monthlyAmount,
+        currency: row.currency,
+      };
 }

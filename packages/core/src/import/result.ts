@@ -55,6 +55,18 @@ export async function collectRows<T>(
   return collector.finish();
 }
 
+/** {@link collectRows} for a stream of arrays of parsed rows (a chunked importer's); same rules. */
+export async function collectRowBatches<T>(
+  batches: AsyncIterable<readonly ParsedRow<T>[]>,
+  options: ImportOptions = {},
+): Promise<ImportResult<T>> {
+  const collector = new RowCollector<T>(options.skipInvalidRows ?? false);
+  for await (const batch of batches) {
+    for (const parsed of batch) collector.add(parsed);
+  }
+  return collector.finish();
+}
+
 /** {@link collectRows} for a synchronous iterable (an already parsed JSON document, say); same rules. */
 export function collectRowsSync<T>(
   rows: Iterable<ParsedRow<T>>,
