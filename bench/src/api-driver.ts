@@ -22,7 +22,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { createApi, createApiKey, fileLines, listen, openDatabase, runImport, setFxRates } from '@nrr/api';
+import {
+  createApi,
+  createApiKey,
+  fileLineChunks,
+  listen,
+  openDatabase,
+  runImport,
+  setFxRates,
+} from '@nrr/api';
 import { addMonths, toIsoDate } from '@nrr/core';
 import postgres from 'postgres';
 import { DEFAULT_DATABASE_URL } from './contenders/postgres.ts';
@@ -83,7 +91,7 @@ async function main(): Promise<void> {
       await runImport(database.db, {
         tenantId: TENANT,
         format: 'periods',
-        source: await fileLines(dataset.periodsPath),
+        source: await fileLineChunks(dataset.periodsPath),
         sourceName: dataset.periodsPath,
         actor: 'bench',
         createTenant: true,

@@ -10,7 +10,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApi, createApiKey, fileLines, listen, openDatabase, runImport, setFxRates } from '@nrr/api';
+import {
+  createApi,
+  createApiKey,
+  fileLineChunks,
+  listen,
+  openDatabase,
+  runImport,
+  setFxRates,
+} from '@nrr/api';
 import { addMonths, parseMoney, toIsoDate } from '@nrr/core';
 import postgres from 'postgres';
 import { coreContender } from './contenders/core.ts';
@@ -97,7 +105,7 @@ async function importThroughput(options: ApiSectionOptions): Promise<ApiRecord['
         const summary = await runImport(database.db, {
           tenantId: `bench-import-${run}`,
           format: 'periods',
-          source: await fileLines(dataset.periodsPath),
+          source: await fileLineChunks(dataset.periodsPath),
           sourceName: dataset.periodsPath,
           actor: 'bench',
           createTenant: true,
@@ -112,7 +120,7 @@ async function importThroughput(options: ApiSectionOptions): Promise<ApiRecord['
         const again = await runImport(database.db, {
           tenantId: `bench-import-${run}`,
           format: 'periods',
-          source: await fileLines(dataset.periodsPath),
+          source: await fileLineChunks(dataset.periodsPath),
           sourceName: dataset.periodsPath,
           actor: 'bench',
         });
@@ -211,7 +219,7 @@ async function httpLatency(options: ApiSectionOptions): Promise<ApiRecord['http'
       await runImport(database.db, {
         tenantId,
         format: 'periods',
-        source: await fileLines(dataset.periodsPath),
+        source: await fileLineChunks(dataset.periodsPath),
         sourceName: dataset.periodsPath,
         actor: 'bench',
         createTenant: true,

@@ -29,7 +29,7 @@ import postgres from 'postgres';
 import { createApiKey } from '../src/auth/keys.ts';
 import { type Database, openDatabase } from '../src/db/connect.ts';
 import { setFxRates } from '../src/fx-rates.ts';
-import { fileLines } from '../src/imports/file-source.ts';
+import { fileLineChunks } from '../src/imports/file-source.ts';
 import { runImport, storeSpans } from '../src/imports/run-import.ts';
 import { listen } from '../src/server.ts';
 import { ensureTenant } from '../src/tenants.ts';
@@ -142,7 +142,7 @@ async function benchImport(db: Database['db']) {
   const summary = await runImport(db, {
     tenantId: 'bench-import',
     format: 'periods',
-    source: await fileLines(file),
+    source: await fileLineChunks(file),
     sourceName: file,
     actor: 'bench',
   });
@@ -154,7 +154,7 @@ async function benchImport(db: Database['db']) {
   const again = await runImport(db, {
     tenantId: 'bench-import',
     format: 'periods',
-    source: await fileLines(file),
+    source: await fileLineChunks(file),
     sourceName: file,
     actor: 'bench',
   });

@@ -17,7 +17,7 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { openDatabase } from '../src/db/connect.ts';
-import { fileLines } from '../src/imports/file-source.ts';
+import { fileLineChunks } from '../src/imports/file-source.ts';
 import { runImport } from '../src/imports/run-import.ts';
 import { ensureTenant } from '../src/tenants.ts';
 import { writePeriodsCsv } from './periods-csv.ts';
@@ -62,7 +62,7 @@ try {
     const summary = await runImport(database.db, {
       tenantId: 'bench-import',
       format: 'periods',
-      source: await fileLines(file),
+      source: await fileLineChunks(file),
       sourceName: file,
       actor: 'bench',
     });

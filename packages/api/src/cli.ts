@@ -23,7 +23,7 @@ import { openDatabase } from './db/connect.ts';
 import { loadDemoTenant } from './demo.ts';
 import { ApiError } from './errors.ts';
 import { setFxRate } from './fx-rates.ts';
-import { fileLines } from './imports/file-source.ts';
+import { fileLineChunks } from './imports/file-source.ts';
 import { IMPORT_FORMATS, ImportFailed, type ImportFormat, runImport } from './imports/run-import.ts';
 import { listen } from './server.ts';
 import { ensureTenant, listTenants, setAllowedOrigins } from './tenants.ts';
@@ -104,7 +104,7 @@ export async function runCli(
           source:
             format === 'events' && file.endsWith('.json')
               ? await readFile(file, 'utf8')
-              : await fileLines(file),
+              : await fileLineChunks(file),
           sourceName: file,
           actor: `cli:${userInfo().username}`,
           createTenant: true,

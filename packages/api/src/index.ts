@@ -27,7 +27,7 @@ export { DEMO_ORIGINS, loadDemoTenant } from './demo.ts';
 export type { ApiErrorCode } from './errors.ts';
 export { ApiError } from './errors.ts';
 export { setFxRate, setFxRates } from './fx-rates.ts';
-export { fileLines } from './imports/file-source.ts';
+export { fileLineChunks, fileLines } from './imports/file-source.ts';
 export type { ImportFormat, ImportOrigin, ImportRequest, ImportSummary } from './imports/run-import.ts';
 export { IMPORT_FORMATS, ImportFailed, runImport, storeSpans } from './imports/run-import.ts';
 export { MAX_COST, MAX_DEPTH, MAX_PAGE_SIZE } from './internal/query-limits.ts';

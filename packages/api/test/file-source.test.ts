@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fileLines, splitLines } from '../src/imports/file-source.ts';
+import { fileLineChunks, fileLines, splitLineChunks, splitLines } from '../src/imports/file-source.ts';
 
 describe('fileLines', () => {
   const dir = mkdtempSync(join(tmpdir(), 'nrr-lines-'));
@@ -30,7 +30,32 @@ describe('fileLines', () => {
     expect(seen).toEqual(['a,b', 'c,d', 'e,f']);
   });
 
+  it('reads the same lines in chunks, one array per block read', async () => {
+    const file = join(dir, 'chunked.csv');
+    const expected = Array.from({ length: 30_000 }, (_, i) => `row ${i},${'é'.repeat(i % 40)}`);
+    writeFileSync(file, `${expected.join('\r\n')}\r\n`);
+    const chunks: (readonly string[])[] = [];
+    for await (const chunk of await fileLineChunks(file)) chunks.push(chunk);
+    expect(chunks.length).toBeGreaterThan(10);
+    expect(chunks.flat()).toEqual(expected);
+    const lines: string[] = [];
+    for await (const line of await fileLines(file)) lines.push(line);
+    expect(lines).toEqual(expected);
+  });
+
+  it('splits chunks of lines across block boundaries, CR before LF in another block included', async () => {
+    async function* chunks() {
+      yield 'a,b\nc';
+      yield ',d\r';
+      yield '\ne,f';
+    }
+    const seen: string[][] = [];
+    for await (const chunk of splitLineChunks(chunks())) seen.push(chunk);
+    expect(seen).toEqual([['a,b'], ['c,d'], ['e,f']]);
+  });
+
   it('refuses a file that does not exist', async () => {
     await expect(fileLines(join(dir, 'missing.csv'))).rejects.toThrow(/ENOENT/);
+    await expect(fileLineChunks(join(dir, 'missing.csv'))).rejects.toThrow(/ENOENT/);
   });
 });

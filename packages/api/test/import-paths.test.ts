@@ -80,6 +80,16 @@ describe.each(DATABASE_KINDS)('periods import paths on %s', (kind) => {
       sourceName: 't',
       actor: 'test',
     });
+  const importChunks = (tenantId: string, lines: string[], size: number) =>
+    runImport(test.database.db, {
+      tenantId,
+      format: 'periods',
+      source: (async function* () {
+        for (let i = 0; i < lines.length; i += size) yield lines.slice(i, i + size);
+      })(),
+      sourceName: 't',
+      actor: 'test',
+    });
   const importLines = (tenantId: string, lines: string[]) =>
     runImport(test.database.db, {
       tenantId,
@@ -110,7 +120,7 @@ describe.each(DATABASE_KINDS)('periods import paths on %s', (kind) => {
 
   beforeAll(async () => {
     test = await openTestDatabase(kind);
-    for (const tenant of ['whole', 'pieces', 'prior', 'streamed', 'staged'])
+    for (const tenant of ['whole', 'pieces', 'prior', 'streamed', 'chunked', 'staged'])
       keys[tenant] = await tenantWithKey(test.database, tenant);
   });
   afterAll(() => test.dispose());
@@ -143,16 +153,21 @@ describe.each(DATABASE_KINDS)('periods import paths on %s', (kind) => {
     await importText('prior', [HEADER, 'x1,other,2022-01-01,,5,Starter,'].join('\n'));
     await importLines('prior', [HEADER, ...rows]);
     await importLines('streamed', [HEADER, ...rows]);
+    expect(await importChunks('chunked', [HEADER, ...rows], 333)).toMatchObject({
+      rowsRead: rows.length,
+      rowsStored: rows.length,
+    });
 
     const reference = await stored('whole');
     expect(reference).toHaveLength(rows.length);
-    for (const tenant of ['pieces', 'prior', 'streamed']) expect(await stored(tenant)).toEqual(reference);
+    for (const tenant of ['pieces', 'prior', 'streamed', 'chunked'])
+      expect(await stored(tenant)).toEqual(reference);
 
     const api = testApi(test.database);
     const figures = await graphql(api, FIGURES, { credential: keys.whole as string });
     expect(figures.body.errors).toBeUndefined();
     // (`prior` holds one more customer, so its figures differ.)
-    for (const tenant of ['pieces', 'streamed']) {
+    for (const tenant of ['pieces', 'streamed', 'chunked']) {
       expect((await graphql(api, FIGURES, { credential: keys[tenant] as string })).body).toEqual(
         figures.body,
       );
@@ -215,6 +230,20 @@ describe.each(DATABASE_KINDS)('periods import paths on %s', (kind) => {
       value: '2023-02-30',
     });
     expect(await stored('refused')).toEqual([]);
+  });
+
+  it('a NUL character in a chunk of lines is refused naming its line, and nothing is stored', async () => {
+    await ensureTenant(test.database.db, { tenantId: 'nul' });
+    const lines = [HEADER, ...rows.slice(0, 500), 's1,c\u00001,2023-01-01,,10,Starter,', ...rows.slice(500)];
+    const error = await importChunks('nul', lines, 64).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ImportFailed);
+    expect((error as ImportFailed).summary.errors[0]).toMatchObject({
+      code: 'INVALID_CSV',
+      line: 502,
+      field: '(line)',
+      value: 's1,c\\u00001,2023-01-01,,10,Starter,',
+    });
+    expect(await stored('nul')).toEqual([]);
   });
 
   it.runIf(kind === 'postgres')(

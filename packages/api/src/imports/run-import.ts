@@ -11,13 +11,14 @@ import {
   importSubscriptionEvents,
   importSubscriptionEventsJson,
   invoiceLinesToSpans,
+  type LineChunks,
   type LineSource,
   MAX_REPORTED_ERRORS,
   type MrrSpan,
-  periodRowsToSpans,
+  periodRowToSpan,
   type RowError,
   rowError,
-  streamSubscriptionPeriods,
+  streamSubscriptionPeriodBatches,
 } from '@nrr/core';
 import { eq, sql } from 'drizzle-orm';
 import { announceChange } from '../db/changes.ts';
@@ -40,10 +41,11 @@ export interface ImportRequest {
   readonly tenantId: string;
   readonly format: ImportFormat;
   /**
-   * The file: text, or lines (a stream keeps memory flat for periods). Events are NDJSON, or,
-   * when `source` is a string starting with `[` or `{`, one JSON document (a Stripe list).
+   * The file: text, or lines, or chunks of lines (`fileLineChunks`; a stream keeps memory flat for
+   * periods, and chunks spare a turn of the event loop per line). Events are NDJSON, or, when
+   * `source` is a string starting with `[` or `{`, one JSON document (a Stripe list).
    */
-  readonly source: LineSource;
+  readonly source: LineSource | LineChunks;
   /** File name, or `graphql` for the mutation. */
   readonly sourceName: string;
   /** `cli:<user>` or `key:<keyId>`. */
@@ -303,16 +305,17 @@ async function* spanBatches(
       let errorCount = 0;
       let rowsRead = 0;
       let batch: MrrSpan[] = [];
-      for await (const parsed of streamSubscriptionPeriods(request.source, options)) {
-        rowsRead += 1;
-        if (!parsed.ok) {
-          errorCount += 1;
-          if (errors.length < MAX_REPORTED_ERRORS) errors.push(parsed.error);
-          continue;
+      for await (const results of streamSubscriptionPeriodBatches(request.source, options)) {
+        rowsRead += results.length;
+        for (const parsed of results) {
+          if (!parsed.ok) {
+            errorCount += 1;
+            if (errors.length < MAX_REPORTED_ERRORS) errors.push(parsed.error);
+            continue;
+          }
+          // After the first error nothing is stored; keep reading only to report every bad row.
+          if (errorCount === 0) batch.push(periodRowToSpan(parsed.row));
         }
-        // After the first error nothing is stored; keep reading only to report every bad row.
-        if (errorCount > 0) continue;
-        batch.push(...periodRowsToSpans([parsed.row]));
         if (batch.length >= 1000) {
           yield batch;
           batch = [];
@@ -325,7 +328,7 @@ async function* spanBatches(
     }
     case 'invoice-lines': {
       const mapping = request.mapping as InvoiceLineMapping;
-      const result = await importInvoiceLines(request.source, mapping, options);
+      const result = await importInvoiceLines(lineByLine(request.source), mapping, options);
       onRowsRead(result.rowsRead);
       yield invoiceLinesToSpans(result.rows).spans;
       return;
@@ -341,7 +344,7 @@ async function* spanBatches(
  * one, so an id or attribute carrying it would otherwise fail inside the transaction as an
  * internal error. Throws core's `ImportError` (`INVALID_CSV` or `INVALID_JSON`) naming the line.
  */
-function withoutNul(source: LineSource, format: ImportFormat): LineSource {
+function withoutNul(source: LineSource | LineChunks, format: ImportFormat): LineSource | LineChunks {
   const refuse = (line: number, text: string) =>
     new ImportError(
       [
@@ -366,10 +369,29 @@ function withoutNul(source: LineSource, format: ImportFormat): LineSource {
   }
   return (async function* () {
     let line = 0;
-    for await (const text of source) {
-      line += 1;
-      if (text.includes('\u0000')) throw refuse(line, text);
-      yield text;
+    for await (const item of source as AsyncIterable<string | readonly string[]>) {
+      if (typeof item === 'string') {
+        line += 1;
+        if (item.includes('\u0000')) throw refuse(line, item);
+        yield item;
+        continue;
+      }
+      for (const text of item) {
+        line += 1;
+        if (text.includes('\u0000')) throw refuse(line, text);
+      }
+      yield item;
+    }
+  })() as AsyncIterable<string> | LineChunks;
+}
+
+/** The source as text or single lines, for the readers that take no chunks. */
+function lineByLine(source: LineSource | LineChunks): LineSource {
+  if (typeof source === 'string' || Symbol.iterator in source) return source;
+  return (async function* () {
+    for await (const item of source as AsyncIterable<string | readonly string[]>) {
+      if (typeof item === 'string') yield item;
+      else yield* item;
     }
   })();
 }
@@ -378,10 +400,10 @@ function withoutNul(source: LineSource, format: ImportFormat): LineSource {
  * Parses an events file: NDJSON, or one JSON document (an array or a Stripe list) when the source
  * is text starting with one. Throws core's `ImportError` on invalid events.
  */
-async function readEvents(source: LineSource, options: { defaultCurrency: string }) {
+async function readEvents(source: LineSource | LineChunks, options: { defaultCurrency: string }) {
   return typeof source === 'string' && isJsonDocument(source)
     ? importSubscriptionEventsJson(source, options)
-    : await importSubscriptionEvents(source, options);
+    : await importSubscriptionEvents(lineByLine(source), options);
 }
 
 /**

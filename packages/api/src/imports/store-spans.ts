@@ -543,6 +543,7 @@ export async function readTenantSpans(tx: Tx, tenantId: string): Promise<MrrSpan
         values = Object.keys(parsed).length > 0 ? parsed : undefined;
         attributes.set(row.attributes, values);
       }
+      // Literal shapes, no spread: spans stay small objects of few shapes, which the engine reads fast.
       const span: MrrSpan = {
         customerId: row.customer_id,
         subscriptionId: row.subscription_id,
@@ -550,9 +551,10 @@ export async function readTenantSpans(tx: Tx, tenantId: string): Promise<MrrSpan
         end: row.end_ms,
         mrr,
         currency: row.currency,
-        ...(row.canceled_ms === null ? {} : { canceledAt: row.canceled_ms }),
-        ...(values === undefined ? {} : { attributes: values }),
       };
+      if (row.canceled_ms !== null) (span as { canceledAt?: number }).canceledAt = row.canceled_ms;
+      if (values !== undefined)
+        (span as { attributes?: Readonly<Record<string, string>> }).attributes = values;
       spans[i] = span;
     }
   } else {
