@@ -120,7 +120,7 @@ describe.each(DATABASE_KINDS)('periods import paths on %s', (kind) => {
 
   beforeAll(async () => {
     test = await openTestDatabase(kind);
-    for (const tenant of ['whole', 'pieces', 'prior', 'streamed', 'chunked', 'staged'])
+    for (const tenant of ['whole', 'pieces', 'prior', 'streamed', 'chunked', 'sorted', 'staged'])
       keys[tenant] = await tenantWithKey(test.database, tenant);
   });
   afterAll(() => test.dispose());
@@ -157,17 +157,26 @@ describe.each(DATABASE_KINDS)('periods import paths on %s', (kind) => {
       rowsRead: rows.length,
       rowsStored: rows.length,
     });
+    // Customers in ascending order (c0, c1, c10, c100, …) are counted without being named.
+    const byCustomer = [...rows].sort((a, b) => {
+      const [ca, cb] = [a.split(',')[1] as string, b.split(',')[1] as string];
+      return ca < cb ? -1 : ca > cb ? 1 : 0;
+    });
+    expect(await importText('sorted', [HEADER, ...byCustomer].join('\n'))).toMatchObject({
+      rowsStored: rows.length,
+      customersAffected: 600,
+    });
 
     const reference = await stored('whole');
     expect(reference).toHaveLength(rows.length);
-    for (const tenant of ['pieces', 'prior', 'streamed', 'chunked'])
+    for (const tenant of ['pieces', 'prior', 'streamed', 'chunked', 'sorted'])
       expect(await stored(tenant)).toEqual(reference);
 
     const api = testApi(test.database);
     const figures = await graphql(api, FIGURES, { credential: keys.whole as string });
     expect(figures.body.errors).toBeUndefined();
     // (`prior` holds one more customer, so its figures differ.)
-    for (const tenant of ['pieces', 'streamed', 'chunked']) {
+    for (const tenant of ['pieces', 'streamed', 'chunked', 'sorted']) {
       expect((await graphql(api, FIGURES, { credential: keys[tenant] as string })).body).toEqual(
         figures.body,
       );

@@ -254,7 +254,7 @@ async function importTransaction(
         rowsRead,
         rowsStored: stored,
         rowsUnchanged: writer.counts.unchanged,
-        customersAffected: writer.affectedCustomers.size,
+        customersAffected: writer.customersAffected,
         errorCount: 0,
         errors: [],
         dataVersion,

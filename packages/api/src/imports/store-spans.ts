@@ -53,9 +53,9 @@ export interface SpanWriterOptions {
    */
   readonly uniqueIdentities?: boolean;
   /**
-   * A tenant's first spans may be copied straight into `mrr_spans` (Postgres only). Leave it off
-   * when spans are also changed other than through {@link SpanWriter.add} (the events import
-   * deletes spans). Default false.
+   * A tenant's first spans may be copied straight into `mrr_spans` (Postgres only). For a writer
+   * flushed once; leave it off when spans are also changed other than through
+   * {@link SpanWriter.add} (the events import deletes spans). Default false.
    */
   readonly direct?: boolean;
 }
@@ -76,8 +76,15 @@ const RUN_SCAN_LIMIT = 64;
  */
 export class SpanWriter {
   readonly counts: SpanWriteCounts = { stored: 0, unchanged: 0 };
-  /** Customers whose stored spans changed. */
+  /**
+   * Customers whose stored spans changed, by name; a direct copy of spans in ascending customer
+   * order only counts them (see {@link SpanWriter.customersAffected}).
+   */
   readonly affectedCustomers = new Set<string>();
+  /** Customers of a direct copy counted, not named: their runs, while customers ascend. */
+  #countedCustomers = 0;
+  /** The direct copy's customers ascended (code units) so far: each run is a new customer. */
+  #ascending = true;
   #pending = new Map<string, SpanColumns>();
   readonly #connection: TransactionSql | undefined;
   readonly #uniqueIdentities: boolean;
@@ -153,8 +160,12 @@ export class SpanWriter {
     const customer = span.customerId;
     if (this.#uniqueIdentities) {
       if (this.#mode === 'direct' && customer !== this.#runCustomer) {
+        // Ascending customers need no set to be counted (a file sorted by customer); the first
+        // one out of order stops the count, and flush() counts them in the database instead.
+        if (this.#ascending && (this.#runCustomer === undefined || customer > this.#runCustomer)) {
+          this.#countedCustomers += 1;
+        } else this.#ascending = false;
         this.#runCustomer = customer;
-        this.affectedCustomers.add(customer);
       }
       return false;
     }
@@ -177,6 +188,11 @@ export class SpanWriter {
     return repeats || this.#returning.has(customer);
   }
 
+  /** How many customers' stored spans changed. */
+  get customersAffected(): number {
+    return this.#countedCustomers + this.affectedCustomers.size;
+  }
+
   /** Writes everything queued; only spans whose content differs from the stored one are written. */
   async flush(): Promise<void> {
     const connection = this.#connection;
@@ -193,6 +209,13 @@ export class SpanWriter {
       await connection.unsafe('set local role nrr_app');
       this.counts.stored += this.#copied;
       if (!this.#uniqueIdentities) for (const customer of this.#seen) this.affectedCustomers.add(customer);
+      else if (!this.#ascending) {
+        const [row] = await connection.unsafe<{ customers: string }[]>(
+          'select count(distinct customer_id) as customers from mrr_spans where tenant_id = $1',
+          [this.tenantId],
+        );
+        this.#countedCustomers = Number(row?.customers ?? 0);
+      }
       // Later spans (the events import) are upserted.
       this.#mode = 'staged';
       if (this.#deferred.length === 0) return;
