@@ -42,7 +42,7 @@ export class CopyWriter {
 
   /** Starts `statement` (a `COPY … FROM STDIN`, trusted text) on `connection`. */
   static async open(connection: TransactionSql, statement: string): Promise<CopyWriter> {
-    return new CopyWriter(await connection.unsafe(statement).writable());
+    return new CopyWriter(await openCopy(connection, statement));
   }
 
   /** Appends one row (values already in COPY text form, see {@link copyText}). */
@@ -62,8 +62,7 @@ export class CopyWriter {
   /** Sends what is buffered and ends the COPY; resolves when the server has taken every row. */
   async end(): Promise<void> {
     await this.#drain();
-    this.stream.end();
-    await finished(this.stream);
+    await endCopy(this.stream);
   }
 
   /** Abandons the COPY (the server fails it, so the transaction must roll back). */
@@ -76,6 +75,26 @@ export class CopyWriter {
     if (this.#buffer === '') return;
     const chunk = this.#buffer;
     this.#buffer = '';
-    if (!this.stream.write(chunk)) await once(this.stream, 'drain');
+    if (!this.stream.write(chunk)) await drained(this.stream);
   }
+}
+
+/** Starts a `COPY … FROM STDIN` (trusted text) on `connection` and returns its stream. */
+export async function openCopy(connection: TransactionSql, statement: string): Promise<Writable> {
+  return connection.unsafe(statement).writable();
+}
+
+/**
+ * Ends a COPY's stream and waits until the server has taken every row. A row the server refuses
+ * (a value its column cannot hold) fails the stream with the server's error (our postgres.js
+ * patch: unpatched, the stream would wait forever and the error be lost).
+ */
+export async function endCopy(stream: Writable): Promise<void> {
+  stream.end();
+  await finished(stream);
+}
+
+/** Waits for a COPY stream to drain; throws the server's error if it refused a row meanwhile. */
+export async function drained(stream: Writable): Promise<void> {
+  await once(stream, 'drain');
 }

@@ -7,6 +7,7 @@
 import { formatMoneyUnits, type MrrSpan, parseMoney } from '@nrr/core';
 import { eq, sql } from 'drizzle-orm';
 import type { TransactionSql } from 'postgres';
+import { BinaryCopyWriter, decimal4Bytes, jsonbBytes, textBytes } from '../db/binary-copy.ts';
 import { CopyWriter, copyConnection, copyText } from '../db/copy.ts';
 import { mrrSpans } from '../db/schema.ts';
 import { arrayLiteral, resultRows, type Tx } from '../db/tenant-scope.ts';
@@ -93,7 +94,7 @@ export class SpanWriter {
   /** The tenant had no spans when this writer started (Postgres). */
   #first = false;
   #copy: CopyWriter | undefined;
-  #copying: Promise<CopyWriter> | undefined;
+  #copying: Promise<void> | undefined;
   /** Staged rows so far (their `seq`). */
   #staged = 0;
   #stagingReady = false;
@@ -109,8 +110,10 @@ export class SpanWriter {
   readonly #returning = new Set<string>();
   /** Two staged spans may share an identity: the upsert must keep the last of each. */
   #mayRepeat = false;
-  readonly #lead: string;
-  readonly #tail: string;
+  /** The direct copy in progress. */
+  #binary: BinaryCopyWriter | undefined;
+  readonly #tenantBytes: Buffer;
+  readonly #importBytes: Buffer;
 
   constructor(
     private readonly tx: Tx,
@@ -120,8 +123,8 @@ export class SpanWriter {
   ) {
     this.#connection = copyConnection(tx);
     this.#uniqueIdentities = options.uniqueIdentities ?? false;
-    this.#lead = `${copyText(tenantId)}\t`;
-    this.#tail = `\t${copyText(importId)}\n`;
+    this.#tenantBytes = textBytes(tenantId);
+    this.#importBytes = textBytes(importId);
   }
 
   /**
@@ -136,19 +139,32 @@ export class SpanWriter {
       if (this.#pending.size >= SPAN_BATCH_SIZE) return this.flush();
       return undefined;
     }
+    const binary = this.#binary;
+    if (binary) {
+      if (this.#track(span)) {
+        this.#deferred.push(`${++this.#staged}\t${spanFields(span)}\n`);
+        return undefined;
+      }
+      this.#copied += 1;
+      binary.beginRow(10);
+      binary.bytes(this.#tenantBytes);
+      binary.text(span.customerId);
+      binary.text(span.subscriptionId);
+      binary.timestamp(span.start);
+      if (span.end === null) binary.null();
+      else binary.timestamp(span.end);
+      binary.bytes(numericBytes(span.mrr));
+      binary.bytes(currencyBytes(span.currency));
+      if (span.canceledAt === undefined) binary.null();
+      else binary.timestamp(span.canceledAt);
+      binary.bytes(attributesBytes(span.attributes));
+      binary.bytes(this.#importBytes);
+      return binary.endRow();
+    }
     const copy = this.#copy;
     if (copy === undefined) return this.#open(connection).then(() => this.add(span));
-    const hold = this.#track(span);
-    const fields = spanFields(span);
-    if (this.#mode === 'direct') {
-      if (!hold) {
-        this.#copied += 1;
-        return copy.writeLine(`${this.#lead}${fields}${this.#tail}`);
-      }
-      this.#deferred.push(`${++this.#staged}\t${fields}\n`);
-      return undefined;
-    }
-    return copy.writeLine(`${++this.#staged}\t${fields}\n`);
+    this.#track(span);
+    return copy.writeLine(`${++this.#staged}\t${spanFields(span)}\n`);
   }
 
   /**
@@ -201,11 +217,10 @@ export class SpanWriter {
       return;
     }
     if (this.#copying) await this.#copying;
-    const copy = this.#copy;
-    if (!copy) return;
-    this.#copy = undefined;
-    await copy.end();
-    if (this.#mode === 'direct') {
+    const binary = this.#binary;
+    if (binary) {
+      this.#binary = undefined;
+      await binary.end();
       await connection.unsafe('set local role nrr_app');
       this.counts.stored += this.#copied;
       if (!this.#uniqueIdentities) for (const customer of this.#seen) this.affectedCustomers.add(customer);
@@ -224,7 +239,13 @@ export class SpanWriter {
       for (const line of this.#deferred) await staging.writeLine(line);
       this.#deferred = [];
       await staging.end();
+      await this.#upsertStaged(connection);
+      return;
     }
+    const copy = this.#copy;
+    if (!copy) return;
+    this.#copy = undefined;
+    await copy.end();
     await this.#upsertStaged(connection);
   }
 
@@ -232,29 +253,29 @@ export class SpanWriter {
   abort(reason: Error): void {
     this.#copy?.abort(reason);
     this.#copy = undefined;
+    this.#binary?.abort(reason);
+    this.#binary = undefined;
   }
 
   /** Opens the copy of the spans to come, deciding on the first one how they are written. */
-  #open(connection: TransactionSql): Promise<CopyWriter> {
+  #open(connection: TransactionSql): Promise<void> {
     this.#copying ??= (async () => {
       if (this.#mode === undefined) {
         this.#first = !(await tenantHasSpans(connection, this.tenantId));
         this.#mode =
           this.#first && this.options.direct && (await mayCopyIntoSpans(connection)) ? 'direct' : 'staged';
       }
-      let copy: CopyWriter;
       if (this.#mode === 'direct') {
         // COPY FROM is refused under row-level security: the copy runs as the session's own role
         // (the tables' owner; checked above), writing this tenant's id into every row itself.
+        // Binary: Postgres parses no text (timestamps, decimals, escapes) for a tenant's first data.
         await connection.unsafe('set local role none');
-        copy = await CopyWriter.open(connection, SPANS_COPY);
+        this.#binary = await BinaryCopyWriter.open(connection, SPANS_COPY);
       } else {
         await this.#stage(connection);
-        copy = await CopyWriter.open(connection, STAGING_COPY);
+        this.#copy = await CopyWriter.open(connection, STAGING_COPY);
       }
-      this.#copy = copy;
       this.#copying = undefined;
-      return copy;
     })();
     return this.#copying;
   }
@@ -354,7 +375,7 @@ export class SpanWriter {
 
 /** The COPY of a direct write: every column of `mrr_spans`, the tenant's id first, the import's last. */
 const SPANS_COPY = `copy mrr_spans (tenant_id, customer_id, subscription_id, start_at, end_at, mrr, currency,
-  canceled_at, attributes, import_id) from stdin`;
+  canceled_at, attributes, import_id) from stdin with (format binary)`;
 
 /** The COPY into the staging table. */
 const STAGING_COPY = `copy import_spans (seq, customer_id, subscription_id, start_at, end_at, mrr, currency,
@@ -472,6 +493,53 @@ function attributesText(attributes: Readonly<Record<string, string>> | undefined
   lastAttributes = attributes;
   lastAttributesText = text;
   return text;
+}
+
+/** Binary `numeric` values of recent amounts (a file's prices repeat). */
+const numericCache = new Map<number, Buffer>();
+
+/** {@link decimal4Bytes} of MRR units, cached. */
+function numericBytes(units: number): Buffer {
+  let bytes = numericCache.get(units);
+  if (bytes === undefined) {
+    if (numericCache.size >= 100_000) numericCache.clear();
+    bytes = decimal4Bytes(units);
+    numericCache.set(units, bytes);
+  }
+  return bytes;
+}
+
+/** Binary `text` values of currencies (few). */
+const currencyCache = new Map<string, Buffer>();
+
+function currencyBytes(currency: string): Buffer {
+  let bytes = currencyCache.get(currency);
+  if (bytes === undefined) {
+    if (currencyCache.size >= 1000) currencyCache.clear();
+    bytes = textBytes(currency);
+    currencyCache.set(currency, bytes);
+  }
+  return bytes;
+}
+
+/** Binary `jsonb` values of recent attribute objects (importers share one among the rows that repeat it). */
+const attributesBytesCache = new Map<object, Buffer>();
+let lastAttributesObject: object | undefined;
+let lastAttributesBytes: Buffer = Buffer.alloc(0);
+const NO_ATTRIBUTES = jsonbBytes('{}');
+
+function attributesBytes(attributes: Readonly<Record<string, string>> | undefined): Buffer {
+  if (attributes === undefined) return NO_ATTRIBUTES;
+  if (attributes === lastAttributesObject) return lastAttributesBytes;
+  let bytes = attributesBytesCache.get(attributes);
+  if (bytes === undefined) {
+    if (attributesBytesCache.size >= 10_000) attributesBytesCache.clear();
+    bytes = jsonbBytes(JSON.stringify(attributes));
+    attributesBytesCache.set(attributes, bytes);
+  }
+  lastAttributesObject = attributes;
+  lastAttributesBytes = bytes;
+  return bytes;
 }
 
 /**
