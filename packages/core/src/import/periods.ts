@@ -471,9 +471,12 @@ class PeriodReader implements CsvSink {
       known = [];
       this.knownValues[k] = known;
     }
+    const first = text.charCodeAt(from);
     for (let i = 0; i < known.length; i++) {
       const value = known[i] as string;
-      if (value.length === length && text.startsWith(value, from)) return value;
+      if (value.length === length && value.charCodeAt(0) === first && text.startsWith(value, from)) {
+        return value;
+      }
     }
     const value = this.shared.value(text.slice(from, this.to));
     if (known.length < KNOWN_VALUES_PER_COLUMN) known.push(value);
