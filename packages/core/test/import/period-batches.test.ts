@@ -379,6 +379,30 @@ describe('streamSubscriptionPeriodBatches on bad input', () => {
   });
 });
 
+describe('streamSubscriptionPeriodBatches sharing', () => {
+  it('shares repeated values and equal attribute objects between rows, also apart', async () => {
+    const text = [
+      `${HEADER},currency,plan,region`,
+      'sub_001,c1,2024-01-01,2024-02-01,1,USD,Pro,EU',
+      'sub_001,c1,2024-02-01,,2,USD,Pro,EU',
+      'sub_002,c2,2024-01-01,,1,usd,Basic,',
+      'sub_003,c3,2024-01-01,,1,USD,Pro,EU',
+      'sub_004,c4,2024-01-01,,1,USD,"Pro",EU', // the general path (quoted)
+      'sub_005,c5,2024-01-01,,1,USD,Basic,',
+    ].join('\n');
+    const rows = (await batchesOf(text)).flat().map((parsed) => (parsed.ok ? parsed.row : undefined));
+    const [a, b, c, d, e, f] = rows as SubscriptionPeriodRow[];
+    expect(rows.every((row) => row !== undefined)).toBe(true);
+    expect(b?.attributes).toBe(a?.attributes);
+    expect(d?.attributes).toBe(a?.attributes);
+    expect(e?.attributes).toBe(d?.attributes);
+    expect(f?.attributes).toBe(c?.attributes);
+    expect(c?.attributes).toEqual({ plan: 'Basic' });
+    expect(Object.keys(a?.attributes ?? {})).toEqual(['plan', 'region']);
+    expect(c?.currency).toBe('USD');
+  });
+});
+
 describe('streamSubscriptionPeriodBatches laws', () => {
   const id = fc.constantFrom('s1', 's2', 's3', ' s1', 's1 ', '', 'sub_0001', 'sub_0002');
   const date = fc.oneof(
