@@ -389,15 +389,20 @@ describe('streamSubscriptionPeriodBatches sharing', () => {
       'sub_003,c3,2024-01-01,,1,USD,Pro,EU',
       'sub_004,c4,2024-01-01,,1,USD,"Pro",EU', // the general path (quoted)
       'sub_005,c5,2024-01-01,,1,USD,Basic,',
+      'sub_006,c6,2024-01-01,,1,USD,Pro,', // known values, one empty: not the Pro/EU combination
+      'sub_007,c7,2024-01-01,,1,USD,,EU',
+      'sub_008,c8,2024-01-01,,1,USD,Pro,',
     ].join('\n');
     const rows = (await batchesOf(text)).flat().map((parsed) => (parsed.ok ? parsed.row : undefined));
-    const [a, b, c, d, e, f] = rows as SubscriptionPeriodRow[];
+    const [a, b, c, d, e, f, g, h, i] = rows as SubscriptionPeriodRow[];
     expect(rows.every((row) => row !== undefined)).toBe(true);
     expect(b?.attributes).toBe(a?.attributes);
     expect(d?.attributes).toBe(a?.attributes);
     expect(e?.attributes).toBe(d?.attributes);
     expect(f?.attributes).toBe(c?.attributes);
     expect(c?.attributes).toEqual({ plan: 'Basic' });
+    expect([g?.attributes, h?.attributes]).toEqual([{ plan: 'Pro' }, { region: 'EU' }]);
+    expect(i?.attributes).toBe(g?.attributes);
     expect(Object.keys(a?.attributes ?? {})).toEqual(['plan', 'region']);
     expect(c?.currency).toBe('USD');
   });
