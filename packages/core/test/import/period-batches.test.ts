@@ -262,6 +262,31 @@ describe('streamSubscriptionPeriodBatches on bad input', () => {
     });
   });
 
+  it('tells apart subscriptions whose ids hash alike, and reads every amount form exactly', async () => {
+    // sub_608699 and sub_1077474 have the same 32-bit hash in the importer's table of subscriptions.
+    const text = [
+      HEADER,
+      'sub_608699,c1,2024-01-01,,49.9999',
+      'other,c2,2024-01-01,,0.0001',
+      'sub_1077474,c3,2024-01-01,,12.34', // no overlap: another subscription
+      'sub_608699,c1,2024-06-01,,007.5', // overlaps sub_608699's open period
+      'sub_1077474,c3,2024-02-01,,1,extra', // a field too many
+    ].join('\n');
+    const results = await expectSameEverywhere(text);
+    expect(results.map((parsed) => (parsed.ok ? parsed.row.monthlyAmount : parsed.error.code))).toEqual([
+      499_999,
+      1,
+      123_400,
+      'DUPLICATE_ID',
+      'INVALID_CSV',
+    ]);
+    expect(results[3]).toMatchObject({ ok: false, error: { line: 5, value: 'sub_608699' } });
+    expect(results[4]).toMatchObject({
+      ok: false,
+      error: { line: 6, field: 'column 6', expected: '5 fields as in the header, got 6' },
+    });
+  });
+
   it('gives one MISSING_COLUMN error for an empty file and nothing for a header-only one', async () => {
     for (const empty of ['', '\uFEFF', '\n\n', '\r\n']) {
       const results = await expectSameEverywhere(empty);
