@@ -199,6 +199,10 @@ function isTrimmed(code: number): boolean {
 const DIGIT_0 = 48;
 /** Distinct values per attribute column that a plain record's value is first compared with. */
 const KNOWN_VALUES_PER_COLUMN = 16;
+/** Most attribute columns whose combinations of known values are numbered exactly: 17^12 < 2^53. */
+const MAX_NUMBERED_ATTRIBUTE_COLUMNS = 12;
+/** Most attribute objects kept for reuse by their combination of known values. */
+const MAX_ATTRIBUTE_COMBINATIONS = 10_000;
 const HYPHEN = 45;
 const DOT = 46;
 const UNITS_PER_DIGIT = [0, 1000, 100, 10, 1] as const;
@@ -226,8 +230,12 @@ class PeriodReader implements CsvSink {
   /** Send every record to the general path (tests compare both paths). */
   private readonly generalOnly: boolean;
 
-  /** Per attribute column, its first distinct values (see {@link attributeValue}). */
+  /** Per attribute column, its first distinct values (see {@link knownValue}). */
   private readonly knownValues: string[][] = [];
+  /** The value found by {@link knownValue}. */
+  private attributeValue = '';
+  /** Attribute objects by the number of their combination of known values (see {@link plainAttributes}). */
+  private readonly combinations = new Map<number, Readonly<Record<string, string>>>();
 
   // The trimmed field found by `field`: [from, to) of the line.
   private from = 0;
@@ -459,11 +467,12 @@ class PeriodReader implements CsvSink {
   }
 
   /**
-   * The value of attribute column `k` in the field found by {@link field}: found in place among
+   * The value of attribute column `k` in the field found by {@link field}, as its position among
    * the column's first {@link KNOWN_VALUES_PER_COLUMN} distinct values (attribute columns usually
-   * have few), else sliced and shared.
+   * have few), found in place; -1 when it is not one of them (then {@link attributeValue} holds it,
+   * sliced and shared).
    */
-  private attributeValue(text: string, k: number): string {
+  private knownValue(text: string, k: number): number {
     const from = this.from;
     const length = this.to - from;
     let known = this.knownValues[k];
@@ -471,16 +480,27 @@ class PeriodReader implements CsvSink {
       known = [];
       this.knownValues[k] = known;
     }
+    const first = text.charCodeAt(from);
     for (let i = 0; i < known.length; i++) {
       const value = known[i] as string;
-      if (value.length === length && text.startsWith(value, from)) return value;
+      if (value.length === length && value.charCodeAt(0) === first && text.startsWith(value, from)) {
+        this.attributeValue = value;
+        return i;
+      }
     }
     const value = this.shared.value(text.slice(from, this.to));
-    if (known.length < KNOWN_VALUES_PER_COLUMN) known.push(value);
-    return value;
+    this.attributeValue = value;
+    if (known.length === KNOWN_VALUES_PER_COLUMN) return -1;
+    known.push(value);
+    return known.length - 1;
   }
 
-  /** The attributes of a plain record: the previous row's object when every value is the same. */
+  /**
+   * The attributes of a plain record: the previous row's object when every value is the same, else
+   * the object of an earlier row with the same values when each is a known value of its column
+   * (see {@link knownValue}; such combinations are numbered in base `KNOWN_VALUES_PER_COLUMN + 1`),
+   * else a new object.
+   */
   private plainAttributes(
     text: string,
     ends: Int32Array,
@@ -498,17 +518,35 @@ class PeriodReader implements CsvSink {
         value === undefined ? length === 0 : value.length === length && text.startsWith(value, this.from);
     }
     if (same) return shared.attributes as Readonly<Record<string, string>>;
+    // The combination's number, or -1 when a value is not known or the number would not be exact.
+    let combination = count <= MAX_NUMBERED_ATTRIBUTE_COLUMNS ? 0 : -1;
+    let place = 1;
+    for (let k = 0; k < count; k++) {
+      this.field(text, ends, (attributeColumns[k] as Column).index);
+      let digit = KNOWN_VALUES_PER_COLUMN;
+      if (this.from === this.to) previous[k] = undefined;
+      else {
+        digit = this.knownValue(text, k);
+        previous[k] = this.attributeValue;
+      }
+      if (digit < 0) combination = -1;
+      else if (combination >= 0) combination += digit * place;
+      place *= KNOWN_VALUES_PER_COLUMN + 1;
+    }
+    if (combination >= 0) {
+      const known = this.combinations.get(combination);
+      if (known !== undefined) {
+        shared.attributes = known;
+        return known;
+      }
+    }
     const attributes: Record<string, string> = {};
     for (let k = 0; k < count; k++) {
-      const column = attributeColumns[k] as Column;
-      this.field(text, ends, column.index);
-      if (this.from === this.to) {
-        previous[k] = undefined;
-        continue;
-      }
-      const value = this.attributeValue(text, k);
-      previous[k] = value;
-      setAttribute(attributes, column.label, value);
+      const value = previous[k];
+      if (value !== undefined) setAttribute(attributes, (attributeColumns[k] as Column).label, value);
+    }
+    if (combination >= 0 && this.combinations.size < MAX_ATTRIBUTE_COMBINATIONS) {
+      this.combinations.set(combination, attributes);
     }
     shared.attributes = attributes;
     return attributes;

@@ -262,6 +262,31 @@ describe('streamSubscriptionPeriodBatches on bad input', () => {
     });
   });
 
+  it('tells apart subscriptions whose ids hash alike, and reads every amount form exactly', async () => {
+    // sub_608699 and sub_1077474 have the same 32-bit hash in the importer's table of subscriptions.
+    const text = [
+      HEADER,
+      'sub_608699,c1,2024-01-01,,49.9999',
+      'other,c2,2024-01-01,,0.0001',
+      'sub_1077474,c3,2024-01-01,,12.34', // no overlap: another subscription
+      'sub_608699,c1,2024-06-01,,007.5', // overlaps sub_608699's open period
+      'sub_1077474,c3,2024-02-01,,1,extra', // a field too many
+    ].join('\n');
+    const results = await expectSameEverywhere(text);
+    expect(results.map((parsed) => (parsed.ok ? parsed.row.monthlyAmount : parsed.error.code))).toEqual([
+      499_999,
+      1,
+      123_400,
+      'DUPLICATE_ID',
+      'INVALID_CSV',
+    ]);
+    expect(results[3]).toMatchObject({ ok: false, error: { line: 5, value: 'sub_608699' } });
+    expect(results[4]).toMatchObject({
+      ok: false,
+      error: { line: 6, field: 'column 6', expected: '5 fields as in the header, got 6' },
+    });
+  });
+
   it('gives one MISSING_COLUMN error for an empty file and nothing for a header-only one', async () => {
     for (const empty of ['', '\uFEFF', '\n\n', '\r\n']) {
       const results = await expectSameEverywhere(empty);
@@ -376,6 +401,35 @@ describe('streamSubscriptionPeriodBatches on bad input', () => {
     }
     // The WhiteSpace and LineTerminator code units of ECMAScript, but \n and \r (line ends here).
     expect(trimmed).toBe(23);
+  });
+});
+
+describe('streamSubscriptionPeriodBatches sharing', () => {
+  it('shares repeated values and equal attribute objects between rows, also apart', async () => {
+    const text = [
+      `${HEADER},currency,plan,region`,
+      'sub_001,c1,2024-01-01,2024-02-01,1,USD,Pro,EU',
+      'sub_001,c1,2024-02-01,,2,USD,Pro,EU',
+      'sub_002,c2,2024-01-01,,1,usd,Basic,',
+      'sub_003,c3,2024-01-01,,1,USD,Pro,EU',
+      'sub_004,c4,2024-01-01,,1,USD,"Pro",EU', // the general path (quoted)
+      'sub_005,c5,2024-01-01,,1,USD,Basic,',
+      'sub_006,c6,2024-01-01,,1,USD,Pro,', // known values, one empty: not the Pro/EU combination
+      'sub_007,c7,2024-01-01,,1,USD,,EU',
+      'sub_008,c8,2024-01-01,,1,USD,Pro,',
+    ].join('\n');
+    const rows = (await batchesOf(text)).flat().map((parsed) => (parsed.ok ? parsed.row : undefined));
+    const [a, b, c, d, e, f, g, h, i] = rows as SubscriptionPeriodRow[];
+    expect(rows.every((row) => row !== undefined)).toBe(true);
+    expect(b?.attributes).toBe(a?.attributes);
+    expect(d?.attributes).toBe(a?.attributes);
+    expect(e?.attributes).toBe(d?.attributes);
+    expect(f?.attributes).toBe(c?.attributes);
+    expect(c?.attributes).toEqual({ plan: 'Basic' });
+    expect([g?.attributes, h?.attributes]).toEqual([{ plan: 'Pro' }, { region: 'EU' }]);
+    expect(i?.attributes).toBe(g?.attributes);
+    expect(Object.keys(a?.attributes ?? {})).toEqual(['plan', 'region']);
+    expect(c?.currency).toBe('USD');
   });
 });
 
