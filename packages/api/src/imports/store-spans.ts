@@ -67,8 +67,9 @@ const RUN_SCAN_LIMIT = 64;
 /**
  * Accumulates spans of one import and writes them within its transaction.
  *
- * On Postgres, a tenant's first spans (with the `direct` option) stream with `COPY` straight into
- * `mrr_spans`: the database stores them while the file is still being read. Spans that might
+ * On Postgres, a tenant's first spans (with the `direct` option) stream with a binary `COPY`
+ * straight into `mrr_spans`: the database stores them while the file is still being read, parsing
+ * no text. Spans that might
  * repeat an identity already copied (a customer whose spans come back after another customer's)
  * are held back and upserted after the copy, so the last of a repeated identity wins as it does
  * in an upsert. Otherwise spans stream with `COPY` into a temporary staging table and
