@@ -2,7 +2,7 @@
  * API benchmark (prints figures; `pnpm bench` or `pnpm --filter @nrr/api bench`):
  *
  * 1. Import throughput: a CSV of `--rows` subscription periods (default 1,000,000) through
- *    `runImport` (parse, normalise, upsert, rebuild timelines, one transaction), in rows/s.
+ *    `runImport` (parse, validate, store spans, one transaction), in rows/s.
  * 2. Query latency and throughput over HTTP on a real port: a generated tenant of `--customers`
  *    (default 100,000) over `--months` (36): `retention` (12-month window) and `retentionSeries`
  *    (36 monthly points), cold (first request after the cache is dropped) and warm under

@@ -3,7 +3,7 @@
  * `--rows` (default 100,000) periods rows written by the bench generator, then, in one run,
  *
  * 1. `COPY` of the file into a bare table of the same columns (the floor: no parsing in Node, no
- *    upsert, no timelines),
+ *    primary key, no validation),
  * 2. `runImport` of the file into an empty tenant,
  * 3. `runImport` of the same file again (nothing changes),
  *
