@@ -9,12 +9,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { MrrSpan } from '@nrr/core';
-import { sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/connect.ts';
-import { mrrSpans } from '../src/db/schema.ts';
-import { withTenant } from '../src/db/tenant-scope.ts';
+import { mrrSpans, spanAttributeSets } from '../src/db/schema.ts';
+import { resultRows, withTenant } from '../src/db/tenant-scope.ts';
 import { ImportFailed, runImport, storeSpans } from '../src/imports/run-import.ts';
 import { SpanWriter } from '../src/imports/store-spans.ts';
 import { ensureTenant } from '../src/tenants.ts';
@@ -111,9 +111,16 @@ describe.each(DATABASE_KINDS)('periods import paths on %s', (kind) => {
         end: mrrSpans.endAt,
         mrr: mrrSpans.mrr,
         currency: mrrSpans.currency,
-        attributes: mrrSpans.attributes,
+        attributes: spanAttributeSets.attributes,
       })
       .from(mrrSpans)
+      .innerJoin(
+        spanAttributeSets,
+        and(
+          eq(spanAttributeSets.tenantId, mrrSpans.tenantId),
+          eq(spanAttributeSets.setId, mrrSpans.attributesId),
+        ),
+      )
       .where(sql`${mrrSpans.tenantId} = ${tenantId} and ${mrrSpans.customerId} like 'c%'`)
       .orderBy(mrrSpans.customerId, mrrSpans.subscriptionId, mrrSpans.startAt);
   }
@@ -227,6 +234,41 @@ describe.each(DATABASE_KINDS)('periods import paths on %s', (kind) => {
     expect(await stored('repeats')).toEqual(expected);
   });
 
+  it('stores each distinct attribute set once per tenant, whatever the key order, and reuses it', async () => {
+    const setCount = async (tenantId: string) =>
+      resultRows<{ n: number }>(
+        await test.database.db.execute(
+          sql`select count(*)::int as n from span_attribute_sets where tenant_id = ${tenantId}`,
+        ),
+      )[0]?.n;
+    // The file's combinations: a plan, with or without a region.
+    const distinct = new Set(
+      spansOf(rows).map((span) => JSON.stringify(Object.entries(span.attributes ?? {}).sort())),
+    );
+    expect(await setCount('whole')).toBe(distinct.size);
+    // Imported again, and into the tenant of pieces: no new sets.
+    expect(await setCount('pieces')).toBe(distinct.size);
+    await ensureTenant(test.database.db, { tenantId: 'orders' });
+    const swapped = spansOf(rows.slice(0, 40)).map((span) => ({
+      ...span,
+      // The same sets with their keys in the other order.
+      attributes: Object.fromEntries(Object.entries(span.attributes ?? {}).reverse()),
+    }));
+    await withTenant(test.database.db, 'orders', async (tx) => {
+      const writer = new SpanWriter(tx, 'orders', 'imp_orders');
+      for (const span of spansOf(rows.slice(0, 40))) await writer.add(span);
+      await writer.flush();
+    });
+    const before = await setCount('orders');
+    await withTenant(test.database.db, 'orders', async (tx) => {
+      const writer = new SpanWriter(tx, 'orders', 'imp_orders_2');
+      for (const span of swapped) await writer.add(span);
+      await writer.flush();
+      expect(writer.counts).toEqual({ stored: 0, unchanged: 40 });
+    });
+    expect(await setCount('orders')).toBe(before);
+  });
+
   it('a bad row after thousands of good ones stores nothing, naming its line and field', async () => {
     await ensureTenant(test.database.db, { tenantId: 'refused' });
     const bad = [HEADER, ...rows, 'sX,cX,2023-02-30,,10,Starter,'];
@@ -296,7 +338,7 @@ function spansOf(lines: readonly string[]): MrrSpan[] {
   return lines.map((line) => {
     const [subscription, customer, start, end, amount, plan, region] = line.split(',') as string[];
     const attributes: Record<string, string> = { plan: plan as string };
-    if (region) attributes['région'] = region;
+    if (region) attributes.région = region;
     const [whole = '0', fraction = ''] = (amount as string).split('.');
     return {
       customerId: customer as string,

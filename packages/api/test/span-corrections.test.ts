@@ -6,12 +6,12 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER } from '../src/db/connect.ts';
-import { mrrSpans, tenants } from '../src/db/schema.ts';
+import { mrrSpans, spanAttributeSets, tenants } from '../src/db/schema.ts';
 import { resultRows } from '../src/db/tenant-scope.ts';
 import type { Api } from '../src/yoga.ts';
 import {
@@ -98,8 +98,19 @@ describe.each(DATABASE_KINDS)('period corrections on %s', (kind) => {
     expect(after.body.data?.retention).toEqual(reference.body.data?.retention);
     expect(after.body.data?.customers).toEqual(reference.body.data?.customers);
     const spans = await test.database.db
-      .select({ subscription: mrrSpans.subscriptionId, end: mrrSpans.endAt, attributes: mrrSpans.attributes })
+      .select({
+        subscription: mrrSpans.subscriptionId,
+        end: mrrSpans.endAt,
+        attributes: spanAttributeSets.attributes,
+      })
       .from(mrrSpans)
+      .innerJoin(
+        spanAttributeSets,
+        and(
+          eq(spanAttributeSets.tenantId, mrrSpans.tenantId),
+          eq(spanAttributeSets.setId, mrrSpans.attributesId),
+        ),
+      )
       .where(sql`${mrrSpans.tenantId} = 'corrected'`)
       .orderBy(mrrSpans.subscriptionId, mrrSpans.startAt);
     expect(spans).toEqual([
@@ -231,7 +242,7 @@ describe.each(DATABASE_KINDS)('migration 0002 (span identity) on %s', (kind) => 
       ('old', 'k1', 'c1', 's1', '2024-01-01', null, 100, 'USD', '{}', 'h1', 'imp_1'),
       ('old', 'k2', 'c1', 's1', '2024-01-01', '2024-03-01', 100, 'USD', '{}', 'h2', 'imp_2'),
       ('old', 'k3', 'c1', 's1', '2024-03-01', null, 150, 'USD', '{}', 'h3', 'imp_2'),
-      ('old', 'k4', 'c2', 's2', '2024-01-01', null, 70, 'USD', '{}', 'h4', 'imp_1')`);
+      ('old', 'k4', 'c2', 's2', '2024-01-01', null, 70, 'USD', '{"plan": "Pro", "country": "FR"}', 'h4', 'imp_1')`);
     await db.execute(sql`insert into customer_timelines (tenant_id, customer_id, entities) values
       ('old', 'c1', '"stale"'), ('old', 'c2', '"untouched"')`);
 
@@ -264,5 +275,22 @@ describe.each(DATABASE_KINDS)('migration 0002 (span identity) on %s', (kind) => 
       ),
     );
     expect(gone).toEqual([{ timelines: null, rebuilds: null }]);
+    // Migration 0006: each distinct attribute set stored once, spans referring to it.
+    const attributes = resultRows<{ customer: string; attributes: Record<string, string> | string }>(
+      await db.execute(sql`select s.customer_id as customer, a.attributes from mrr_spans s
+        join span_attribute_sets a on a.tenant_id = s.tenant_id and a.set_id = s.attributes_id
+        order by s.customer_id, s.start_at`),
+    ).map((row) => ({
+      customer: row.customer,
+      attributes: typeof row.attributes === 'string' ? JSON.parse(row.attributes) : row.attributes,
+    }));
+    expect(attributes).toEqual([
+      { customer: 'c1', attributes: {} },
+      { customer: 'c1', attributes: {} },
+      { customer: 'c2', attributes: { plan: 'Pro', country: 'FR' } },
+    ]);
+    expect(
+      resultRows<{ n: number }>(await db.execute(sql`select count(*)::int as n from span_attribute_sets`)),
+    ).toEqual([{ n: 2 }]);
   });
 });

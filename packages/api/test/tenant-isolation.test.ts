@@ -147,8 +147,22 @@ describe.each(DATABASE_KINDS)('tenant isolation on %s', (kind) => {
         ),
       )[0]?.n;
     expect(await count('doomed')).toBe(ACME_SPANS.length);
+    // ACME_SPANS carry three attribute sets (US Growth, FR Starter, US Starter), stored once each.
+    expect(
+      resultRows<{ n: number }>(
+        await test.database.db.execute(
+          sql`select count(*)::int as n from span_attribute_sets where tenant_id = 'doomed'`,
+        ),
+      ),
+    ).toEqual([{ n: 3 }]);
     await test.database.db.execute(sql`delete from tenants where tenant_id = 'doomed'`);
     expect(await count('doomed')).toBe(0);
+    const sets = resultRows<{ n: number }>(
+      await test.database.db.execute(
+        sql`select count(*)::int as n from span_attribute_sets where tenant_id = 'doomed'`,
+      ),
+    );
+    expect(sets).toEqual([{ n: 0 }]);
     expect(await count('acme')).toBe(ACME_SPANS.length);
   });
 });

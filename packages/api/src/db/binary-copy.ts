@@ -69,6 +69,13 @@ export class BinaryCopyWriter {
     this.#offset += value.length;
   }
 
+  /** An `integer` value. */
+  int4(value: number): void {
+    this.#room(8);
+    const offset = this.#buffer.writeInt32BE(4, this.#offset);
+    this.#offset = this.#buffer.writeInt32BE(value, offset);
+  }
+
   /** A `timestamptz` value from epoch milliseconds (whole microseconds are kept). */
   timestamp(epochMs: number): void {
     this.#room(12);

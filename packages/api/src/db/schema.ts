@@ -105,7 +105,8 @@ export const imports = pgTable(
  * Migration 0005 (SQL only; drizzle has no column collation): `customer_id` and `subscription_id`
  * compare in the "C" collation (bytes), which keeps the primary key cheap to build; `tenant_id`
  * has no foreign key, whose per-row check cost as much as the insert itself on a large import:
- * imports lock the tenant's row, and a trigger deletes a deleted tenant's spans.
+ * imports lock the tenant's row, and a trigger deletes a deleted tenant's spans (and, since
+ * migration 0006, its attribute sets).
  */
 export const mrrSpans = pgTable(
   'mrr_spans',
@@ -120,11 +121,30 @@ export const mrrSpans = pgTable(
     mrr: numeric('mrr', { precision: 20, scale: 4 }).notNull(),
     currency: text('currency').notNull(),
     canceledAt: timestamp('canceled_at', { withTimezone: true, mode: 'date' }),
-    attributes: jsonb('attributes').$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
     /** The import that last inserted or changed the span. */
     importId: text('import_id').notNull(),
+    /** The span's attributes: a `set_id` of the tenant's {@link spanAttributeSets}. */
+    attributesId: integer('attributes_id').notNull(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.customerId, t.subscriptionId, t.startAt] })],
+);
+
+/**
+ * The distinct attribute sets of a tenant's spans (migration 0006), each stored once and numbered
+ * in the tenant: spans refer to their set by `attributes_id`. A set is matched by value (jsonb
+ * equality), so each distinct set has one number; numbers are never reused or changed.
+ */
+export const spanAttributeSets = pgTable(
+  'span_attribute_sets',
+  {
+    tenantId: text('tenant_id').notNull(),
+    setId: integer('set_id').notNull(),
+    attributes: jsonb('attributes').$type<Record<string, string>>().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.setId] }),
+    uniqueIndex('span_attribute_sets_value').on(t.tenantId, t.attributes),
+  ],
 );
 
 /**

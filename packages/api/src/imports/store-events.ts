@@ -9,7 +9,7 @@
 import { eventsToSpans, type SubscriptionEvent } from '@nrr/core';
 import { sql } from 'drizzle-orm';
 import { arrayLiteral, resultRows, type Tx } from '../db/tenant-scope.ts';
-import { type SpanWriter, spanColumns } from './store-spans.ts';
+import type { SpanWriter } from './store-spans.ts';
 
 /** Events are upserted in batches of this many. */
 const EVENT_BATCH_SIZE = 2000;
@@ -114,7 +114,11 @@ async function replaceSpans(
   // moved; naming them lets the delete use the primary key's (tenant, customer) prefix.
   const customers = new Set(formerCustomers);
   for (const event of events) customers.add(event.customerId);
-  const keep = spans.map(spanColumns);
+  const keep = spans.map((span) => ({
+    customerId: span.customerId,
+    subscriptionId: span.subscriptionId,
+    startAt: new Date(span.start).toISOString(),
+  }));
   const removed = resultRows<{ customer_id: string }>(
     await tx.execute(sql`
       delete from mrr_spans s

@@ -7,7 +7,7 @@
 import { formatMoneyUnits, type MrrSpan, parseMoney } from '@nrr/core';
 import { eq, sql } from 'drizzle-orm';
 import type { TransactionSql } from 'postgres';
-import { BinaryCopyWriter, decimal4Bytes, jsonbBytes, textBytes } from '../db/binary-copy.ts';
+import { BinaryCopyWriter, decimal4Bytes, textBytes } from '../db/binary-copy.ts';
 import { CopyWriter, copyConnection, copyText } from '../db/copy.ts';
 import { mrrSpans } from '../db/schema.ts';
 import { arrayLiteral, resultRows, type Tx } from '../db/tenant-scope.ts';
@@ -33,7 +33,10 @@ export interface SpanWriteCounts {
   unchanged: number;
 }
 
-/** A span as the upsert statement takes it: every column as text (ISO instants, decimal MRR, JSON attributes) or null. */
+/**
+ * A span as the upsert statement takes it: every column as text (ISO instants, decimal MRR) or
+ * null, and its attributes as the number of the tenant's set.
+ */
 export interface SpanColumns {
   customerId: string;
   subscriptionId: string;
@@ -42,7 +45,7 @@ export interface SpanColumns {
   mrr: string;
   currency: string;
   canceledAt: string | null;
-  attributes: string;
+  attributesId: number;
 }
 
 /** Options of {@link SpanWriter}. */
@@ -88,6 +91,8 @@ export class SpanWriter {
   /** The direct copy's customers ascended (code units) so far: each run is a new customer. */
   #ascending = true;
   #pending = new Map<string, SpanColumns>();
+  /** The tenant's attribute sets; loaded by the first span. */
+  #sets: AttributeSets | undefined;
   readonly #connection: TransactionSql | undefined;
   readonly #uniqueIdentities: boolean;
   /** How spans go to Postgres; decided by the first span. */
@@ -134,16 +139,23 @@ export class SpanWriter {
    * every span would cost a turn of the event loop each.
    */
   add(span: MrrSpan): Promise<void> | undefined {
+    const sets = this.#sets;
+    if (sets === undefined) {
+      return AttributeSets.load(this.tx, this.tenantId).then((loaded) => {
+        this.#sets = loaded;
+        return this.add(span);
+      });
+    }
     const connection = this.#connection;
     if (!connection) {
-      this.#pending.set(spanIdentity(span), spanColumns(span));
+      this.#pending.set(spanIdentity(span), spanColumns(span, sets.idOf(span.attributes)));
       if (this.#pending.size >= SPAN_BATCH_SIZE) return this.flush();
       return undefined;
     }
     const binary = this.#binary;
     if (binary) {
       if (this.#track(span)) {
-        this.#deferred.push(`${++this.#staged}\t${spanFields(span)}\n`);
+        this.#deferred.push(`${++this.#staged}\t${spanFields(span, sets.idOf(span.attributes))}\n`);
         return undefined;
       }
       this.#copied += 1;
@@ -158,14 +170,14 @@ export class SpanWriter {
       binary.bytes(currencyBytes(span.currency));
       if (span.canceledAt === undefined) binary.null();
       else binary.timestamp(span.canceledAt);
-      binary.bytes(attributesBytes(span.attributes));
+      binary.int4(sets.idOf(span.attributes));
       binary.bytes(this.#importBytes);
       return binary.endRow();
     }
     const copy = this.#copy;
     if (copy === undefined) return this.#open(connection).then(() => this.add(span));
     this.#track(span);
-    return copy.writeLine(`${++this.#staged}\t${spanFields(span)}\n`);
+    return copy.writeLine(`${++this.#staged}\t${spanFields(span, sets.idOf(span.attributes))}\n`);
   }
 
   /**
@@ -223,6 +235,7 @@ export class SpanWriter {
       this.#binary = undefined;
       await binary.end();
       await connection.unsafe('set local role nrr_app');
+      await this.#sets?.store(this.tx, this.tenantId);
       this.counts.stored += this.#copied;
       if (!this.#uniqueIdentities) for (const customer of this.#seen) this.affectedCustomers.add(customer);
       else if (!this.#ascending) {
@@ -288,7 +301,7 @@ export class SpanWriter {
     await connection.unsafe(`set local work_mem = '64MB'`);
     await connection.unsafe(`create temporary table import_spans (seq bigint not null, customer_id text not null,
         subscription_id text not null, start_at timestamptz not null, end_at timestamptz, mrr numeric(20, 4) not null,
-        currency text not null, canceled_at timestamptz, attributes jsonb not null) on commit drop`);
+        currency text not null, canceled_at timestamptz, attributes_id integer not null) on commit drop`);
     this.#stagingReady = true;
   }
 
@@ -299,14 +312,15 @@ export class SpanWriter {
    * once.
    */
   async #upsertStaged(connection: TransactionSql): Promise<void> {
+    await this.#sets?.store(this.tx, this.tenantId);
     // Identities known to be unique need no sort (1,000,000 staged rows would spill to disk).
     const staged = !this.#mayRepeat
       ? 'select * from import_spans'
       : `select distinct on (customer_id, subscription_id, start_at) * from import_spans
         order by customer_id, subscription_id, start_at, seq desc`;
     const insert = `insert into mrr_spans (tenant_id, customer_id, subscription_id, start_at, end_at, mrr, currency,
-          canceled_at, attributes, import_id)
-        select $1, customer_id, subscription_id, start_at, end_at, mrr, currency, canceled_at, attributes, $2
+          canceled_at, attributes_id, import_id)
+        select $1, customer_id, subscription_id, start_at, end_at, mrr, currency, canceled_at, attributes_id, $2
         from staged`;
     // A tenant's first spans (no direct copy) take a plain insert: nothing to compare with.
     const plain = this.#first && this.#copied === 0 && this.counts.stored === 0;
@@ -353,18 +367,19 @@ export class SpanWriter {
     const batch = [...this.#pending.values()];
     this.#pending = new Map();
     const column = (pick: (row: SpanColumns) => string | null) => arrayLiteral(batch.map(pick));
+    await this.#sets?.store(this.tx, this.tenantId);
     const written = resultRows<{ customer_id: string }>(
       await this.tx.execute(sql`
         insert into mrr_spans (tenant_id, customer_id, subscription_id, start_at, end_at, mrr,
-          currency, canceled_at, attributes, import_id)
+          currency, canceled_at, attributes_id, import_id)
         select ${this.tenantId}, u.customer_id, u.subscription_id, u.start_at, u.end_at, u.mrr,
-          u.currency, u.canceled_at, u.attributes::jsonb, ${this.importId}
+          u.currency, u.canceled_at, u.attributes_id, ${this.importId}
         from unnest(
           ${column((row) => row.customerId)}::text[], ${column((row) => row.subscriptionId)}::text[],
           ${column((row) => row.startAt)}::timestamptz[], ${column((row) => row.endAt)}::timestamptz[],
           ${column((row) => row.mrr)}::numeric[], ${column((row) => row.currency)}::text[],
-          ${column((row) => row.canceledAt)}::timestamptz[], ${column((row) => row.attributes)}::text[]
-        ) as u(customer_id, subscription_id, start_at, end_at, mrr, currency, canceled_at, attributes)
+          ${column((row) => row.canceledAt)}::timestamptz[], ${column((row) => String(row.attributesId))}::integer[]
+        ) as u(customer_id, subscription_id, start_at, end_at, mrr, currency, canceled_at, attributes_id)
         ${SPAN_UPSERT}
         returning customer_id`),
     );
@@ -376,22 +391,23 @@ export class SpanWriter {
 
 /** The COPY of a direct write: every column of `mrr_spans`, the tenant's id first, the import's last. */
 const SPANS_COPY = `copy mrr_spans (tenant_id, customer_id, subscription_id, start_at, end_at, mrr, currency,
-  canceled_at, attributes, import_id) from stdin with (format binary)`;
+  canceled_at, attributes_id, import_id) from stdin with (format binary)`;
 
 /** The COPY into the staging table. */
 const STAGING_COPY = `copy import_spans (seq, customer_id, subscription_id, start_at, end_at, mrr, currency,
-  canceled_at, attributes) from stdin`;
+  canceled_at, attributes_id) from stdin`;
 
 /**
  * The conflict clause of every span write: the identity stays, the content is replaced, and only
  * when some content column differs (`is distinct from` treats nulls as values; jsonb and numeric
- * compare by value, so key order and trailing zeros do not count as changes).
+ * compare by value, so trailing zeros do not count as changes; equal attribute sets have one
+ * number, whatever their key order).
  */
 const SPAN_UPSERT_TEXT = `on conflict (tenant_id, customer_id, subscription_id, start_at) do update set
   end_at = excluded.end_at, mrr = excluded.mrr, currency = excluded.currency,
-  canceled_at = excluded.canceled_at, attributes = excluded.attributes, import_id = excluded.import_id
-  where (mrr_spans.end_at, mrr_spans.mrr, mrr_spans.currency, mrr_spans.canceled_at, mrr_spans.attributes)
-    is distinct from (excluded.end_at, excluded.mrr, excluded.currency, excluded.canceled_at, excluded.attributes)`;
+  canceled_at = excluded.canceled_at, attributes_id = excluded.attributes_id, import_id = excluded.import_id
+  where (mrr_spans.end_at, mrr_spans.mrr, mrr_spans.currency, mrr_spans.canceled_at, mrr_spans.attributes_id)
+    is distinct from (excluded.end_at, excluded.mrr, excluded.currency, excluded.canceled_at, excluded.attributes_id)`;
 
 /** {@link SPAN_UPSERT_TEXT} for drizzle statements. */
 export const SPAN_UPSERT = sql.raw(SPAN_UPSERT_TEXT);
@@ -473,29 +489,6 @@ function isoInstant(instant: number): string {
   return text;
 }
 
-/**
- * COPY text of recent attribute objects. Importers share one object among the rows that repeat
- * it (at least consecutive ones), so a small map by object saves most of the serialising.
- */
-const attributesCache = new Map<object, string>();
-let lastAttributes: object | undefined;
-let lastAttributesText = '{}';
-
-/** An attribute object as JSON in COPY text form, cached by object. */
-function attributesText(attributes: Readonly<Record<string, string>> | undefined): string {
-  if (attributes === undefined) return '{}';
-  if (attributes === lastAttributes) return lastAttributesText;
-  let text = attributesCache.get(attributes);
-  if (text === undefined) {
-    if (attributesCache.size >= 10_000) attributesCache.clear();
-    text = copyText(JSON.stringify(attributes));
-    attributesCache.set(attributes, text);
-  }
-  lastAttributes = attributes;
-  lastAttributesText = text;
-  return text;
-}
-
 /** Binary `numeric` values of recent amounts (a file's prices repeat). */
 const numericCache = new Map<number, Buffer>();
 
@@ -523,40 +516,20 @@ function currencyBytes(currency: string): Buffer {
   return bytes;
 }
 
-/** Binary `jsonb` values of recent attribute objects (importers share one among the rows that repeat it). */
-const attributesBytesCache = new Map<object, Buffer>();
-let lastAttributesObject: object | undefined;
-let lastAttributesBytes: Buffer = Buffer.alloc(0);
-const NO_ATTRIBUTES = jsonbBytes('{}');
-
-function attributesBytes(attributes: Readonly<Record<string, string>> | undefined): Buffer {
-  if (attributes === undefined) return NO_ATTRIBUTES;
-  if (attributes === lastAttributesObject) return lastAttributesBytes;
-  let bytes = attributesBytesCache.get(attributes);
-  if (bytes === undefined) {
-    if (attributesBytesCache.size >= 10_000) attributesBytesCache.clear();
-    bytes = jsonbBytes(JSON.stringify(attributes));
-    attributesBytesCache.set(attributes, bytes);
-  }
-  lastAttributesObject = attributes;
-  lastAttributesBytes = bytes;
-  return bytes;
-}
-
 /**
  * A span's columns from customer to attributes in COPY text form, tab-separated: customer,
- * subscription, start, end, MRR (exact decimal), currency, cancellation, attributes.
+ * subscription, start, end, MRR (exact decimal), currency, cancellation, attribute set.
  */
-function spanFields(span: MrrSpan): string {
+function spanFields(span: MrrSpan, attributesId: number): string {
   return `${copyText(span.customerId)}\t${copyText(span.subscriptionId)}\t${isoInstant(span.start)}\t${
     span.end === null ? '\\N' : isoInstant(span.end)
   }\t${moneyText(span.mrr)}\t${copyText(span.currency)}\t${
     span.canceledAt === undefined ? '\\N' : isoInstant(span.canceledAt)
-  }\t${attributesText(span.attributes)}`;
+  }\t${attributesId}`;
 }
 
-/** A span's columns as text, in the form the upsert casts from. */
-export function spanColumns(span: MrrSpan): SpanColumns {
+/** A span's columns as text, in the form the upsert casts from, with its attribute set's number. */
+export function spanColumns(span: MrrSpan, attributesId: number): SpanColumns {
   return {
     customerId: span.customerId,
     subscriptionId: span.subscriptionId,
@@ -565,12 +538,16 @@ export function spanColumns(span: MrrSpan): SpanColumns {
     mrr: formatMoneyUnits(span.mrr),
     currency: span.currency,
     canceledAt: span.canceledAt === undefined ? null : new Date(span.canceledAt).toISOString(),
-    attributes: JSON.stringify(span.attributes ?? {}),
+    attributesId,
   };
 }
 
 /** Reads a stored span row back into core's form. */
-export function spanFromRow(row: typeof mrrSpans.$inferSelect): MrrSpan {
+export function spanFromRow(
+  row: typeof mrrSpans.$inferSelect,
+  sets: ReadonlyMap<number, Readonly<Record<string, string>> | undefined>,
+): MrrSpan {
+  const attributes = sets.get(row.attributesId);
   const mrr = parseMoney(row.mrr);
   if (mrr === undefined) throw new Error(`stored mrr ${row.mrr} is not a decimal`);
   const span: MrrSpan = {
@@ -581,7 +558,7 @@ export function spanFromRow(row: typeof mrrSpans.$inferSelect): MrrSpan {
     mrr,
     currency: row.currency,
     ...(row.canceledAt ? { canceledAt: row.canceledAt.getTime() } : {}),
-    ...(Object.keys(row.attributes).length > 0 ? { attributes: row.attributes } : {}),
+    ...(attributes === undefined ? {} : { attributes }),
   };
   return span;
 }
@@ -602,39 +579,32 @@ interface SpanRow {
   mrr: string;
   currency: string;
   canceled_ms: number | null;
-  attributes: string;
+  attributes_id: number;
 }
 
 /**
  * Every stored span of the tenant, ordered by customer, subscription (code units) and start: one
  * order however they were stored, so that spans starting together merge their attributes the
- * same way every time. On Postgres instants come as epoch milliseconds and attributes as text,
- * parsed once per distinct text and shared by the spans that repeat it.
+ * same way every time. On Postgres instants come as epoch milliseconds; each attribute set is
+ * parsed once and shared by the spans that have it.
  */
 export async function readTenantSpans(tx: Tx, tenantId: string): Promise<MrrSpan[]> {
+  const sets = await readAttributeSets(tx, tenantId);
   const connection = copyConnection(tx);
   let spans: MrrSpan[];
   if (connection) {
     const rows = await connection.unsafe<SpanRow[]>(
       `select customer_id, subscription_id,
         (extract(epoch from start_at) * 1000)::float8 as start_ms, (extract(epoch from end_at) * 1000)::float8 as end_ms,
-        mrr::text as mrr, currency, (extract(epoch from canceled_at) * 1000)::float8 as canceled_ms,
-        attributes::text as attributes
+        mrr::text as mrr, currency, (extract(epoch from canceled_at) * 1000)::float8 as canceled_ms, attributes_id
       from mrr_spans where tenant_id = $1 order by customer_id, subscription_id, start_at`,
       [tenantId],
     );
-    const attributes = new Map<string, Readonly<Record<string, string>> | undefined>();
     spans = new Array<MrrSpan>(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i] as SpanRow;
       const mrr = parseMoney(row.mrr);
       if (mrr === undefined) throw new Error(`stored mrr ${row.mrr} is not a decimal`);
-      let values = attributes.get(row.attributes);
-      if (values === undefined && !attributes.has(row.attributes)) {
-        const parsed = JSON.parse(row.attributes) as Record<string, string>;
-        values = Object.keys(parsed).length > 0 ? parsed : undefined;
-        attributes.set(row.attributes, values);
-      }
       // Literal shapes, no spread: spans stay small objects of few shapes, which the engine reads fast.
       const span: MrrSpan = {
         customerId: row.customer_id,
@@ -645,17 +615,111 @@ export async function readTenantSpans(tx: Tx, tenantId: string): Promise<MrrSpan
         currency: row.currency,
       };
       if (row.canceled_ms !== null) (span as { canceledAt?: number }).canceledAt = row.canceled_ms;
+      const values = sets.get(row.attributes_id);
       if (values !== undefined)
         (span as { attributes?: Readonly<Record<string, string>> }).attributes = values;
       spans[i] = span;
     }
   } else {
     const rows = await tx.select().from(mrrSpans).where(eq(mrrSpans.tenantId, tenantId));
-    spans = rows.map(spanFromRow);
+    spans = rows.map((row) => spanFromRow(row, sets));
   }
   // The database's order (bytes of UTF-8) and code-unit order differ only past U+E000.
   for (let i = 1; i < spans.length; i++) {
     if (compareSpans(spans[i - 1] as MrrSpan, spans[i] as MrrSpan) > 0) return spans.sort(compareSpans);
   }
   return spans;
+}
+
+/** The tenant's attribute sets by number; an empty set as `undefined` (a span without attributes). */
+async function readAttributeSets(
+  tx: Tx,
+  tenantId: string,
+): Promise<Map<number, Readonly<Record<string, string>> | undefined>> {
+  const sets = new Map<number, Readonly<Record<string, string>> | undefined>();
+  for (const row of await attributeSetRows(tx, tenantId)) {
+    const values = JSON.parse(row.attributes) as Record<string, string>;
+    sets.set(Number(row.set_id), Object.keys(values).length > 0 ? values : undefined);
+  }
+  return sets;
+}
+
+/** The tenant's stored attribute sets, as JSON text. */
+async function attributeSetRows(tx: Tx, tenantId: string): Promise<{ set_id: number; attributes: string }[]> {
+  return resultRows<{ set_id: number; attributes: string }>(
+    await tx.execute(
+      sql`select set_id, attributes::text as attributes from span_attribute_sets where tenant_id = ${tenantId}`,
+    ),
+  );
+}
+
+/**
+ * A tenant's attribute sets during one import: the stored ones, loaded once, and the new ones,
+ * numbered after them and stored by {@link AttributeSets.store} within the import's transaction
+ * (imports of a tenant run one at a time, so numbers cannot collide). A set is found by value,
+ * keys in any order, as jsonb equality finds it; by object first, since importers share one
+ * object among the rows that repeat a set.
+ */
+class AttributeSets {
+  readonly #byValue = new Map<string, number>();
+  readonly #byObject = new Map<object, number>();
+  #next = 1;
+  #added: { id: number; json: string }[] = [];
+  #lastObject: object | undefined;
+  #lastId = 0;
+
+  static async load(tx: Tx, tenantId: string): Promise<AttributeSets> {
+    const sets = new AttributeSets();
+    for (const row of await attributeSetRows(tx, tenantId)) {
+      const id = Number(row.set_id);
+      sets.#byValue.set(setKey(JSON.parse(row.attributes) as Record<string, string>), id);
+      if (id >= sets.#next) sets.#next = id + 1;
+    }
+    return sets;
+  }
+
+  /** The number of a span's attribute set (an absent one is the empty set), numbering it if new. */
+  idOf(attributes: Readonly<Record<string, string>> | undefined): number {
+    const object = attributes ?? NO_ATTRIBUTES;
+    if (object === this.#lastObject) return this.#lastId;
+    let id = this.#byObject.get(object);
+    if (id === undefined) {
+      const key = setKey(object);
+      id = this.#byValue.get(key);
+      if (id === undefined) {
+        id = this.#next++;
+        this.#byValue.set(key, id);
+        this.#added.push({ id, json: JSON.stringify(object) });
+      }
+      if (this.#byObject.size >= 10_000) this.#byObject.clear();
+      this.#byObject.set(object, id);
+    }
+    this.#lastObject = object;
+    this.#lastId = id;
+    return id;
+  }
+
+  /** Stores the sets numbered since the last call. */
+  async store(tx: Tx, tenantId: string): Promise<void> {
+    if (this.#added.length === 0) return;
+    const added = this.#added;
+    this.#added = [];
+    await tx.execute(sql`
+      insert into span_attribute_sets (tenant_id, set_id, attributes)
+      select ${tenantId}, u.set_id, u.attributes::jsonb
+      from unnest(${arrayLiteral(added.map((set) => String(set.id)))}::integer[],
+        ${arrayLiteral(added.map((set) => set.json))}::text[]) as u(set_id, attributes)`);
+  }
+}
+
+/** The attributes of a span that has none. */
+const NO_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({});
+
+/** A set's identity by value: its entries in key order. */
+function setKey(values: Readonly<Record<string, string>>): string {
+  return JSON.stringify(
+    Object.keys(values)
+      .sort()
+      .map((key) => [key, values[key]]),
+  );
 }

@@ -42,9 +42,10 @@ export async function tenantState(database: Database, tenantId: string): Promise
         (select count(*) from mrr_spans where tenant_id = ${tenantId})::int as spans,
         (select count(*) from imports where tenant_id = ${tenantId} and status = 'SUCCEEDED')::int as succeeded,
         (select data_version from tenants where tenant_id = ${tenantId})::int as version,
-        (select coalesce(md5(string_agg(concat_ws('|', customer_id, subscription_id, start_at, end_at, mrr,
-             currency, canceled_at, attributes::text), ',' order by customer_id, subscription_id, start_at)), '')
-           from mrr_spans where tenant_id = ${tenantId}) as spans_digest`),
+        (select coalesce(md5(string_agg(concat_ws('|', s.customer_id, s.subscription_id, s.start_at, s.end_at, s.mrr,
+             s.currency, s.canceled_at, a.attributes::text), ',' order by s.customer_id, s.subscription_id, s.start_at)), '')
+           from mrr_spans s left join span_attribute_sets a on a.tenant_id = s.tenant_id and a.set_id = s.attributes_id
+           where s.tenant_id = ${tenantId}) as spans_digest`),
   );
   const row = rows[0] ?? {};
   return {

@@ -275,7 +275,15 @@ describe.each(DATABASE_KINDS)('tenancy and auth matrix on %s', (kind) => {
 
   it('row-level security: as nrr_app with one tenant set, another tenant’s rows are invisible and unwritable', async () => {
     const { db } = test.database;
-    const tables = ['tenants', 'api_keys', 'imports', 'mrr_spans', 'subscription_events', 'fx_rates'];
+    const tables = [
+      'tenants',
+      'api_keys',
+      'imports',
+      'mrr_spans',
+      'span_attribute_sets',
+      'subscription_events',
+      'fx_rates',
+    ];
     for (const setting of ["set local app.tenant_id = 'acme'", null]) {
       await db
         .transaction(async (tx) => {
@@ -303,6 +311,7 @@ describe.each(DATABASE_KINDS)('tenancy and auth matrix on %s', (kind) => {
       "insert into subscription_events (tenant_id, event_id, customer_id, subscription_id, effective_at, event, import_id) values ('globex', 'e', 'x', 'x', now(), '{}', 'i')",
       "update mrr_spans set mrr = 0 where tenant_id = 'globex'",
       "delete from mrr_spans where tenant_id = 'globex'",
+      "insert into span_attribute_sets (tenant_id, set_id, attributes) values ('globex', 999, '{}')",
       "update tenants set data_version = 99 where tenant_id = 'globex'",
       "insert into api_keys (tenant_id, key_id, name, scope, secret_hash) values ('acme', 'k', 'k', 'read', 'h')",
     ];
