@@ -38,7 +38,11 @@ export class BinaryCopyWriter {
   /** Starts a row of `fields` values. */
   beginRow(fields: number): void {
     this.#room(2);
-    this.#offset = this.#buffer.writeInt16BE(fields, this.#offset);
+    const buffer = this.#buffer;
+    const at = this.#offset;
+    buffer[at] = fields >>> 8;
+    buffer[at + 1] = fields;
+    this.#offset = at + 2;
   }
 
   /** Ends a row; returns a promise only when the caller must wait for the connection. */
@@ -49,31 +53,53 @@ export class BinaryCopyWriter {
   /** A NULL value. */
   null(): void {
     this.#room(4);
-    this.#offset = this.#buffer.writeInt32BE(-1, this.#offset);
+    this.#int32(-1, this.#offset);
+    this.#offset += 4;
   }
 
   /** A `text` value (UTF-8). */
   text(value: string): void {
-    this.#room(4 + value.length * 3);
+    const length = value.length;
+    this.#room(4 + length * 3);
+    const buffer = this.#buffer;
     const start = this.#offset + 4;
-    const length = this.#buffer.write(value, start, 'utf8');
-    this.#buffer.writeInt32BE(length, this.#offset);
-    this.#offset = start + length;
+    if (length <= 64) {
+      // Short ASCII text (ids, codes) byte by byte: cheaper than a call into the UTF-8 encoder.
+      let i = 0;
+      for (; i < length; i++) {
+        const code = value.charCodeAt(i);
+        if (code > 127) break;
+        buffer[start + i] = code;
+      }
+      if (i === length) {
+        this.#int32(length, this.#offset);
+        this.#offset = start + length;
+        return;
+      }
+    }
+    const written = buffer.write(value, start, 'utf8');
+    this.#int32(written, this.#offset);
+    this.#offset = start + written;
   }
 
-  /** A value already encoded (e.g. {@link textBytes}, {@link jsonbBytes}): its length, then its bytes. */
+  /** A value already encoded (e.g. {@link textBytes}): its length, then its bytes. */
   bytes(value: Uint8Array): void {
-    this.#room(4 + value.length);
-    this.#offset = this.#buffer.writeInt32BE(value.length, this.#offset);
-    this.#buffer.set(value, this.#offset);
-    this.#offset += value.length;
+    const length = value.length;
+    this.#room(4 + length);
+    const buffer = this.#buffer;
+    const start = this.#offset + 4;
+    this.#int32(length, this.#offset);
+    if (length <= 32) for (let i = 0; i < length; i++) buffer[start + i] = value[i] as number;
+    else buffer.set(value, start);
+    this.#offset = start + length;
   }
 
   /** An `integer` value. */
   int4(value: number): void {
     this.#room(8);
-    const offset = this.#buffer.writeInt32BE(4, this.#offset);
-    this.#offset = this.#buffer.writeInt32BE(value, offset);
+    this.#int32(4, this.#offset);
+    this.#int32(value, this.#offset + 4);
+    this.#offset += 8;
   }
 
   /** A `timestamptz` value from epoch milliseconds (whole microseconds are kept). */
@@ -81,15 +107,28 @@ export class BinaryCopyWriter {
     this.#room(12);
     const micros = Math.round((epochMs - POSTGRES_EPOCH_MS) * 1000);
     const high = Math.floor(micros / TWO_32);
-    let offset = this.#buffer.writeInt32BE(8, this.#offset);
-    offset = this.#buffer.writeInt32BE(high, offset);
-    this.#offset = this.#buffer.writeUInt32BE(micros - high * TWO_32, offset);
+    const at = this.#offset;
+    this.#int32(8, at);
+    this.#int32(high, at + 4);
+    this.#int32(micros - high * TWO_32, at + 8);
+    this.#offset = at + 12;
+  }
+
+  /** Four bytes, big-endian, of a 32-bit integer (signed or unsigned) at `at`. */
+  #int32(value: number, at: number): void {
+    const buffer = this.#buffer;
+    buffer[at] = value >>> 24;
+    buffer[at + 1] = value >>> 16;
+    buffer[at + 2] = value >>> 8;
+    buffer[at + 3] = value;
   }
 
   /** Sends what is buffered and the trailer, ends the COPY; resolves when the server has every row. */
   async end(): Promise<void> {
     this.#room(2);
-    this.#offset = this.#buffer.writeInt16BE(-1, this.#offset);
+    this.#buffer[this.#offset] = 0xff;
+    this.#buffer[this.#offset + 1] = 0xff;
+    this.#offset += 2;
     await this.#drain();
     await endCopy(this.stream);
   }
