@@ -239,6 +239,20 @@ export function toClientError(error: unknown): GraphQLError {
       extensions: { code: 'BAD_USER_INPUT', http: { ...http, status } },
     });
   }
+  // graphql's coercion of a field's arguments during execution (a variable with a default sent
+  // as null where null is not allowed; a literal a scalar refuses): a located error whose cause is
+  // a GraphQLError of graphql's or a scalar's own, with no code and no cause of its own.
+  if (
+    outer &&
+    isGraphQLErrorLike(inner) &&
+    inner.extensions?.code === undefined &&
+    (inner.originalError === undefined || inner.originalError === null)
+  ) {
+    return new GraphQLError(inner.message, {
+      ...location,
+      extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+    });
+  }
   return new GraphQLError('internal error', { ...location, extensions: { code: 'INTERNAL' } });
 }
 

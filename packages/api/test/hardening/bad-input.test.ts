@@ -280,6 +280,25 @@ describe.each(DATABASE_KINDS)('bad input through the API on %s', (kind) => {
     }
   });
 
+  it('a variable with a default, sent as null where null is not allowed, is BAD_USER_INPUT naming it', async () => {
+    // Validation allows a nullable variable with a default in a non-null position; an explicit
+    // null then fails while the field's arguments are read, which is the client's mistake.
+    const documents = [
+      'query ($from: Date = "2024-02-01") { retention(input: { from: $from, to: "2024-04-01" }) { nrr } }',
+      'query ($w: RetentionInput = { from: "2024-02-01", to: "2024-04-01" }) { retention(input: $w) { nrr } }',
+    ];
+    for (const [document, variables] of [
+      [documents[0], { from: null }],
+      [documents[1], { w: null }],
+    ] as const) {
+      counter.add('variables: null over a default');
+      const { status, body } = await graphql(api, document as string, { credential: writer, variables });
+      expectCleanAnswer(status, body);
+      expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(body.errors?.[0]?.message).toMatch(/"input"/);
+    }
+  });
+
   it('hostile query arguments answer correct results or coded errors, and filters never widen', async () => {
     const dates = fc.oneof(
       fc.constantFrom(
