@@ -6,7 +6,7 @@
  */
 import type { Writable } from 'node:stream';
 import type { TransactionSql } from 'postgres';
-import { drained, endCopy, openCopy } from './copy.ts';
+import { drained, endCopy, MAX_PENDING_BYTES, openCopy } from './copy.ts';
 
 /** The binary COPY signature, flags and header extension length. */
 const HEADER = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
@@ -154,7 +154,8 @@ export class BinaryCopyWriter {
     // The chunk is handed over; later rows go to a new buffer.
     this.#buffer = Buffer.allocUnsafe(CHUNK_BYTES);
     this.#offset = 0;
-    if (!this.stream.write(chunk)) await drained(this.stream);
+    this.stream.write(chunk);
+    if (this.stream.writableLength > MAX_PENDING_BYTES) await drained(this.stream);
   }
 }
 

@@ -28,6 +28,13 @@ export function copyText(value: string | null): string {
     : value;
 }
 
+/**
+ * Bytes a COPY's stream may hold that the connection has not yet taken before the writer waits:
+ * enough for Node to go on encoding rows while the socket and the server catch up, rather than
+ * stopping at every chunk.
+ */
+export const MAX_PENDING_BYTES = 4 << 20;
+
 /** Characters buffered before a chunk is handed to the connection. */
 const CHUNK_CHARS = 1 << 16;
 
@@ -75,7 +82,8 @@ export class CopyWriter {
     if (this.#buffer === '') return;
     const chunk = this.#buffer;
     this.#buffer = '';
-    if (!this.stream.write(chunk)) await drained(this.stream);
+    this.stream.write(chunk);
+    if (this.stream.writableLength > MAX_PENDING_BYTES) await drained(this.stream);
   }
 }
 
