@@ -46,7 +46,9 @@ on the ids, 4.4 s with the "C" collation; in binary format, with each distinct a
 stored once and referred to by number rather than as \`jsonb\` in every row, the table is half the
 size (111 MB instead of 204 MB), its WAL 219 MB instead of 309 MB and the copy about a quarter
 cheaper. On two cores Node (parsing, validation, encoding) and Postgres (storing) then take about
-the same CPU time.`;
+the same CPU time. Each timed step starts from a \`CHECKPOINT\`, so none pays for the WAL of the
+one before; on this shared machine both the import and the ceiling still vary by about a quarter
+between runs (the bench prints every run).`;
 
 function apiSection(record: ApiRecord): string {
   return `## API: latest run
