@@ -233,9 +233,9 @@ async function importTransaction(
     return await withTenant(db, origin.tenantId, async (tx) => {
       // Imports of one tenant run one at a time (the tenant row is locked until commit): whether
       // the tenant has spans yet (its first import copies straight into storage) must not change
-      // under an import, and the tenant cannot be deleted meanwhile (its spans are deleted with
-      // it, by trigger: spans carry no foreign key, whose per-row check halved import speed).
-      // Readers are not blocked.
+      // under an import, attribute sets are numbered after the stored ones, and the tenant cannot
+      // be deleted meanwhile (a trigger deletes its spans and sets with it: spans carry no foreign
+      // key, whose per-row check cost as much as storing the span). Readers are not blocked.
       const [tenant] = await tx
         .select()
         .from(tenants)
