@@ -4,7 +4,7 @@
  * Every contender's figures are checked against @nrr/core's before its time counts.
  *
  *   pnpm bench                                                       # 10,000 and 100,000 customers
- *   pnpm --filter @nrr/bench bench -- --sections engine --sizes 1000000 --runs 1 --repeat 1
+ *   pnpm --filter @nrr/bench bench -- --sections engine --sizes 1000000 --runs 1 --repeat 2
  *   pnpm --filter @nrr/bench bench -- --sizes 10000,100000 --api-import-customers 525000 --write-docs
  *
  * Sections: `engine` (@nrr/core, DuckDB, Postgres, the floor) and `api` (import through @nrr/api
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     );
     if (!options.sizes.includes(1_000_000)) {
       console.log(
-        '\n1,000,000 customers (about 10 minutes here): pnpm --filter @nrr/bench bench -- --sections engine --sizes 1000000 --runs 1 --repeat 1',
+        '\n1,000,000 customers (about 15 minutes here): pnpm --filter @nrr/bench bench -- --sections engine --sizes 1000000 --runs 1 --repeat 2',
       );
     }
   }

@@ -186,9 +186,11 @@ function reproduce(): string {
 \`\`\`sh
 pnpm install
 pnpm bench    # after core's and the API's own benches: 10,000 and 100,000 customers (3 runs), the API section
-# what this page shows: 1,000,000 customers once, then the default sizes with a 1,000,000-row import
-pnpm --filter @nrr/bench bench --sections engine --sizes 1000000 --runs 1 --repeat 1
+# what this page shows: 1,000,000 customers once (two computations per process: a single cold
+# one swings by 2× with the JIT and the collector), the default sizes, a 1,000,000-row import
+pnpm --filter @nrr/bench bench --sections engine --sizes 1000000 --runs 1 --repeat 2
 pnpm --filter @nrr/bench bench --sizes 10000,100000 --api-import-customers 525000 --write-docs
+pnpm --filter @nrr/bench bench --sections api --api-import-customers 525000 --api-runs 5 --write-docs
 \`\`\`
 
 Postgres is read from \`DATABASE_URL\` (default \`postgres://postgres@127.0.0.1:5432/test\`); when it does
