@@ -4,9 +4,11 @@
  * server too, in a database of its own (created here, dropped afterwards) so files can run in parallel.
  */
 import { randomBytes } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
 import postgres from 'postgres';
 import { createApiKey, type KeyScope } from '../src/auth/keys.ts';
 import { type Database, openDatabase } from '../src/db/connect.ts';
+import { mrrSpans, spanAttributeSets } from '../src/db/schema.ts';
 import { ensureTenant } from '../src/tenants.ts';
 import { type Api, createApi } from '../src/yoga.ts';
 
@@ -105,3 +107,9 @@ export async function graphql<T = Record<string, unknown>>(
     headers: response.headers,
   };
 }
+
+/** The join of a span to its attribute set (`span_attribute_sets`), for tests reading stored spans. */
+export const SPAN_ATTRIBUTES_JOIN = and(
+  eq(spanAttributeSets.tenantId, mrrSpans.tenantId),
+  eq(spanAttributeSets.setId, mrrSpans.attributesId),
+);

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { MrrSpan } from '@nrr/core';
-import { and, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/connect.ts';
@@ -22,6 +22,7 @@ import {
   DATABASE_KINDS,
   graphql,
   openTestDatabase,
+  SPAN_ATTRIBUTES_JOIN,
   type TestDatabase,
   tenantWithKey,
   testApi,
@@ -114,13 +115,7 @@ describe.each(DATABASE_KINDS)('periods import paths on %s', (kind) => {
         attributes: spanAttributeSets.attributes,
       })
       .from(mrrSpans)
-      .innerJoin(
-        spanAttributeSets,
-        and(
-          eq(spanAttributeSets.tenantId, mrrSpans.tenantId),
-          eq(spanAttributeSets.setId, mrrSpans.attributesId),
-        ),
-      )
+      .innerJoin(spanAttributeSets, SPAN_ATTRIBUTES_JOIN)
       .where(sql`${mrrSpans.tenantId} = ${tenantId} and ${mrrSpans.customerId} like 'c%'`)
       .orderBy(mrrSpans.customerId, mrrSpans.subscriptionId, mrrSpans.startAt);
   }

@@ -6,7 +6,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { and, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ import {
   DATABASE_KINDS,
   graphql,
   openTestDatabase,
+  SPAN_ATTRIBUTES_JOIN,
   type TestDatabase,
   tenantWithKey,
   testApi,
@@ -104,13 +105,7 @@ describe.each(DATABASE_KINDS)('period corrections on %s', (kind) => {
         attributes: spanAttributeSets.attributes,
       })
       .from(mrrSpans)
-      .innerJoin(
-        spanAttributeSets,
-        and(
-          eq(spanAttributeSets.tenantId, mrrSpans.tenantId),
-          eq(spanAttributeSets.setId, mrrSpans.attributesId),
-        ),
-      )
+      .innerJoin(spanAttributeSets, SPAN_ATTRIBUTES_JOIN)
       .where(sql`${mrrSpans.tenantId} = 'corrected'`)
       .orderBy(mrrSpans.subscriptionId, mrrSpans.startAt);
     expect(spans).toEqual([
