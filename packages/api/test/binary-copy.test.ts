@@ -48,7 +48,9 @@ describe.runIf(url)('binary COPY on postgres', () => {
     await sql.begin(async (tx) => {
       await tx.unsafe(`create temporary table bin (i int, t text, at timestamptz, n numeric(20, 4), j jsonb)
         on commit drop`);
-      const rows = Math.max(units.length, instants.length, texts.length, attributes.length) + 1;
+      // Every amount twice, once through each numeric encoder; a last row of NULLs.
+      const rows = 2 * Math.max(units.length, instants.length, texts.length, attributes.length) + 1;
+      const unitAt = (i: number) => units[Math.floor(i / 2) % units.length] as number;
       const copy = await BinaryCopyWriter.open(
         tx,
         'copy bin (i, t, at, n, j) from stdin with (format binary)',
@@ -64,7 +66,9 @@ describe.runIf(url)('binary COPY on postgres', () => {
         } else {
           copy.text(texts[i % texts.length] as string);
           copy.timestamp(instants[i % instants.length] as number);
-          copy.bytes(decimal4Bytes(units[i % units.length] as number));
+          // Both encoders: into the buffer directly, and as bytes.
+          if (i % 2 === 0) copy.decimal4(unitAt(i));
+          else copy.bytes(decimal4Bytes(unitAt(i)));
           copy.bytes(jsonbBytes(JSON.stringify(attributes[i % attributes.length])));
         }
         await copy.endRow();
@@ -86,9 +90,7 @@ describe.runIf(url)('binary COPY on postgres', () => {
           Array.from({ length: rows }, (_, i) =>
             i === rows - 1 ? null : new Date(instants[i % instants.length] as number).toISOString(),
           ),
-          Array.from({ length: rows }, (_, i) =>
-            i === rows - 1 ? null : decimalText(units[i % units.length] as number),
-          ),
+          Array.from({ length: rows }, (_, i) => (i === rows - 1 ? null : decimalText(unitAt(i)))),
           Array.from({ length: rows }, (_, i) =>
             i === rows - 1 ? null : JSON.stringify(attributes[i % attributes.length]),
           ),

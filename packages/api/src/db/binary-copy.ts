@@ -24,6 +24,8 @@ const TWO_32 = 4_294_967_296;
 export class BinaryCopyWriter {
   #buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   #offset = 0;
+  /** Scratch for a numeric's base-10,000 digits. */
+  readonly #digits = new Int32Array(8);
 
   private constructor(private readonly stream: Writable) {
     HEADER.copy(this.#buffer, 0);
@@ -100,6 +102,33 @@ export class BinaryCopyWriter {
     this.#int32(4, this.#offset);
     this.#int32(value, this.#offset + 4);
     this.#offset += 8;
+  }
+
+  /** A `numeric` value of `units` ten-thousandths with display scale 4 (see {@link decimal4Bytes}). */
+  decimal4(units: number): void {
+    const digits = this.#digits;
+    const layout = numericDigits(units, digits);
+    const count = layout >> 4;
+    this.#room(12 + 2 * count);
+    const buffer = this.#buffer;
+    const at = this.#offset;
+    this.#int32(8 + 2 * count, at);
+    let offset = at + 4;
+    const weight = count === 0 ? 0 : (layout & 15) - 1;
+    buffer[offset++] = count >>> 8;
+    buffer[offset++] = count;
+    buffer[offset++] = weight >>> 8;
+    buffer[offset++] = weight;
+    buffer[offset++] = units < 0 && count > 0 ? 0x40 : 0;
+    buffer[offset++] = 0;
+    buffer[offset++] = 0;
+    buffer[offset++] = 4;
+    for (let i = 0; i < count; i++) {
+      const digit = digits[i] as number;
+      buffer[offset++] = digit >>> 8;
+      buffer[offset++] = digit;
+    }
+    this.#offset = offset;
   }
 
   /** A `timestamptz` value from epoch milliseconds (whole microseconds are kept). */
@@ -179,26 +208,42 @@ export function jsonbBytes(json: string): Buffer {
  * decimals (no leading or trailing zero digits; zero has none).
  */
 export function decimal4Bytes(units: number): Buffer {
-  if (!Number.isSafeInteger(units)) throw new RangeError(`not a whole number of units: ${units}`);
-  const negative = units < 0;
-  let whole = Math.floor(Math.abs(units) / 10_000);
-  const fraction = Math.abs(units) - whole * 10_000;
-  // Digits of the whole part, least significant first (at most 4 for |units| < 2^53).
-  const digits: number[] = [];
-  while (whole > 0) {
-    digits.push(whole % 10_000);
-    whole = Math.floor(whole / 10_000);
-  }
-  const weight = digits.length - 1;
-  digits.reverse();
-  if (fraction !== 0) digits.push(fraction);
-  while (digits.length > 0 && digits[digits.length - 1] === 0) digits.pop();
-  const zero = digits.length === 0;
-  const bytes = Buffer.allocUnsafe(8 + 2 * digits.length);
-  let offset = bytes.writeInt16BE(digits.length, 0);
-  offset = bytes.writeInt16BE(zero ? 0 : weight, offset);
-  offset = bytes.writeUInt16BE(negative && !zero ? 0x4000 : 0, offset);
+  const digits = new Int32Array(8);
+  const layout = numericDigits(units, digits);
+  const count = layout >> 4;
+  const bytes = Buffer.allocUnsafe(8 + 2 * count);
+  let offset = bytes.writeInt16BE(count, 0);
+  offset = bytes.writeInt16BE(count === 0 ? 0 : (layout & 15) - 1, offset);
+  offset = bytes.writeUInt16BE(units < 0 && count > 0 ? 0x4000 : 0, offset);
   offset = bytes.writeInt16BE(4, offset);
-  for (const digit of digits) offset = bytes.writeInt16BE(digit, offset);
+  for (let i = 0; i < count; i++) offset = bytes.writeInt16BE(digits[i] as number, offset);
   return bytes;
+}
+
+/**
+ * The base-10,000 digits of `units` ten-thousandths, most significant first, into `digits`
+ * (without leading or trailing zero digits). Returns `count << 4 | wholeDigits`: how many digits
+ * were written and how many of them, plus one past the point, are whole (the weight + 1).
+ */
+function numericDigits(units: number, digits: Int32Array): number {
+  if (!Number.isSafeInteger(units)) throw new RangeError(`not a whole number of units: ${units}`);
+  const magnitude = Math.abs(units);
+  const fraction = magnitude % 10_000;
+  let whole = (magnitude - fraction) / 10_000;
+  // At most 3 whole digits below 2^53 units; written least significant first, then reversed.
+  let wholeDigits = 0;
+  while (whole > 0) {
+    const digit = whole % 10_000;
+    digits[wholeDigits++] = digit;
+    whole = (whole - digit) / 10_000;
+  }
+  for (let i = 0, j = wholeDigits - 1; i < j; i++, j--) {
+    const swap = digits[i] as number;
+    digits[i] = digits[j] as number;
+    digits[j] = swap;
+  }
+  let count = wholeDigits;
+  if (fraction !== 0) digits[count++] = fraction;
+  while (count > 0 && digits[count - 1] === 0) count--;
+  return (count << 4) | wholeDigits;
 }

@@ -7,7 +7,7 @@
 import { formatMoneyUnits, type MrrSpan, parseMoney } from '@nrr/core';
 import { eq, sql } from 'drizzle-orm';
 import type { TransactionSql } from 'postgres';
-import { BinaryCopyWriter, decimal4Bytes, textBytes } from '../db/binary-copy.ts';
+import { BinaryCopyWriter, textBytes } from '../db/binary-copy.ts';
 import { CopyWriter, copyConnection, copyText } from '../db/copy.ts';
 import { mrrSpans } from '../db/schema.ts';
 import { arrayLiteral, resultRows, type Tx } from '../db/tenant-scope.ts';
@@ -166,7 +166,7 @@ export class SpanWriter {
       binary.timestamp(span.start);
       if (span.end === null) binary.null();
       else binary.timestamp(span.end);
-      binary.bytes(numericBytes(span.mrr));
+      binary.decimal4(span.mrr);
       binary.bytes(currencyBytes(span.currency));
       if (span.canceledAt === undefined) binary.null();
       else binary.timestamp(span.canceledAt);
@@ -487,20 +487,6 @@ function isoInstant(instant: number): string {
     isoCache.set(instant, text);
   }
   return text;
-}
-
-/** Binary `numeric` values of recent amounts (a file's prices repeat). */
-const numericCache = new Map<number, Buffer>();
-
-/** {@link decimal4Bytes} of MRR units, cached. */
-function numericBytes(units: number): Buffer {
-  let bytes = numericCache.get(units);
-  if (bytes === undefined) {
-    if (numericCache.size >= 100_000) numericCache.clear();
-    bytes = decimal4Bytes(units);
-    numericCache.set(units, bytes);
-  }
-  return bytes;
 }
 
 /** Binary `text` values of currencies (few). */
