@@ -515,7 +515,7 @@ function spanFields(span: MrrSpan, attributesId: number): string {
 }
 
 /** A span's columns as text, in the form the upsert casts from, with its attribute set's number. */
-export function spanColumns(span: MrrSpan, attributesId: number): SpanColumns {
+function spanColumns(span: MrrSpan, attributesId: number): SpanColumns {
   return {
     customerId: span.customerId,
     subscriptionId: span.subscriptionId,
@@ -529,7 +529,7 @@ export function spanColumns(span: MrrSpan, attributesId: number): SpanColumns {
 }
 
 /** Reads a stored span row back into core's form. */
-export function spanFromRow(
+function spanFromRow(
   row: typeof mrrSpans.$inferSelect,
   sets: ReadonlyMap<number, Readonly<Record<string, string>> | undefined>,
 ): MrrSpan {

@@ -158,27 +158,10 @@ export async function* lineChunks(
     yield* textChunks(source);
     return;
   }
-  if (Symbol.iterator in source) {
-    let pending: string[] = [];
-    try {
-      for (const line of source) {
-        pending.push(line);
-        if (pending.length >= LINES_PER_CHUNK) {
-          const chunk = pending;
-          pending = [];
-          yield chunk;
-        }
-      }
-    } catch (error) {
-      if (pending.length > 0) yield pending;
-      throw error;
-    }
-    if (pending.length > 0) yield pending;
-    return;
-  }
   let pending: string[] = [];
   try {
-    for await (const item of source as AsyncIterable<string | readonly string[]>) {
+    // A sync iterable of lines too: `for await` reads it the same way.
+    for await (const item of source as AsyncIterable<string | readonly string[]> | Iterable<string>) {
       if (Array.isArray(item)) {
         if (pending.length > 0) {
           const chunk = pending;

@@ -204,7 +204,7 @@ export class RowReader {
 const DIGIT_0 = 48;
 
 /** The number written by `length` ASCII digits at `start`, or -1 if any is not a digit. */
-function digitsAt(text: string, start: number, length: number): number {
+export function digitsAt(text: string, start: number, length: number): number {
   let value = 0;
   for (let i = start; i < start + length; i++) {
     const digit = text.charCodeAt(i) - DIGIT_0;
@@ -214,7 +214,8 @@ function digitsAt(text: string, start: number, length: number): number {
   return value;
 }
 
-function monthLength(year: number, month: number): number {
+/** Days in a month (1–12) of the proleptic Gregorian calendar. */
+export function monthLength(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }

@@ -21,9 +21,11 @@ import {
 import {
   type Column,
   checkedCurrency,
+  digitsAt,
   emptyFileError,
   formatInstant,
   missingColumnsError,
+  monthLength,
   parseAmount,
   parseDate,
   Rejection,
@@ -553,17 +555,6 @@ class PeriodReader implements CsvSink {
   }
 }
 
-/** The digits at `start`, as {@link digitsAt} of fields.ts: -1 if any is not a digit. */
-function digitsAt(text: string, start: number, length: number): number {
-  let value = 0;
-  for (let i = start; i < start + length; i++) {
-    const digit = text.charCodeAt(i) - DIGIT_0;
-    if (digit < 0 || digit > 9) return -1;
-    value = value * 10 + digit;
-  }
-  return value;
-}
-
 /**
  * Days from 1970-01-01 to a date of the proleptic Gregorian calendar (H. Hinnant's
  * `days_from_civil`): `Date.UTC(year, month - 1, day) / 86,400,000` for years 1000 to 9999,
@@ -576,11 +567,6 @@ function daysFromCivil(year: number, month: number, day: number): number {
   const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
   const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
   return era * 146_097 + dayOfEra - 719_468;
-}
-
-function monthLength(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /** Sets a property, a key `__proto__` included (as an ordinary own property). */
