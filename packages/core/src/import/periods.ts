@@ -182,6 +182,17 @@ export function readSubscriptionPeriodsGeneral(
   return reader.take();
 }
 
+/**
+ * Whether `value` occurs in `text` at `from`: `text.startsWith(value, from)` without the call into
+ * the built-in (which, for the short ids and codes of a row, cost more than the comparison).
+ */
+function occursAt(text: string, from: number, value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    if (text.charCodeAt(from + i) !== value.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
 /** Whitespace that `String.prototype.trim` removes, by UTF-16 code unit. */
 function isTrimmed(code: number): boolean {
   if (code < 128) return code === 32 || (code >= 9 && code <= 13);
@@ -238,6 +249,13 @@ class PeriodReader implements CsvSink {
   private attributeValue = '';
   /** Attribute objects by the number of their combination of known values (see {@link plainAttributes}). */
   private readonly combinations = new Map<number, Readonly<Record<string, string>>>();
+  /**
+   * Attribute objects, and their values by column, by the text of the attribute columns when
+   * those are contiguous; `undefined` when they are not, or once there were too many.
+   */
+  private attributesByText:
+    | Map<string, { attributes: Readonly<Record<string, string>>; values: (string | undefined)[] }>
+    | undefined;
 
   // The trimmed field found by `field`: [from, to) of the line.
   private from = 0;
@@ -328,6 +346,8 @@ class PeriodReader implements CsvSink {
         .sort((a, b) => a.index - b.index),
     };
     this.shared.attributeCount = this.columns.attributes.length;
+    const indexes = this.columns.attributes.map((column) => column.index);
+    if (indexes.every((index, k) => index === (indexes[0] as number) + k)) this.attributesByText = new Map();
   }
 
   /** The general path: the record's fields through a {@link RowReader}. */
@@ -359,7 +379,7 @@ class PeriodReader implements CsvSink {
   private repeated(text: string, previous: string | undefined): string {
     const from = this.from;
     const length = this.to - from;
-    return previous !== undefined && previous.length === length && text.startsWith(previous, from)
+    return previous !== undefined && previous.length === length && occursAt(text, from, previous)
       ? previous
       : text.slice(from, this.to);
   }
@@ -452,7 +472,7 @@ class PeriodReader implements CsvSink {
       this.field(text, ends, columns.currency.index);
       if (this.from !== this.to) {
         const previous = shared.currency;
-        if (previous !== undefined && this.to - this.from === 3 && text.startsWith(previous, this.from)) {
+        if (previous !== undefined && this.to - this.from === 3 && occursAt(text, this.from, previous)) {
           currency = previous;
         } else {
           const code = text.slice(this.from, this.to).toUpperCase();
@@ -485,7 +505,7 @@ class PeriodReader implements CsvSink {
     const first = text.charCodeAt(from);
     for (let i = 0; i < known.length; i++) {
       const value = known[i] as string;
-      if (value.length === length && value.charCodeAt(0) === first && text.startsWith(value, from)) {
+      if (value.length === length && value.charCodeAt(0) === first && occursAt(text, from, value)) {
         this.attributeValue = value;
         return i;
       }
@@ -498,12 +518,62 @@ class PeriodReader implements CsvSink {
   }
 
   /**
-   * The attributes of a plain record: the previous row's object when every value is the same, else
-   * the object of an earlier row with the same values when each is a known value of its column
-   * (see {@link knownValue}; such combinations are numbered in base `KNOWN_VALUES_PER_COLUMN + 1`),
-   * else a new object.
+   * The attributes of a plain record. When the attribute columns are contiguous, their text as one
+   * (separators included) names the object: the previous row's when the text is the same
+   * (compared in place), else that of an earlier row with the same text (the first
+   * {@link MAX_ATTRIBUTE_COMBINATIONS} distinct texts are kept; past that, no more lookups by text).
+   * Otherwise, or for a new text, {@link attributesOfFields}.
    */
   private plainAttributes(
+    text: string,
+    ends: Int32Array,
+    attributeColumns: readonly Column[],
+  ): Readonly<Record<string, string>> {
+    const shared = this.shared;
+    const previous = shared.attributeValues;
+    const count = attributeColumns.length;
+    const byText = this.attributesByText;
+    let key: string | undefined;
+    if (byText !== undefined && count > 0) {
+      // Contiguous attribute columns: their text, separators included, names the object.
+      const first = (attributeColumns[0] as Column).index;
+      const from = first === 0 ? 0 : (ends[first - 1] as number) + 1;
+      const to = ends[(attributeColumns[count - 1] as Column).index] as number;
+      const last = shared.attributesText;
+      if (last !== undefined && last.length === to - from && occursAt(text, from, last)) {
+        return shared.attributes as Readonly<Record<string, string>>;
+      }
+      key = text.slice(from, to);
+      const known = byText.get(key);
+      if (known !== undefined) {
+        for (let k = 0; k < count; k++) previous[k] = known.values[k];
+        shared.attributes = known.attributes;
+        shared.attributesText = key;
+        return known.attributes;
+      }
+    }
+    const attributes = this.attributesOfFields(text, ends, attributeColumns);
+    if (key !== undefined && byText !== undefined) {
+      if (byText.size < MAX_ATTRIBUTE_COMBINATIONS) {
+        // A copy of the key, so that it does not keep the whole chunk of text it was cut from.
+        byText.set(key.split('').join(''), { attributes, values: previous.slice(0, count) });
+        shared.attributesText = key;
+      } else {
+        // Too many distinct sets: the lookup rarely pays.
+        this.attributesByText = undefined;
+        shared.attributesText = undefined;
+      }
+    }
+    return attributes;
+  }
+
+  /**
+   * {@link plainAttributes} read field by field: the previous row's object when every value is the
+   * same, else the object of an earlier row with the same values when each is a known value of its
+   * column (see {@link knownValue}; such combinations are numbered in base
+   * `KNOWN_VALUES_PER_COLUMN + 1`), else a new object.
+   */
+  private attributesOfFields(
     text: string,
     ends: Int32Array,
     attributeColumns: readonly Column[],
@@ -516,8 +586,7 @@ class PeriodReader implements CsvSink {
       this.field(text, ends, (attributeColumns[k] as Column).index);
       const value = previous[k];
       const length = this.to - this.from;
-      same =
-        value === undefined ? length === 0 : value.length === length && text.startsWith(value, this.from);
+      same = value === undefined ? length === 0 : value.length === length && occursAt(text, this.from, value);
     }
     if (same) return shared.attributes as Readonly<Record<string, string>>;
     // The combination's number, or -1 when a value is not known or the number would not be exact.
@@ -604,6 +673,8 @@ class SharedValues {
   currency: string | undefined;
   /** The previous row's attributes, and their values by attribute column (`undefined`: empty). */
   attributes: Readonly<Record<string, string>> | undefined;
+  /** The text of the previous row's attribute columns, when the plain path read them as one. */
+  attributesText: string | undefined;
   attributeValues: (string | undefined)[] = [];
   attributeCount = 0;
   private readonly values = new Map<string, string>();
@@ -621,6 +692,7 @@ class SharedValues {
     this.subscriptionId = subscriptionId;
     this.customerId = customerId;
     this.currency = currency;
+    this.attributesText = undefined;
     return {
       line: row.line,
       subscriptionId,
@@ -670,9 +742,11 @@ function sameAttributes(a: Readonly<Record<string, string>>, b: Readonly<Record<
 
 /**
  * The periods read so far per subscription, to find overlaps. Held in typed arrays with a chain
- * per subscription, and subscriptions found through an open-addressing hash table of their ids
- * (typed arrays too): a million rows cost little garbage, and a subscription seen for the first
- * time costs one probe of the table, usually one memory access.
+ * per subscription; the ids' characters are copied into a pool (so no id string, nor the line it
+ * was read from, is kept alive). While new subscriptions arrive in ascending order of their ids
+ * (a file sorted by subscription or by customer and subscription, the usual export), a new id is
+ * known to be new by comparing it with the previous new one, at no lookup; the first id out of
+ * order builds an open-addressing hash table of the ids (typed arrays too), used from then on.
  */
 class SubscriptionPeriodIndex {
   // Periods, by index: [start, end) (end +Infinity when open), line, and the subscription's
@@ -682,12 +756,22 @@ class SubscriptionPeriodIndex {
   private lines = new Float64Array(1024);
   private previous = new Int32Array(1024);
   private size = 0;
-  // Subscriptions, by ordinal: id and latest period (-1 before the first).
-  private ids: string[] = [];
+  // Subscriptions, by ordinal: id (characters [idFrom[o], idFrom[o + 1]) of the pool) and latest
+  // period (-1 before the first).
+  private count = 0;
+  private pool = new Uint16Array(1 << 16);
+  private poolSize = 0;
+  private idFrom = new Int32Array(1025);
   private latest = new Int32Array(1024);
+  /** The greatest id so far while ids ascend; `undefined` once they did not (the table is used). */
+  private greatest: string | undefined = '';
+  /** The last new subscriptions while ids ascend, and their ordinals. */
+  private readonly recentIds: (string | undefined)[] = new Array(RECENT_SUBSCRIPTIONS).fill(undefined);
+  private readonly recentOrdinals = new Int32Array(RECENT_SUBSCRIPTIONS);
+  private recentAt = 0;
   /** Pairs (hash of the id, ordinal + 1), 0 for an empty slot; at most half full. */
-  private table = new Int32Array(2 * 2048);
-  private mask = 2047;
+  private table = new Int32Array(0);
+  private mask = 0;
   /** The subscription of the last row: consecutive rows of one subscription cost no lookup. */
   private currentId: string | undefined;
   private current = -1;
@@ -728,6 +812,21 @@ class SubscriptionPeriodIndex {
 
   /** The subscription's ordinal, added (with no period yet) if new. */
   private ordinal(id: string): number {
+    const greatest = this.greatest;
+    if (greatest !== undefined) {
+      if (id > greatest) {
+        this.greatest = id;
+        return this.remember(id, this.append(id));
+      }
+      // A subscription seen lately (a customer's subscriptions interleave by date).
+      const recentIds = this.recentIds;
+      for (let i = 0; i < RECENT_SUBSCRIPTIONS; i++) {
+        if (recentIds[i] === id) return this.recentOrdinals[i] as number;
+      }
+      // Out of order: look ids up from now on.
+      this.greatest = undefined;
+      this.rehash();
+    }
     const hash = hashOf(id);
     const table = this.table;
     const mask = this.mask;
@@ -735,36 +834,75 @@ class SubscriptionPeriodIndex {
     for (;;) {
       const entry = table[2 * slot + 1] as number;
       if (entry === 0) break;
-      if (table[2 * slot] === hash && this.ids[entry - 1] === id) return entry - 1;
+      if (table[2 * slot] === hash && this.idIs(entry - 1, id)) return entry - 1;
       slot = (slot + 1) & mask;
     }
-    const ordinal = this.ids.length;
-    this.ids.push(id);
-    if (ordinal === this.latest.length) {
-      const latest = new Int32Array(ordinal * 2);
-      latest.set(this.latest);
-      this.latest = latest;
-    }
-    this.latest[ordinal] = -1;
+    const ordinal = this.append(id);
     table[2 * slot] = hash;
     table[2 * slot + 1] = ordinal + 1;
     if (2 * (ordinal + 1) > mask) this.rehash();
     return ordinal;
   }
 
-  /** Doubles the hash table. */
+  /** Notes a new subscription among the recent ones; returns its ordinal. */
+  private remember(id: string, ordinal: number): number {
+    const at = this.recentAt;
+    this.recentIds[at] = id;
+    this.recentOrdinals[at] = ordinal;
+    this.recentAt = (at + 1) % RECENT_SUBSCRIPTIONS;
+    return ordinal;
+  }
+
+  /** Whether subscription `ordinal`'s id is `id`. */
+  private idIs(ordinal: number, id: string): boolean {
+    const from = this.idFrom[ordinal] as number;
+    if ((this.idFrom[ordinal + 1] as number) - from !== id.length) return false;
+    const pool = this.pool;
+    for (let i = 0; i < id.length; i++) if (pool[from + i] !== id.charCodeAt(i)) return false;
+    return true;
+  }
+
+  /** A new subscription, with no period yet: its ordinal. */
+  private append(id: string): number {
+    const ordinal = this.count++;
+    if (this.count === this.latest.length) {
+      const latest = new Int32Array(this.count * 2);
+      latest.set(this.latest);
+      this.latest = latest;
+      const idFrom = new Int32Array(this.count * 2 + 1);
+      idFrom.set(this.idFrom);
+      this.idFrom = idFrom;
+    }
+    this.latest[ordinal] = -1;
+    let at = this.poolSize;
+    if (at + id.length > this.pool.length) {
+      const pool = new Uint16Array(Math.max(this.pool.length * 2, at + id.length));
+      pool.set(this.pool);
+      this.pool = pool;
+    }
+    const pool = this.pool;
+    for (let i = 0; i < id.length; i++) pool[at++] = id.charCodeAt(i);
+    this.poolSize = at;
+    this.idFrom[ordinal + 1] = at;
+    return ordinal;
+  }
+
+  /** Builds the hash table of every id, at least twice as large as their count. */
   private rehash(): void {
-    const old = this.table;
-    const mask = this.mask * 2 + 1;
+    let mask = 2047;
+    while (mask < 2 * this.count) mask = mask * 2 + 1;
     const table = new Int32Array(2 * (mask + 1));
-    for (let k = 0; k < old.length; k += 2) {
-      const entry = old[k + 1] as number;
-      if (entry === 0) continue;
-      const hash = old[k] as number;
+    const pool = this.pool;
+    for (let ordinal = 0; ordinal < this.count; ordinal++) {
+      const from = this.idFrom[ordinal] as number;
+      const to = this.idFrom[ordinal + 1] as number;
+      let fnv = HASH_SEED;
+      for (let i = from; i < to; i++) fnv = Math.imul(fnv ^ (pool[i] as number), HASH_PRIME);
+      const hash = mixHash(fnv);
       let slot = hash & mask;
       while (table[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
       table[2 * slot] = hash;
-      table[2 * slot + 1] = entry;
+      table[2 * slot + 1] = ordinal + 1;
     }
     this.table = table;
     this.mask = mask;
@@ -784,11 +922,20 @@ class SubscriptionPeriodIndex {
   }
 }
 
+/** New subscriptions remembered while ids ascend (see {@link SubscriptionPeriodIndex}). */
+const RECENT_SUBSCRIPTIONS = 16;
+const HASH_SEED = 0x811c9dc5 | 0;
+const HASH_PRIME = 0x01000193;
+
 /** A 32-bit hash of a string (FNV-1a over its UTF-16 code units, then mixed). */
 function hashOf(text: string): number {
-  let hash = 0x811c9dc5 | 0;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  hash ^= hash >>> 16;
+  let hash = HASH_SEED;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), HASH_PRIME);
+  return mixHash(hash);
+}
+
+function mixHash(fnv: number): number {
+  let hash = fnv ^ (fnv >>> 16);
   hash = Math.imul(hash, 0x45d9f3b);
   return hash ^ (hash >>> 16);
 }

@@ -506,6 +506,17 @@ describe('streamSubscriptionPeriodBatches laws', () => {
       '',
     ],
     ['subscription_id', 'customer_id', 'start_date', 'end_date', 'monthly_amount', 'x', 'plan', 'region'],
+    // Attribute columns apart (plan, region), not read as one stretch of text.
+    [
+      'plan',
+      'subscription_id',
+      'customer_id',
+      'start_date',
+      'end_date',
+      'monthly_amount',
+      'currency',
+      'region',
+    ],
   );
 
   it('gives the per-row and general-path results for any table, however chunked', async () => {
@@ -535,6 +546,88 @@ describe('streamSubscriptionPeriodBatches laws', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('finds exactly the overlapping periods of a subscription, in whatever order ids come', async () => {
+    // 40 ids: more subscriptions than the importer remembers while ids ascend (16), so a sorted
+    // stretch followed by any order exercises both of its ways of finding a subscription.
+    const ids = Array.from({ length: 40 }, (_, i) => `sub_${String(i).padStart(3, '0')}`);
+    const period = fc.tuple(
+      fc.integer({ min: 0, max: 39 }),
+      fc.integer({ min: 0, max: 11 }),
+      fc.integer({ min: 0, max: 4 }),
+    );
+    const month = (m: number) => `${2024 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}-01`;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(period, { maxLength: 150 }),
+        fc.integer({ min: 0, max: 150 }),
+        async (periods, sortedPrefix) => {
+          const prefix = periods.slice(0, sortedPrefix).sort((a, b) => a[0] - b[0]);
+          const rows = [...prefix, ...periods.slice(sortedPrefix)];
+          const csv = [
+            HEADER,
+            ...rows.map(
+              ([s, from, months]) =>
+                `${ids[s]},c${s},${month(from)},${months === 0 ? '' : month(from + months)},1`,
+            ),
+          ].join('\n');
+          // The oracle: each row against the earlier accepted periods of its subscription, latest first.
+          const accepted: { id: number; start: number; end: number; line: number }[] = [];
+          const expected = rows.map(([s, from, months], i) => {
+            const end = months === 0 ? Number.POSITIVE_INFINITY : from + months;
+            const clash = accepted.findLast(
+              (other) => other.id === s && other.start < end && from < other.end,
+            );
+            if (clash) return `DUPLICATE_ID after line ${clash.line}`;
+            accepted.push({ id: s, start: from, end, line: i + 2 });
+            return 'ok';
+          });
+          const results = (await batchesOf(csv)).flat();
+          expect(
+            results.map((parsed) => {
+              if (parsed.ok) return 'ok';
+              const line = /line (\d+) already covers/.exec(parsed.error.expected)?.[1];
+              return `${parsed.error.code} after line ${line}`;
+            }),
+          ).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reads a subscription back after many others, once ids stop ascending', async () => {
+    const text = [
+      HEADER,
+      ...Array.from(
+        { length: 20 },
+        (_, i) => `sub_${String(i).padStart(2, '0')},c${i},2024-01-01,2024-03-01,1`,
+      ),
+      'sub_03,c3,2024-02-01,,1', // overlaps line 5, 17 new subscriptions ago
+      'sub_03,c3,2024-03-01,,1', // follows it
+      'sub_20,c20,2024-01-01,,1', // new, looked up in the table
+      'sub_19,c19,2024-03-01,,1',
+      'sub_19,c19,2024-02-01,2024-04-01,1', // overlaps the line before and line 21
+    ].join('\n');
+    const results = await expectSameEverywhere(text);
+    expect(results.slice(20).map((parsed) => (parsed.ok ? 'ok' : parsed.error.expected))).toEqual([
+      'a subscription_id whose periods do not overlap; line 5 already covers 2024-01-01 to 2024-03-01',
+      'ok',
+      'ok',
+      'ok',
+      'a subscription_id whose periods do not overlap; line 25 already covers 2024-03-01 to no end',
+    ]);
+  });
+
+  it('reads the attributes of every row right past 10,000 distinct sets', async () => {
+    const count = 10_050;
+    const text = [
+      `${HEADER},plan,region`,
+      ...Array.from({ length: count }, (_, i) => `s${i},c${i},2024-01-01,,1,p${i % 10_020},EU`),
+    ].join('\n');
+    const rows = (await batchesOf(text)).flat().map((parsed) => (parsed.ok ? parsed.row.attributes : parsed));
+    expect(rows).toEqual(Array.from({ length: count }, (_, i) => ({ plan: `p${i % 10_020}`, region: 'EU' })));
   });
 
   it('reads CSV records chunk by chunk as parseCsv does', async () => {
