@@ -4,6 +4,8 @@
  * milliseconds, decimals of every digit layout and sign, UTF-8 text with characters COPY's text
  * format escapes, jsonb, NULL), and a malformed value must fail the COPY, not store a wrong row.
  */
+import { Writable } from 'node:stream';
+import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BinaryCopyWriter, decimal4Bytes, jsonbBytes } from '../src/db/binary-copy.ts';
@@ -101,6 +103,54 @@ describe.runIf(url)('binary COPY on postgres', () => {
     });
   });
 
+  it('writes bigint values Postgres reads back exactly, and refuses unsafe ones', async () => {
+    const values = [
+      0,
+      1,
+      -1,
+      2 ** 31,
+      -(2 ** 31) - 1,
+      2 ** 32,
+      2 ** 32 + 7,
+      -(2 ** 32),
+      123_456_789_012,
+      2 ** 53 - 1,
+      -(2 ** 53 - 1),
+    ];
+    await sql.begin(async (tx) => {
+      await tx.unsafe('create temporary table big (k int, v bigint) on commit drop');
+      const copy = await BinaryCopyWriter.open(tx, 'copy big (k, v) from stdin with (format binary)');
+      for (const [k, value] of values.entries()) {
+        copy.beginRow(2);
+        copy.int4(k);
+        copy.int8(value);
+        await copy.endRow();
+      }
+      await copy.end();
+      const stored = await tx.unsafe<{ v: string }[]>('select v::text as v from big order by k');
+      expect(stored.map((row) => row.v)).toEqual(values.map(String));
+    });
+    const copy = Object.create(BinaryCopyWriter.prototype) as BinaryCopyWriter;
+    expect(() => copy.int8(2 ** 53)).toThrow(RangeError);
+    expect(() => copy.int8(0.5)).toThrow(RangeError);
+  });
+
+  it('stores every row of a copy many buffers long, its buffers reused as the connection frees them', async () => {
+    const rows = 60_000; // about 7 MB: some 28 buffers, more than the connection may hold unwritten
+    const text = (i: number) => `row-${i}-${'x'.repeat(i % 97)}`;
+    await sql.begin(async (tx) => {
+      await tx.unsafe('create temporary table many (i int, t text) on commit drop');
+      const copy = await BinaryCopyWriter.open(tx, 'copy many (i, t) from stdin with (format binary)');
+      await writeNumberedRows(copy, rows, text);
+      const [summary] = await tx.unsafe<{ count: string; wrong: string }[]>(
+        `select count(*) as count,
+           count(*) filter (where t is distinct from 'row-' || i || '-' || repeat('x', i % 97)) as wrong
+         from many`,
+      );
+      expect(summary).toEqual({ count: String(rows), wrong: '0' });
+    });
+  });
+
   it('refuses amounts that are not whole numbers of units', () => {
     expect(() => decimal4Bytes(1.5)).toThrow(RangeError);
     expect(() => decimal4Bytes(2 ** 53)).toThrow(RangeError);
@@ -135,4 +185,83 @@ function int4(value: number): Buffer {
 function decimalText(units: number): string {
   const digits = String(Math.abs(units)).padStart(5, '0');
   return `${units < 0 ? '-' : ''}${digits.slice(0, -4)}.${digits.slice(-4)}`;
+}
+
+describe('binary COPY kept in memory (PGlite)', () => {
+  it('hands every row over as whole COPY data, a few megabytes at a time, and nothing when empty', async () => {
+    const db = new PGlite();
+    try {
+      await db.exec('create table many (i int, t text)');
+      const copies: number[] = [];
+      const run = async (copy: Buffer<ArrayBuffer>) => {
+        copies.push(copy.length);
+        await db.query(`copy many (i, t) from '/dev/blob' with (format binary)`, [], {
+          blob: new Blob([copy]),
+        });
+      };
+      const rows = 150_000; // about 11 MB: two copies
+      const text = (i: number) => `row-${i}-${'y'.repeat(i % 89)}`;
+      await writeNumberedRows(BinaryCopyWriter.inMemory(run), rows, text);
+      expect(copies.length).toBe(2);
+      const [summary] = (
+        await db.query<{ count: number; wrong: number }>(
+          `select count(*)::int as count,
+             count(*) filter (where t is distinct from 'row-' || i || '-' || repeat('y', i % 89))::int as wrong
+           from many`,
+        )
+      ).rows;
+      expect(summary).toEqual({ count: rows, wrong: 0 });
+
+      const empty = BinaryCopyWriter.inMemory(run);
+      await empty.end();
+      const abandoned = BinaryCopyWriter.inMemory(run);
+      abandoned.beginRow(2);
+      abandoned.int4(-1);
+      abandoned.text('never stored');
+      abandoned.endRow();
+      abandoned.abort(new Error('the import failed'));
+      await abandoned.end();
+      expect(copies.length).toBe(2);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('binary COPY over a stream that fails', () => {
+  it('reports the failure where the writer next waits, never as an unhandled error event', async () => {
+    // A connection lost mid-copy: every write fails (as a socket's EPIPE does), asynchronously.
+    const broken = new Writable({
+      write(_chunk, _encoding, callback) {
+        setImmediate(() => callback(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })));
+      },
+    });
+    const writer = BinaryCopyWriter.over(broken);
+    let failure: unknown;
+    try {
+      for (let i = 0; i < 100_000; i++) {
+        writer.beginRow(1);
+        writer.text(`row ${i} ${'z'.repeat(40)}`);
+        const pending = writer.endRow();
+        if (pending) await pending;
+        await new Promise(setImmediate);
+      }
+      await writer.end();
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).toMatchObject({ code: 'EPIPE' });
+  });
+});
+
+/** Rows (i, text(i)) for i below `rows`, waiting whenever the writer asks; then ends the copy. */
+async function writeNumberedRows(writer: BinaryCopyWriter, rows: number, text: (i: number) => string) {
+  for (let i = 0; i < rows; i++) {
+    writer.beginRow(2);
+    writer.int4(i);
+    writer.text(text(i));
+    const pending = writer.endRow();
+    if (pending) await pending;
+  }
+  await writer.end();
 }

@@ -15,30 +15,66 @@ const CHUNK_BYTES = 1 << 18;
 /** Milliseconds from the Unix epoch to Postgres' epoch (2000-01-01T00:00:00Z). */
 const POSTGRES_EPOCH_MS = 946_684_800_000;
 const TWO_32 = 4_294_967_296;
+/** Bytes an in-memory writer keeps before handing them over as one COPY. */
+const MEMORY_COPY_BYTES = 8 << 20;
+/** Buffers kept for reuse: as many as the connection may hold unwritten, and one more. */
+const MAX_FREE_BUFFERS = Math.ceil(MAX_PENDING_BYTES / CHUNK_BYTES) + 1;
 
 /**
  * Rows streamed into one binary `COPY`, with backpressure: {@link BinaryCopyWriter.endRow} returns
  * a promise, to be awaited, only when the buffer went to the connection and must drain first.
- * A row is `beginRow(fields)` followed by exactly `fields` values.
+ * A row is `beginRow(fields)` followed by exactly `fields` values. {@link BinaryCopyWriter.inMemory}
+ * keeps rows in memory instead and hands them over as whole COPY data a few megabytes at a time.
  */
 export class BinaryCopyWriter {
-  #buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  #buffer: Buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   #offset = 0;
+  /**
+   * Buffers the connection is done with, for reuse: a large import writes hundreds of megabytes,
+   * and fresh buffers for all of them would make the collector run full collections for the
+   * external memory alone.
+   */
+  readonly #free: Buffer[] = [];
   /** Scratch for a numeric's base-10,000 digits. */
   readonly #digits = new Int32Array(8);
+  /** In memory: filled buffers not yet handed over, their bytes, and rows since the header. */
+  #kept: Buffer[] = [];
+  #keptBytes = 0;
+  #rows = 0;
 
-  private constructor(private readonly stream: Writable) {
+  private constructor(
+    private readonly stream: Writable | undefined,
+    private readonly run?: (copy: Buffer<ArrayBuffer>) => Promise<unknown>,
+  ) {
     HEADER.copy(this.#buffer, 0);
     this.#offset = HEADER.length;
+    // A failed COPY (its connection lost, a row refused) is reported where the writer next waits,
+    // by endRow's drain or by end, rather than as an 'error' event nobody is listening to.
+    stream?.on('error', () => {});
   }
 
   /** Starts `statement` (a `COPY … FROM STDIN WITH (FORMAT binary)`, trusted text) on `connection`. */
   static async open(connection: TransactionSql, statement: string): Promise<BinaryCopyWriter> {
-    return new BinaryCopyWriter(await openCopy(connection, statement));
+    return BinaryCopyWriter.over(await openCopy(connection, statement));
+  }
+
+  /** A writer over a COPY's stream already started (what {@link BinaryCopyWriter.open} returns). */
+  static over(stream: Writable): BinaryCopyWriter {
+    return new BinaryCopyWriter(stream);
+  }
+
+  /**
+   * A writer for a server reached without a stream (PGlite's `COPY … FROM '/dev/blob'`): rows are
+   * kept in memory and `run` gets them as complete binary COPY data (header, rows, trailer) once
+   * they reach {@link MEMORY_COPY_BYTES}, and at {@link BinaryCopyWriter.end}; each is awaited.
+   */
+  static inMemory(run: (copy: Buffer<ArrayBuffer>) => Promise<unknown>): BinaryCopyWriter {
+    return new BinaryCopyWriter(undefined, run);
   }
 
   /** Starts a row of `fields` values. */
   beginRow(fields: number): void {
+    this.#rows += 1;
     this.#room(2);
     const buffer = this.#buffer;
     const at = this.#offset;
@@ -49,6 +85,9 @@ export class BinaryCopyWriter {
 
   /** Ends a row; returns a promise only when the caller must wait for the connection. */
   endRow(): Promise<void> | undefined {
+    if (this.stream === undefined) {
+      return this.#keptBytes + this.#offset >= MEMORY_COPY_BYTES ? this.#runKept() : undefined;
+    }
     return this.#offset >= CHUNK_BYTES - 4096 ? this.#drain() : undefined;
   }
 
@@ -104,6 +143,12 @@ export class BinaryCopyWriter {
     this.#offset += 8;
   }
 
+  /** A `bigint` value (a safe integer: |value| < 2^53). */
+  int8(value: number): void {
+    if (!Number.isSafeInteger(value)) throw new RangeError(`not a safe integer: ${value}`);
+    this.#eightBytes(value);
+  }
+
   /** A `numeric` value of `units` ten-thousandths with display scale 4 (see {@link decimal4Bytes}). */
   decimal4(units: number): void {
     const digits = this.#digits;
@@ -133,13 +178,17 @@ export class BinaryCopyWriter {
 
   /** A `timestamptz` value from epoch milliseconds (whole microseconds are kept). */
   timestamp(epochMs: number): void {
+    this.#eightBytes(Math.round((epochMs - POSTGRES_EPOCH_MS) * 1000));
+  }
+
+  /** An 8-byte value: a whole number, |value| < 2^53, big-endian two's complement. */
+  #eightBytes(value: number): void {
     this.#room(12);
-    const micros = Math.round((epochMs - POSTGRES_EPOCH_MS) * 1000);
-    const high = Math.floor(micros / TWO_32);
+    const high = Math.floor(value / TWO_32);
     const at = this.#offset;
     this.#int32(8, at);
     this.#int32(high, at + 4);
-    this.#int32(micros - high * TWO_32, at + 8);
+    this.#int32(value - high * TWO_32, at + 8);
     this.#offset = at + 12;
   }
 
@@ -154,37 +203,82 @@ export class BinaryCopyWriter {
 
   /** Sends what is buffered and the trailer, ends the COPY; resolves when the server has every row. */
   async end(): Promise<void> {
-    this.#room(2);
-    this.#buffer[this.#offset] = 0xff;
-    this.#buffer[this.#offset + 1] = 0xff;
-    this.#offset += 2;
+    if (this.stream === undefined) {
+      if (this.#rows > 0) await this.#runKept();
+      return;
+    }
+    this.#trailer();
     await this.#drain();
     await endCopy(this.stream);
   }
 
   /** Abandons the COPY (the server fails it, so the transaction must roll back). */
   abort(reason: Error): void {
+    if (this.stream === undefined) {
+      this.#kept = [];
+      this.#keptBytes = 0;
+      this.#rows = 0;
+      return;
+    }
     this.stream.on('error', () => {});
     this.stream.destroy(reason);
+  }
+
+  /** The end of binary COPY data. */
+  #trailer(): void {
+    this.#room(2);
+    this.#buffer[this.#offset] = 0xff;
+    this.#buffer[this.#offset + 1] = 0xff;
+    this.#offset += 2;
+  }
+
+  /** In memory: hands the rows kept so far to `run` as one COPY, and starts the next. */
+  async #runKept(): Promise<void> {
+    this.#trailer();
+    const copy = Buffer.concat([...this.#kept, this.#buffer.subarray(0, this.#offset)]);
+    this.#kept = [];
+    this.#keptBytes = 0;
+    this.#rows = 0;
+    HEADER.copy(this.#buffer, 0);
+    this.#offset = HEADER.length;
+    await this.run?.(copy);
   }
 
   /** Makes room for `bytes` more: a full buffer goes to the connection (without waiting). */
   #room(bytes: number): void {
     if (this.#offset + bytes <= this.#buffer.length) return;
-    const filled = this.#buffer.subarray(0, this.#offset);
-    this.stream.write(filled);
-    this.#buffer = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, bytes));
-    this.#offset = 0;
+    this.#send(bytes);
   }
 
   async #drain(): Promise<void> {
-    if (this.#offset === 0) return;
-    const chunk = this.#buffer.subarray(0, this.#offset);
-    // The chunk is handed over; later rows go to a new buffer.
-    this.#buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    const stream = this.stream;
+    if (this.#offset === 0 || stream === undefined) return;
+    if (stream.errored) throw stream.errored;
+    this.#send(0);
+    if (stream.writableLength > MAX_PENDING_BYTES) await drained(stream);
+  }
+
+  /**
+   * Hands what is buffered to the connection and continues in another buffer with room for
+   * `bytes`; the one handed over is reused once the connection has written it.
+   */
+  #send(bytes: number): void {
+    const buffer = this.#buffer;
+    if (this.stream === undefined) {
+      this.#kept.push(buffer.subarray(0, this.#offset));
+      this.#keptBytes += this.#offset;
+      this.#buffer = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, bytes));
+      this.#offset = 0;
+      return;
+    }
+    this.stream.write(buffer.subarray(0, this.#offset), () => {
+      if (buffer.length === CHUNK_BYTES && this.#free.length < MAX_FREE_BUFFERS) this.#free.push(buffer);
+    });
+    this.#buffer =
+      bytes <= CHUNK_BYTES
+        ? (this.#free.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES))
+        : Buffer.allocUnsafe(bytes);
     this.#offset = 0;
-    this.stream.write(chunk);
-    if (this.stream.writableLength > MAX_PENDING_BYTES) await drained(this.stream);
   }
 }
 

@@ -1,7 +1,8 @@
 /**
- * Bulk loading with `COPY … FROM STDIN` on Postgres (postgres.js), inside a drizzle transaction.
- * PGlite has no streaming COPY here: {@link copyConnection} returns `undefined` for it and callers
- * keep their batched-statement path.
+ * Bulk loading with `COPY … FROM STDIN` on Postgres (postgres.js), inside a drizzle transaction
+ * (the rows themselves are encoded by `BinaryCopyWriter`, binary-copy.ts).
+ * PGlite has no streaming COPY: {@link copyConnection} returns `undefined` for it, and copy-client.ts
+ * hands PGlite its COPY data a few megabytes at a time instead.
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
@@ -14,18 +15,13 @@ import type { Tx } from './tenant-scope.ts';
  * not a postgres.js one (PGlite). Reads drizzle's session, which is not part of its typed API.
  */
 export function copyConnection(tx: Tx): TransactionSql | undefined {
-  const client = (tx as unknown as { session?: { client?: unknown } }).session?.client as
-    | (TransactionSql & { savepoint?: unknown })
-    | undefined;
+  const client = sessionClient(tx) as (TransactionSql & { savepoint?: unknown }) | undefined;
   return typeof client?.unsafe === 'function' && typeof client.savepoint === 'function' ? client : undefined;
 }
 
-/** One value in COPY's text format: `\N` for null; backslash, tab, line feed and return escaped. */
-export function copyText(value: string | null): string {
-  if (value === null) return '\\N';
-  return /[\\\t\n\r]/.test(value)
-    ? value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
-    : value;
+/** The driver's own client under a drizzle transaction (drizzle's session; not its typed API). */
+export function sessionClient(tx: Tx): unknown {
+  return (tx as unknown as { session?: { client?: unknown } }).session?.client;
 }
 
 /**
@@ -34,58 +30,6 @@ export function copyText(value: string | null): string {
  * stopping at every chunk.
  */
 export const MAX_PENDING_BYTES = 4 << 20;
-
-/** Characters buffered before a chunk is handed to the connection. */
-const CHUNK_CHARS = 1 << 16;
-
-/**
- * Rows streamed into one `COPY <table> (<columns>) FROM STDIN` (text format), with backpressure:
- * {@link CopyWriter.write} waits while the connection's buffer is full.
- */
-export class CopyWriter {
-  #buffer = '';
-
-  private constructor(private readonly stream: Writable) {}
-
-  /** Starts `statement` (a `COPY … FROM STDIN`, trusted text) on `connection`. */
-  static async open(connection: TransactionSql, statement: string): Promise<CopyWriter> {
-    return new CopyWriter(await openCopy(connection, statement));
-  }
-
-  /** Appends one row (values already in COPY text form, see {@link copyText}). */
-  async write(values: readonly string[]): Promise<void> {
-    await this.writeLine(`${values.join('\t')}\n`);
-  }
-
-  /**
-   * Appends one row given as a whole line (tab-separated values in COPY text form, ending in a
-   * line feed). Returns a promise, to be awaited, only when the buffer went to the connection.
-   */
-  writeLine(line: string): Promise<void> | undefined {
-    this.#buffer += line;
-    return this.#buffer.length >= CHUNK_CHARS ? this.#drain() : undefined;
-  }
-
-  /** Sends what is buffered and ends the COPY; resolves when the server has taken every row. */
-  async end(): Promise<void> {
-    await this.#drain();
-    await endCopy(this.stream);
-  }
-
-  /** Abandons the COPY (the server fails it, so the transaction must roll back). */
-  abort(reason: Error): void {
-    this.stream.on('error', () => {});
-    this.stream.destroy(reason);
-  }
-
-  async #drain(): Promise<void> {
-    if (this.#buffer === '') return;
-    const chunk = this.#buffer;
-    this.#buffer = '';
-    this.stream.write(chunk);
-    if (this.stream.writableLength > MAX_PENDING_BYTES) await drained(this.stream);
-  }
-}
 
 /** Starts a `COPY … FROM STDIN` (trusted text) on `connection` and returns its stream. */
 export async function openCopy(connection: TransactionSql, statement: string): Promise<Writable> {

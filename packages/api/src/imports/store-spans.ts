@@ -4,26 +4,13 @@
  * nothing. Spans are the only stored form of a tenant's revenue: the API builds its timeline from
  * them when it loads the tenant ({@link readTenantSpans}).
  */
-import { formatMoneyUnits, type MrrSpan, parseMoney } from '@nrr/core';
+import { type MrrSpan, parseMoney } from '@nrr/core';
 import { eq, sql } from 'drizzle-orm';
-import type { TransactionSql } from 'postgres';
-import { BinaryCopyWriter, textBytes } from '../db/binary-copy.ts';
-import { CopyWriter, copyConnection, copyText } from '../db/copy.ts';
+import { type BinaryCopyWriter, textBytes } from '../db/binary-copy.ts';
+import { copyConnection } from '../db/copy.ts';
+import { type CopyClient, copyClient } from '../db/copy-client.ts';
 import { mrrSpans } from '../db/schema.ts';
 import { arrayLiteral, resultRows, type Tx } from '../db/tenant-scope.ts';
-
-/** Spans are written in batches of this many rows (PGlite). */
-export const SPAN_BATCH_SIZE = 5000;
-
-/**
- * A span's identity within its tenant: customer, subscription and start. Periods of one
- * subscription never overlap (the importers reject overlaps), so no two of them share a start;
- * a later import of the same period with another end, amount, currency, cancellation date or
- * attributes corrects the stored span instead of adding to it.
- */
-export function spanIdentity(span: Pick<MrrSpan, 'customerId' | 'subscriptionId' | 'start'>): string {
-  return JSON.stringify([span.customerId, span.subscriptionId, span.start]);
-}
 
 /** Counts of the spans written by {@link SpanWriter}. */
 export interface SpanWriteCounts {
@@ -31,21 +18,6 @@ export interface SpanWriteCounts {
   stored: number;
   /** Spans already stored with the same content. */
   unchanged: number;
-}
-
-/**
- * A span as the upsert statement takes it: every column as text (ISO instants, decimal MRR) or
- * null, and its attributes as the number of the tenant's set.
- */
-export interface SpanColumns {
-  customerId: string;
-  subscriptionId: string;
-  startAt: string;
-  endAt: string | null;
-  mrr: string;
-  currency: string;
-  canceledAt: string | null;
-  attributesId: number;
 }
 
 /** Options of {@link SpanWriter}. */
@@ -57,7 +29,7 @@ export interface SpanWriterOptions {
    */
   readonly uniqueIdentities?: boolean;
   /**
-   * A tenant's first spans may be copied straight into `mrr_spans` (Postgres only). For a writer
+   * A tenant's first spans may be copied straight into `mrr_spans`. For a writer
    * flushed once; leave it off when spans are also changed other than through
    * {@link SpanWriter.add} (the events import deletes spans). Default false.
    */
@@ -70,14 +42,13 @@ const RUN_SCAN_LIMIT = 64;
 /**
  * Accumulates spans of one import and writes them within its transaction.
  *
- * On Postgres, a tenant's first spans (with the `direct` option) stream with a binary `COPY`
- * straight into `mrr_spans`: the database stores them while the file is still being read, parsing
- * no text. Spans that might
- * repeat an identity already copied (a customer whose spans come back after another customer's)
- * are held back and upserted after the copy, so the last of a repeated identity wins as it does
- * in an upsert. Otherwise spans stream with `COPY` into a temporary staging table and
- * {@link SpanWriter.flush} upserts them in one statement. On PGlite they are written in batches of
- * {@link SPAN_BATCH_SIZE}.
+ * A tenant's first spans (with the `direct` option) go with a binary `COPY` straight into
+ * `mrr_spans`: on Postgres the database stores them while the file is still being read, parsing no
+ * text; on PGlite a few megabytes at a time (see {@link copyClient}). Spans that might repeat an
+ * identity already copied (a customer whose spans come back after another customer's) are held
+ * back and upserted after the copy, so the last of a repeated identity wins as it does in an
+ * upsert. Otherwise spans go with a binary `COPY` into a temporary staging table and
+ * {@link SpanWriter.flush} upserts those that are new or changed in one statement.
  */
 export class SpanWriter {
   readonly counts: SpanWriteCounts = { stored: 0, unchanged: 0 };
@@ -90,24 +61,24 @@ export class SpanWriter {
   #countedCustomers = 0;
   /** The direct copy's customers ascended (code units) so far: each run is a new customer. */
   #ascending = true;
-  #pending = new Map<string, SpanColumns>();
   /** The tenant's attribute sets; loaded by the first span. */
   #sets: AttributeSets | undefined;
-  readonly #connection: TransactionSql | undefined;
+  readonly #client: CopyClient;
   readonly #uniqueIdentities: boolean;
-  /** How spans go to Postgres; decided by the first span. */
+  /** How spans are written; decided by the first span. */
   #mode: 'direct' | 'staged' | undefined;
-  /** The tenant had no spans when this writer started (Postgres). */
+  /** The tenant had no spans when this writer started. */
   #first = false;
-  #copy: CopyWriter | undefined;
+  /** The staging copy in progress. */
+  #staging: BinaryCopyWriter | undefined;
   #copying: Promise<void> | undefined;
   /** Staged rows so far (their `seq`). */
   #staged = 0;
   #stagingReady = false;
   /** Spans copied straight into `mrr_spans`. */
   #copied = 0;
-  /** Staging lines held back during a direct copy (see the class comment). */
-  #deferred: string[] = [];
+  /** Spans held back during a direct copy (see the class comment), staged after it. */
+  #deferred: MrrSpan[] = [];
   /** Customers seen, and the customer of the last span with the identities of its run. */
   readonly #seen = new Set<string>();
   #runCustomer: string | undefined;
@@ -127,7 +98,7 @@ export class SpanWriter {
     private readonly importId: string,
     private readonly options: SpanWriterOptions = {},
   ) {
-    this.#connection = copyConnection(tx);
+    this.#client = copyClient(tx);
     this.#uniqueIdentities = options.uniqueIdentities ?? false;
     this.#tenantBytes = textBytes(tenantId);
     this.#importBytes = textBytes(importId);
@@ -146,38 +117,31 @@ export class SpanWriter {
         return this.add(span);
       });
     }
-    const connection = this.#connection;
-    if (!connection) {
-      this.#pending.set(spanIdentity(span), spanColumns(span, sets.idOf(span.attributes)));
-      if (this.#pending.size >= SPAN_BATCH_SIZE) return this.flush();
-      return undefined;
-    }
     const binary = this.#binary;
     if (binary) {
       if (this.#track(span)) {
-        this.#deferred.push(`${++this.#staged}\t${spanFields(span, sets.idOf(span.attributes))}\n`);
+        this.#deferred.push(span);
         return undefined;
       }
       this.#copied += 1;
       binary.beginRow(10);
       binary.bytes(this.#tenantBytes);
-      binary.text(span.customerId);
-      binary.text(span.subscriptionId);
-      binary.timestamp(span.start);
-      if (span.end === null) binary.null();
-      else binary.timestamp(span.end);
-      binary.decimal4(span.mrr);
-      binary.bytes(currencyBytes(span.currency));
-      if (span.canceledAt === undefined) binary.null();
-      else binary.timestamp(span.canceledAt);
-      binary.int4(sets.idOf(span.attributes));
+      writeSpanColumns(binary, span, sets.idOf(span.attributes));
       binary.bytes(this.#importBytes);
       return binary.endRow();
     }
-    const copy = this.#copy;
-    if (copy === undefined) return this.#open(connection).then(() => this.add(span));
+    const staging = this.#staging;
+    if (staging === undefined) return this.#open().then(() => this.add(span));
     this.#track(span);
-    return copy.writeLine(`${++this.#staged}\t${spanFields(span, sets.idOf(span.attributes))}\n`);
+    return this.#writeStaged(staging, span, sets);
+  }
+
+  /** A staging row: the span's order in the import, then its columns from customer to attributes. */
+  #writeStaged(staging: BinaryCopyWriter, span: MrrSpan, sets: AttributeSets): Promise<void> | undefined {
+    staging.beginRow(9);
+    staging.int8(++this.#staged);
+    writeSpanColumns(staging, span, sets.idOf(span.attributes));
+    return staging.endRow();
   }
 
   /**
@@ -224,22 +188,18 @@ export class SpanWriter {
 
   /** Writes everything queued; only spans whose content differs from the stored one are written. */
   async flush(): Promise<void> {
-    const connection = this.#connection;
-    if (!connection) {
-      await this.#flushBatch();
-      return;
-    }
+    const client = this.#client;
     if (this.#copying) await this.#copying;
     const binary = this.#binary;
     if (binary) {
       this.#binary = undefined;
       await binary.end();
-      await connection.unsafe('set local role nrr_app');
+      await client.query('set local role nrr_app');
       await this.#sets?.store(this.tx, this.tenantId);
       this.counts.stored += this.#copied;
       if (!this.#uniqueIdentities) for (const customer of this.#seen) this.affectedCustomers.add(customer);
       else if (!this.#ascending) {
-        const [row] = await connection.unsafe<{ customers: string }[]>(
+        const [row] = await client.query<{ customers: string }>(
           'select count(distinct customer_id) as customers from mrr_spans where tenant_id = $1',
           [this.tenantId],
         );
@@ -248,46 +208,48 @@ export class SpanWriter {
       // Later spans (the events import) are upserted.
       this.#mode = 'staged';
       if (this.#deferred.length === 0) return;
-      await this.#stage(connection);
-      const staging = await CopyWriter.open(connection, STAGING_COPY);
-      for (const line of this.#deferred) await staging.writeLine(line);
+      await this.#stage();
+      const staging = await client.copy(STAGING_TARGET);
+      const sets = this.#sets as AttributeSets;
+      for (const span of this.#deferred) await this.#writeStaged(staging, span, sets);
       this.#deferred = [];
       await staging.end();
-      await this.#upsertStaged(connection);
+      await this.#upsertStaged();
       return;
     }
-    const copy = this.#copy;
-    if (!copy) return;
-    this.#copy = undefined;
-    await copy.end();
-    await this.#upsertStaged(connection);
+    const staging = this.#staging;
+    if (!staging) return;
+    this.#staging = undefined;
+    await staging.end();
+    await this.#upsertStaged();
   }
 
   /** Abandons a COPY in progress (the import failed; its transaction rolls back). */
   abort(reason: Error): void {
-    this.#copy?.abort(reason);
-    this.#copy = undefined;
+    this.#staging?.abort(reason);
+    this.#staging = undefined;
     this.#binary?.abort(reason);
     this.#binary = undefined;
   }
 
   /** Opens the copy of the spans to come, deciding on the first one how they are written. */
-  #open(connection: TransactionSql): Promise<void> {
+  #open(): Promise<void> {
+    const client = this.#client;
     this.#copying ??= (async () => {
       if (this.#mode === undefined) {
-        this.#first = !(await tenantHasSpans(connection, this.tenantId));
+        this.#first = !(await tenantHasSpans(client, this.tenantId));
         this.#mode =
-          this.#first && this.options.direct && (await mayCopyIntoSpans(connection)) ? 'direct' : 'staged';
+          this.#first && this.options.direct && (await mayCopyIntoSpans(client)) ? 'direct' : 'staged';
       }
       if (this.#mode === 'direct') {
         // COPY FROM is refused under row-level security: the copy runs as the session's own role
         // (the tables' owner; checked above), writing this tenant's id into every row itself.
         // Binary: Postgres parses no text (timestamps, decimals, escapes) for a tenant's first data.
-        await connection.unsafe('set local role none');
-        this.#binary = await BinaryCopyWriter.open(connection, SPANS_COPY);
+        await client.query('set local role none');
+        this.#binary = await client.copy(SPANS_TARGET);
       } else {
-        await this.#stage(connection);
-        this.#copy = await CopyWriter.open(connection, STAGING_COPY);
+        await this.#stage();
+        this.#staging = await client.copy(STAGING_TARGET);
       }
       this.#copying = undefined;
     })();
@@ -295,13 +257,17 @@ export class SpanWriter {
   }
 
   /** Creates (once) and empties the staging tables. */
-  async #stage(connection: TransactionSql): Promise<void> {
+  async #stage(): Promise<void> {
+    const client = this.#client;
     if (this.#stagingReady) return;
-    // Room to sort the staged spans in memory rather than on disk (this transaction only).
-    await connection.unsafe(`set local work_mem = '64MB'`);
-    await connection.unsafe(`create temporary table import_spans (seq bigint not null, customer_id text not null,
-        subscription_id text not null, start_at timestamptz not null, end_at timestamptz, mrr numeric(20, 4) not null,
-        currency text not null, canceled_at timestamptz, attributes_id integer not null) on commit drop`);
+    // Room to sort the staged spans, and to hash the tenant's spans for the join that finds what
+    // changed, in memory rather than on disk (this transaction only; hashing may take twice this).
+    await client.query(`set local work_mem = '64MB'`);
+    // Ids in the "C" collation, as in mrr_spans (migration 0005): joined with it by equality.
+    await client.query(`create temporary table import_spans (seq bigint not null,
+        customer_id text collate "C" not null, subscription_id text collate "C" not null,
+        start_at timestamptz not null, end_at timestamptz, mrr numeric(20, 4) not null, currency text not null,
+        canceled_at timestamptz, attributes_id integer not null) on commit drop`);
     this.#stagingReady = true;
   }
 
@@ -311,32 +277,39 @@ export class SpanWriter {
    * copied counts neither as stored again nor as unchanged: a span repeated in an import counts
    * once.
    */
-  async #upsertStaged(connection: TransactionSql): Promise<void> {
+  async #upsertStaged(): Promise<void> {
+    const client = this.#client;
     await this.#sets?.store(this.tx, this.tenantId);
     // Identities known to be unique need no sort (1,000,000 staged rows would spill to disk).
     const staged = !this.#mayRepeat
       ? 'select * from import_spans'
       : `select distinct on (customer_id, subscription_id, start_at) * from import_spans
         order by customer_id, subscription_id, start_at, seq desc`;
-    const insert = `insert into mrr_spans (tenant_id, customer_id, subscription_id, start_at, end_at, mrr, currency,
-          canceled_at, attributes_id, import_id)
+    const insert = (
+      from: string,
+    ) => `insert into mrr_spans (tenant_id, customer_id, subscription_id, start_at,
+          end_at, mrr, currency, canceled_at, attributes_id, import_id)
         select $1, customer_id, subscription_id, start_at, end_at, mrr, currency, canceled_at, attributes_id, $2
-        from staged`;
+        from ${from}`;
     // A tenant's first spans (no direct copy) take a plain insert: nothing to compare with.
     const plain = this.#first && this.#copied === 0 && this.counts.stored === 0;
     if (plain) {
-      const [row] = await connection.unsafe<{ written: string }[]>(
-        `with staged as (${staged}), written as (${insert} returning 1) select count(*) as written from written`,
+      const [row] = await client.query<{ written: string }>(
+        `with staged as (${staged}), written as (${insert('staged')} returning 1) select count(*) as written from written`,
         [this.tenantId, this.importId],
       );
       this.counts.stored += Number(row?.written ?? 0);
-      for (const customer of await stagedCustomers(connection)) this.affectedCustomers.add(customer);
+      for (const customer of await stagedCustomers(client)) this.affectedCustomers.add(customer);
     } else {
-      const rows = await connection.unsafe<
-        { staged: string; inserted: string; written: string; customers: string[] | null }[]
-      >(
+      const rows = await client.query<{
+        staged: string;
+        inserted: string;
+        written: string;
+        customers: string[] | null;
+      }>(
         `with staged as (${staged}),
-          written as (${insert} ${SPAN_UPSERT_TEXT} returning customer_id, (xmax = 0) as inserted)
+          changed as (${CHANGED_SPANS}),
+          written as (${insert('changed')} ${SPAN_UPSERT_TEXT} returning customer_id, (xmax = 0) as inserted)
         select (select count(*) from staged) as staged,
           (select count(*) from written where inserted) as inserted,
           (select count(*) from written) as written,
@@ -355,47 +328,17 @@ export class SpanWriter {
         for (const customer of result?.customers ?? []) this.affectedCustomers.add(customer);
       }
     }
-    await connection.unsafe('truncate import_spans');
-  }
-
-  /**
-   * Writes queued spans: one statement per batch, its columns passed as arrays and unnested, so a
-   * batch costs 8 parameters rather than 8 per row.
-   */
-  async #flushBatch(): Promise<void> {
-    if (this.#pending.size === 0) return;
-    const batch = [...this.#pending.values()];
-    this.#pending = new Map();
-    const column = (pick: (row: SpanColumns) => string | null) => arrayLiteral(batch.map(pick));
-    await this.#sets?.store(this.tx, this.tenantId);
-    const written = resultRows<{ customer_id: string }>(
-      await this.tx.execute(sql`
-        insert into mrr_spans (tenant_id, customer_id, subscription_id, start_at, end_at, mrr,
-          currency, canceled_at, attributes_id, import_id)
-        select ${this.tenantId}, u.customer_id, u.subscription_id, u.start_at, u.end_at, u.mrr,
-          u.currency, u.canceled_at, u.attributes_id, ${this.importId}
-        from unnest(
-          ${column((row) => row.customerId)}::text[], ${column((row) => row.subscriptionId)}::text[],
-          ${column((row) => row.startAt)}::timestamptz[], ${column((row) => row.endAt)}::timestamptz[],
-          ${column((row) => row.mrr)}::numeric[], ${column((row) => row.currency)}::text[],
-          ${column((row) => row.canceledAt)}::timestamptz[], ${column((row) => String(row.attributesId))}::integer[]
-        ) as u(customer_id, subscription_id, start_at, end_at, mrr, currency, canceled_at, attributes_id)
-        ${SPAN_UPSERT}
-        returning customer_id`),
-    );
-    this.counts.stored += written.length;
-    this.counts.unchanged += batch.length - written.length;
-    for (const row of written) this.affectedCustomers.add(row.customer_id);
+    await client.query('truncate import_spans');
   }
 }
 
-/** The COPY of a direct write: every column of `mrr_spans`, the tenant's id first, the import's last. */
-const SPANS_COPY = `copy mrr_spans (tenant_id, customer_id, subscription_id, start_at, end_at, mrr, currency,
-  canceled_at, attributes_id, import_id) from stdin with (format binary)`;
+/** The target of a direct write: every column of `mrr_spans`, the tenant's id first, the import's last. */
+const SPANS_TARGET = `mrr_spans (tenant_id, customer_id, subscription_id, start_at, end_at, mrr, currency,
+  canceled_at, attributes_id, import_id)`;
 
-/** The COPY into the staging table. */
-const STAGING_COPY = `copy import_spans (seq, customer_id, subscription_id, start_at, end_at, mrr, currency,
-  canceled_at, attributes_id) from stdin`;
+/** The target of the staging copy. */
+const STAGING_TARGET = `import_spans (seq, customer_id, subscription_id, start_at, end_at, mrr, currency,
+  canceled_at, attributes_id)`;
 
 /**
  * The conflict clause of every span write: the identity stays, the content is replaced, and only
@@ -409,8 +352,19 @@ const SPAN_UPSERT_TEXT = `on conflict (tenant_id, customer_id, subscription_id, 
   where (mrr_spans.end_at, mrr_spans.mrr, mrr_spans.currency, mrr_spans.canceled_at, mrr_spans.attributes_id)
     is distinct from (excluded.end_at, excluded.mrr, excluded.currency, excluded.canceled_at, excluded.attributes_id)`;
 
-/** {@link SPAN_UPSERT_TEXT} for drizzle statements. */
-export const SPAN_UPSERT = sql.raw(SPAN_UPSERT_TEXT);
+/**
+ * The staged spans (`staged`) not already stored as they are: new identities and changed content.
+ * One join with the tenant's spans (hashed, or probed by key for a few staged spans) rather than
+ * an attempted insert per span, so an import that mostly repeats what is stored writes and locks
+ * only what differs. Imports of a tenant are serialised by its row lock, so nothing changes the
+ * tenant's spans between this join and the upsert that takes its result.
+ */
+const CHANGED_SPANS = `select s.* from staged s
+  where not exists (select 1 from mrr_spans m
+    where m.tenant_id = $1 and m.customer_id = s.customer_id and m.subscription_id = s.subscription_id
+      and m.start_at = s.start_at
+      and (m.end_at, m.mrr, m.currency, m.canceled_at, m.attributes_id)
+        is not distinct from (s.end_at, s.mrr, s.currency, s.canceled_at, s.attributes_id))`;
 
 /** Longest stretch of import work between two turns of the event loop, in milliseconds. */
 const TURN_MS = 20;
@@ -432,16 +386,14 @@ export class EventLoopTurns {
 }
 
 /** The distinct customers of the staged spans. */
-async function stagedCustomers(connection: TransactionSql): Promise<string[]> {
-  const rows = await connection.unsafe<{ customer_id: string }[]>(
-    'select distinct customer_id from import_spans',
-  );
+async function stagedCustomers(client: CopyClient): Promise<string[]> {
+  const rows = await client.query<{ customer_id: string }>('select distinct customer_id from import_spans');
   return rows.map((row) => row.customer_id);
 }
 
 /** Whether the tenant has any stored span (one index probe). */
-async function tenantHasSpans(connection: TransactionSql, tenantId: string): Promise<boolean> {
-  const rows = await connection.unsafe('select 1 from mrr_spans where tenant_id = $1 limit 1', [tenantId]);
+async function tenantHasSpans(client: CopyClient, tenantId: string): Promise<boolean> {
+  const rows = await client.query('select 1 from mrr_spans where tenant_id = $1 limit 1', [tenantId]);
   return rows.length > 0;
 }
 
@@ -450,8 +402,8 @@ async function tenantHasSpans(connection: TransactionSql, tenantId: string): Pro
  * row-level security applies, so the role must bypass it (a superuser, a role with BYPASSRLS, or
  * the table's owner while security is not forced on it) and may insert.
  */
-async function mayCopyIntoSpans(connection: TransactionSql): Promise<boolean> {
-  const [row] = await connection.unsafe<{ allowed: boolean }[]>(
+async function mayCopyIntoSpans(client: CopyClient): Promise<boolean> {
+  const [row] = await client.query<{ allowed: boolean }>(
     `select has_table_privilege(session_user, c.oid, 'INSERT')
         and (r.rolsuper or r.rolbypassrls
           or (pg_has_role(session_user, c.relowner, 'USAGE') and not c.relforcerowsecurity)) as allowed
@@ -461,32 +413,21 @@ async function mayCopyIntoSpans(connection: TransactionSql): Promise<boolean> {
   return row?.allowed === true;
 }
 
-/** Decimal text of recently seen amounts (a file's prices repeat). */
-const moneyCache = new Map<number, string>();
-
-/** `formatMoneyUnits(units)`, cached. */
-function moneyText(units: number): string {
-  let text = moneyCache.get(units);
-  if (text === undefined) {
-    if (moneyCache.size >= 100_000) moneyCache.clear();
-    text = formatMoneyUnits(units);
-    moneyCache.set(units, text);
-  }
-  return text;
-}
-
-/** ISO text of recently seen instants: a file's dates repeat, and `toISOString` is not cheap. */
-const isoCache = new Map<number, string>();
-
-/** `new Date(instant).toISOString()`, cached. */
-function isoInstant(instant: number): string {
-  let text = isoCache.get(instant);
-  if (text === undefined) {
-    if (isoCache.size >= 100_000) isoCache.clear();
-    text = new Date(instant).toISOString();
-    isoCache.set(instant, text);
-  }
-  return text;
+/**
+ * A span's columns from customer to attribute set, in the order both COPY statements list them
+ * ({@link SPANS_TARGET} between the tenant and the import, {@link STAGING_TARGET} after `seq`).
+ */
+function writeSpanColumns(writer: BinaryCopyWriter, span: MrrSpan, attributesId: number): void {
+  writer.text(span.customerId);
+  writer.text(span.subscriptionId);
+  writer.timestamp(span.start);
+  if (span.end === null) writer.null();
+  else writer.timestamp(span.end);
+  writer.decimal4(span.mrr);
+  writer.bytes(currencyBytes(span.currency));
+  if (span.canceledAt === undefined) writer.null();
+  else writer.timestamp(span.canceledAt);
+  writer.int4(attributesId);
 }
 
 /** Binary `text` values of currencies (few). */
@@ -500,32 +441,6 @@ function currencyBytes(currency: string): Buffer {
     currencyCache.set(currency, bytes);
   }
   return bytes;
-}
-
-/**
- * A span's columns from customer to attributes in COPY text form, tab-separated: customer,
- * subscription, start, end, MRR (exact decimal), currency, cancellation, attribute set.
- */
-function spanFields(span: MrrSpan, attributesId: number): string {
-  return `${copyText(span.customerId)}\t${copyText(span.subscriptionId)}\t${isoInstant(span.start)}\t${
-    span.end === null ? '\\N' : isoInstant(span.end)
-  }\t${moneyText(span.mrr)}\t${copyText(span.currency)}\t${
-    span.canceledAt === undefined ? '\\N' : isoInstant(span.canceledAt)
-  }\t${attributesId}`;
-}
-
-/** A span's columns as text, in the form the upsert casts from, with its attribute set's number. */
-function spanColumns(span: MrrSpan, attributesId: number): SpanColumns {
-  return {
-    customerId: span.customerId,
-    subscriptionId: span.subscriptionId,
-    startAt: new Date(span.start).toISOString(),
-    endAt: span.end === null ? null : new Date(span.end).toISOString(),
-    mrr: formatMoneyUnits(span.mrr),
-    currency: span.currency,
-    canceledAt: span.canceledAt === undefined ? null : new Date(span.canceledAt).toISOString(),
-    attributesId,
-  };
 }
 
 /** Reads a stored span row back into core's form. */
