@@ -10,6 +10,7 @@ import {
 } from './internal/period-engine.ts';
 import type { RetentionMethod, RetentionReport } from './reports.ts';
 import {
+  attributeValue,
   DEFAULT_SIZE_BAND_THRESHOLDS,
   NO_VALUE,
   SIZE_BAND_DIMENSION,
@@ -304,7 +305,9 @@ export function computeBreakdown(
   const bandOf = (mrr: number) => sizeBandOf(mrr, query.sizeBandThresholds ?? DEFAULT_SIZE_BAND_THRESHOLDS);
   const groups = {
     of: (attributes: Readonly<Record<string, string>>, mrr: number) =>
-      groupOf(query.by === SIZE_BAND_DIMENSION ? bandOf(mrr) : (attributes[query.by] ?? NO_VALUE)),
+      groupOf(
+        query.by === SIZE_BAND_DIMENSION ? bandOf(mrr) : (attributeValue(attributes, query.by) ?? NO_VALUE),
+      ),
   };
   const result = evaluateWindows(engine, method, [window], groups, zone)[0] as {
     total: RetentionReport;

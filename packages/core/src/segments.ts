@@ -62,6 +62,18 @@ export function attributesAt(
   return (found ?? changes[0])?.values ?? {};
 }
 
+/**
+ * The value of the attribute `name`, or `undefined` when the customer has none. Only own properties
+ * count, so a dimension named `valueOf`, `constructor` or `__proto__` is an ordinary name, never a
+ * member inherited from `Object.prototype`.
+ */
+export function attributeValue(
+  attributes: Readonly<Record<string, string>>,
+  name: string,
+): string | undefined {
+  return Object.hasOwn(attributes, name) ? attributes[name] : undefined;
+}
+
 /** Whether attributes satisfy every attribute filter of a segment (size bands are checked separately). */
 export function matchesAttributes(
   attributes: Readonly<Record<string, string>>,
@@ -69,7 +81,7 @@ export function matchesAttributes(
 ): boolean {
   if (!segment?.attributes) return true;
   return segment.attributes.every((filter) => {
-    const value = attributes[filter.name];
+    const value = attributeValue(attributes, filter.name);
     return value !== undefined && filter.values.includes(value);
   });
 }
@@ -83,7 +95,7 @@ export function segmentValues(
   const values = new Set<string>();
   for (const entity of timeline.entities) {
     for (const change of entity.attributes) {
-      const value = change.values[dimension];
+      const value = attributeValue(change.values, dimension);
       if (value !== undefined) values.add(value);
     }
   }

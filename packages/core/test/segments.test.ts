@@ -93,6 +93,44 @@ describe('segment values', () => {
   });
 });
 
+describe('dimension names that Object.prototype also has', () => {
+  const inherited = ['valueOf', 'toString', 'constructor', 'hasOwnProperty', '__proto__', '__defineGetter__'];
+
+  it('are ordinary unknown dimensions: no values, no customers selected, everyone under (none)', () => {
+    for (const name of inherited) {
+      expect(segmentValues(timeline, name)).toEqual([]);
+      const filtered = computeRetention(timeline, {
+        ...q1,
+        segment: { attributes: [{ name, values: ['x'] }] },
+      });
+      expect(filtered.startingMrr).toBe(0);
+      const breakdown = computeBreakdown(timeline, { ...q1, by: name });
+      expect(breakdown.segments.map((s) => [s.value, s.report.startingMrr])).toEqual([
+        ['(none)', unitsFromNumber(14_300)],
+      ]);
+    }
+  });
+
+  it('work as attribute names when customers carry them', () => {
+    const named = buildTimeline([
+      span('a', '2023-01-01', null, 100, { attributes: { valueOf: 'gold', constructor: 'x' } }),
+      span('b', '2023-01-01', null, 200, { attributes: { valueOf: 'silver' } }),
+    ]);
+    expect(segmentValues(named, 'valueOf')).toEqual(['gold', 'silver']);
+    expect(segmentValues(named, 'constructor')).toEqual(['x']);
+    const gold = computeRetention(named, {
+      ...q1,
+      segment: { attributes: [{ name: 'valueOf', values: ['gold'] }] },
+    });
+    expect(gold.startingMrr).toBe(unitsFromNumber(100));
+    const byConstructor = computeBreakdown(named, { ...q1, by: 'constructor' });
+    expect(byConstructor.segments.map((s) => [s.value, s.report.startingMrr])).toEqual([
+      ['(none)', unitsFromNumber(200)],
+      ['x', unitsFromNumber(100)],
+    ]);
+  });
+});
+
 describe('chained breakdown', () => {
   it('covers values seen only at the window start, and still sums to the total', () => {
     const spans = [

@@ -45,6 +45,10 @@ const HOSTILE = [
   '2023-02-30',
   '1e30',
   'NaN',
+  // Names every plain object inherits: a dimension or attribute called so is an ordinary name.
+  'valueOf',
+  'constructor',
+  '__proto__',
 ] as const;
 const hostile = fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ unit: 'grapheme', maxLength: 16 }));
 
@@ -446,6 +450,33 @@ describe.each(DATABASE_KINDS)('bad input through the API on %s', (kind) => {
       }),
       { numRuns: runs },
     );
+  });
+
+  it('dimensions named like Object.prototype members are ordinary names no customer has', async () => {
+    for (const name of ['valueOf', 'constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const { status, body } = await graphql<{
+        segments: string[];
+        breakdown: { value: string; report: { customers: { starting: number } } }[];
+        retention: { customers: { starting: number } };
+        all: { customers: { starting: number } };
+      }>(
+        api,
+        `query ($d: String!) {
+          segments(dimension: $d)
+          breakdown(input: { from: "2024-02-01", to: "2024-04-01", by: $d }) { value report { customers { starting } } }
+          retention(input: { from: "2024-02-01", to: "2024-04-01", segment: { attributes: [{ name: $d, values: ["x"] }] } }) { customers { starting } }
+          all: retention(input: { from: "2024-02-01", to: "2024-04-01" }) { customers { starting } }
+        }`,
+        { credential: writer, variables: { d: name } },
+      );
+      expectCleanAnswer(status, body);
+      expect(body.data?.segments).toEqual([]);
+      expect(body.data?.breakdown).toEqual([
+        { value: '(none)', report: { customers: { starting: body.data?.all.customers.starting } } },
+      ]);
+      expect(body.data?.all.customers.starting).toBeGreaterThan(0);
+      expect(body.data?.retention.customers.starting).toBe(0);
+    }
   });
 
   it('malformed GraphQL documents are refused at parse or validation', async () => {

@@ -8,6 +8,7 @@ import { type Instant, parseInstant } from '../dates.ts';
 import { type RowError, type RowErrorCode, rowError } from '../errors.ts';
 import { divideRounded, type MoneyUnits, parseMoney } from '../money.ts';
 import { CURRENCY_CODE } from '../spans.ts';
+import { setAttribute } from './fields.ts';
 
 /** A parsed JSON object. */
 export type JsonObject = Readonly<Record<string, unknown>>;
@@ -199,9 +200,9 @@ export function readAttributes(value: unknown, field: string, line: number): Rec
   if (!isObject(value)) reject('INVALID_JSON', line, field, value, 'a JSON object of text values');
   for (const [key, entry] of Object.entries(value)) {
     if (isAbsent(entry)) continue;
-    if (typeof entry === 'string') attributes[key] = entry;
+    if (typeof entry === 'string') setAttribute(attributes, key, entry);
     else if (typeof entry === 'boolean' || (typeof entry === 'number' && Number.isFinite(entry))) {
-      attributes[key] = String(entry);
+      setAttribute(attributes, key, String(entry));
     } else reject('INVALID_JSON', line, `${field}.${key}`, entry, 'a text value (attributes are flat)');
   }
   return attributes;

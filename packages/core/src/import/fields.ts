@@ -180,17 +180,7 @@ export class RowReader {
     for (const entry of columns) {
       const value = this.text(column(entry));
       if (!value) continue;
-      const key = name(entry);
-      if (key === '__proto__') {
-        Object.defineProperty(attributes, key, {
-          value,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      } else {
-        attributes[key] = value;
-      }
+      setAttribute(attributes, name(entry), value);
     }
     return attributes;
   }
@@ -204,6 +194,13 @@ export class RowReader {
 const DIGIT_0 = 48;
 
 /** The number written by `length` ASCII digits at `start`, or -1 if any is not a digit. */
+/** Sets an attribute; a key `__proto__` becomes an ordinary own property instead of changing the prototype. */
+export function setAttribute(attributes: Record<string, string>, key: string, value: string): void {
+  if (key === '__proto__') {
+    Object.defineProperty(attributes, key, { value, enumerable: true, writable: true, configurable: true });
+  } else attributes[key] = value;
+}
+
 export function digitsAt(text: string, start: number, length: number): number {
   let value = 0;
   for (let i = start; i < start + length; i++) {

@@ -31,6 +31,7 @@ import {
   Rejection,
   RowReader,
   readHeader,
+  setAttribute,
 } from './fields.ts';
 import { collectRowBatches, type ImportOptions, type ImportResult, type ParsedRow } from './result.ts';
 
@@ -636,13 +637,6 @@ function daysFromCivil(year: number, month: number, day: number): number {
   const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
   const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
   return era * 146_097 + dayOfEra - 719_468;
-}
-
-/** Sets a property, a key `__proto__` included (as an ordinary own property). */
-function setAttribute(attributes: Record<string, string>, key: string, value: string): void {
-  if (key === '__proto__') {
-    Object.defineProperty(attributes, key, { value, enumerable: true, writable: true, configurable: true });
-  } else attributes[key] = value;
 }
 
 function overlapError(

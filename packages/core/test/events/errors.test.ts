@@ -413,6 +413,19 @@ describe('row errors name the line, the field, the value and what was expected',
     });
   });
 
+  it('keeps metadata keys named like Object.prototype members as ordinary attributes', () => {
+    const metadata = JSON.parse('{"__proto__": "gold", "constructor": "x", "valueOf": 3}');
+    const result = parseSubscriptionEvent({ ...valid, metadata }, 1);
+    const attributes = result.ok ? result.row.attributes : {};
+    expect(Object.getPrototypeOf(attributes)).toBe(Object.prototype);
+    expect(Object.entries(attributes)).toEqual([
+      ['billing_interval', 'month'],
+      ['__proto__', 'gold'],
+      ['constructor', 'x'],
+      ['valueOf', '3'],
+    ]);
+  });
+
   it('uses defaultCurrency when an event names none', () => {
     const result = parseSubscriptionEvent({ ...valid, currency: undefined }, 1, { defaultCurrency: 'eur' });
     expect(result.ok && result.row.currency).toBe('EUR');
