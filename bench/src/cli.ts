@@ -3,15 +3,20 @@
  * on the same generated files, contenders alternated in child processes, medians over the runs.
  * Every contender's figures are checked against @nrr/core's before its time counts.
  *
- *   pnpm bench                                                       # 10,000 and 100,000 customers
- *   pnpm --filter @nrr/bench bench -- --sections engine --sizes 1000000 --runs 1 --repeat 2
- *   pnpm --filter @nrr/bench bench -- --sizes 10000,100000 --api-import-customers 525000 --write-docs
+ *   pnpm bench                                  # 10,000 and 100,000 customers, a 100,000-customer import
+ *   pnpm bench:full                             # docs/benchmarks.md in one run (about 30 minutes here)
+ *   pnpm --filter @nrr/bench bench -- --sections engine --sizes 1000000
  *
  * Sections: `engine` (@nrr/core, DuckDB, Postgres, the floor) and `api` (import through @nrr/api
  * against COPY; retention over HTTP), both by default (--sections engine,api).
  *
+ * --full: what docs/benchmarks.md shows, in one run: --sizes 10000,100000,1000000
+ * --api-import-customers 525000 --api-runs 5 --write-docs (any of them may still be given).
+ *
  * Engine options: --sizes (customers, comma-separated; default 10000,100000), --runs (alternated rounds
  * per size, default 3), --repeat (computations per process, the first cold; default 3),
+ * --large-runs and --large-repeat (the same from 1,000,000 customers up; default 1 and 2: one
+ * Postgres computation there takes minutes),
  * --contenders (default core,duckdb,postgres,floor), --months (36), --seed (42), --keep (keep the
  * generated files), --write-docs (docs/benchmarks.md from the latest results of every section),
  * --docs-only (rewrite docs/benchmarks.md from the saved results without running anything).
@@ -24,7 +29,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderDocs } from './docs.ts';
-import { runEngineSection } from './engine-section.ts';
+import { LARGE_SIZE, runEngineSection } from './engine-section.ts';
 import { CONTENDER_KEYS, type ContenderKey } from './protocol.ts';
 import { loadRecord, mergeEngineRecord, REPO_ROOT, saveRecord } from './records.ts';
 
@@ -37,9 +42,12 @@ function parseOptions() {
     // `pnpm … bench -- --flag` passes the `--` through (pnpm 10+); drop it so both spellings work.
     args: process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--')),
     options: {
-      sizes: { type: 'string', default: '10000,100000' },
+      full: { type: 'boolean', default: false },
+      sizes: { type: 'string' },
       runs: { type: 'string', default: '3' },
       repeat: { type: 'string', default: '3' },
+      'large-runs': { type: 'string', default: '1' },
+      'large-repeat': { type: 'string', default: '2' },
       contenders: { type: 'string', default: CONTENDER_KEYS.join(',') },
       months: { type: 'string', default: '36' },
       seed: { type: 'string', default: '42' },
@@ -47,13 +55,18 @@ function parseOptions() {
       'docs-only': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       sections: { type: 'string', default: SECTIONS.join(',') },
-      'api-import-customers': { type: 'string', default: '100000' },
+      'api-import-customers': { type: 'string' },
       'api-customers': { type: 'string', default: '100000' },
-      'api-runs': { type: 'string', default: '2' },
+      'api-runs': { type: 'string' },
       concurrency: { type: 'string', default: '16' },
       seconds: { type: 'string', default: '5' },
     },
   });
+  // --full: the sizes and import docs/benchmarks.md shows; flags given beside it still win.
+  const full = values.full;
+  const sizesText = values.sizes ?? (full ? '10000,100000,1000000' : '10000,100000');
+  const importCustomers = values['api-import-customers'] ?? (full ? '525000' : '100000');
+  const apiRuns = values['api-runs'] ?? (full ? '5' : '2');
   const positive = (name: string, text: string) => {
     const n = Number(text);
     if (!Number.isSafeInteger(n) || n < 1)
@@ -80,19 +93,21 @@ function parseOptions() {
   return {
     sections,
     api: {
-      importCustomers: positive('api-import-customers', values['api-import-customers']),
+      importCustomers: positive('api-import-customers', importCustomers),
       httpCustomers: positive('api-customers', values['api-customers']),
-      runs: positive('api-runs', values['api-runs']),
+      runs: positive('api-runs', apiRuns),
       concurrency: positive('concurrency', values.concurrency),
       seconds: positive('seconds', values.seconds),
     },
-    sizes: values.sizes.split(',').map((s) => positive('sizes', s.trim())),
+    sizes: sizesText.split(',').map((s) => positive('sizes', s.trim())),
     runs: positive('runs', values.runs),
     repeat: positive('repeat', values.repeat),
+    largeRuns: positive('large-runs', values['large-runs']),
+    largeRepeat: positive('large-repeat', values['large-repeat']),
     contenders,
     months: positive('months', values.months),
     seed: Number(values.seed),
-    writeDocs: values['write-docs'] || values['docs-only'],
+    writeDocs: full || values['write-docs'] || values['docs-only'],
     docsOnly: values['docs-only'],
     keep: values.keep,
   };
@@ -107,9 +122,10 @@ async function main(): Promise<void> {
       'engine',
       mergeEngineRecord(loadRecord('engine'), await runEngineSection({ ...options, command })),
     );
-    if (!options.sizes.includes(1_000_000)) {
+    if (!options.sizes.some((customers) => customers >= LARGE_SIZE)) {
       console.log(
-        '\n1,000,000 customers (about 15 minutes here): pnpm --filter @nrr/bench bench -- --sections engine --sizes 1000000 --runs 1 --repeat 2',
+        '\n1,000,000 customers (about 15 minutes here): pnpm --filter @nrr/bench bench -- --sections engine --sizes 1000000' +
+          '\nEverything docs/benchmarks.md shows, in one run (about 30 minutes): pnpm bench:full',
       );
     }
   }

@@ -189,14 +189,19 @@ function reproduce(): string {
   return `## Reproduce
 
 \`\`\`sh
-pnpm install
-pnpm bench    # after core's and the API's own benches: 10,000 and 100,000 customers (3 runs), the API section
-# what this page shows: 1,000,000 customers once (two computations per process: a single cold
-# one swings by 2× with the JIT and the collector), the default sizes, a 1,000,000-row import
-pnpm --filter @nrr/bench bench --sections engine --sizes 1000000 --runs 1 --repeat 2
-pnpm --filter @nrr/bench bench --sizes 10000,100000 --api-import-customers 525000 --write-docs
-pnpm --filter @nrr/bench bench --sections api --api-import-customers 525000 --api-runs 5 --write-docs
+npm i -g pnpm && pnpm install
+pnpm bench       # after core's and the API's own benches: 10,000 and 100,000 customers, the API section
+pnpm bench:full  # this whole page in one run (about 30 minutes here): the three sizes, a 1,000,000-row import
 \`\`\`
+
+\`pnpm bench:full\` is \`pnpm --filter @nrr/bench bench --full\`: sizes 10,000, 100,000 and 1,000,000
+customers, the 525,000-customer file (1,002,925 rows) imported in 5 alternated rounds, and this page
+rewritten. Sizes below 1,000,000 customers run 3 alternated rounds of 3 computations per process
+(\`--runs\`, \`--repeat\`); 1,000,000 customers run one round of two (\`--large-runs\`,
+\`--large-repeat\`), since one Postgres computation there takes minutes and a single cold one swings
+by 2× with the JIT and the collector. One section or size alone:
+\`pnpm --filter @nrr/bench bench --sections engine --sizes 1000000\`, or \`--sections api
+--api-import-customers 525000 --api-runs 5\`; \`--write-docs\` merges what it measured into this page.
 
 Postgres is read from \`DATABASE_URL\` (default \`postgres://postgres@127.0.0.1:5432/test\`); when it does
 not answer, the run says so and goes on without it. The latest results of each section are kept in

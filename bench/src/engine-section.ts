@@ -30,10 +30,14 @@ import { judgeTargets, type SizeSummary, summarizeSize } from './summary.ts';
 export interface EngineOptions {
   /** Customer counts, in order. */
   readonly sizes: readonly number[];
-  /** Alternated rounds per size. */
+  /** Alternated rounds per size below {@link LARGE_SIZE}. */
   readonly runs: number;
-  /** Computations per child process (the first cold). */
+  /** Computations per child process (the first cold) below {@link LARGE_SIZE}. */
   readonly repeat: number;
+  /** Alternated rounds per size from {@link LARGE_SIZE} up. */
+  readonly largeRuns: number;
+  /** Computations per child process from {@link LARGE_SIZE} up. */
+  readonly largeRepeat: number;
   /** Contenders, `core` first (its figures are the reference). */
   readonly contenders: readonly ContenderKey[];
   readonly months: number;
@@ -42,6 +46,35 @@ export interface EngineOptions {
   readonly keep: boolean;
   /** The command line, for the record. */
   readonly command: string;
+}
+
+/**
+ * From this many customers, a size runs `largeRuns` rounds of `largeRepeat` computations: one
+ * Postgres computation of 1,000,000 customers takes minutes, and two per process keep a warm
+ * figure (a single cold one swings by 2× with the JIT and the collector).
+ */
+export const LARGE_SIZE = 1_000_000;
+
+/** Rounds and computations per process for a size. */
+export function runPlan(options: EngineOptions, customers: number): { runs: number; repeat: number } {
+  return customers >= LARGE_SIZE
+    ? { runs: options.largeRuns, repeat: options.largeRepeat }
+    : { runs: options.runs, repeat: options.repeat };
+}
+
+function plans(options: EngineOptions): string {
+  const each = (runs: number, repeat: number) =>
+    `${runs} ${runs === 1 ? 'run' : 'runs'} of ${repeat} ${repeat === 1 ? 'computation' : 'computations'} per process`;
+  const small = options.sizes.filter((customers) => customers < LARGE_SIZE);
+  const large = options.sizes.filter((customers) => customers >= LARGE_SIZE);
+  return [
+    small.length > 0
+      ? `${each(options.runs, options.repeat)}${large.length > 0 ? ` below ${count(LARGE_SIZE)}` : ''}`
+      : '',
+    large.length > 0 ? `${each(options.largeRuns, options.largeRepeat)} from ${count(LARGE_SIZE)}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
 }
 
 /** Drops Postgres from the run, saying why, when its server does not answer. */
@@ -65,6 +98,7 @@ async function benchSize(
   options: EngineOptions,
   contenders: readonly ContenderKey[],
 ): Promise<SizeSummary> {
+  const { runs, repeat } = runPlan(options, customers);
   const dir = mkdtempSync(join(tmpdir(), `nrr-bench-${customers}-`));
   const stamp = new Date().toISOString();
   const loadBefore = describeLoad();
@@ -82,26 +116,26 @@ async function benchSize(
     );
     const reference = join(dir, 'reference.json');
     const results = new Map<ContenderKey, ChildResult[]>(contenders.map((k) => [k, []]));
-    for (let round = 1; round <= options.runs; round++) {
+    for (let round = 1; round <= runs; round++) {
       for (const contender of contenders) {
         const result = await runChild({
           contender,
           datasetDir: dir,
           reference,
           writeReference: round === 1 && contender === 'core',
-          repeat: options.repeat,
+          repeat,
         });
         results.get(contender)?.push(result);
         const warm = result.figuresMs.slice(1);
         console.log(
-          `  run ${round}/${options.runs}  ${result.name.padEnd(9)}  import ${formatMs(result.importMs).padStart(8)}` +
+          `  run ${round}/${runs}  ${result.name.padEnd(9)}  import ${formatMs(result.importMs).padStart(8)}` +
             `  figures ${formatMs(result.figuresMs[0] as number).padStart(8)} cold` +
             (warm.length > 0 ? `, ${warm.map(formatMs).join(', ')} warm` : '') +
             `  RSS ${formatBytes(result.maxRssBytes)}${contender === 'core' ? '' : '  ✓ same figures'}`,
         );
       }
     }
-    return summarizeSize(dataset, generateMs, results, {
+    return summarizeSize(dataset, generateMs, repeat, results, {
       stamp,
       command: options.command,
       load: `${loadBefore} at the start, ${describeLoad()} at the end`,
@@ -122,7 +156,7 @@ export async function runEngineSection(options: EngineOptions): Promise<EngineRe
   console.log(`machine: ${machine}; ${loadBefore}`);
   console.log(
     `sizes ${options.sizes.map(count).join(', ')} customers × ${options.months} months, seed ${options.seed}; ` +
-      `${options.runs} runs of ${contenders.join(', ')} alternated, ${options.repeat} computations per process`,
+      `${contenders.join(', ')} alternated; ${plans(options)}`,
   );
   const sizes: SizeSummary[] = [];
   for (const customers of options.sizes) sizes.push(await benchSize(customers, options, contenders));

@@ -143,16 +143,21 @@ export function markdownTable(table: Table): string {
 }
 
 function repeatOf(size: SizeSummary): number {
+  if (size.repeat !== undefined) return size.repeat;
   const match = /--repeat (\d+)/.exec(size.run.command);
   return match ? Number(match[1]) : 3;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${n === 1 ? word : `${word}s`}`;
 }
 
 /** Heading line of a size: customers, months, rows and file size. */
 export function sizeHeading(size: SizeSummary): string {
   return (
     `${count(size.customers)} customers × ${size.months} months — ${count(size.rows)} period rows, ` +
-    `${formatBytes(size.bytes)} CSV (generated in ${formatMs(size.generateMs)}), medians of ${size.contenders[0]?.runs ?? 0} runs, ` +
-    `${repeatOf(size)} computations per process`
+    `${formatBytes(size.bytes)} CSV (generated in ${formatMs(size.generateMs)}), ${size.contenders[0]?.runs === 1 ? 'one run' : `medians of ${size.contenders[0]?.runs ?? 0} runs`}, ` +
+    `${plural(repeatOf(size), 'computation')} per process`
   );
 }
 

@@ -36,6 +36,8 @@ export interface SizeSummary {
   readonly bytes: number;
   /** Milliseconds to generate and write the files. */
   readonly generateMs: number;
+  /** Computations per child process (the first cold); absent in records made before it was kept. */
+  readonly repeat?: number;
   readonly contenders: readonly ContenderSummary[];
   /** When this size ran (ISO), the command, and the load average before and after it. */
   readonly run: { readonly stamp: string; readonly command: string; readonly load: string };
@@ -79,6 +81,7 @@ export function summarizeContender(results: readonly ChildResult[]): ContenderSu
 export function summarizeSize(
   dataset: Dataset,
   generateMs: number,
+  repeat: number,
   results: ReadonlyMap<ContenderKey, readonly ChildResult[]>,
   run: SizeSummary['run'],
 ): SizeSummary {
@@ -89,6 +92,7 @@ export function summarizeSize(
     rows: dataset.rows,
     bytes: dataset.bytes,
     generateMs,
+    repeat,
     contenders: [...results.values()].map(summarizeContender),
   };
 }
