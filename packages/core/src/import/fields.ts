@@ -193,7 +193,6 @@ export class RowReader {
 
 const DIGIT_0 = 48;
 
-/** The number written by `length` ASCII digits at `start`, or -1 if any is not a digit. */
 /** Sets an attribute; a key `__proto__` becomes an ordinary own property instead of changing the prototype. */
 export function setAttribute(attributes: Record<string, string>, key: string, value: string): void {
   if (key === '__proto__') {
@@ -201,6 +200,7 @@ export function setAttribute(attributes: Record<string, string>, key: string, va
   } else attributes[key] = value;
 }
 
+/** The number written by `length` ASCII digits at `start`, or -1 if any is not a digit. */
 export function digitsAt(text: string, start: number, length: number): number {
   let value = 0;
   for (let i = start; i < start + length; i++) {
