@@ -40,7 +40,7 @@ nothing. Spans are the only stored form: the API builds a tenant's timeline from
 first answers for that tenant (the cold column below). A later import of the tenant stages its
 spans in a temporary table, also with a binary \`COPY\`, finds in one join with the tenant's spans
 those that are new or differ, and upserts only those. What made the difference (migrations 0005
-and 0006), in psql runs on this machine with the same 1,002,925 spans: \`COPY\` into the table took
+and 0006), in psql runs with the same 1,002,925 spans on a 2-core machine like the one below: \`COPY\` into the table took
 10.3 s with the foreign key to \`tenants\` (checked once per row), 6.6 s without it but with the
 database's C.UTF-8 collation on the ids, 4.4 s with the "C" collation; in binary format, with each
 distinct attribute set stored once and referred to by number rather than as \`jsonb\` in every row,
@@ -49,7 +49,7 @@ about a quarter cheaper. What is left is the primary key, which the ceiling's ba
 have: the server reading the same binary spans from a file (no client at all) took 1.1–1.5 s into
 the table without its primary key and 2.2–2.5 s with it (2.3 s unlogged: the index itself, not its
 WAL), with over half of the server's time in B-tree insertion (\`perf\`); building the key after
-the copy instead took as long. So on this machine the import cannot go much past 0.6 of the ceiling
+the copy instead took as long. So on such a machine the import cannot go much past 0.6 of the ceiling
 however fast Node is; Node's own CPU time (parsing, validation, encoding; 2.1–2.5 s) runs beside
 it on the other core. Each timed step starts from a \`CHECKPOINT\`, so none pays for the WAL of
 the one before; on this shared machine both the import and the ceiling still vary by about a
