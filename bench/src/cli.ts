@@ -4,7 +4,7 @@
  * Every contender's figures are checked against @nrr/core's before its time counts.
  *
  *   pnpm bench                                  # 10,000 and 100,000 customers, a 100,000-customer import
- *   pnpm bench:full                             # docs/benchmarks.md in one run (about 30 minutes here)
+ *   pnpm bench:full                             # docs/benchmarks.md in one run (about 20 minutes on 2 cores)
  *   pnpm --filter @nrr/bench bench -- --sections engine --sizes 1000000
  *
  * Sections: `engine` (@nrr/core, DuckDB, Postgres, the floor) and `api` (import through @nrr/api
@@ -125,7 +125,7 @@ async function main(): Promise<void> {
     if (!options.sizes.some((customers) => customers >= LARGE_SIZE)) {
       console.log(
         '\n1,000,000 customers (about 15 minutes here): pnpm --filter @nrr/bench bench -- --sections engine --sizes 1000000' +
-          '\nEverything docs/benchmarks.md shows, in one run (about 30 minutes): pnpm bench:full',
+          '\nEverything docs/benchmarks.md shows, in one run (about 20 minutes on 2 cores): pnpm bench:full',
       );
     }
   }

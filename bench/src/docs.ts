@@ -191,7 +191,7 @@ function reproduce(): string {
 \`\`\`sh
 npm i -g pnpm && pnpm install
 pnpm bench       # after core's and the API's own benches: 10,000 and 100,000 customers, the API section
-pnpm bench:full  # this whole page in one run (about 30 minutes here): the three sizes, a 1,000,000-row import
+pnpm bench:full  # this whole page in one run (about 20 minutes on 2 cores): the three sizes, a 1,000,000-row import
 \`\`\`
 
 \`pnpm bench:full\` is \`pnpm --filter @nrr/bench bench --full\`: sizes 10,000, 100,000 and 1,000,000
