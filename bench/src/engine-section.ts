@@ -18,6 +18,7 @@ import {
   formatBytes,
   formatMs,
   growthTable,
+  plural,
   sizeHeading,
   sizeTable,
   targetsTable,
@@ -56,7 +57,7 @@ export interface EngineOptions {
 export const LARGE_SIZE = 1_000_000;
 
 /** Rounds and computations per process for a size. */
-export function runPlan(options: EngineOptions, customers: number): { runs: number; repeat: number } {
+function runPlan(options: EngineOptions, customers: number): { runs: number; repeat: number } {
   return customers >= LARGE_SIZE
     ? { runs: options.largeRuns, repeat: options.largeRepeat }
     : { runs: options.runs, repeat: options.repeat };
@@ -64,7 +65,7 @@ export function runPlan(options: EngineOptions, customers: number): { runs: numb
 
 function plans(options: EngineOptions): string {
   const each = (runs: number, repeat: number) =>
-    `${runs} ${runs === 1 ? 'run' : 'runs'} of ${repeat} ${repeat === 1 ? 'computation' : 'computations'} per process`;
+    `${plural(runs, 'run')} of ${plural(repeat, 'computation')} per process`;
   const small = options.sizes.filter((customers) => customers < LARGE_SIZE);
   const large = options.sizes.filter((customers) => customers >= LARGE_SIZE);
   return [

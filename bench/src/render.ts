@@ -148,7 +148,8 @@ function repeatOf(size: SizeSummary): number {
   return match ? Number(match[1]) : 3;
 }
 
-function plural(n: number, word: string): string {
+/** `n` and the word, plural unless `n` is 1. */
+export function plural(n: number, word: string): string {
   return `${n} ${n === 1 ? word : `${word}s`}`;
 }
 
