@@ -34,7 +34,13 @@ export function parseColumnMapping(pairs: readonly string[]): InvoiceLineMapping
     if (field.startsWith('attribute:')) {
       const name = field.slice('attribute:'.length).trim();
       if (name === '') throw new ApiError('BAD_USER_INPUT', `--map ${pair}: expected attribute:<name>`);
-      attributes[column] = name;
+      // Defined, not assigned: a column named `__proto__` is an ordinary key too.
+      Object.defineProperty(attributes, column, {
+        value: name,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
       continue;
     }
     if (!(MAPPABLE_FIELDS as readonly string[]).includes(field)) {
