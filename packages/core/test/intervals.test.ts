@@ -29,6 +29,15 @@ describe('monthlyAmount', () => {
   });
 });
 
+describe('parseBillingInterval', () => {
+  it('knows no interval named like an Object.prototype member', () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+      expect(parseBillingInterval(name)).toBeUndefined();
+    }
+    expect(parseBillingInterval(' Half Year ')).toBe('half_year');
+  });
+});
+
 describe("Kill Bill's normalisation table", () => {
   const rows = readFileSync(killBillTable, 'utf8')
     .trim()

@@ -59,7 +59,7 @@ const ALIASES: Readonly<Record<string, BillingInterval | null>> = {
  */
 export function parseBillingInterval(name: string): BillingInterval | null | undefined {
   const key = name.trim().toLowerCase().replace(/\s+/g, '_');
-  return key in ALIASES ? ALIASES[key] : undefined;
+  return Object.hasOwn(ALIASES, key) ? ALIASES[key] : undefined;
 }
 
 /**

@@ -58,6 +58,16 @@ describe('row errors name the line, the field, the value and what was expected',
       },
     ],
     [
+      'an interval named like an Object.prototype member',
+      { ...valid, interval: 'constructor' },
+      {
+        code: 'INVALID_INTERVAL',
+        field: 'interval',
+        value: 'constructor',
+        expected: 'one of day, week, month, quarter, half_year, year (or one_time for a one-off price)',
+      },
+    ],
+    [
       'bad currency',
       { ...valid, currency: 'US$' },
       {
