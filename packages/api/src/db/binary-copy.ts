@@ -149,7 +149,11 @@ export class BinaryCopyWriter {
     this.#eightBytes(value);
   }
 
-  /** A `numeric` value of `units` ten-thousandths with display scale 4 (see {@link decimal4Bytes}). */
+  /**
+   * A `numeric` value of `units` ten-thousandths (an integer, |units| < 2^53) with display scale 4:
+   * base-10,000 digits, the last one the four decimals (no leading or trailing zero digits; zero has
+   * none). Throws a RangeError, writing nothing, for any other number.
+   */
   decimal4(units: number): void {
     const digits = this.#digits;
     const layout = numericDigits(units, digits);
@@ -220,7 +224,7 @@ export class BinaryCopyWriter {
       this.#rows = 0;
       return;
     }
-    this.stream.on('error', () => {});
+    // The constructor's listener takes the error this raises.
     this.stream.destroy(reason);
   }
 
@@ -293,24 +297,6 @@ export function jsonbBytes(json: string): Buffer {
   const bytes = Buffer.allocUnsafe(text.length + 1);
   bytes[0] = 1;
   text.copy(bytes, 1);
-  return bytes;
-}
-
-/**
- * A `numeric` value's bytes, for {@link BinaryCopyWriter.bytes}: `units` ten-thousandths (an
- * integer, |units| < 2^53) with display scale 4, as base-10,000 digits, the last one the four
- * decimals (no leading or trailing zero digits; zero has none).
- */
-export function decimal4Bytes(units: number): Buffer {
-  const digits = new Int32Array(8);
-  const layout = numericDigits(units, digits);
-  const count = layout >> 4;
-  const bytes = Buffer.allocUnsafe(8 + 2 * count);
-  let offset = bytes.writeInt16BE(count, 0);
-  offset = bytes.writeInt16BE(count === 0 ? 0 : (layout & 15) - 1, offset);
-  offset = bytes.writeUInt16BE(units < 0 && count > 0 ? 0x4000 : 0, offset);
-  offset = bytes.writeInt16BE(4, offset);
-  for (let i = 0; i < count; i++) offset = bytes.writeInt16BE(digits[i] as number, offset);
   return bytes;
 }
 
