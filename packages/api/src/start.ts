@@ -39,6 +39,16 @@ export interface StartedApi {
   close(): Promise<void>;
 }
 
+/** The query GraphiQL opens with under `pnpm start`: who the key is, then a year of retention. */
+const GRAPHIQL_FIRST_QUERY = `# The demo key is in the Headers tab below (for browsers on this machine).
+# Run with Ctrl+Enter; the Docs button lists every field.
+{
+  viewer {
+    tenant { id name currencies dataEnd }
+  }
+}
+`;
+
 /** Migrates, loads the demo tenant if absent, creates a fresh read-only key and listens. */
 export async function startApi(options: StartApiOptions): Promise<StartedApi> {
   const { config } = options;
@@ -60,6 +70,11 @@ export async function startApi(options: StartApiOptions): Promise<StartedApi> {
   const api = createApi({
     db: database.db,
     tokenSecret: config.tokenSecret,
+    // GraphiQL opened on this machine starts with the demo key in its header editor.
+    graphiql: {
+      localDefaultHeaders: JSON.stringify({ Authorization: `Bearer ${secret}` }, null, 2),
+      defaultQuery: GRAPHIQL_FIRST_QUERY,
+    },
     ...(config.cacheTtlMs === undefined ? {} : { cacheTtlMs: config.cacheTtlMs }),
   });
   const server = await listen(api, config.port);
@@ -79,7 +94,7 @@ export async function startApi(options: StartApiOptions): Promise<StartedApi> {
 /** What `pnpm start` prints about a started API: its URLs, the demo key and a curl to try. */
 export function apiBanner(started: StartedApi): string {
   const { url } = started.server;
-  return `GraphQL API   ${url}/graphql   (GraphiQL in a browser; add the header below)
+  return `GraphQL API   ${url}/graphql   (GraphiQL in a browser here: the key is prefilled)
 Embed tokens  POST ${url}/v1/embed-tokens
 Demo key (read-only, tenant "${started.tenantId}"):
   Authorization: Bearer ${started.demoKey}

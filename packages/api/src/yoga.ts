@@ -12,6 +12,7 @@ import { authenticate, type Principal } from './auth/principal.ts';
 import type { ApiContext } from './context.ts';
 import type { Db } from './db/connect.ts';
 import { ApiError, HTTP_STATUS, requestError } from './errors.ts';
+import { graphiqlAssets, renderLocalGraphiQL } from './graphiql.ts';
 import { bodyLimit } from './internal/body-limit.ts';
 import { MAX_TOKENS, queryLimitsRule } from './internal/query-limits.ts';
 import { RateLimiter } from './internal/rate-limit.ts';
@@ -27,8 +28,14 @@ export interface ApiOptions {
   readonly tokenSecret: string;
   /** Per-credential token bucket; default 300 burst, 50 per second. `false` disables it. */
   readonly rateLimit?: { capacity: number; perSecond: number } | false;
-  /** Serve GraphiQL to browsers at `/graphql` (default true). */
-  readonly graphiql?: boolean;
+  /**
+   * Serve GraphiQL to browsers at `/graphql` (default true), with its files from this server
+   * (./graphiql.ts), never a CDN. An object also prefills the page: `defaultHeaders` (a JSON object
+   * as text) fills the header editor, for browsers on this machine only (loopback addresses), so a
+   * local demo key is never handed to another host; `defaultQuery` fills the query editor.
+   * `pnpm start` passes its demo key and a first query this way.
+   */
+  readonly graphiql?: boolean | { readonly localDefaultHeaders?: string; readonly defaultQuery?: string };
   /**
    * How long (ms) this instance trusts what it read about a secret key or a tenant (revocation,
    * data version, allowed origins) before reading it again; default 1000. Changes made in this
@@ -154,11 +161,12 @@ export function createApi(options: ApiOptions): Api {
   const yoga = createYoga<Record<string, never>, ApiContext>({
     schema,
     graphqlEndpoint: '/graphql',
-    graphiql: options.graphiql ?? true,
+    graphiql: graphiqlOptions(options.graphiql ?? true),
+    renderGraphiQL: renderLocalGraphiQL,
     landingPage: false,
     cors: false,
     logging: clientErrorsSilenced(),
-    plugins: [cors, rest, limits, resultCache(), bodyLimit(options.maxRequestBodyBytes)],
+    plugins: [graphiqlAssets(), cors, rest, limits, resultCache(), bodyLimit(options.maxRequestBodyBytes)],
     // Replaced by bodyLimit, which does not count a body whose Content-Length was checked.
     maxRequestBodySize: false,
     context: async ({ request }) => (await resolveCaller(request)).context,
@@ -177,6 +185,24 @@ export function createApi(options: ApiOptions): Api {
     callers,
     schema,
   };
+}
+
+/** Yoga's `graphiql` option: off, on, or on with headers prefilled for loopback browsers. */
+function graphiqlOptions(setting: NonNullable<ApiOptions['graphiql']>) {
+  if (typeof setting === 'boolean') return setting;
+  const { localDefaultHeaders: headers, defaultQuery } = setting;
+  const query = defaultQuery === undefined ? {} : { defaultQuery };
+  return (_request: Request, serverContext: unknown) => {
+    const address = (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req
+      ?.socket?.remoteAddress;
+    return headers !== undefined && address !== undefined && isLoopback(address)
+      ? { ...query, defaultHeaders: headers }
+      : query;
+  };
+}
+
+function isLoopback(address: string): boolean {
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }
 
 const CODES = new Set<string>(Object.keys(HTTP_STATUS));
