@@ -3,8 +3,8 @@
  * Stripe's `items` list (price objects in minor units). Tax-inclusive prices are stripped of their
  * tax here, so every amount leaving this module excludes tax.
  */
-import { divideRounded, type MoneyUnits } from '../money.ts';
 import { type BillingInterval, parseBillingInterval } from '../normalize/intervals.ts';
+import { readItemDiscounts } from './event-discounts.ts';
 import {
   isAbsent,
   isObject,
@@ -18,6 +18,7 @@ import {
   readPositiveInteger,
   readQuantity,
   reject,
+  stripTax,
 } from './event-fields.ts';
 import type { SubscriptionItem } from './event-types.ts';
 
@@ -46,12 +47,6 @@ const TAX_BEHAVIORS = ['exclusive', 'inclusive', 'unspecified'] as const;
 
 const INTERVAL_EXPECTED =
   'one of day, week, month, quarter, half_year, year (or one_time for a one-off price)';
-
-/** Removes an inclusive tax rate (1/10,000 %) from an amount: 120 at 20% → 100. */
-export function stripTax(amount: MoneyUnits, rate: number | undefined): MoneyUnits {
-  if (rate === undefined || rate === 0) return amount;
-  return divideRounded(BigInt(amount) * 1_000_000n, 1_000_000n + BigInt(rate));
-}
 
 /**
  * Reads the flat form: `unit_amount` (major units), `interval`, `interval_count` (default 1),
@@ -94,7 +89,9 @@ export function readFlatPricing(body: JsonObject, line: number): EventPricing {
 
 /**
  * Reads Stripe's `items` (a list object `{ data: [...] }` or a plain array) of
- * `{ price, quantity, tax_rates }`. Price amounts are in the currency's minor units:
+ * `{ price, quantity, tax_rates, discounts }` (a licensed item's `discounts` are read as the
+ * subscription's are, see `event-discounts.ts`; `discountsNeeded` false leaves out those given
+ * only by id). Price amounts are in the currency's minor units:
  * `unit_amount_decimal` (a decimal string) wins over `unit_amount` (an integer). A price is
  * recurring when `type` is `recurring` (or, without `type`, when it has `recurring`); its
  * `recurring.usage_type` tells licensed from metered. Tax rates marked `inclusive` (the item's
@@ -107,6 +104,7 @@ export function readStripePricing(
   line: number,
   subscriptionCurrency: string | undefined,
   defaultCurrency: string | undefined,
+  discountsNeeded = true,
 ): EventPricing {
   const listPath = isObject(body.items) ? `${prefix}items.data` : `${prefix}items`;
   const entries = readArray(isObject(body.items) ? body.items.data : body.items, listPath, line);
@@ -118,7 +116,7 @@ export function readStripePricing(
   let billing: { interval: BillingInterval; intervalCount: number; path: string } | undefined;
   entries.forEach((entry, index) => {
     const path = `${listPath}[${index}]`;
-    const read = readStripeItem(entry, path, line, currency, defaultCurrency, defaultRate);
+    const read = readStripeItem(entry, path, line, currency, defaultCurrency, defaultRate, discountsNeeded);
     currency = read.currency;
     const { item } = read;
     if (item.kind !== 'ONE_TIME') {
@@ -151,6 +149,7 @@ function readStripeItem(
   currency: string | undefined,
   defaultCurrency: string | undefined,
   defaultRate: number | undefined,
+  discountsNeeded: boolean,
 ): {
   item: SubscriptionItem;
   currency: string;
@@ -245,9 +244,23 @@ function readStripeItem(
       `an integer number of ${priceCurrency} minor units`,
     );
   }
+  const discounts = readItemDiscounts(entry.discounts, `${path}.discounts`, {
+    line,
+    currency: priceCurrency,
+    inclusiveTaxRate: rate,
+    needed: discountsNeeded,
+  });
   return {
     ...read,
-    item: { kind: 'LICENSED', unitAmount: amount.unitAmount, quantity, interval, intervalCount, ...priceId },
+    item: {
+      kind: 'LICENSED',
+      unitAmount: amount.unitAmount,
+      quantity,
+      interval,
+      intervalCount,
+      ...priceId,
+      ...(discounts.length === 0 ? {} : { discounts }),
+    },
     plan: firstText(price.lookup_key, price.nickname, price.id),
   };
 }

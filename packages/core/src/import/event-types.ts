@@ -54,6 +54,12 @@ export type SubscriptionItem =
       readonly intervalCount: number;
       /** The source's price id, when it had one. */
       readonly priceId?: string;
+      /**
+       * Discounts on this item alone, applied in order to its price × quantity before the
+       * subscription's discounts, as Stripe applies them (`items.data[].discounts`, Basil API);
+       * absent means none.
+       */
+      readonly discounts?: readonly SubscriptionDiscount[];
     }
   | {
       readonly kind: 'METERED';

@@ -100,8 +100,9 @@ export function eventsToSpans(
 
 /**
  * MRR of an event's prices at an instant, whatever its status: the licensed recurring prices ×
- * quantities for one billing period, less the discounts in force at `at` (each in order on what
- * the previous left, never below 0), normalised to a month. Metered and one-time prices add nothing.
+ * quantities for one billing period, each less its item's discounts in force at `at`, summed, less
+ * the subscription's discounts in force at `at` (each discount in order on what the previous left,
+ * never below 0), normalised to a month. Metered and one-time prices add nothing.
  */
 export function recurringMrrAt(
   event: SubscriptionEvent,
@@ -119,20 +120,42 @@ export function recurringMrrAt(
       throw new RangeError(`event ${event.id}: recurring prices must share one billing interval`);
     }
     // Quantities may be fractional: 6 decimals are kept, the product rounded to 1/10,000.
-    perPeriod += divideRounded(
+    const line = divideRounded(
       BigInt(item.unitAmount) * BigInt(Math.round(item.quantity * 1_000_000)),
       1_000_000n,
     );
+    perPeriod += applyDiscounts(line, item.discounts ?? [], at, discounts);
   }
-  for (const discount of event.discounts) {
-    if (!appliesAt(discount, at, discounts)) continue;
-    perPeriod -=
+  perPeriod = applyDiscounts(perPeriod, event.discounts, at, discounts);
+  return perPeriod === 0 ? 0 : monthlyAmount(perPeriod, first.interval, first.intervalCount);
+}
+
+/** An amount per billing period less the discounts in force at `at`, in order, never below 0. */
+function applyDiscounts(
+  amount: MoneyUnits,
+  discounts: readonly SubscriptionDiscount[],
+  at: Instant,
+  policy: DiscountPolicy,
+): MoneyUnits {
+  let left = amount;
+  for (const discount of discounts) {
+    if (!appliesAt(discount, at, policy)) continue;
+    left -=
       discount.kind === 'PERCENT_OFF'
-        ? divideRounded(BigInt(perPeriod) * BigInt(discount.percentOff), 1_000_000n)
+        ? divideRounded(BigInt(left) * BigInt(discount.percentOff), 1_000_000n)
         : discount.amountOff;
-    if (perPeriod <= 0) return 0;
+    if (left <= 0) return 0;
   }
-  return monthlyAmount(perPeriod, first.interval, first.intervalCount);
+  return left;
+}
+
+/** Every discount of an event: the subscription's, then each licensed item's. */
+function allDiscounts(event: SubscriptionEvent): SubscriptionDiscount[] {
+  const all = [...event.discounts];
+  for (const item of event.items) {
+    if (item.kind === 'LICENSED' && item.discounts) all.push(...item.discounts);
+  }
+  return all;
 }
 
 /** A span under construction. */
@@ -213,7 +236,7 @@ function subscriptionSpans(events: readonly SubscriptionEvent[], policy: EventPo
     }
     // Discounts starting or ending inside the stretch split it.
     const cuts = new Set<Instant>();
-    for (const discount of event.discounts) {
+    for (const discount of allDiscounts(event)) {
       if (
         discount.duration === 'ONCE' ||
         (policy.discounts === 'ONLY_FOREVER' && discount.duration !== 'FOREVER')
