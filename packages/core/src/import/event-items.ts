@@ -95,8 +95,10 @@ export function readFlatPricing(body: JsonObject, line: number): EventPricing {
  * `unit_amount_decimal` (a decimal string) wins over `unit_amount` (an integer). A price is
  * recurring when `type` is `recurring` (or, without `type`, when it has `recurring`); its
  * `recurring.usage_type` tells licensed from metered. Tax rates marked `inclusive` (the item's
- * `tax_rates`, else the subscription's `default_tax_rates`) are stripped; a price whose
- * `tax_behavior` is `inclusive` without such a rate is rejected.
+ * `tax_rates`, else the subscription's `default_tax_rates`) are stripped. A price whose
+ * `tax_behavior` is `inclusive` without such a rate is rejected, unless Stripe Tax computes the
+ * subscription's tax (`automatic_tax.enabled`): the rate is then on its invoices only, and the
+ * price is read as it is, tax included.
  */
 export function readStripePricing(
   body: JsonObject,
@@ -109,6 +111,7 @@ export function readStripePricing(
   const listPath = isObject(body.items) ? `${prefix}items.data` : `${prefix}items`;
   const entries = readArray(isObject(body.items) ? body.items.data : body.items, listPath, line);
   const defaultRate = readInclusiveRate(body.default_tax_rates, `${prefix}default_tax_rates`, line);
+  const automaticTax = isObject(body.automatic_tax) && body.automatic_tax.enabled === true;
   const items: SubscriptionItem[] = [];
   let currency = subscriptionCurrency;
   let plan: string | undefined;
@@ -116,7 +119,14 @@ export function readStripePricing(
   let billing: { interval: BillingInterval; intervalCount: number; path: string } | undefined;
   entries.forEach((entry, index) => {
     const path = `${listPath}[${index}]`;
-    const read = readStripeItem(entry, path, line, currency, defaultCurrency, defaultRate, discountsNeeded);
+    const read = readStripeItem(entry, path, {
+      line,
+      currency,
+      defaultCurrency,
+      defaultRate,
+      discountsNeeded,
+      automaticTax,
+    });
     currency = read.currency;
     const { item } = read;
     if (item.kind !== 'ONE_TIME') {
@@ -142,14 +152,23 @@ export function readStripePricing(
 }
 
 /** One Stripe subscription item: its price, currency, inclusive tax rate and plan name. */
+/** What reading one Stripe item needs to know about its subscription. */
+interface ItemContext {
+  readonly line: number;
+  /** The currency of the subscription or of the items before, if known. */
+  readonly currency: string | undefined;
+  readonly defaultCurrency: string | undefined;
+  /** The inclusive rate of the subscription's `default_tax_rates`. */
+  readonly defaultRate: number | undefined;
+  readonly discountsNeeded: boolean;
+  /** Stripe Tax computes the tax (`automatic_tax.enabled`): no rate is on the subscription. */
+  readonly automaticTax: boolean;
+}
+
 function readStripeItem(
   entry: unknown,
   path: string,
-  line: number,
-  currency: string | undefined,
-  defaultCurrency: string | undefined,
-  defaultRate: number | undefined,
-  discountsNeeded: boolean,
+  { line, currency, defaultCurrency, defaultRate, discountsNeeded, automaticTax }: ItemContext,
 ): {
   item: SubscriptionItem;
   currency: string;
@@ -183,7 +202,9 @@ function readStripeItem(
   }
   const rate = readInclusiveRate(entry.tax_rates, `${path}.tax_rates`, line) ?? defaultRate;
   const taxBehavior = readChoice(price.tax_behavior, TAX_BEHAVIORS, `${pricePath}.tax_behavior`, line);
-  if (taxBehavior === 'inclusive' && rate === undefined) {
+  // Stripe Tax works the tax out per invoice from the customer's location; the subscription
+  // carries no rate to remove, so the price is kept as it is, tax included (docs/metrics.md).
+  if (taxBehavior === 'inclusive' && rate === undefined && !automaticTax) {
     reject(
       'MISSING_VALUE',
       line,

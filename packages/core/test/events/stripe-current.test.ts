@@ -214,3 +214,36 @@ describe('item-level discounts (items.data[].discounts, Basil)', () => {
     });
   });
 });
+
+describe('Stripe Tax (automatic_tax) with tax-inclusive prices', () => {
+  const stripeTax = { automatic_tax: { disabled_reason: null, enabled: true, liability: { type: 'self' } } };
+  const inclusive = items(
+    item('si_1', monthlyPrice({ unit_amount: 2400, unit_amount_decimal: '2400', tax_behavior: 'inclusive' })),
+  );
+
+  it('reads the price as it is, tax included, since the event carries no rate to remove', () => {
+    const event = currentEvent('evt_1', '2024-01-01', { ...stripeTax, ...inclusive });
+    expect(readable(spansOf([event]))).toEqual([
+      { subscription: SUB, start: '2024-01-01', end: null, mrr: '24' },
+    ]);
+  });
+
+  it('still strips an inclusive rate the subscription names: 24 at 20% → 20', () => {
+    const event = currentEvent('evt_1', '2024-01-01', {
+      ...inclusive,
+      default_tax_rates: [{ id: 'txr_1', object: 'tax_rate', percentage: 20, inclusive: true }],
+    });
+    expect(readable(spansOf([event]))[0]?.mrr).toBe('20');
+  });
+
+  it('refuses an inclusive price without Stripe Tax or a rate, as before', () => {
+    expect(firstError(currentEvent('evt_1', '2024-01-01', inclusive))).toEqual({
+      code: 'MISSING_VALUE',
+      line: 4,
+      field: 'data.object.items.data[0].price.tax_behavior',
+      value: 'inclusive',
+      expected:
+        'an inclusive tax rate in tax_rates or default_tax_rates, so the tax can be removed from the price',
+    });
+  });
+});
