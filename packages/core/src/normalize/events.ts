@@ -2,8 +2,8 @@
  * Subscription events → MRR spans (retention semantics §2 and §3). Each event is the full state
  * of its subscription from `effectiveAt` until that subscription's next event; events may come
  * in any order and are sorted by subscription, time, then event id (so of two events at the same
- * instant the one with the greater id wins). The policies below choose how discounts, past-due
- * subscriptions and pauses count; trials and free plans are always MRR 0, metered and one-time
+ * instant the one with the greater id wins). The policies below choose how discounts, past-due and
+ * unpaid subscriptions and pauses count; trials and free plans are always MRR 0, metered and one-time
  * prices never count, and each span keeps its event's currency (conversion happens later).
  */
 import { type Instant, MS_PER_DAY } from '../dates.ts';
@@ -25,10 +25,10 @@ import { monthlyAmount } from './intervals.ts';
 export type DiscountPolicy = 'ALL_RECURRING' | 'ONLY_FOREVER';
 
 /**
- * How past-due (and unpaid) subscriptions count. `KEEP` (default): in MRR as if paid.
- * `CHURN_AFTER_DAYS`: once a subscription has been past due or unpaid for `days` days in a row
- * without a later event of another status, it has no MRR (the subscription churns); a later
- * active event brings it back, which reads as reactivation.
+ * How past-due subscriptions (and unpaid ones, under the `KEEP` {@link UnpaidPolicy}) count.
+ * `KEEP` (default): in MRR as if paid. `CHURN_AFTER_DAYS`: once a subscription has been past due
+ * (or unpaid) for `days` days in a row without a later event of another status, it has no MRR
+ * (the subscription churns); a later active event brings it back, which reads as reactivation.
  */
 export type PastDuePolicy =
   | { readonly kind: 'KEEP' }
@@ -45,6 +45,15 @@ export type PastDuePolicy =
  */
 export type PausePolicy = 'KEEP' | 'ZERO' | 'CHURN';
 
+/**
+ * How unpaid subscriptions count (Stripe moves a subscription to `unpaid` when its payment retries
+ * are exhausted, if so configured, and stops its invoices being paid). `CHURN` (default, as
+ * Stripe's billing analytics count it): the subscription ends at the unpaid event, and a later
+ * active event starts it again, which reads as reactivation. `KEEP`: unpaid counts as past due,
+ * so the {@link PastDuePolicy} decides (the engine's behaviour before this policy existed).
+ */
+export type UnpaidPolicy = 'CHURN' | 'KEEP';
+
 /** The choices {@link eventsToSpans} makes where vendors disagree. */
 export interface EventPolicy {
   /** Default `ALL_RECURRING`. */
@@ -53,13 +62,16 @@ export interface EventPolicy {
   readonly pastDue: PastDuePolicy;
   /** Default `KEEP`. */
   readonly pause: PausePolicy;
+  /** Default `CHURN`. */
+  readonly unpaid: UnpaidPolicy;
 }
 
-/** The semantics' defaults: every recurring discount, past-due kept, pauses kept. */
+/** The semantics' defaults: every recurring discount, past-due kept, pauses kept, unpaid churned. */
 export const DEFAULT_EVENT_POLICY: EventPolicy = {
   discounts: 'ALL_RECURRING',
   pastDue: { kind: 'KEEP' },
   pause: 'KEEP',
+  unpaid: 'CHURN',
 };
 
 /**
@@ -174,16 +186,17 @@ interface Draft {
 /** What an event's status contributes while it is in force. */
 type Contribution = 'PRICE' | 'ZERO' | 'NONE';
 
-function contribution(event: SubscriptionEvent, pause: PausePolicy): Contribution {
+function contribution(event: SubscriptionEvent, policy: EventPolicy): Contribution {
   switch (event.status) {
     case 'active':
     case 'past_due':
-    case 'unpaid':
       return 'PRICE';
+    case 'unpaid':
+      return policy.unpaid === 'CHURN' ? 'NONE' : 'PRICE';
     case 'trialing':
       return 'ZERO';
     case 'paused':
-      return pause === 'KEEP' ? 'PRICE' : pause === 'ZERO' ? 'ZERO' : 'NONE';
+      return policy.pause === 'KEEP' ? 'PRICE' : policy.pause === 'ZERO' ? 'ZERO' : 'NONE';
     case 'incomplete':
     case 'canceled':
     case 'ended':
@@ -217,7 +230,7 @@ function subscriptionSpans(events: readonly SubscriptionEvent[], policy: EventPo
       if (churnAt <= from) return;
       if (to === null || churnAt < to) to = churnAt;
     }
-    const kind = contribution(event, policy.pause);
+    const kind = contribution(event, policy);
     if (kind === 'NONE') return;
     const currency = event.currency;
     if (currency === undefined) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildTimeline,
+  computeRetentionSeries,
   type EventPolicy,
   eventsToSpans,
   formatMoneyUnits,
@@ -245,5 +246,71 @@ describe('Stripe Tax (automatic_tax) with tax-inclusive prices', () => {
       expected:
         'an inclusive tax rate in tax_rates or default_tax_rates, so the tax can be removed from the price',
     });
+  });
+});
+
+describe('unpaid: churn by default, as Stripe counts it', () => {
+  // Paid from January, a failed renewal on 1 March, retries exhausted on 22 March (Stripe's
+  // "mark the subscription as unpaid" setting), paid again on 10 May.
+  const history = [
+    currentEvent('evt_1', '2024-01-01'),
+    currentEvent('evt_2', '2024-03-01', { status: 'past_due' }),
+    currentEvent('evt_3', '2024-03-22', { status: 'unpaid' }),
+    currentEvent('evt_4', '2024-05-10', { status: 'active' }),
+  ];
+
+  it('CHURN (default): churn at the unpaid event, reactivation when active again', () => {
+    const spans = spansOf(history);
+    expect(readable(spans)).toEqual([
+      { subscription: SUB, start: '2024-01-01', end: '2024-03-22', mrr: '20' },
+      { subscription: SUB, start: '2024-05-10', end: null, mrr: '20' },
+    ]);
+    expect(ledgerOf(spans)).toEqual([
+      '2024-01-01 NEW 20',
+      '2024-03-22 CHURN 20',
+      '2024-05-10 REACTIVATION 20',
+    ]);
+  });
+
+  it('gives these monthly bridges, each balancing', () => {
+    const timeline = buildTimeline(spansOf(history));
+    const months = computeRetentionSeries(timeline, {
+      from: parseInstant('2024-01-01') ?? 0,
+      to: parseInstant('2024-07-01') ?? 0,
+      granularity: 'MONTH',
+    });
+    const shown = months.map((m) =>
+      [m.startingMrr, m.newBusiness, m.reactivation, m.churn, m.endingMrr]
+        .map((units) => formatMoneyUnits(units))
+        .join(' '),
+    );
+    // start new reactivation churn end
+    expect(shown).toEqual([
+      '0 20 0 0 20',
+      '20 0 0 0 20',
+      '20 0 0 20 0',
+      '0 0 0 0 0',
+      '0 0 20 0 20',
+      '20 0 0 0 20',
+    ]);
+    for (const m of months) {
+      expect(m.startingMrr + m.newBusiness + m.reactivation + m.expansion - m.contraction - m.churn).toBe(
+        m.endingMrr,
+      );
+    }
+  });
+
+  it('KEEP: unpaid stays in MRR like past due', () => {
+    expect(readable(spansOf(history, { unpaid: 'KEEP' }))).toEqual([
+      { subscription: SUB, start: '2024-01-01', end: null, mrr: '20' },
+    ]);
+  });
+
+  it('KEEP with CHURN_AFTER_DAYS 30 counts the run from the first past-due event (1 March + 30 days)', () => {
+    const spans = spansOf(history, { unpaid: 'KEEP', pastDue: { kind: 'CHURN_AFTER_DAYS', days: 30 } });
+    expect(readable(spans)).toEqual([
+      { subscription: SUB, start: '2024-01-01', end: '2024-03-31', mrr: '20' },
+      { subscription: SUB, start: '2024-05-10', end: null, mrr: '20' },
+    ]);
   });
 });
