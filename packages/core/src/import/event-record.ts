@@ -16,7 +16,7 @@
  *
  * Dates are ISO 8601 strings or Unix seconds. Amounts in Stripe objects (`price`, `coupon`) are in
  * the currency's minor units; amounts in flat fields are in major units. An active Stripe
- * subscription with `pause_collection` set is read as `paused`.
+ * subscription with `pause_collection` set is read as `paused`, with `collectionPaused`.
  */
 import type { Instant } from '../dates.ts';
 import type { BillingInterval } from '../normalize/intervals.ts';
@@ -117,7 +117,8 @@ function readEvent(record: unknown, line: number, defaultCurrency: string | unde
       `one of ${SUBSCRIPTION_STATUSES.join(', ')}`,
     );
   }
-  const status = stated === 'active' && isObject(body.pause_collection) ? 'paused' : stated;
+  const collectionPaused = stated === 'active' && isObject(body.pause_collection);
+  const status = collectionPaused ? 'paused' : stated;
   const effectiveAt = readEffectiveAt(record, body, envelope, status, line);
   const canceledAt = readOptionalInstant(body.canceled_at, `${prefix}canceled_at`, line);
   const stateCurrency = isAbsent(body.currency)
@@ -167,6 +168,7 @@ function readEvent(record: unknown, line: number, defaultCurrency: string | unde
     items: pricing.items,
     discounts,
     ...(canceledAt === undefined ? {} : { canceledAt }),
+    ...(collectionPaused ? { collectionPaused: true as const } : {}),
     attributes,
   };
 }

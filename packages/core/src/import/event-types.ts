@@ -127,6 +127,12 @@ export interface SubscriptionEvent {
   /** When the customer asked to cancel, if the source says so. */
   readonly canceledAt?: Instant;
   /**
+   * `true` when the source said `active` with collection paused (Stripe's `pause_collection`),
+   * read as `paused`: the subscription was paying, which a `paused` status alone does not say
+   * (Stripe also pauses a trial that ends without a payment method). Absent otherwise.
+   */
+  readonly collectionPaused?: true;
+  /**
    * Customer attributes from `metadata` and `attributes` (the latter wins), plus `billing_interval`
    * (`month`, `quarter`, `year`, `2_year`, …) derived from the recurring price and, for Stripe
    * prices, `plan` (the price's `lookup_key`, else `nickname`, else `id`) unless given explicitly.

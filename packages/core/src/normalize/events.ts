@@ -41,7 +41,10 @@ export type PastDuePolicy =
 /**
  * How paused subscriptions count. `KEEP` (default): MRR unchanged while paused. `ZERO`: MRR 0
  * while paused, the subscription still exists (spans of 0). `CHURN`: the subscription ends at the
- * pause, and a resume starts a new stretch of spans that reads as reactivation.
+ * pause, and a resume starts a new stretch of spans that reads as reactivation. Whatever the
+ * policy, a subscription that never paid (no earlier event active, past due or unpaid, and not a
+ * pause of collection: a trial that ended without a payment method, which Stripe pauses) has
+ * MRR 0 while paused, so its resume is new business rather than its pause.
  */
 export type PausePolicy = 'KEEP' | 'ZERO' | 'CHURN';
 
@@ -183,10 +186,13 @@ interface Draft {
   canceledAt?: Instant;
 }
 
+/** Statuses that show the subscription has been paying (billed after any trial). */
+const PAYING: ReadonlySet<SubscriptionEvent['status']> = new Set(['active', 'past_due', 'unpaid']);
+
 /** What an event's status contributes while it is in force. */
 type Contribution = 'PRICE' | 'ZERO' | 'NONE';
 
-function contribution(event: SubscriptionEvent, policy: EventPolicy): Contribution {
+function contribution(event: SubscriptionEvent, policy: EventPolicy, paying: boolean): Contribution {
   switch (event.status) {
     case 'active':
     case 'past_due':
@@ -196,7 +202,8 @@ function contribution(event: SubscriptionEvent, policy: EventPolicy): Contributi
     case 'trialing':
       return 'ZERO';
     case 'paused':
-      return policy.pause === 'KEEP' ? 'PRICE' : policy.pause === 'ZERO' ? 'ZERO' : 'NONE';
+      if (policy.pause === 'KEEP') return paying ? 'PRICE' : 'ZERO';
+      return policy.pause === 'ZERO' ? 'ZERO' : 'NONE';
     case 'incomplete':
     case 'canceled':
     case 'ended':
@@ -211,7 +218,10 @@ function contribution(event: SubscriptionEvent, policy: EventPolicy): Contributi
 function subscriptionSpans(events: readonly SubscriptionEvent[], policy: EventPolicy): Draft[] {
   const drafts: Draft[] = [];
   let pastDueSince: Instant | undefined;
+  // Whether the subscription has paid by this event: a paused one that never did keeps no MRR.
+  let paying = false;
   events.forEach((event, index) => {
+    paying ||= PAYING.has(event.status) || event.collectionPaused === true;
     const pastDue = event.status === 'past_due' || event.status === 'unpaid';
     pastDueSince = pastDue ? (pastDueSince ?? event.effectiveAt) : undefined;
     if (TERMINAL_STATUSES.has(event.status)) {
@@ -230,7 +240,7 @@ function subscriptionSpans(events: readonly SubscriptionEvent[], policy: EventPo
       if (churnAt <= from) return;
       if (to === null || churnAt < to) to = churnAt;
     }
-    const kind = contribution(event, policy);
+    const kind = contribution(event, policy, paying);
     if (kind === 'NONE') return;
     const currency = event.currency;
     if (currency === undefined) {

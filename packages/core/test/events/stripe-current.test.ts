@@ -314,3 +314,66 @@ describe('unpaid: churn by default, as Stripe counts it', () => {
     ]);
   });
 });
+
+describe('a trial that ends without a payment method: paused, then resumed', () => {
+  // trial_settings.end_behavior.missing_payment_method = pause: Stripe pauses the subscription at
+  // the trial's end and resumes it when the customer adds a card and pays.
+  const trialSettings = { trial_settings: { end_behavior: { missing_payment_method: 'pause' } } };
+  const trialDates = { trial_start: unix('2024-01-01'), trial_end: unix('2024-01-15') };
+  const history = [
+    currentEvent('evt_1', '2024-01-01', { status: 'trialing', ...trialSettings, ...trialDates }),
+    currentEvent(
+      'evt_2',
+      '2024-01-15',
+      { status: 'paused', ...trialSettings, ...trialDates },
+      { type: 'customer.subscription.paused' },
+    ),
+    currentEvent(
+      'evt_3',
+      '2024-03-01',
+      { ...trialSettings, ...trialDates },
+      { type: 'customer.subscription.resumed' },
+    ),
+  ];
+
+  it.each(['KEEP', 'ZERO'] as const)('pause %s: MRR 0 until the resume, which is new business', (pause) => {
+    const spans = spansOf(history, { pause });
+    expect(readable(spans)).toEqual([
+      { subscription: SUB, start: '2024-01-01', end: '2024-03-01', mrr: '0' },
+      { subscription: SUB, start: '2024-03-01', end: null, mrr: '20' },
+    ]);
+    expect(ledgerOf(spans)).toEqual(['2024-03-01 NEW 20']);
+  });
+
+  it('pause CHURN: no MRR while paused either, and new business at the resume', () => {
+    const spans = spansOf(history, { pause: 'CHURN' });
+    expect(readable(spans).map((span) => [span.start, span.end, span.mrr])).toEqual([
+      ['2024-01-01', '2024-01-15', '0'],
+      ['2024-03-01', null, '20'],
+    ]);
+    expect(ledgerOf(spans)).toEqual(['2024-03-01 NEW 20']);
+  });
+
+  it('a paying subscription paused later keeps its MRR under KEEP', () => {
+    const paid = [
+      currentEvent('evt_1', '2024-01-01'),
+      currentEvent('evt_2', '2024-02-01', { status: 'paused' }, { type: 'customer.subscription.paused' }),
+    ];
+    expect(readable(spansOf(paid))).toEqual([
+      { subscription: SUB, start: '2024-01-01', end: null, mrr: '20' },
+    ]);
+  });
+
+  it('collection paused on an active subscription keeps its MRR even with no earlier event in the file', () => {
+    const event = currentEvent('evt_1', '2024-02-01', {
+      pause_collection: { behavior: 'keep_as_draft', resumes_at: unix('2024-04-01') },
+    });
+    expect(parseSubscriptionEvent(event, 1)).toMatchObject({
+      ok: true,
+      row: { status: 'paused', collectionPaused: true },
+    });
+    expect(readable(spansOf([event]))).toEqual([
+      { subscription: SUB, start: '2024-02-01', end: null, mrr: '20' },
+    ]);
+  });
+});
