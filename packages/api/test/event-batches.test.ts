@@ -45,6 +45,77 @@ const FIGURES = `{
   c2: customer(id: "c2") { history { at mrr { amount } } }
 }`;
 
+/** A Stripe `customer.subscription.*` event of c3's s3 as Clover (2025-09-30) sends it: USD 20.00 a month. */
+const stripeEvent = (id: string, created: string, type: string, subscription: Record<string, unknown>) =>
+  JSON.stringify({
+    id,
+    object: 'event',
+    api_version: '2025-09-30.clover',
+    created: Date.parse(created) / 1000,
+    pending_webhooks: 1,
+    type,
+    data: {
+      object: {
+        id: 's3',
+        object: 'subscription',
+        customer: 'c3',
+        status: 'active',
+        currency: 'usd',
+        automatic_tax: { enabled: false, liability: null },
+        items: {
+          object: 'list',
+          data: [
+            {
+              id: 'si_1',
+              object: 'subscription_item',
+              current_period_start: Date.parse('2024-01-01T00:00:00Z') / 1000,
+              current_period_end: Date.parse('2024-02-01T00:00:00Z') / 1000,
+              discounts: [],
+              quantity: 1,
+              price: {
+                id: 'price_1',
+                object: 'price',
+                currency: 'usd',
+                unit_amount: 2000,
+                type: 'recurring',
+                recurring: { interval: 'month', interval_count: 1, usage_type: 'licensed' },
+                tax_behavior: 'exclusive',
+              },
+            },
+          ],
+        },
+        discounts: [],
+        canceled_at: null,
+        ended_at: null,
+        pause_collection: null,
+        metadata: {},
+        ...subscription,
+      },
+    },
+  });
+/** Paid from January at 25% off (an expanded Clover discount), then canceled. */
+const STRIPE_ACTIVE = stripeEvent('evt_s1', '2024-01-01T00:00:00Z', 'customer.subscription.created', {
+  discounts: [
+    {
+      id: 'di_1',
+      object: 'discount',
+      source: {
+        type: 'coupon',
+        coupon: { id: 'Q25', object: 'coupon', percent_off: 25, duration: 'forever' },
+      },
+      start: Date.parse('2024-01-01T00:00:00Z') / 1000,
+      end: null,
+    },
+  ],
+});
+/** The deleted webhook: its discounts are ids, as webhooks send them; created a few seconds after it ended. */
+const STRIPE_DELETED = stripeEvent('evt_s2', '2024-04-01T00:00:05Z', 'customer.subscription.deleted', {
+  status: 'canceled',
+  canceled_at: Date.parse('2024-03-10T00:00:00Z') / 1000,
+  ended_at: Date.parse('2024-04-01T00:00:00Z') / 1000,
+  discounts: ['di_1'],
+});
+
 describe.each(DATABASE_KINDS)('event batches on %s', (kind) => {
   let test: TestDatabase;
   let api: Api;
@@ -72,7 +143,7 @@ describe.each(DATABASE_KINDS)('event batches on %s', (kind) => {
   beforeAll(async () => {
     test = await openTestDatabase(kind);
     api = testApi(test.database);
-    for (const tenant of ['batched', 'reversed', 'whole'])
+    for (const tenant of ['batched', 'reversed', 'whole', 'stripe'])
       keys[tenant] = await tenantWithKey(test.database, tenant);
   });
   afterAll(() => test.dispose());
@@ -114,6 +185,40 @@ describe.each(DATABASE_KINDS)('event batches on %s', (kind) => {
       c2: { history: [{ at: '2024-01-01T00:00:00.000Z', mrr: { amount: '50' } }] },
     });
     expect(await figures('whole')).toEqual(batched);
+  });
+
+  it('reads Stripe webhooks as delivered: a redelivery counts once, a deleted webhook with id-only discounts churns', async () => {
+    // The first event delivered twice (at least once delivery), then the cancellation.
+    const file = [STRIPE_ACTIVE, STRIPE_ACTIVE, STRIPE_DELETED].join('\n');
+    expect((await importText('stripe', file)).data?.importData).toEqual({
+      status: 'SUCCEEDED',
+      rowsRead: 2,
+      rowsStored: 1,
+      customersAffected: 1,
+    });
+    const body = await graphql(
+      api,
+      `{
+        retention(input: { from: "2024-02-01", to: "2024-06-01" }) {
+          startingMrr { amount } churn { amount } endingMrr { amount } nrr }
+        customer(id: "c3") { history { at mrr { amount } } }
+      }`,
+      { credential: keys.stripe as string },
+    );
+    expect(body.body.data).toEqual({
+      retention: {
+        startingMrr: { amount: '15' },
+        churn: { amount: '15' },
+        endingMrr: { amount: '0' },
+        nrr: 0,
+      },
+      customer: {
+        history: [
+          { at: '2024-01-01T00:00:00.000Z', mrr: { amount: '15' } },
+          { at: '2024-04-01T00:00:00.000Z', mrr: { amount: '0' } },
+        ],
+      },
+    });
   });
 
   it('gives the same figures when the batches arrive in reverse order', async () => {

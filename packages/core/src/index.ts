@@ -128,7 +128,13 @@ export {
 } from './money.ts';
 export type { CustomerHistory, CustomerMovement, LedgerEntry, LedgerQuery } from './movements.ts';
 export { computeMovements, customerHistory, entityMrrAt, movementLedger } from './movements.ts';
-export type { DiscountPolicy, EventPolicy, PastDuePolicy, PausePolicy } from './normalize/events.ts';
+export type {
+  DiscountPolicy,
+  EventPolicy,
+  PastDuePolicy,
+  PausePolicy,
+  UnpaidPolicy,
+} from './normalize/events.ts';
 export { DEFAULT_EVENT_POLICY, eventsToSpans, recurringMrrAt } from './normalize/events.ts';
 export type { BillingInterval } from './normalize/intervals.ts';
 export {

@@ -1,11 +1,15 @@
 /**
- * Discounts of a subscription event, in two shapes:
+ * Discounts of a subscription event, on the subscription (`discounts`, and the legacy expanded
+ * `discount`) and on its items (`items.data[].discounts`, Basil API 2025-03-31), in three shapes:
  * - flat: `{ percent_off | amount_off, start?, end?, duration? }`, `amount_off` in major units;
- * - Stripe's Discount object: `{ id, coupon: { percent_off | amount_off, currency, duration,
- *   duration_in_months }, start, end }`, `amount_off` in the currency's minor units.
- * Stripe lists a subscription's discounts as ids in `discounts` and the expanded legacy object in
- * `discount`; an id is resolved against `discount`, and an id that cannot be resolved is rejected
- * rather than ignored (expand `discounts` when exporting).
+ * - Stripe's Discount object before Clover: `{ id, coupon: { percent_off | amount_off, currency,
+ *   duration, duration_in_months }, start, end }`, `amount_off` in the currency's minor units;
+ * - the same from Clover (2025-09-30) on, with the coupon in `source: { type: "coupon", coupon }`.
+ * Stripe sends a subscription's and its items' discounts as ids unless expanded (webhooks never
+ * expand them), and from Clover on a Discount's coupon as an id too. An id is resolved against the
+ * legacy `discount` when it names it. An event whose MRR depends on its discounts (a status with a
+ * price) refuses one it cannot resolve rather than ignore it (expand `discounts` when exporting);
+ * any other event (trialing, canceled, ...) leaves it out, since no figure depends on it.
  */
 import { addMonths } from '../dates.ts';
 import type { MoneyUnits } from '../money.ts';
@@ -22,8 +26,8 @@ import {
   readPercent,
   readPositiveInteger,
   reject,
+  stripTax,
 } from './event-fields.ts';
-import { stripTax } from './event-items.ts';
 import type { DiscountDuration, SubscriptionDiscount } from './event-types.ts';
 
 const DURATIONS = ['once', 'repeating', 'forever'] as const;
@@ -35,6 +39,11 @@ export interface DiscountContext {
   readonly currency: string | undefined;
   /** Inclusive tax rate (1/10,000 %) to strip from amounts off, when prices include tax. */
   readonly inclusiveTaxRate: number | undefined;
+  /**
+   * Whether the event's MRR depends on its discounts (its status has a price). When not, a
+   * discount given only by id, or whose coupon is only an id, is left out instead of refused.
+   */
+  readonly needed: boolean;
 }
 
 /** Reads `discounts` (and Stripe's legacy `discount`) of a subscription body. */
@@ -49,29 +58,57 @@ export function readDiscounts(
     reject('INVALID_JSON', line, `${prefix}discount`, single, 'a Stripe discount object or null');
   }
   const discounts: SubscriptionDiscount[] = [];
+  const add = (discount: SubscriptionDiscount | undefined) => {
+    if (discount !== undefined) discounts.push(discount);
+  };
   let singleListed = false;
   readArray(body.discounts, `${prefix}discounts`, line).forEach((entry, index) => {
     const path = `${prefix}discounts[${index}]`;
-    if (typeof entry === 'string') {
-      if (!isObject(single) || single.id !== entry) {
-        reject('MISSING_VALUE', line, path, entry, 'an expanded discount object (only its id was given)');
-      }
+    if (typeof entry === 'string' && isObject(single) && single.id === entry) {
       singleListed = true;
-      discounts.push(readStripeDiscount(single, `${prefix}discount`, context));
+      add(readStripeDiscount(single, `${prefix}discount`, context));
       return;
     }
-    if (!isObject(entry)) reject('INVALID_JSON', line, path, entry, 'a discount object');
-    if (isObject(single) && entry.id !== undefined && entry.id === single.id) singleListed = true;
-    discounts.push(
-      isAbsent(entry.coupon)
-        ? readFlatDiscount(entry, path, context)
-        : readStripeDiscount(entry, path, context),
-    );
+    if (isObject(entry) && isObject(single) && entry.id !== undefined && entry.id === single.id) {
+      singleListed = true;
+    }
+    add(readListedDiscount(entry, path, context));
   });
-  if (isObject(single) && !singleListed) {
-    discounts.push(readStripeDiscount(single, `${prefix}discount`, context));
-  }
+  if (isObject(single) && !singleListed) add(readStripeDiscount(single, `${prefix}discount`, context));
   return discounts;
+}
+
+/**
+ * Reads a subscription item's `discounts` (`value`, at `path`): Discount objects or their ids, in
+ * the order Stripe applies them to the item, before the subscription's discounts.
+ */
+export function readItemDiscounts(
+  value: unknown,
+  path: string,
+  context: DiscountContext,
+): SubscriptionDiscount[] {
+  const discounts: SubscriptionDiscount[] = [];
+  readArray(value, path, context.line).forEach((entry, index) => {
+    const discount = readListedDiscount(entry, `${path}[${index}]`, context);
+    if (discount !== undefined) discounts.push(discount);
+  });
+  return discounts;
+}
+
+/** One entry of a `discounts` list: an id, a flat discount or a Stripe Discount object. */
+function readListedDiscount(
+  entry: unknown,
+  path: string,
+  context: DiscountContext,
+): SubscriptionDiscount | undefined {
+  const { line } = context;
+  if (typeof entry === 'string') {
+    if (!context.needed) return undefined;
+    reject('MISSING_VALUE', line, path, entry, 'an expanded discount object (only its id was given)');
+  }
+  if (!isObject(entry)) reject('INVALID_JSON', line, path, entry, 'a discount object');
+  const stripe = entry.object === 'discount' || !isAbsent(entry.coupon) || !isAbsent(entry.source);
+  return stripe ? readStripeDiscount(entry, path, context) : readFlatDiscount(entry, path, context);
 }
 
 function readFlatDiscount(entry: JsonObject, path: string, context: DiscountContext): SubscriptionDiscount {
@@ -82,11 +119,31 @@ function readFlatDiscount(entry: JsonObject, path: string, context: DiscountCont
   return withPeriod(off, entry, entry, path, context);
 }
 
-function readStripeDiscount(entry: JsonObject, path: string, context: DiscountContext): SubscriptionDiscount {
+/** A Stripe Discount: its coupon in `coupon` (before Clover) or `source.coupon` (Clover on). */
+function readStripeDiscount(
+  entry: JsonObject,
+  path: string,
+  context: DiscountContext,
+): SubscriptionDiscount | undefined {
   const { line } = context;
-  const coupon = entry.coupon;
-  if (!isObject(coupon)) reject('MISSING_VALUE', line, `${path}.coupon`, coupon, 'an expanded coupon object');
-  const couponPath = `${path}.coupon`;
+  const source = entry.source;
+  if (!isAbsent(source) && !isObject(source)) {
+    reject('INVALID_JSON', line, `${path}.source`, source, 'a discount source object { type, coupon }');
+  }
+  const inSource = isObject(source) && isAbsent(entry.coupon);
+  const couponPath = inSource ? `${path}.source.coupon` : `${path}.coupon`;
+  const coupon = inSource ? source.coupon : entry.coupon;
+  if (typeof coupon === 'string' && coupon !== '') {
+    if (!context.needed) return undefined;
+    reject(
+      'MISSING_VALUE',
+      line,
+      couponPath,
+      coupon,
+      "an expanded coupon object (only its id was given; expand the discounts' coupons when exporting)",
+    );
+  }
+  if (!isObject(coupon)) reject('MISSING_VALUE', line, couponPath, coupon, 'an expanded coupon object');
   const off = readOff(coupon, couponPath, line, (value, field) => {
     const couponCurrency = isAbsent(coupon.currency)
       ? context.currency

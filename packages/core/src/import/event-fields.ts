@@ -136,6 +136,12 @@ export function readMinorAmount(
   return divideRounded(BigInt(minorUnits), 10n ** BigInt(currencyExponent(currency)));
 }
 
+/** Removes an inclusive tax rate (1/10,000 %) from an amount: 120 at 20% → 100. */
+export function stripTax(amount: MoneyUnits, rate: number | undefined): MoneyUnits {
+  if (rate === undefined || rate === 0) return amount;
+  return divideRounded(BigInt(amount) * 1_000_000n, 1_000_000n + BigInt(rate));
+}
+
 /** Reads a percentage between 0 and 100 inclusive into 1/10,000 of a percent (20 → 200,000). */
 export function readPercent(value: unknown, field: string, line: number): number {
   const expected = 'a percentage between 0 and 100 such as 20 or 12.5';

@@ -3,8 +3,8 @@
  * Stripe's `items` list (price objects in minor units). Tax-inclusive prices are stripped of their
  * tax here, so every amount leaving this module excludes tax.
  */
-import { divideRounded, type MoneyUnits } from '../money.ts';
 import { type BillingInterval, parseBillingInterval } from '../normalize/intervals.ts';
+import { readItemDiscounts } from './event-discounts.ts';
 import {
   isAbsent,
   isObject,
@@ -18,6 +18,7 @@ import {
   readPositiveInteger,
   readQuantity,
   reject,
+  stripTax,
 } from './event-fields.ts';
 import type { SubscriptionItem } from './event-types.ts';
 
@@ -46,12 +47,6 @@ const TAX_BEHAVIORS = ['exclusive', 'inclusive', 'unspecified'] as const;
 
 const INTERVAL_EXPECTED =
   'one of day, week, month, quarter, half_year, year (or one_time for a one-off price)';
-
-/** Removes an inclusive tax rate (1/10,000 %) from an amount: 120 at 20% → 100. */
-export function stripTax(amount: MoneyUnits, rate: number | undefined): MoneyUnits {
-  if (rate === undefined || rate === 0) return amount;
-  return divideRounded(BigInt(amount) * 1_000_000n, 1_000_000n + BigInt(rate));
-}
 
 /**
  * Reads the flat form: `unit_amount` (major units), `interval`, `interval_count` (default 1),
@@ -94,12 +89,16 @@ export function readFlatPricing(body: JsonObject, line: number): EventPricing {
 
 /**
  * Reads Stripe's `items` (a list object `{ data: [...] }` or a plain array) of
- * `{ price, quantity, tax_rates }`. Price amounts are in the currency's minor units:
+ * `{ price, quantity, tax_rates, discounts }` (a licensed item's `discounts` are read as the
+ * subscription's are, see `event-discounts.ts`; `discountsNeeded` false leaves out those given
+ * only by id). Price amounts are in the currency's minor units:
  * `unit_amount_decimal` (a decimal string) wins over `unit_amount` (an integer). A price is
  * recurring when `type` is `recurring` (or, without `type`, when it has `recurring`); its
  * `recurring.usage_type` tells licensed from metered. Tax rates marked `inclusive` (the item's
- * `tax_rates`, else the subscription's `default_tax_rates`) are stripped; a price whose
- * `tax_behavior` is `inclusive` without such a rate is rejected.
+ * `tax_rates`, else the subscription's `default_tax_rates`) are stripped. A price whose
+ * `tax_behavior` is `inclusive` without such a rate is rejected, unless Stripe Tax computes the
+ * subscription's tax (`automatic_tax.enabled`): the rate is then on its invoices only, and the
+ * price is read as it is, tax included.
  */
 export function readStripePricing(
   body: JsonObject,
@@ -107,10 +106,12 @@ export function readStripePricing(
   line: number,
   subscriptionCurrency: string | undefined,
   defaultCurrency: string | undefined,
+  discountsNeeded = true,
 ): EventPricing {
   const listPath = isObject(body.items) ? `${prefix}items.data` : `${prefix}items`;
   const entries = readArray(isObject(body.items) ? body.items.data : body.items, listPath, line);
   const defaultRate = readInclusiveRate(body.default_tax_rates, `${prefix}default_tax_rates`, line);
+  const automaticTax = isObject(body.automatic_tax) && body.automatic_tax.enabled === true;
   const items: SubscriptionItem[] = [];
   let currency = subscriptionCurrency;
   let plan: string | undefined;
@@ -118,7 +119,14 @@ export function readStripePricing(
   let billing: { interval: BillingInterval; intervalCount: number; path: string } | undefined;
   entries.forEach((entry, index) => {
     const path = `${listPath}[${index}]`;
-    const read = readStripeItem(entry, path, line, currency, defaultCurrency, defaultRate);
+    const read = readStripeItem(entry, path, {
+      line,
+      currency,
+      defaultCurrency,
+      defaultRate,
+      discountsNeeded,
+      automaticTax,
+    });
     currency = read.currency;
     const { item } = read;
     if (item.kind !== 'ONE_TIME') {
@@ -144,13 +152,23 @@ export function readStripePricing(
 }
 
 /** One Stripe subscription item: its price, currency, inclusive tax rate and plan name. */
+/** What reading one Stripe item needs to know about its subscription. */
+interface ItemContext {
+  readonly line: number;
+  /** The currency of the subscription or of the items before, if known. */
+  readonly currency: string | undefined;
+  readonly defaultCurrency: string | undefined;
+  /** The inclusive rate of the subscription's `default_tax_rates`. */
+  readonly defaultRate: number | undefined;
+  readonly discountsNeeded: boolean;
+  /** Stripe Tax computes the tax (`automatic_tax.enabled`): no rate is on the subscription. */
+  readonly automaticTax: boolean;
+}
+
 function readStripeItem(
   entry: unknown,
   path: string,
-  line: number,
-  currency: string | undefined,
-  defaultCurrency: string | undefined,
-  defaultRate: number | undefined,
+  { line, currency, defaultCurrency, defaultRate, discountsNeeded, automaticTax }: ItemContext,
 ): {
   item: SubscriptionItem;
   currency: string;
@@ -184,7 +202,9 @@ function readStripeItem(
   }
   const rate = readInclusiveRate(entry.tax_rates, `${path}.tax_rates`, line) ?? defaultRate;
   const taxBehavior = readChoice(price.tax_behavior, TAX_BEHAVIORS, `${pricePath}.tax_behavior`, line);
-  if (taxBehavior === 'inclusive' && rate === undefined) {
+  // Stripe Tax works the tax out per invoice from the customer's location; the subscription
+  // carries no rate to remove, so the price is kept as it is, tax included (docs/metrics.md).
+  if (taxBehavior === 'inclusive' && rate === undefined && !automaticTax) {
     reject(
       'MISSING_VALUE',
       line,
@@ -245,9 +265,23 @@ function readStripeItem(
       `an integer number of ${priceCurrency} minor units`,
     );
   }
+  const discounts = readItemDiscounts(entry.discounts, `${path}.discounts`, {
+    line,
+    currency: priceCurrency,
+    inclusiveTaxRate: rate,
+    needed: discountsNeeded,
+  });
   return {
     ...read,
-    item: { kind: 'LICENSED', unitAmount: amount.unitAmount, quantity, interval, intervalCount, ...priceId },
+    item: {
+      kind: 'LICENSED',
+      unitAmount: amount.unitAmount,
+      quantity,
+      interval,
+      intervalCount,
+      ...priceId,
+      ...(discounts.length === 0 ? {} : { discounts }),
+    },
     plan: firstText(price.lookup_key, price.nickname, price.id),
   };
 }

@@ -7,14 +7,18 @@
  *   the flat price fields, `items` may hold Stripe subscription items (minor units).
  * - **Stripe Event**: `{ id, created, type, data: { object: <Subscription> } }` as
  *   `customer.subscription.*` webhooks and `GET /v1/events` return it. The subscription object
- *   supplies `id`, `customer` (an id or an expanded customer), `status`, `currency`, `items`,
- *   `discounts`/`discount`, `default_tax_rates`, `canceled_at`, `pause_collection` and `metadata`;
- *   `effective_at` (if given at the top level) overrides the event's `created`.
+ *   supplies `id`, `customer` (an id or an expanded customer), `status`, `currency`, `items`
+ *   (with their `discounts`), `discounts`/`discount`, `default_tax_rates`, `automatic_tax`,
+ *   `canceled_at`, `ended_at`, `pause_collection` and `metadata`; the state takes effect at
+ *   `ended_at` for an ended subscription, else at the event's `created`, and `effective_at` (if
+ *   given at the top level) overrides both. Other fields (`current_period_*`, `trial_*`,
+ *   `cancel_at`, ...) are ignored.
  *
  * Dates are ISO 8601 strings or Unix seconds. Amounts in Stripe objects (`price`, `coupon`) are in
  * the currency's minor units; amounts in flat fields are in major units. An active Stripe
- * subscription with `pause_collection` set is read as `paused`.
+ * subscription with `pause_collection` set is read as `paused`, with `collectionPaused`.
  */
+import type { Instant } from '../dates.ts';
 import type { BillingInterval } from '../normalize/intervals.ts';
 import { CURRENCY_CODE } from '../spans.ts';
 import { readDiscounts } from './event-discounts.ts';
@@ -39,6 +43,7 @@ import {
   type SubscriptionEvent,
   type SubscriptionItem,
   type SubscriptionStatus,
+  TERMINAL_STATUSES,
 } from './event-types.ts';
 
 /** Statuses whose events must say what the subscription costs. */
@@ -102,10 +107,6 @@ function readEvent(record: unknown, line: number, defaultCurrency: string | unde
   const subscriptionId = envelope
     ? readId(body.id, 'data.object.id', line)
     : readId(record.subscription, 'subscription', line);
-  const effectiveAt =
-    envelope && isAbsent(record.effective_at)
-      ? readInstant(record.created, 'created', line)
-      : readInstant(record.effective_at, 'effective_at', line);
   const stated = readChoice(body.status, SUBSCRIPTION_STATUSES, `${prefix}status`, line, 'INVALID_STATUS');
   if (stated === undefined) {
     reject(
@@ -116,12 +117,16 @@ function readEvent(record: unknown, line: number, defaultCurrency: string | unde
       `one of ${SUBSCRIPTION_STATUSES.join(', ')}`,
     );
   }
-  const status = stated === 'active' && isObject(body.pause_collection) ? 'paused' : stated;
+  const collectionPaused = stated === 'active' && isObject(body.pause_collection);
+  const status = collectionPaused ? 'paused' : stated;
+  const effectiveAt = readEffectiveAt(record, body, envelope, status, line);
   const canceledAt = readOptionalInstant(body.canceled_at, `${prefix}canceled_at`, line);
   const stateCurrency = isAbsent(body.currency)
     ? undefined
     : readCurrency(body.currency, `${prefix}currency`, line);
-  const pricing = readPricing(body, prefix, envelope, line, stateCurrency, defaultCurrency);
+  // Only a status with a price needs its discounts: a cancellation churns whatever they were.
+  const discountsNeeded = PRICED.has(status);
+  const pricing = readPricing(body, prefix, envelope, line, stateCurrency, defaultCurrency, discountsNeeded);
   const currency = stateCurrency ?? pricing.currency ?? defaultCurrency;
   if (currency === undefined && LIVE.has(status)) {
     reject(
@@ -146,6 +151,7 @@ function readEvent(record: unknown, line: number, defaultCurrency: string | unde
     line,
     currency,
     inclusiveTaxRate: pricing.inclusiveTaxRate,
+    needed: discountsNeeded,
   });
   const attributes = {
     ...derivedAttributes(pricing),
@@ -162,8 +168,30 @@ function readEvent(record: unknown, line: number, defaultCurrency: string | unde
     items: pricing.items,
     discounts,
     ...(canceledAt === undefined ? {} : { canceledAt }),
+    ...(collectionPaused ? { collectionPaused: true as const } : {}),
     attributes,
   };
+}
+
+/**
+ * When the event's state takes effect: `effective_at` when given; otherwise, for a Stripe event,
+ * the subscription's `ended_at` if its status ends it (the instant Stripe ended it, which the
+ * event's `created` can trail), else the event's `created`.
+ */
+function readEffectiveAt(
+  record: JsonObject,
+  body: JsonObject,
+  envelope: boolean,
+  status: SubscriptionStatus,
+  line: number,
+): Instant {
+  if (!envelope || !isAbsent(record.effective_at)) {
+    return readInstant(record.effective_at, 'effective_at', line);
+  }
+  const endedAt = TERMINAL_STATUSES.has(status)
+    ? readOptionalInstant(body.ended_at, 'data.object.ended_at', line)
+    : undefined;
+  return endedAt ?? readInstant(record.created, 'created', line);
 }
 
 function readPricing(
@@ -173,13 +201,14 @@ function readPricing(
   line: number,
   currency: string | undefined,
   defaultCurrency: string | undefined,
+  discountsNeeded: boolean,
 ): EventPricing {
   const flatField = envelope ? undefined : FLAT_PRICE_FIELDS.find((field) => !isAbsent(body[field]));
   if (flatField !== undefined && !isAbsent(body.items)) {
     reject('INVALID_JSON', line, flatField, body[flatField], 'either flat price fields or items, not both');
   }
   if (flatField !== undefined) return readFlatPricing(body, line);
-  return readStripePricing(body, prefix, line, currency, defaultCurrency);
+  return readStripePricing(body, prefix, line, currency, defaultCurrency, discountsNeeded);
 }
 
 /** `billing_interval` from the first recurring price and `plan` from a Stripe price. */

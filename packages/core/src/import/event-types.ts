@@ -54,6 +54,12 @@ export type SubscriptionItem =
       readonly intervalCount: number;
       /** The source's price id, when it had one. */
       readonly priceId?: string;
+      /**
+       * Discounts on this item alone, applied in order to its price × quantity before the
+       * subscription's discounts, as Stripe applies them (`items.data[].discounts`, Basil API);
+       * absent means none.
+       */
+      readonly discounts?: readonly SubscriptionDiscount[];
     }
   | {
       readonly kind: 'METERED';
@@ -120,6 +126,12 @@ export interface SubscriptionEvent {
   readonly discounts: readonly SubscriptionDiscount[];
   /** When the customer asked to cancel, if the source says so. */
   readonly canceledAt?: Instant;
+  /**
+   * `true` when the source said `active` with collection paused (Stripe's `pause_collection`),
+   * read as `paused`: the subscription was paying, which a `paused` status alone does not say
+   * (Stripe also pauses a trial that ends without a payment method). Absent otherwise.
+   */
+  readonly collectionPaused?: true;
   /**
    * Customer attributes from `metadata` and `attributes` (the latter wins), plus `billing_interval`
    * (`month`, `quarter`, `year`, `2_year`, …) derived from the recurring price and, for Stripe

@@ -21,14 +21,17 @@ export type NdjsonSource = string | Iterable<string> | AsyncIterable<string>;
 /**
  * Reads NDJSON subscription events one line at a time, yielding each record's parsed event or
  * its error as soon as the line arrives. Blank lines are skipped but counted, so line numbers are
- * those of the file; a byte-order mark on the first line is ignored. An event id already seen
- * earlier in the stream is a `DUPLICATE_ID` error on the later line.
+ * those of the file; a byte-order mark on the first line is ignored. Stripe delivers events at
+ * least once, so an event repeated with its id and the same content (every field the importer
+ * reads equal) is read once: the repeat yields nothing and is not counted
+ * in `rowsRead`. An event id seen earlier with other content is a `DUPLICATE_ID` error on the later
+ * line naming the earlier one.
  */
 export async function* streamSubscriptionEvents(
   source: NdjsonSource,
   options: Pick<ImportOptions, 'defaultCurrency'> = {},
 ): AsyncGenerator<ParsedRow<SubscriptionEvent>, void, undefined> {
-  const seen = new Map<string, number>();
+  const seen = new Map<string, SeenEvent>();
   for await (const { text, line } of numberedLines(source)) {
     if (text.trim() === '') continue;
     let record: unknown;
@@ -38,7 +41,8 @@ export async function* streamSubscriptionEvents(
       yield { ok: false, error: rowError('INVALID_JSON', line, '(line)', text, 'one JSON object per line') };
       continue;
     }
-    yield checkUnique(parseSubscriptionEvent(record, line, options), line, seen);
+    const parsed = checkUnique(parseSubscriptionEvent(record, line, options), line, seen);
+    if (parsed !== undefined) yield parsed;
   }
 }
 
@@ -82,32 +86,77 @@ export function importSubscriptionEventsJson(
   if (records === undefined) {
     throw new ImportError([rowError('INVALID_JSON', 1, '(document)', text.slice(0, 200), expected)], 1, 0);
   }
-  const seen = new Map<string, number>();
+  const seen = new Map<string, SeenEvent>();
   function* parsed(): Generator<ParsedRow<SubscriptionEvent>> {
     for (const [index, record] of (records as unknown[]).entries()) {
-      yield checkUnique(parseSubscriptionEvent(record, index + 1, options), index + 1, seen);
+      const row = checkUnique(parseSubscriptionEvent(record, index + 1, options), index + 1, seen);
+      if (row !== undefined) yield row;
     }
   }
   return collectRowsSync(parsed(), options);
 }
 
-/** Turns a second event with an id already seen into a `DUPLICATE_ID` error; remembers new ids. */
+/** The first event read with an id, and its line. */
+interface SeenEvent {
+  readonly line: number;
+  readonly event: SubscriptionEvent;
+}
+
+/**
+ * Remembers new ids; returns `undefined` for a repeat of an event already read (same id, same
+ * content: an at-least-once redelivery) and a `DUPLICATE_ID` error for an id read before with
+ * other content.
+ */
 function checkUnique(
   parsed: ParsedRow<SubscriptionEvent>,
   line: number,
-  seen: Map<string, number>,
-): ParsedRow<SubscriptionEvent> {
+  seen: Map<string, SeenEvent>,
+): ParsedRow<SubscriptionEvent> | undefined {
   if (!parsed.ok) return parsed;
   const { id } = parsed.row;
   const first = seen.get(id);
-  if (first !== undefined) {
-    return {
-      ok: false,
-      error: rowError('DUPLICATE_ID', line, 'id', id, `an event id not used before (line ${first} has it)`),
-    };
+  if (first === undefined) {
+    seen.set(id, { line, event: parsed.row });
+    return parsed;
   }
-  seen.set(id, line);
-  return parsed;
+  if (sameEvent(first.event, parsed.row)) return undefined;
+  return {
+    ok: false,
+    error: rowError(
+      'DUPLICATE_ID',
+      line,
+      'id',
+      id,
+      `an event id not used before, or a repeat of the same event (line ${first.line} has this id with other content)`,
+    ),
+  };
+}
+
+/**
+ * Whether two parsed events are equal in every field (objects compared key by key in any order,
+ * arrays in order). Parsed events are compared rather than the raw records so that a redelivery
+ * differing only in what the importer does not read (Stripe's `pending_webhooks`, say) or in
+ * spelling (`"100"` and `100`, keys in another order) is the same event, as it is for the API's
+ * store.
+ */
+function sameEvent(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return (
+      Array.isArray(a) &&
+      Array.isArray(b) &&
+      a.length === b.length &&
+      a.every((entry, index) => sameEvent(entry, b[index]))
+    );
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left);
+  return (
+    keys.length === Object.keys(right).length &&
+    keys.every((key) => Object.hasOwn(right, key) && sameEvent(left[key], right[key]))
+  );
 }
 
 async function* numberedLines(source: NdjsonSource): AsyncGenerator<{ text: string; line: number }> {

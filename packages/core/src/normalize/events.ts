@@ -2,8 +2,8 @@
  * Subscription events → MRR spans (retention semantics §2 and §3). Each event is the full state
  * of its subscription from `effectiveAt` until that subscription's next event; events may come
  * in any order and are sorted by subscription, time, then event id (so of two events at the same
- * instant the one with the greater id wins). The policies below choose how discounts, past-due
- * subscriptions and pauses count; trials and free plans are always MRR 0, metered and one-time
+ * instant the one with the greater id wins). The policies below choose how discounts, past-due and
+ * unpaid subscriptions and pauses count; trials and free plans are always MRR 0, metered and one-time
  * prices never count, and each span keeps its event's currency (conversion happens later).
  */
 import { type Instant, MS_PER_DAY } from '../dates.ts';
@@ -25,10 +25,10 @@ import { monthlyAmount } from './intervals.ts';
 export type DiscountPolicy = 'ALL_RECURRING' | 'ONLY_FOREVER';
 
 /**
- * How past-due (and unpaid) subscriptions count. `KEEP` (default): in MRR as if paid.
- * `CHURN_AFTER_DAYS`: once a subscription has been past due or unpaid for `days` days in a row
- * without a later event of another status, it has no MRR (the subscription churns); a later
- * active event brings it back, which reads as reactivation.
+ * How past-due subscriptions (and unpaid ones, under the `KEEP` {@link UnpaidPolicy}) count.
+ * `KEEP` (default): in MRR as if paid. `CHURN_AFTER_DAYS`: once a subscription has been past due
+ * (or unpaid) for `days` days in a row without a later event of another status, it has no MRR
+ * (the subscription churns); a later active event brings it back, which reads as reactivation.
  */
 export type PastDuePolicy =
   | { readonly kind: 'KEEP' }
@@ -41,9 +41,21 @@ export type PastDuePolicy =
 /**
  * How paused subscriptions count. `KEEP` (default): MRR unchanged while paused. `ZERO`: MRR 0
  * while paused, the subscription still exists (spans of 0). `CHURN`: the subscription ends at the
- * pause, and a resume starts a new stretch of spans that reads as reactivation.
+ * pause, and a resume starts a new stretch of spans that reads as reactivation. Whatever the
+ * policy, a subscription that never paid (no earlier event active, past due or unpaid, and not a
+ * pause of collection: a trial that ended without a payment method, which Stripe pauses) has
+ * MRR 0 while paused, so its resume is new business rather than its pause.
  */
 export type PausePolicy = 'KEEP' | 'ZERO' | 'CHURN';
+
+/**
+ * How unpaid subscriptions count (Stripe moves a subscription to `unpaid` when its payment retries
+ * are exhausted, if so configured, and stops its invoices being paid). `CHURN` (default, as
+ * Stripe's billing analytics count it): the subscription ends at the unpaid event, and a later
+ * active event starts it again, which reads as reactivation. `KEEP`: unpaid counts as past due,
+ * so the {@link PastDuePolicy} decides (the engine's behaviour before this policy existed).
+ */
+export type UnpaidPolicy = 'CHURN' | 'KEEP';
 
 /** The choices {@link eventsToSpans} makes where vendors disagree. */
 export interface EventPolicy {
@@ -53,13 +65,16 @@ export interface EventPolicy {
   readonly pastDue: PastDuePolicy;
   /** Default `KEEP`. */
   readonly pause: PausePolicy;
+  /** Default `CHURN`. */
+  readonly unpaid: UnpaidPolicy;
 }
 
-/** The semantics' defaults: every recurring discount, past-due kept, pauses kept. */
+/** The semantics' defaults: every recurring discount, past-due kept, pauses kept, unpaid churned. */
 export const DEFAULT_EVENT_POLICY: EventPolicy = {
   discounts: 'ALL_RECURRING',
   pastDue: { kind: 'KEEP' },
   pause: 'KEEP',
+  unpaid: 'CHURN',
 };
 
 /**
@@ -100,8 +115,9 @@ export function eventsToSpans(
 
 /**
  * MRR of an event's prices at an instant, whatever its status: the licensed recurring prices ×
- * quantities for one billing period, less the discounts in force at `at` (each in order on what
- * the previous left, never below 0), normalised to a month. Metered and one-time prices add nothing.
+ * quantities for one billing period, each less its item's discounts in force at `at`, summed, less
+ * the subscription's discounts in force at `at` (each discount in order on what the previous left,
+ * never below 0), normalised to a month. Metered and one-time prices add nothing.
  */
 export function recurringMrrAt(
   event: SubscriptionEvent,
@@ -119,20 +135,42 @@ export function recurringMrrAt(
       throw new RangeError(`event ${event.id}: recurring prices must share one billing interval`);
     }
     // Quantities may be fractional: 6 decimals are kept, the product rounded to 1/10,000.
-    perPeriod += divideRounded(
+    const line = divideRounded(
       BigInt(item.unitAmount) * BigInt(Math.round(item.quantity * 1_000_000)),
       1_000_000n,
     );
+    perPeriod += applyDiscounts(line, item.discounts ?? [], at, discounts);
   }
-  for (const discount of event.discounts) {
-    if (!appliesAt(discount, at, discounts)) continue;
-    perPeriod -=
+  perPeriod = applyDiscounts(perPeriod, event.discounts, at, discounts);
+  return perPeriod === 0 ? 0 : monthlyAmount(perPeriod, first.interval, first.intervalCount);
+}
+
+/** An amount per billing period less the discounts in force at `at`, in order, never below 0. */
+function applyDiscounts(
+  amount: MoneyUnits,
+  discounts: readonly SubscriptionDiscount[],
+  at: Instant,
+  policy: DiscountPolicy,
+): MoneyUnits {
+  let left = amount;
+  for (const discount of discounts) {
+    if (!appliesAt(discount, at, policy)) continue;
+    left -=
       discount.kind === 'PERCENT_OFF'
-        ? divideRounded(BigInt(perPeriod) * BigInt(discount.percentOff), 1_000_000n)
+        ? divideRounded(BigInt(left) * BigInt(discount.percentOff), 1_000_000n)
         : discount.amountOff;
-    if (perPeriod <= 0) return 0;
+    if (left <= 0) return 0;
   }
-  return monthlyAmount(perPeriod, first.interval, first.intervalCount);
+  return left;
+}
+
+/** Every discount of an event: the subscription's, then each licensed item's. */
+function allDiscounts(event: SubscriptionEvent): SubscriptionDiscount[] {
+  const all = [...event.discounts];
+  for (const item of event.items) {
+    if (item.kind === 'LICENSED' && item.discounts) all.push(...item.discounts);
+  }
+  return all;
 }
 
 /** A span under construction. */
@@ -148,19 +186,24 @@ interface Draft {
   canceledAt?: Instant;
 }
 
+/** Statuses that show the subscription has been paying (billed after any trial). */
+const PAYING: ReadonlySet<SubscriptionEvent['status']> = new Set(['active', 'past_due', 'unpaid']);
+
 /** What an event's status contributes while it is in force. */
 type Contribution = 'PRICE' | 'ZERO' | 'NONE';
 
-function contribution(event: SubscriptionEvent, pause: PausePolicy): Contribution {
+function contribution(event: SubscriptionEvent, policy: EventPolicy, paying: boolean): Contribution {
   switch (event.status) {
     case 'active':
     case 'past_due':
-    case 'unpaid':
       return 'PRICE';
+    case 'unpaid':
+      return policy.unpaid === 'CHURN' ? 'NONE' : 'PRICE';
     case 'trialing':
       return 'ZERO';
     case 'paused':
-      return pause === 'KEEP' ? 'PRICE' : pause === 'ZERO' ? 'ZERO' : 'NONE';
+      if (policy.pause === 'KEEP') return paying ? 'PRICE' : 'ZERO';
+      return policy.pause === 'ZERO' ? 'ZERO' : 'NONE';
     case 'incomplete':
     case 'canceled':
     case 'ended':
@@ -175,7 +218,10 @@ function contribution(event: SubscriptionEvent, pause: PausePolicy): Contributio
 function subscriptionSpans(events: readonly SubscriptionEvent[], policy: EventPolicy): Draft[] {
   const drafts: Draft[] = [];
   let pastDueSince: Instant | undefined;
+  // Whether the subscription has paid by this event: a paused one that never did keeps no MRR.
+  let paying = false;
   events.forEach((event, index) => {
+    paying ||= PAYING.has(event.status) || event.collectionPaused === true;
     const pastDue = event.status === 'past_due' || event.status === 'unpaid';
     pastDueSince = pastDue ? (pastDueSince ?? event.effectiveAt) : undefined;
     if (TERMINAL_STATUSES.has(event.status)) {
@@ -194,7 +240,7 @@ function subscriptionSpans(events: readonly SubscriptionEvent[], policy: EventPo
       if (churnAt <= from) return;
       if (to === null || churnAt < to) to = churnAt;
     }
-    const kind = contribution(event, policy.pause);
+    const kind = contribution(event, policy, paying);
     if (kind === 'NONE') return;
     const currency = event.currency;
     if (currency === undefined) {
@@ -213,7 +259,7 @@ function subscriptionSpans(events: readonly SubscriptionEvent[], policy: EventPo
     }
     // Discounts starting or ending inside the stretch split it.
     const cuts = new Set<Instant>();
-    for (const discount of event.discounts) {
+    for (const discount of allDiscounts(event)) {
       if (
         discount.duration === 'ONCE' ||
         (policy.discounts === 'ONLY_FOREVER' && discount.duration !== 'FOREVER')

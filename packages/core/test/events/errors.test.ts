@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  eventsToSpans,
   ImportError,
   importSubscriptionEvents,
   importSubscriptionEventsJson,
@@ -448,7 +449,7 @@ describe('whole imports', () => {
     JSON.stringify({ ...valid, id: 'evt_2', status: 'sleeping' }),
     '',
     '{"id": "evt_3",',
-    JSON.stringify({ ...valid }),
+    JSON.stringify({ ...valid, unit_amount: '120' }),
   ].join('\n');
 
   it('returns nothing from an invalid NDJSON file: ImportError with every error located', async () => {
@@ -464,7 +465,9 @@ describe('whole imports', () => {
       [4, 'INVALID_JSON', '(line)'],
       [5, 'DUPLICATE_ID', 'id'],
     ]);
-    expect(importError.errors[2]?.expected).toBe('an event id not used before (line 1 has it)');
+    expect(importError.errors[2]?.expected).toBe(
+      'an event id not used before, or a repeat of the same event (line 1 has this id with other content)',
+    );
   });
 
   it('keeps the valid rows when asked to skip invalid ones', async () => {
@@ -485,10 +488,44 @@ describe('whole imports', () => {
   });
 
   it('numbers JSON array rows by index + 1 and finds duplicates there too', () => {
-    const text = JSON.stringify([valid, { ...valid, id: 'evt_2' }, valid]);
+    const text = JSON.stringify([valid, { ...valid, id: 'evt_2' }, { ...valid, status: 'past_due' }]);
     expect(() => importSubscriptionEventsJson(text)).toThrow(ImportError);
     const result = importSubscriptionEventsJson(text, { skipInvalidRows: true });
     expect(result.errors.map((e) => [e.line, e.code, e.value])).toEqual([[3, 'DUPLICATE_ID', 'evt_1']]);
+  });
+
+  it('reads an identical redelivery once, in NDJSON and JSON: one row, one read', async () => {
+    // Stripe delivers at least once; a redelivery may differ in delivery metadata and spelling.
+    const redelivered = { ...valid, unit_amount: 100, pending_webhooks: 2 };
+    const lines = [
+      JSON.stringify(valid),
+      JSON.stringify({ ...valid, id: 'evt_2' }),
+      JSON.stringify(redelivered),
+    ];
+    const ndjson = await importSubscriptionEvents(lines.join('\n'));
+    expect([ndjson.rows.map((row) => row.id), ndjson.errors, ndjson.rowsRead]).toEqual([
+      ['evt_1', 'evt_2'],
+      [],
+      2,
+    ]);
+    const json = importSubscriptionEventsJson(`[${lines.join(',')}]`);
+    expect([json.rows.map((row) => row.id), json.rowsRead]).toEqual([['evt_1', 'evt_2'], 2]);
+    expect(eventsToSpans(json.rows).map((span) => span.mrr)).toEqual([1_000_000]);
+  });
+
+  it('refuses an id repeated with other content, naming both lines', () => {
+    const text = JSON.stringify([valid, { ...valid, effective_at: '2024-02-01T00:00:00Z' }]);
+    const result = importSubscriptionEventsJson(text, { skipInvalidRows: true });
+    const { message: _message, ...error } = result.errors[0] ?? { message: '' };
+    expect(error).toEqual({
+      code: 'DUPLICATE_ID',
+      line: 2,
+      field: 'id',
+      value: 'evt_1',
+      expected:
+        'an event id not used before, or a repeat of the same event (line 1 has this id with other content)',
+    });
+    expect(result.rows.map((row) => row.effectiveAt)).toEqual([Date.UTC(2024, 0, 1)]);
   });
 
   it('rejects text that is not JSON, or JSON of another shape, whatever the options', () => {

@@ -148,9 +148,9 @@ describe('past due', () => {
     ]);
   });
 
-  it('counts the days across past_due then unpaid', () => {
+  it('counts the days across past_due then unpaid when unpaid is KEEP', () => {
     const events = [...pastDue, flat({ effective_at: '2024-02-20', status: 'unpaid' })];
-    expect(readable(spansOf(events, churnAfter30))).toEqual([
+    expect(readable(spansOf(events, { ...churnAfter30, unpaid: 'KEEP' }))).toEqual([
       { subscription: 'sub_1', start: '2024-01-01', end: '2024-03-02', mrr: '100' },
     ]);
   });

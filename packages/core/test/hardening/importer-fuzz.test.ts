@@ -458,7 +458,7 @@ describe('subscription events (NDJSON and JSON) under fuzzing', () => {
     );
   });
 
-  it('a repeated event id is DUPLICATE_ID on the later line', async () => {
+  it('an event id repeated with other content is DUPLICATE_ID on the later line', async () => {
     count('events: named');
     const one = {
       id: 'evt_1',
@@ -471,7 +471,7 @@ describe('subscription events (NDJSON and JSON) under fuzzing', () => {
       effective_at: '2023-01-01',
     };
     const result = await outcome(() =>
-      importSubscriptionEvents(`${JSON.stringify(one)}\n${JSON.stringify(one)}`),
+      importSubscriptionEvents(`${JSON.stringify(one)}\n${JSON.stringify({ ...one, unit_amount: '90' })}`),
     );
     expect(result).toEqual({ ok: false, codes: ['DUPLICATE_ID'] });
     count('events: named');
