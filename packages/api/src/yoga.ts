@@ -13,7 +13,7 @@ import type { ApiContext } from './context.ts';
 import type { Db } from './db/connect.ts';
 import { ApiError, HTTP_STATUS, requestError } from './errors.ts';
 import { bodyLimit } from './internal/body-limit.ts';
-import { MAX_TOKENS, queryLimitsRule } from './internal/query-limits.ts';
+import { MAX_TOKENS, queryLimitErrors } from './internal/query-limits.ts';
 import { RateLimiter } from './internal/rate-limit.ts';
 import { resultCache } from './internal/result-cache.ts';
 import { handleEmbedTokenRequest } from './rest/embed-tokens.ts';
@@ -133,8 +133,11 @@ export function createApi(options: ApiOptions): Api {
     onParse({ setParseFn }) {
       setParseFn((source, parseOptions) => parse(source, { ...parseOptions, maxTokens: MAX_TOKENS }));
     },
-    onValidate({ addValidationRule }) {
-      addValidationRule(queryLimitsRule());
+    onValidate({ params, setResult }) {
+      // Our limits first, in linear time and without a schema: a document over them is refused
+      // before graphql's own rules (some super-linear in the document) ever see it.
+      const refused = queryLimitErrors(params.documentAST);
+      if (refused.length > 0) setResult(refused);
       // An invalid document is the client's to fix: BAD_USER_INPUT, HTTP 400.
       return ({ result, setResult }) => {
         if (result.length === 0) return;
