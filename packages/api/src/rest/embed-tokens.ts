@@ -24,10 +24,10 @@ export async function handleEmbedTokenRequest(
   fetchAPI: FetchApi,
   resolveCaller: (request: Request) => Promise<{ principal: Principal; context: ApiContext }>,
 ): Promise<Response> {
-  const reply = (status: number, body: unknown) =>
+  const reply = (status: number, body: unknown, headers: Record<string, string> = {}) =>
     new fetchAPI.Response(JSON.stringify(body), {
       status,
-      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+      headers: { ...headers, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
     });
   const fail = (code: ApiErrorCode, message: string) =>
     reply(HTTP_STATUS[code], { error: { code, message } });
@@ -77,11 +77,15 @@ export async function handleEmbedTokenRequest(
     if (error instanceof ApiError) return fail(error.code, error.message);
     if (error instanceof GraphQLError) {
       const code = error.extensions.code;
-      if (typeof code === 'string' && code in HTTP_STATUS) return fail(code as ApiErrorCode, error.message);
-      // The body limit's own codes (REQUEST_ENTITY_TOO_LARGE 413, BAD_REQUEST 400).
-      const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+      const http = error.extensions.http as
+        | { status?: unknown; headers?: Record<string, string> }
+        | undefined;
+      // Our codes, and the body limit's own (REQUEST_ENTITY_TOO_LARGE 413, BAD_REQUEST 400);
+      // headers such as a 429's Retry-After are kept.
+      const status =
+        typeof code === 'string' && code in HTTP_STATUS ? HTTP_STATUS[code as ApiErrorCode] : http?.status;
       if (typeof code === 'string' && typeof status === 'number' && status >= 400 && status < 500) {
-        return reply(status, { error: { code, message: error.message } });
+        return reply(status, { error: { code, message: error.message } }, http?.headers);
       }
     }
     return fail('INTERNAL', 'internal error');
