@@ -18,7 +18,6 @@ import { RateLimiter } from './internal/rate-limit.ts';
 import { resultCache } from './internal/result-cache.ts';
 import { handleEmbedTokenRequest } from './rest/embed-tokens.ts';
 import { buildSchema } from './schema/index.ts';
-import { anyTenantAllowsOrigin } from './tenants.ts';
 
 /** A token bucket: a burst of `capacity` requests, refilled at `perSecond`. */
 export interface BucketSize {
@@ -179,18 +178,20 @@ export function createApi(options: ApiOptions): Api {
   }
 
   const cors: Plugin = {
-    async onRequest({ request, endResponse, fetchAPI }) {
+    onRequest({ request, endResponse, fetchAPI }) {
       const origin = request.headers.get('origin');
       if (request.method !== 'OPTIONS' || !origin) return;
-      // Preflights carry no credentials, so they pass for any origin some tenant allows; the real
-      // request is then checked against its own tenant's list.
-      const headers = new fetchAPI.Headers({ vary: 'Origin' });
-      if (await anyTenantAllowsOrigin(db, origin)) {
-        headers.set('access-control-allow-origin', origin);
-        headers.set('access-control-allow-methods', 'GET, POST, OPTIONS');
-        headers.set('access-control-allow-headers', 'authorization, content-type');
-        headers.set('access-control-max-age', '600');
-      }
+      // A preflight carries no credentials, so it cannot be checked against a tenant: every
+      // origin gets the same answer (its own origin echoed), which reveals nothing about which
+      // origins any tenant allows. The real request is checked against its own tenant's list
+      // (resolveCaller), and only an allowed origin gets CORS headers on it.
+      const headers = new fetchAPI.Headers({
+        vary: 'Origin',
+        'access-control-allow-origin': origin,
+        'access-control-allow-methods': 'GET, POST, OPTIONS',
+        'access-control-allow-headers': 'authorization, content-type',
+        'access-control-max-age': '600',
+      });
       endResponse(new fetchAPI.Response(null, { status: 204, headers }));
     },
     onResponse({ request, response }) {

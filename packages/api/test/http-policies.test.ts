@@ -44,7 +44,7 @@ describe('HTTP policies (CORS, limits, errors, rate limits)', () => {
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('answers preflights for origins some tenant allows, and only those', async () => {
+  it("answers every preflight alike, so it reveals no tenant's origins", async () => {
     const preflight = (origin: string) =>
       api.fetch(
         new Request('http://nrr.test/graphql', {
@@ -56,12 +56,26 @@ describe('HTTP policies (CORS, limits, errors, rate limits)', () => {
           },
         }),
       );
-    const ok = await preflight('https://app.acme.test');
-    expect(ok.status).toBe(204);
-    expect(ok.headers.get('access-control-allow-origin')).toBe('https://app.acme.test');
-    expect(ok.headers.get('access-control-allow-headers')).toContain('authorization');
-    const refused = await preflight('https://evil.test');
-    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+    /** Status and headers, with the echoed origin replaced so answers can be compared. */
+    const shape = async (origin: string) => {
+      const response = await preflight(origin);
+      const headers = [...response.headers].map(([name, value]) => [name, value.replace(origin, '<origin>')]);
+      return { status: response.status, headers, body: await response.text() };
+    };
+    const allowed = await preflight('https://app.acme.test');
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.acme.test');
+    expect(allowed.headers.get('access-control-allow-headers')).toContain('authorization');
+    const expected = await shape('https://app.acme.test');
+    expect(await shape('https://globex.test')).toEqual(expected);
+    expect(await shape('https://evil.test')).toEqual(expected);
+    // The real request from an origin no tenant allows still gets no CORS headers.
+    const real = await graphql(api, '{ viewer { kind } }', {
+      credential: secret,
+      headers: { origin: 'https://evil.test' },
+    });
+    expect(real.status).toBe(403);
+    expect(real.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('refuses pages over 500 and over-deep or over-costly queries', async () => {
