@@ -34,9 +34,17 @@ export class ApiError extends GraphQLError {
   }
 }
 
-/** `ApiError` with an HTTP status, for failures that decide the whole response (401, 403, 429). */
-export function requestError(code: ApiErrorCode, message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, http: { status: HTTP_STATUS[code] } } });
+/**
+ * `ApiError` with an HTTP status, for failures that decide the whole response (401, 403, 429);
+ * `headers` are set on the response (e.g. `Retry-After` on a 429).
+ */
+export function requestError(
+  code: ApiErrorCode,
+  message: string,
+  headers?: Record<string, string>,
+): GraphQLError {
+  const http = headers ? { status: HTTP_STATUS[code], headers } : { status: HTTP_STATUS[code] };
+  return new GraphQLError(message, { extensions: { code, http } });
 }
 
 /** Shorthand for a `BAD_USER_INPUT` error naming the argument or field at fault. */

@@ -38,5 +38,5 @@ export type { StartApiOptions, StartedApi } from './start.ts';
 export { apiBanner, closeOnSignals, DEMO_TENANT, startApi } from './start.ts';
 export type { Tenant } from './tenants.ts';
 export { ensureTenant, findTenant, listTenants, setAllowedOrigins } from './tenants.ts';
-export type { Api, ApiOptions } from './yoga.ts';
+export type { Api, ApiOptions, BucketSize, RateLimitOptions, ServerContext } from './yoga.ts';
 export { createApi } from './yoga.ts';

@@ -3,7 +3,7 @@
  * request-time reads go through `withTenant`.
  */
 import { CURRENCY_CODE } from '@nrr/core';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { announceChange } from './db/changes.ts';
 import type { Db } from './db/connect.ts';
 import { tenants } from './db/schema.ts';
@@ -122,14 +122,4 @@ export async function setAllowedOrigins(db: Db, tenantId: string, origins: reado
   if (updated.length === 0)
     throw new ApiError('NOT_FOUND', `tenant ${JSON.stringify(tenantId)} does not exist`);
   announceChange(db, { kind: 'tenant', tenantId });
-}
-
-/** Whether any tenant allows `origin` (answers CORS preflights, which carry no credentials). */
-export async function anyTenantAllowsOrigin(db: Db, origin: string): Promise<boolean> {
-  const rows = await db
-    .select({ tenantId: tenants.tenantId })
-    .from(tenants)
-    .where(sql`${origin} = any(${tenants.allowedOrigins})`)
-    .limit(1);
-  return rows.length > 0;
 }

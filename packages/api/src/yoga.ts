@@ -14,20 +14,58 @@ import type { Db } from './db/connect.ts';
 import { ApiError, HTTP_STATUS, requestError } from './errors.ts';
 import { graphiqlAssets, renderLocalGraphiQL } from './graphiql.ts';
 import { bodyLimit } from './internal/body-limit.ts';
-import { MAX_TOKENS, queryLimitsRule } from './internal/query-limits.ts';
+import { MAX_TOKENS, queryLimitErrors } from './internal/query-limits.ts';
 import { RateLimiter } from './internal/rate-limit.ts';
 import { resultCache } from './internal/result-cache.ts';
 import { handleEmbedTokenRequest } from './rest/embed-tokens.ts';
 import { buildSchema } from './schema/index.ts';
-import { anyTenantAllowsOrigin } from './tenants.ts';
+
+/** A token bucket: a burst of `capacity` requests, refilled at `perSecond`. */
+export interface BucketSize {
+  readonly capacity: number;
+  readonly perSecond: number;
+}
+
+/**
+ * Request rates an API instance allows (each instance its own buckets). Every field is a bucket
+ * size; a request over any of them is answered `429 RATE_LIMITED` with `Retry-After`.
+ */
+export interface RateLimitOptions extends BucketSize {
+  /**
+   * Per tenant, all its credentials together, so minting new embed tokens (each with a bucket of
+   * its own) does not escape the limit; default 10× the per-credential `capacity` and `perSecond`.
+   */
+  readonly tenant?: BucketSize;
+  /**
+   * Failed authentications (`401`) per client address; default a burst of 20, 1 per second. Once
+   * exhausted, the address's requests are refused before any credential is looked up.
+   */
+  readonly failedAuth?: BucketSize;
+}
+
+/** What the API is served with: Node's `IncomingMessage` as `req` (./server.ts), or nothing. */
+export interface ServerContext {
+  readonly req?: { readonly socket?: { readonly remoteAddress?: string | undefined } };
+}
 
 /** How to build the API. */
 export interface ApiOptions {
   readonly db: Db;
   /** Secret that signs embed tokens (≥ 32 bytes); share it between instances. */
   readonly tokenSecret: string;
-  /** Per-credential token bucket; default 300 burst, 50 per second. `false` disables it. */
-  readonly rateLimit?: { capacity: number; perSecond: number } | false;
+  /**
+   * Rate limits: per credential 300 burst and 50 per second by default (`capacity`,
+   * `perSecond`); per tenant and per client address for failed authentications, see
+   * {@link RateLimitOptions}. `false` disables them all.
+   */
+  readonly rateLimit?: RateLimitOptions | false;
+  /**
+   * The client address failed authentications are counted by; default the socket's remote
+   * address (`req.socket.remoteAddress`). Behind a reverse proxy every client has the proxy's
+   * address: return the address the proxy reports (e.g. the last `X-Forwarded-For` entry it
+   * appends), never a header a client could set. `undefined` counts the request as "unknown".
+   */
+  readonly clientAddress?: (request: Request, serverContext: ServerContext) => string | undefined;
   /**
    * Serve GraphiQL to browsers at `/graphql` (default true), with its files from this server
    * (./graphiql.ts), never a CDN. An object also prefills the page: `defaultHeaders` (a JSON object
@@ -49,9 +87,12 @@ export interface ApiOptions {
 
 /** The built API. */
 export interface Api {
-  readonly yoga: YogaServerInstance<Record<string, never>, ApiContext>;
-  /** Handles one request (WHATWG fetch signature). */
-  readonly fetch: (request: Request) => Promise<Response>;
+  readonly yoga: YogaServerInstance<ServerContext, ApiContext>;
+  /**
+   * Handles one request (WHATWG fetch signature); `serverContext` as the HTTP server passes it
+   * (the client address is read from it), none in-process.
+   */
+  readonly fetch: (request: Request, serverContext?: ServerContext) => Promise<Response>;
   readonly timelines: TimelineCache;
   /** Verified keys and tenant rows (see `cacheTtlMs`). */
   readonly callers: CallerCache;
@@ -68,25 +109,63 @@ export function createApi(options: ApiOptions): Api {
     findKey: (secret: string) => callers.key(secret),
     verifyToken: (token: string) => callers.embedToken(key, token),
   };
-  const limiter =
+  const rates = options.rateLimit === false ? undefined : options.rateLimit;
+  const buckets =
     options.rateLimit === false
       ? undefined
-      : new RateLimiter(options.rateLimit?.capacity ?? 300, options.rateLimit?.perSecond ?? 50);
+      : {
+          credential: new RateLimiter(rates?.capacity ?? 300, rates?.perSecond ?? 50),
+          tenant: new RateLimiter(
+            rates?.tenant?.capacity ?? (rates?.capacity ?? 300) * 10,
+            rates?.tenant?.perSecond ?? (rates?.perSecond ?? 50) * 10,
+          ),
+          failedAuth: new RateLimiter(rates?.failedAuth?.capacity ?? 20, rates?.failedAuth?.perSecond ?? 1),
+        };
+  const clientAddress =
+    options.clientAddress ??
+    ((_request: Request, context: ServerContext) => context.req?.socket?.remoteAddress);
   const corsOrigin = new WeakMap<Request, string>();
   const schema = buildSchema();
 
-  /** Everything about the caller a request needs, or an error with its HTTP status. */
-  async function resolveCaller(request: Request): Promise<{ principal: Principal; context: ApiContext }> {
+  /** A 429 naming what was exhausted, with the seconds until `limiter` has a token for `bucket`. */
+  const rateLimited = (limiter: RateLimiter, bucket: string, message: string) =>
+    requestError('RATE_LIMITED', message, { 'retry-after': String(limiter.retryAfterSeconds(bucket)) });
+
+  /**
+   * Everything about the caller a request needs, or an error with its HTTP status. A client
+   * address that failed to authenticate too often is refused before its credential is looked up.
+   */
+  async function resolveCaller(
+    request: Request,
+    serverContext: ServerContext,
+  ): Promise<{ principal: Principal; context: ApiContext }> {
+    const client = `client:${clientBucket(clientAddress(request, serverContext))}`;
+    if (buckets?.failedAuth.exhausted(client)) {
+      throw rateLimited(buckets.failedAuth, client, 'too many failed authentications from this address');
+    }
     let principal: Principal;
     try {
       principal = await authenticate(db, key, request.headers.get('authorization'), lookups);
     } catch (error) {
-      if (error instanceof ApiError) throw requestError(error.code, error.message);
+      if (error instanceof ApiError) {
+        if (error.code === 'UNAUTHENTICATED' && buckets && !buckets.failedAuth.take(client)) {
+          throw rateLimited(buckets.failedAuth, client, 'too many failed authentications from this address');
+        }
+        throw requestError(error.code, error.message);
+      }
       throw error;
     }
-    const bucket = principal.kind === 'SECRET_KEY' ? `key:${principal.keyId}` : `token:${principal.tokenId}`;
-    if (limiter && !limiter.take(bucket)) {
-      throw requestError('RATE_LIMITED', 'too many requests for this credential; retry in a second');
+    if (buckets) {
+      const credential =
+        principal.kind === 'SECRET_KEY' ? `key:${principal.keyId}` : `token:${principal.tokenId}`;
+      if (!buckets.credential.take(credential)) {
+        throw rateLimited(buckets.credential, credential, 'too many requests for this credential');
+      }
+      // Every credential of the tenant together: new embed tokens each have a fresh bucket above.
+      const tenantBucket = `tenant:${principal.tenantId}`;
+      if (!buckets.tenant.take(tenantBucket)) {
+        throw rateLimited(buckets.tenant, tenantBucket, `too many requests for tenant ${principal.tenantId}`);
+      }
     }
     // One indexed read by the principal's own tenant id (cached for `cacheTtlMs`); tenant data
     // itself goes through withTenant.
@@ -106,18 +185,20 @@ export function createApi(options: ApiOptions): Api {
   }
 
   const cors: Plugin = {
-    async onRequest({ request, endResponse, fetchAPI }) {
+    onRequest({ request, endResponse, fetchAPI }) {
       const origin = request.headers.get('origin');
       if (request.method !== 'OPTIONS' || !origin) return;
-      // Preflights carry no credentials, so they pass for any origin some tenant allows; the real
-      // request is then checked against its own tenant's list.
-      const headers = new fetchAPI.Headers({ vary: 'Origin' });
-      if (await anyTenantAllowsOrigin(db, origin)) {
-        headers.set('access-control-allow-origin', origin);
-        headers.set('access-control-allow-methods', 'GET, POST, OPTIONS');
-        headers.set('access-control-allow-headers', 'authorization, content-type');
-        headers.set('access-control-max-age', '600');
-      }
+      // A preflight carries no credentials, so it cannot be checked against a tenant: every
+      // origin gets the same answer (its own origin echoed), which reveals nothing about which
+      // origins any tenant allows. The real request is checked against its own tenant's list
+      // (resolveCaller), and only an allowed origin gets CORS headers on it.
+      const headers = new fetchAPI.Headers({
+        vary: 'Origin',
+        'access-control-allow-origin': origin,
+        'access-control-allow-methods': 'GET, POST, OPTIONS',
+        'access-control-allow-headers': 'authorization, content-type',
+        'access-control-max-age': '600',
+      });
       endResponse(new fetchAPI.Response(null, { status: 204, headers }));
     },
     onResponse({ request, response }) {
@@ -129,10 +210,12 @@ export function createApi(options: ApiOptions): Api {
     },
   };
 
-  const rest: Plugin = {
-    async onRequest({ request, url, endResponse, fetchAPI }) {
+  const rest: Plugin<Record<string, unknown>, ServerContext> = {
+    async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
       if (url.pathname !== '/v1/embed-tokens') return;
-      endResponse(await handleEmbedTokenRequest(request, fetchAPI, resolveCaller));
+      endResponse(
+        await handleEmbedTokenRequest(request, fetchAPI, (caller) => resolveCaller(caller, serverContext)),
+      );
     },
   };
 
@@ -140,8 +223,11 @@ export function createApi(options: ApiOptions): Api {
     onParse({ setParseFn }) {
       setParseFn((source, parseOptions) => parse(source, { ...parseOptions, maxTokens: MAX_TOKENS }));
     },
-    onValidate({ addValidationRule }) {
-      addValidationRule(queryLimitsRule());
+    onValidate({ params, setResult }) {
+      // Our limits first, in linear time and without a schema: a document over them is refused
+      // before graphql's own rules (some super-linear in the document) ever see it.
+      const refused = queryLimitErrors(params.documentAST);
+      if (refused.length > 0) setResult(refused);
       // An invalid document is the client's to fix: BAD_USER_INPUT, HTTP 400.
       return ({ result, setResult }) => {
         if (result.length === 0) return;
@@ -158,7 +244,7 @@ export function createApi(options: ApiOptions): Api {
     },
   };
 
-  const yoga = createYoga<Record<string, never>, ApiContext>({
+  const yoga = createYoga<ServerContext, ApiContext>({
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: graphiqlOptions(options.graphiql ?? true),
@@ -169,7 +255,7 @@ export function createApi(options: ApiOptions): Api {
     plugins: [graphiqlAssets(), cors, rest, limits, resultCache(), bodyLimit(options.maxRequestBodyBytes)],
     // Replaced by bodyLimit, which does not count a body whose Content-Length was checked.
     maxRequestBodySize: false,
-    context: async ({ request }) => (await resolveCaller(request)).context,
+    context: async ({ request, req }) => (await resolveCaller(request, req ? { req } : {})).context,
     maskedErrors: {
       isDev: false,
       maskError(error) {
@@ -180,7 +266,7 @@ export function createApi(options: ApiOptions): Api {
 
   return {
     yoga,
-    fetch: async (request) => yoga.fetch(request),
+    fetch: async (request, serverContext = {}) => yoga.fetch(request, serverContext),
     timelines,
     callers,
     schema,
@@ -192,9 +278,8 @@ function graphiqlOptions(setting: NonNullable<ApiOptions['graphiql']>) {
   if (typeof setting === 'boolean') return setting;
   const { localDefaultHeaders: headers, defaultQuery } = setting;
   const query = defaultQuery === undefined ? {} : { defaultQuery };
-  return (_request: Request, serverContext: unknown) => {
-    const address = (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req
-      ?.socket?.remoteAddress;
+  return (_request: Request, serverContext: ServerContext | undefined) => {
+    const address = serverContext?.req?.socket?.remoteAddress;
     return headers !== undefined && address !== undefined && isLoopback(address)
       ? { ...query, defaultHeaders: headers }
       : query;
@@ -203,6 +288,27 @@ function graphiqlOptions(setting: NonNullable<ApiOptions['graphiql']>) {
 
 function isLoopback(address: string): boolean {
   return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+}
+
+/**
+ * The bucket of a client address: an IPv4 address (IPv4-mapped IPv6 included) as is, an IPv6
+ * address by its /64 prefix (one host is usually given a whole /64), "unknown" when there is none.
+ */
+export function clientBucket(address: string | undefined): string {
+  if (!address) return 'unknown';
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped?.[1]) return mapped[1];
+  if (!address.includes(':')) return address;
+  const [head = '', tail = ''] = address.toLowerCase().split('%')[0]?.split('::') ?? [];
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === '' ? [] : tail.split(':');
+  const groups = address.includes('::')
+    ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 const CODES = new Set<string>(Object.keys(HTTP_STATUS));

@@ -82,4 +82,25 @@ describe('request body limit', () => {
     );
     expect(response.status).toBe(400);
   });
+
+  it('refuses an embed-token request body over 16 KB with 413, announced or chunked', async () => {
+    const mint = (init: RequestInit & { duplex?: 'half' }) =>
+      fetch(`${server.url}/v1/embed-tokens`, { method: 'POST', headers: headers(), ...init });
+    // The token endpoint has its own, smaller limit than GraphQL's (here 2,000 bytes).
+    const small = await mint({ body: JSON.stringify({ ttlSeconds: 60, padding: 'x'.repeat(10_000) }) });
+    expect(small.status).toBe(201);
+    const big = JSON.stringify({ ttlSeconds: 60, padding: 'x'.repeat(100_000) });
+    const tooLarge = {
+      error: { code: 'REQUEST_ENTITY_TOO_LARGE', message: 'the request body is larger than 16384 bytes' },
+    };
+    const announced = await mint({ body: big });
+    expect(announced.status).toBe(413);
+    expect(await announced.json()).toEqual(tooLarge);
+    const streamed = await mint({ body: chunked(big), duplex: 'half' });
+    expect(streamed.status).toBe(413);
+    expect(await streamed.json()).toEqual(tooLarge);
+    // Refused before authentication when announced: no credential needed to be told.
+    const anonymous = await fetch(`${server.url}/v1/embed-tokens`, { method: 'POST', body: big });
+    expect(anonymous.status).toBe(413);
+  });
 });

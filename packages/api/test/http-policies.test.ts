@@ -1,4 +1,4 @@
-import { parse, validate } from 'graphql';
+import { parse, type ValidationContext, validate } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryLimitsRule } from '../src/internal/query-limits.ts';
 import type { Api } from '../src/yoga.ts';
@@ -44,7 +44,7 @@ describe('HTTP policies (CORS, limits, errors, rate limits)', () => {
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('answers preflights for origins some tenant allows, and only those', async () => {
+  it("answers every preflight alike, so it reveals no tenant's origins", async () => {
     const preflight = (origin: string) =>
       api.fetch(
         new Request('http://nrr.test/graphql', {
@@ -56,12 +56,26 @@ describe('HTTP policies (CORS, limits, errors, rate limits)', () => {
           },
         }),
       );
-    const ok = await preflight('https://app.acme.test');
-    expect(ok.status).toBe(204);
-    expect(ok.headers.get('access-control-allow-origin')).toBe('https://app.acme.test');
-    expect(ok.headers.get('access-control-allow-headers')).toContain('authorization');
-    const refused = await preflight('https://evil.test');
-    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+    /** Status and headers, with the echoed origin replaced so answers can be compared. */
+    const shape = async (origin: string) => {
+      const response = await preflight(origin);
+      const headers = [...response.headers].map(([name, value]) => [name, value.replace(origin, '<origin>')]);
+      return { status: response.status, headers, body: await response.text() };
+    };
+    const allowed = await preflight('https://app.acme.test');
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.acme.test');
+    expect(allowed.headers.get('access-control-allow-headers')).toContain('authorization');
+    const expected = await shape('https://app.acme.test');
+    expect(await shape('https://globex.test')).toEqual(expected);
+    expect(await shape('https://evil.test')).toEqual(expected);
+    // The real request from an origin no tenant allows still gets no CORS headers.
+    const real = await graphql(api, '{ viewer { kind } }', {
+      credential: secret,
+      headers: { origin: 'https://evil.test' },
+    });
+    expect(real.status).toBe(403);
+    expect(real.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('refuses pages over 500 and over-deep or over-costly queries', async () => {
@@ -95,6 +109,89 @@ describe('HTTP policies (CORS, limits, errors, rate limits)', () => {
     ).toEqual(['query depth 6 exceeds the limit of 5']);
     expect(errorsOf('{ customers { edges { node { history { at } } } } }')).toEqual([]);
     expect(errorsOf('{ __schema { types { fields { type { ofType { ofType { name } } } } } } }')).toEqual([]);
+  });
+
+  /** A document of `n` fragments on Viewer, each spreading the next twice: cost 2^(n-1) + 1 in 2n spreads. */
+  const doublingChain = (n: number) =>
+    `query { viewer { ...f0 } }\n${Array.from(
+      { length: n },
+      (_, i) => `fragment f${i} on Viewer { ${i + 1 < n ? `...f${i + 1} ...f${i + 1}` : 'kind'} }`,
+    ).join('\n')}`;
+
+  // graphql-response+json: invalid documents are 400s (application/json answers them 200, per the spec).
+  const strict = { headers: { accept: 'application/graphql-response+json' } };
+
+  it('refuses a chain of fragments each spread twice, unauthenticated, measured once per fragment', async () => {
+    const query = doublingChain(40);
+    expect(query.length).toBeLessThan(2_000);
+    const started = performance.now();
+    const response = await graphql(api, query, strict);
+    const elapsed = performance.now() - started;
+    expect(response.status).toBe(400);
+    // Only our limit is reported: graphql's own rules did not run on the document.
+    expect(response.body.errors).toEqual([
+      expect.objectContaining({
+        message: `query cost ${2 ** 39 + 1} exceeds the limit of 20000; ask for smaller pages (first) or fewer fields`,
+        extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', cost: 2 ** 39 + 1 }),
+      }),
+    ]);
+    // A backstop only (the structural check is the next test): before the fix this took hours.
+    expect(elapsed).toBeLessThan(2_000);
+  });
+
+  it('looks each fragment up once per operation, however often it is spread', () => {
+    let lookups = 0;
+    const rule = queryLimitsRule();
+    const counting = (context: ValidationContext) =>
+      rule(
+        new Proxy(context, {
+          get(target, property) {
+            const value = Reflect.get(target, property, target);
+            if (property !== 'getFragment' || typeof value !== 'function') return value;
+            return (name: string) => {
+              lookups += 1;
+              return value.call(target, name);
+            };
+          },
+        }),
+      );
+    const errors = validate(api.schema, parse(doublingChain(20)), [counting]);
+    expect(errors.map((error) => error.message)).toEqual([
+      `query cost ${2 ** 19 + 1} exceeds the limit of 20000; ask for smaller pages (first) or fewer fields`,
+    ]);
+    expect(lookups).toBe(20);
+  });
+
+  it('refuses too many fragment definitions or spreads before measuring, and saturates the cost', async () => {
+    const spreads = await graphql(
+      api,
+      `{ viewer { ${'...v '.repeat(101)} } } fragment v on Viewer { kind }`,
+      strict,
+    );
+    expect(spreads.status).toBe(400);
+    expect(spreads.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fragmentSpreads: 101,
+      maxFragmentSpreads: 100,
+    });
+    const definitions = Array.from({ length: 51 }, (_, i) => `fragment g${i} on Viewer { kind }`).join(' ');
+    const fragments = await graphql(api, `{ viewer { ...g0 } } ${definitions}`, strict);
+    expect(fragments.body.errors?.[0]?.extensions).toMatchObject({ fragments: 51, maxFragments: 50 });
+    // 49 doublings under a page of 500 pass 2^53: the figure saturates instead of losing precision.
+    const customerChain = Array.from(
+      { length: 50 },
+      (_, i) => `fragment c${i} on Customer { ${i + 1 < 50 ? `...c${i + 1} ...c${i + 1}` : 'id'} }`,
+    ).join(' ');
+    const huge = await graphql(
+      api,
+      `{ customers(first: 500) { edges { node { ...c0 } } } } ${customerChain}`,
+      strict,
+    );
+    expect(huge.status).toBe(400);
+    expect(huge.body.errors?.[0]?.message).toBe(
+      `query cost over ${Number.MAX_SAFE_INTEGER} exceeds the limit of 20000; ask for smaller pages (first) or fewer fields`,
+    );
+    expect(huge.body.errors?.[0]?.extensions?.cost).toBe(Number.MAX_SAFE_INTEGER);
   });
 
   it('names bad arguments with BAD_USER_INPUT', async () => {

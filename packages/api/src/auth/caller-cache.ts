@@ -3,7 +3,8 @@
  * costs no database round trip: the secret keys it verified (by the SHA-256 of the secret, as
  * stored) and the rows of their tenants (data version, allowed origins, reporting currency).
  *
- * Consistency: an entry is trusted for `ttlMs` from the moment its read began, then read again.
+ * Consistency: an entry is trusted for `ttlMs` from the moment its read began, then read again;
+ * so is a secret found unknown (a bad key costs one database read per `ttlMs`, however often sent).
  * A change announced in this process (`announceChange`: key revocation, imports through the API,
  * exchange rates, allowed origins) drops the entries it concerns at once, including reads already
  * in flight. A change made by another process (another instance, `nrr import`, SQL) is seen
@@ -30,10 +31,15 @@ export type VerifiedKey = Pick<ApiKeyRecord, 'tenantId' | 'keyId' | 'scope'>;
 
 /**
  * Values read from the database, each trusted until its expiry; concurrent reads of one key share
- * one query. Only found values are kept (an unknown key is looked up every time).
+ * one query. With `rememberMissing`, a key found missing is also remembered for `ttlMs`, apart
+ * from the found values (so a flood of unknown keys cannot push them out), at most
+ * {@link MAX_ENTRIES} of them; only for values that, once missing, cannot appear under the same
+ * key in this process without it being announced.
  */
 class ExpiringReads<V> {
   readonly #entries = new Map<string, { value: V; expires: number }>();
+  /** Keys found missing, and until when that is trusted, oldest first. */
+  readonly #misses = new Map<string, number>();
   readonly #pending = new Map<string, { generation: number; value: Promise<V | undefined> }>();
   /** Bumped by every drop: a read that began before it must neither be stored nor joined. */
   #generation = 0;
@@ -41,6 +47,7 @@ class ExpiringReads<V> {
   constructor(
     readonly ttlMs: number,
     readonly now: () => number,
+    readonly rememberMissing = false,
   ) {}
 
   get(key: string, read: () => Promise<V | undefined>): Promise<V | undefined> {
@@ -49,6 +56,9 @@ class ExpiringReads<V> {
     const hit = this.#entries.get(key);
     if (hit && hit.expires > started) return Promise.resolve(hit.value);
     if (hit) this.#entries.delete(key);
+    const missing = this.#misses.get(key);
+    if (missing !== undefined && missing > started) return Promise.resolve(undefined);
+    if (missing !== undefined) this.#misses.delete(key);
     const generation = this.#generation;
     const pending = this.#pending.get(key);
     if (pending && pending.generation === generation) return pending.value;
@@ -61,6 +71,12 @@ class ExpiringReads<V> {
           if (this.#entries.size > MAX_ENTRIES) {
             const oldest = this.#entries.keys().next().value;
             if (oldest !== undefined) this.#entries.delete(oldest);
+          }
+        } else if (found === undefined && this.rememberMissing && generation === this.#generation) {
+          this.#misses.set(key, started + this.ttlMs);
+          if (this.#misses.size > MAX_ENTRIES) {
+            const oldest = this.#misses.keys().next().value;
+            if (oldest !== undefined) this.#misses.delete(oldest);
           }
         }
         return found;
@@ -77,12 +93,15 @@ class ExpiringReads<V> {
   /** Forgets the entries `matches` selects, and every read in flight. */
   drop(matches: (value: V) => boolean): void {
     this.#generation += 1;
+    // A change may concern a key once found missing (a tenant created): forget every miss.
+    this.#misses.clear();
     for (const [key, entry] of this.#entries) if (matches(entry.value)) this.#entries.delete(key);
   }
 
   clear(): void {
     this.#generation += 1;
     this.#entries.clear();
+    this.#misses.clear();
   }
 }
 
@@ -104,12 +123,18 @@ export class CallerCache {
     }
     const now = options.now ?? Date.now;
     this.#now = now;
-    this.#keys = new ExpiringReads(ttl, now);
+    // A secret found unknown stays unknown: keys are created with fresh random secrets, and
+    // revocation only turns known into unknown. So an unknown secret is not looked up again
+    // within the TTL, however often it is sent.
+    this.#keys = new ExpiringReads(ttl, now, true);
     this.#tenants = new ExpiringReads(ttl, now);
     onChange(db, (change) => this.#forget(change));
   }
 
-  /** The unrevoked key a secret belongs to, or `undefined`. */
+  /**
+   * The unrevoked key a secret belongs to, or `undefined`. A secret found unknown is remembered
+   * as such for `ttlMs` (the database is not asked again for it within that time).
+   */
   key(secret: string): Promise<VerifiedKey | undefined> {
     return this.#keys.get(hashSecret(secret), async () => {
       const found = await findKeyBySecret(this.db, secret);

@@ -19,21 +19,63 @@ function tooLarge(limit: number): GraphQLError {
   });
 }
 
+/**
+ * Checks a request's `Content-Length` against `limit` bytes: `REQUEST_ENTITY_TOO_LARGE` (HTTP
+ * 413) for a larger announcement, `BAD_REQUEST` (400) for a malformed one (anything but one
+ * non-negative integer, e.g. "1, 2" as in smuggling attempts). `undefined` when the header is
+ * absent (a chunked body) or within the limit.
+ */
+export function contentLengthError(headers: Headers, limit: number): GraphQLError | undefined {
+  const announced = headers.get('content-length');
+  if (announced === null) return undefined;
+  if (!CONTENT_LENGTH.test(announced)) {
+    return new GraphQLError('the Content-Length header is not valid', {
+      extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+    });
+  }
+  return Number(announced) > limit ? tooLarge(limit) : undefined;
+}
+
+/**
+ * Reads a request body as UTF-8 text, at most `limit` bytes: throws the error of
+ * {@link contentLengthError}, or `REQUEST_ENTITY_TOO_LARGE` (HTTP 413) as soon as the bytes
+ * received pass the limit, whatever was announced; the rest of the body is not read. An absent
+ * body reads as "".
+ */
+export async function readBodyText(request: Request, limit: number): Promise<string> {
+  const refused = contentLengthError(request.headers, limit);
+  if (refused) throw refused;
+  const body = request.body;
+  if (!body) return '';
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let read = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    read += value.byteLength;
+    if (read > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(read);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
 /** Refuses bodies over `limit` bytes with HTTP 413, and a malformed `Content-Length` with 400. */
 export function bodyLimit(limit: number = DEFAULT_MAX_BODY_BYTES): Plugin {
   return {
     onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
-      const announced = request.headers.get('content-length');
-      if (announced !== null) {
-        // One non-negative integer only: anything else (e.g. "1, 2", as in smuggling attempts) is refused.
-        if (!CONTENT_LENGTH.test(announced)) {
-          throw new GraphQLError('the Content-Length header is not valid', {
-            extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
-          });
-        }
-        if (Number(announced) > limit) throw tooLarge(limit);
-        return;
-      }
+      const refused = contentLengthError(request.headers, limit);
+      if (refused) throw refused;
+      if (request.headers.has('content-length')) return;
       const body = request.body;
       if (!requestParser || !body) return;
       const parse = requestParser;
