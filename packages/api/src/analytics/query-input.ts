@@ -73,12 +73,26 @@ export function methodOf(method: RetentionMethod | null | undefined): RetentionM
   return method ?? 'PERIOD';
 }
 
-/** Runs an engine computation, turning its refusals into `BAD_USER_INPUT` with the engine's reason. */
+/**
+ * Runs an engine computation, turning its refusals into `BAD_USER_INPUT` with the engine's reason;
+ * a missing exchange rate names the `nrr rates set` command that adds it.
+ */
 export function runEngine<T>(compute: () => T): T {
   try {
     return compute();
   } catch (error) {
     if (error instanceof EngineError) {
+      const missing = error.missingRate;
+      if (missing) {
+        // Name the command that adds the rate: the engine's message cannot know how rates are stored.
+        throw new ApiError(
+          'BAD_USER_INPUT',
+          `no exchange rate from ${missing.currency} to ${missing.reportingCurrency} at ${missing.date}; ` +
+            `add one with \`nrr rates set --tenant <tenant> --currency ${missing.currency} ` +
+            `--rate <${missing.reportingCurrency} per ${missing.currency}> --from <YYYY-MM-DD on or before ${missing.date}>\``,
+          { reason: error.code, ...missing },
+        );
+      }
       throw new ApiError('BAD_USER_INPUT', error.message, { reason: error.code });
     }
     throw error;

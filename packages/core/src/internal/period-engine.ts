@@ -420,10 +420,11 @@ export function conversionFactors(
   timeline.currencies.forEach((currency, c) => {
     const rate = currency === reportingCurrency ? 1 : rates?.rateAt(currency, at);
     if (rate === undefined) {
+      const date = new Date(at).toISOString().slice(0, 10);
       throw new EngineError(
         'MISSING_FX_RATE',
-        `no exchange rate from ${currency} to ${reportingCurrency} at ${new Date(at).toISOString().slice(0, 10)}; ` +
-          `add ${currency} to the rate table`,
+        `no exchange rate from ${currency} to ${reportingCurrency} at ${date}; add ${currency} to the rate table`,
+        { currency, reportingCurrency, date },
       );
     }
     factors[c] = rate;
