@@ -17,7 +17,8 @@ export interface CohortHeatmapProps extends CardBaseProps, CohortsQuery {
 
 /**
  * Cohorts by age as a table whose cells are shaded by value and always show the value as text.
- * Immature cells are left empty (and say so to screen readers); small cohorts are marked.
+ * Immature cells are left empty (and say so to screen readers); small cohorts are marked; a month
+ * in which no customer started shows dashes, named "no new customers" and "no cohort".
  */
 export function CohortHeatmap(props: CohortHeatmapProps): ReactNode {
   return props.data ? (
@@ -50,7 +51,7 @@ function HeatmapView(
   const ages = Array.from({ length: Math.max(0, ...rows.map((row) => row.cells.length)) }, (_, age) => age);
   const cellOf = table ? cohortCells(table, locale) : () => null;
   const counts = new Intl.NumberFormat(locale);
-  const anySmall = rows.some((row) => row.small);
+  const anySmall = rows.some((row) => row.small && row.size > 0);
   const caption = table
     ? `${table.measure === 'REVENUE' ? 'Revenue' : 'Customer'} retention by cohort, ${viewWords(table)}`
     : '';
@@ -78,36 +79,53 @@ function HeatmapView(
             </tr>
           </thead>
           <tbody>
-            {rows.map((row) => (
-              <tr key={row.cohort} data-small={row.small || undefined}>
-                <th scope="row">{row.label}</th>
-                <td>
-                  {counts.format(row.size)}
-                  {row.small ? (
-                    <span className="nrr-badge">
-                      <span aria-hidden="true">†</span>
-                      <VisuallyHidden> (small cohort)</VisuallyHidden>
-                    </span>
-                  ) : null}
-                </td>
-                {ages.map((age) => {
-                  const cell = cellOf(row, age);
-                  return cell === null ? (
-                    <td key={age} className="nrr-immature">
-                      <VisuallyHidden>not yet measurable</VisuallyHidden>
+            {rows.map((row) =>
+              row.size === 0 ? (
+                // A month in which no customer started: nothing to measure, and not a small cohort.
+                <tr key={row.cohort} data-empty="">
+                  <th scope="row">{row.label}</th>
+                  <td className="nrr-none">
+                    <span aria-hidden="true">—</span>
+                    <VisuallyHidden>no new customers</VisuallyHidden>
+                  </td>
+                  {ages.map((age) => (
+                    <td key={age} className="nrr-none">
+                      <span aria-hidden="true">—</span>
+                      <VisuallyHidden>no cohort</VisuallyHidden>
                     </td>
-                  ) : (
-                    <td
-                      key={age}
-                      className="nrr-heat"
-                      style={{ '--nrr-heat': cell.shade.toFixed(2) } as CSSProperties}
-                    >
-                      {cell.text}
-                    </td>
-                  );
-                })}
-              </tr>
-            ))}
+                  ))}
+                </tr>
+              ) : (
+                <tr key={row.cohort} data-small={row.small || undefined}>
+                  <th scope="row">{row.label}</th>
+                  <td>
+                    {counts.format(row.size)}
+                    {row.small ? (
+                      <span className="nrr-badge">
+                        <span aria-hidden="true">†</span>
+                        <VisuallyHidden> (small cohort)</VisuallyHidden>
+                      </span>
+                    ) : null}
+                  </td>
+                  {ages.map((age) => {
+                    const cell = cellOf(row, age);
+                    return cell === null ? (
+                      <td key={age} className="nrr-immature">
+                        <VisuallyHidden>not yet measurable</VisuallyHidden>
+                      </td>
+                    ) : (
+                      <td
+                        key={age}
+                        className="nrr-heat"
+                        style={{ '--nrr-heat': cell.shade.toFixed(2) } as CSSProperties}
+                      >
+                        {cell.text}
+                      </td>
+                    );
+                  })}
+                </tr>
+              ),
+            )}
           </tbody>
         </table>
       </ScrollRegion>
