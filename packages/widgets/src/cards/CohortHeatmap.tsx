@@ -3,9 +3,11 @@ import { useCohorts } from '../hooks/hooks.ts';
 import type { CohortsQuery } from '../hooks/queryOptions.ts';
 import { type CardBaseProps, CardFrame, type CardState } from '../internal/CardFrame.tsx';
 import { ScrollRegion } from '../internal/ScrollRegion.tsx';
+import { TableSkeleton } from '../internal/skeletons.tsx';
 import { useCardState } from '../internal/useCardQueries.ts';
 import { VisuallyHidden } from '../internal/VisuallyHidden.tsx';
-import { useNrrSettings } from '../provider/context.ts';
+import { monthsInPeriod, resolvePeriod } from '../period.ts';
+import { useNrrSession, useNrrSettings } from '../provider/context.ts';
 import type { CohortTableResult } from '../types.ts';
 import { ageLabel, cohortCells } from './cohortCells.ts';
 
@@ -37,11 +39,22 @@ function ConnectedHeatmap({
   ...props
 }: CohortHeatmapProps): ReactNode {
   const table = useCohorts({ period, segment, granularity, measure, view });
-  return <HeatmapView {...props} state={useCardState([table])} table={table.data} />;
+  const { now } = useNrrSession();
+  // One row per cohort period of the window: the skeleton's height while loading.
+  const months = monthsInPeriod(resolvePeriod(period ?? 'last-12-months', new Date(now())));
+  const step = granularity === 'YEAR' ? 12 : granularity === 'QUARTER' ? 3 : 1;
+  const expectedRows = months === undefined ? 6 : Math.max(1, Math.ceil(months / step));
+  return (
+    <HeatmapView {...props} state={useCardState([table])} table={table.data} expectedRows={expectedRows} />
+  );
 }
 
 function HeatmapView(
-  props: CardBaseProps & { readonly state: CardState; readonly table: CohortTableResult | undefined },
+  props: CardBaseProps & {
+    readonly state: CardState;
+    readonly table: CohortTableResult | undefined;
+    readonly expectedRows?: number;
+  },
 ): ReactNode {
   const { locale } = useNrrSettings();
   const { table } = props;
@@ -62,6 +75,7 @@ function HeatmapView(
       title={props.title ?? 'Cohort retention'}
       state={state}
       loadingText="Loading cohorts…"
+      skeleton={<TableSkeleton rows={props.expectedRows ?? 6} />}
       emptyText="No cohorts started in this window."
     >
       <ScrollRegion label={`${caption} (scrollable)`}>

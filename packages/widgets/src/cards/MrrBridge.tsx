@@ -5,6 +5,7 @@ import type { RetentionQuery } from '../hooks/queryOptions.ts';
 import { type CardBaseProps, CardFrame, type CardState } from '../internal/CardFrame.tsx';
 import { DataTable } from '../internal/DataTable.tsx';
 import { compactMoney, fullMoney, magnitude } from '../internal/money.ts';
+import { BridgeSkeleton } from '../internal/skeletons.tsx';
 import { useCardState } from '../internal/useCardQueries.ts';
 import { formatPeriod } from '../period.ts';
 import { useNrrSettings } from '../provider/context.ts';
@@ -67,6 +68,7 @@ function BridgeView(
       subtitle={report && formatPeriod(report, locale)}
       state={state}
       loadingText="Loading the MRR bridge…"
+      skeleton={<BridgeSkeleton />}
       emptyText="No recurring revenue in this period."
     >
       <figure className="nrr-chart">

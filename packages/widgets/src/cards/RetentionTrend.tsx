@@ -5,6 +5,7 @@ import type { RetentionSeriesQuery } from '../hooks/queryOptions.ts';
 import { type CardBaseProps, CardFrame, type CardState } from '../internal/CardFrame.tsx';
 import { DataTable } from '../internal/DataTable.tsx';
 import { formatPercent } from '../internal/formatters.ts';
+import { LineChartSkeleton } from '../internal/skeletons.tsx';
 import { useCardState } from '../internal/useCardQueries.ts';
 import { formatPeriod } from '../period.ts';
 import { useNrrSettings } from '../provider/context.ts';
@@ -63,6 +64,7 @@ function TrendView(
       subtitle={first && last ? formatPeriod({ from: first.from, to: last.to }, locale) : undefined}
       state={state}
       loadingText="Loading the retention trend…"
+      skeleton={<LineChartSkeleton />}
       emptyText="No paying customers in this window, so there is no retention to chart."
     >
       <figure className="nrr-chart">
