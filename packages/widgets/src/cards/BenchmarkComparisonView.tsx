@@ -40,7 +40,7 @@ export function BenchmarkComparisonView(props: BenchmarkComparisonViewProps): Re
       {...props}
       kind="benchmarks"
       title={props.title ?? `${metric} benchmarks`}
-      subtitle={props.comparisons ? `Your ${metric}: ${percent(value)}` : undefined}
+      subtitle={props.comparisons && rows.length > 0 ? `Your ${metric}: ${percent(value)}` : undefined}
       state={state}
       loadingText="Loading benchmarks…"
       emptyText={`No ${metric} figure or benchmark to compare for this period.`}

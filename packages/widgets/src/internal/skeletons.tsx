@@ -88,10 +88,11 @@ export function TableSkeleton({ rows, pager = false }: { readonly rows: number; 
         </tbody>
       </table>
       {pager ? (
-        <div className="nrr-pager">
-          <span className="nrr-button nrr-skeleton-text">{BLANK}</span>
-          <p className="nrr-muted">{BLANK}</p>
-          <span className="nrr-button nrr-skeleton-text">{BLANK}</span>
+        // The pager's own words, invisible, so that it wraps on a narrow card as the loaded one does.
+        <div className="nrr-pager nrr-skeleton-text">
+          <span className="nrr-button">Previous page</span>
+          <p className="nrr-muted">Page 1 of 100, 1,000 movements</p>
+          <span className="nrr-button">Next page</span>
         </div>
       ) : null}
     </>
