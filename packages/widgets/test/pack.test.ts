@@ -161,7 +161,7 @@ describe.skipIf(skip)('the packed packages in a fresh Vite app outside the works
       (error: { stdout?: string }) => error.stdout ?? String(error),
     );
     expect(result).toBe('');
-  });
+  }, 60_000);
 
   it('builds with Vite: the bundle holds the card and the stylesheet its rules', async () => {
     const outDir = join(host, 'dist');
@@ -182,5 +182,5 @@ describe.skipIf(skip)('the packed packages in a fresh Vite app outside the works
     expect(js).not.toContain(widgetsDir);
     expect(css).toContain('@layer nrr');
     expect(css).toContain('.nrr-card');
-  });
+  }, 60_000);
 });
