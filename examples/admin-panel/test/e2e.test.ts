@@ -155,6 +155,154 @@ describe.runIf(mustRunInBrowser)('admin panel in Chromium against a live API', (
     await expectCardsToShow(await expected('last-quarter', { sizeBands: ['MID_MARKET'] }));
   });
 
+  /** A fresh page (its own storage) at `width` px, optionally with the OS in dark mode. */
+  async function openPanel(width: number, colorScheme: 'light' | 'dark' = 'light') {
+    const fresh = await browser.newPage({ viewport: { width, height: 900 }, colorScheme });
+    fresh.on('pageerror', (error) => pageErrors.push(error.message));
+    return fresh;
+  }
+
+  async function cardStates(target: Page) {
+    return target
+      .locator('section.nrr-card')
+      .evaluateAll((cards) => cards.map((card) => card.getAttribute('data-state')));
+  }
+
+  for (const width of [390, 1280]) {
+    it(`keeps every text in the cards at 12px or more at ${width}px, and the page from scrolling sideways`, async () => {
+      const narrow = await openPanel(width);
+      await narrow.goto(stack.panel.url);
+      await expect.poll(() => cardStates(narrow), { timeout: 60_000 }).toEqual(Array(7).fill('ready'));
+      const measured = await narrow.evaluate(() => {
+        const sizes: { text: string; px: number }[] = [];
+        for (const card of document.querySelectorAll('section.nrr-card')) {
+          const walker = document.createTreeWalker(card, NodeFilter.SHOW_TEXT);
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const element = node.parentElement;
+            if (!element || !node.textContent?.trim() || element.closest('.nrr-sr-only')) continue;
+            // Text inside an SVG is drawn at its font size times the SVG's scale.
+            const graphic = element.closest('svg') ? (element as unknown as SVGGraphicsElement) : null;
+            const scale = graphic?.getScreenCTM?.()?.a ?? 1;
+            sizes.push({
+              text: node.textContent.trim(),
+              px: Number.parseFloat(getComputedStyle(element).fontSize) * scale,
+            });
+          }
+        }
+        const root = document.documentElement;
+        return { sizes, overflow: root.scrollWidth - root.clientWidth };
+      });
+      expect(measured.sizes.length).toBeGreaterThan(100);
+      expect(measured.sizes.filter((size) => size.px < 12)).toEqual([]);
+      expect(measured.overflow).toBeLessThanOrEqual(0);
+      await mkdir(ARTIFACTS, { recursive: true });
+      await narrow.screenshot({ path: join(ARTIFACTS, `admin-panel-${width}.png`), fullPage: true });
+      if (width === 390) {
+        // The cohort table is wider than a phone: it says it scrolls, and shows a shadow where columns hide.
+        const region = narrow.getByRole('region', { name: /^Revenue retention by cohort.*scroll sideways/ });
+        await expect.poll(() => region.count()).toBe(1);
+        const frame = narrow.locator('.nrr-cohorts .nrr-scroll-frame');
+        expect(await frame.getAttribute('data-overflow')).toBe('end');
+        const shadow = frame.locator('[data-side="end"]');
+        await expect.poll(() => shadow.evaluate((element) => getComputedStyle(element).opacity)).toBe('1');
+      }
+      await narrow.close();
+    });
+  }
+
+  it('holds each card’s size while loading, busy, with a skeleton', async () => {
+    const slow = await openPanel(390);
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await slow.route('**/graphql', async (route) => {
+      await gate;
+      await route.continue();
+    });
+    await slow.goto(stack.panel.url);
+    await expect.poll(() => cardStates(slow), { timeout: 30_000 }).toEqual(Array(7).fill('loading'));
+    const busy = await slow
+      .locator('section.nrr-card')
+      .evaluateAll((cards) => cards.map((card) => card.getAttribute('aria-busy')));
+    expect(busy).toEqual(Array(7).fill('true'));
+    // Cards whose loaded size is known before the figures arrive (fixed-height charts, a row per
+    // cohort month or per page row); the figure cards' and benchmarks' depend on their text.
+    const sized = ['.nrr-trend', '.nrr-bridge', '.nrr-cohorts', '.nrr-movements'];
+    const boxes = () =>
+      Promise.all(
+        sized.map((selector) =>
+          slow.locator(`section${selector}`).evaluate((card) => {
+            const box = card.getBoundingClientRect();
+            return { width: Math.round(box.width), height: Math.round(box.height) };
+          }),
+        ),
+      );
+    const loading = await boxes();
+    release();
+    await expect.poll(() => cardStates(slow), { timeout: 60_000 }).toEqual(Array(7).fill('ready'));
+    const loaded = await boxes();
+    sized.forEach((selector, index) => {
+      expect(
+        Math.abs((loading[index]?.height ?? 0) - (loaded[index]?.height ?? 0)),
+        selector,
+      ).toBeLessThanOrEqual(4);
+      expect(loading[index]?.width, selector).toBe(loaded[index]?.width);
+    });
+    await slow.close();
+  });
+
+  it('says once, in plain words, that the API cannot be reached, and "Try again" brings the cards back', async () => {
+    const offline = await openPanel(1280);
+    await offline.route('**/graphql', (route) => route.abort('internetdisconnected'));
+    await offline.goto(stack.panel.url);
+    await expect.poll(() => cardStates(offline), { timeout: 60_000 }).toEqual(Array(7).fill('error'));
+    const alerts = offline.getByRole('alert');
+    expect(await alerts.count()).toBe(1);
+    expect(await alerts.locator('p').textContent()).toBe(
+      'The retention figures cannot be shown: the analytics service could not be reached.',
+    );
+    expect(await alerts.locator('details').evaluate((details) => (details as HTMLDetailsElement).open)).toBe(
+      false,
+    );
+    const texts = await offline.locator('section.nrr-card').allTextContents();
+    for (const text of texts) {
+      expect(text).toContain('Not loaded (see the message above).');
+      expect(text).not.toContain('Failed to fetch');
+    }
+    await offline.screenshot({ path: join(ARTIFACTS, 'admin-panel-offline.png') });
+    await offline.unroute('**/graphql');
+    await alerts.getByRole('button', { name: 'Try again' }).click();
+    await expect.poll(() => cardStates(offline), { timeout: 60_000 }).toEqual(Array(7).fill('ready'));
+    expect(await offline.getByRole('alert').count()).toBe(0);
+    await offline.close();
+  });
+
+  it('follows the OS colour scheme until the toggle is pressed, then keeps the choice', async () => {
+    const themed = await openPanel(1280, 'dark');
+    await themed.goto(stack.panel.url);
+    const documentTheme = () => themed.evaluate(() => document.documentElement.dataset.theme);
+    const cardThemes = async () =>
+      new Set(
+        await themed
+          .locator('section.nrr-card')
+          .evaluateAll((cards) => cards.map((card) => card.getAttribute('data-nrr-theme'))),
+      );
+    await expect.poll(documentTheme).toBe('dark');
+    await expect.poll(cardThemes).toEqual(new Set(['dark']));
+    const toggle = themed.getByRole('button', { name: 'Dark mode' });
+    expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+    await themed.emulateMedia({ colorScheme: 'light' });
+    await expect.poll(documentTheme).toBe('light');
+    await expect.poll(cardThemes).toEqual(new Set(['light']));
+    await toggle.click(); // an explicit choice: dark, whatever the OS says from now on
+    await expect.poll(documentTheme).toBe('dark');
+    await themed.emulateMedia({ colorScheme: 'light' });
+    await themed.reload();
+    await expect.poll(documentTheme).toBe('dark');
+    await themed.close();
+  });
+
   it('tabs through the controls in order, each with a visible focus ring', async () => {
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await page.evaluate(() => window.scrollTo(0, 0));

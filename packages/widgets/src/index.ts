@@ -70,6 +70,7 @@ export {
   NrrSettings,
   type NrrSettingsProps,
 } from './provider/NrrProvider.tsx';
+export type { OutageRenderer } from './provider/outage.tsx';
 export {
   type ActiveToken,
   type EmbedToken,

@@ -15,7 +15,7 @@ describe('<MrrBridge> in static mode', () => {
     const card = screen.getByRole('region', { name: 'MRR bridge' });
     const name = 'MRR bridge: $100K at the start to $114K at the end';
     expect(within(card).getByRole('img', { name })).toBeTruthy();
-    const labels = Array.from(card.querySelectorAll('svg .nrr-value'), (node) => node.textContent);
+    const labels = Array.from(card.querySelectorAll('[role="img"] .nrr-value'), (node) => node.textContent);
     expect(labels).toEqual(['$100K', '+$8K', '+$1K', '+$12K', '−$3K', '−$4K', '$114K']);
     expect(rowsOf(within(card).getByRole('table', { name }))).toEqual([
       'MovementAmount',
@@ -27,7 +27,9 @@ describe('<MrrBridge> in static mode', () => {
       'Churn−$4,000.00',
       'Ending MRR$114,000.00',
     ]);
-    const kinds = Array.from(card.querySelectorAll('svg g[data-kind]'), (g) => g.getAttribute('data-kind'));
+    const kinds = Array.from(card.querySelectorAll('[role="img"] [data-kind]'), (g) =>
+      g.getAttribute('data-kind'),
+    );
     expect(kinds).toEqual(['total', 'gain', 'gain', 'gain', 'loss', 'loss', 'total']);
   });
 
@@ -40,15 +42,18 @@ describe('<MrrBridge> in static mode', () => {
 
   it('floats each movement from the running total: the last bar ends where the end total stands', () => {
     render(<MrrBridge data={report()} />);
-    const rects = Array.from(document.querySelectorAll('rect.nrr-bar'), (rect) => ({
-      top: Number(rect.getAttribute('y')),
-      bottom: Number(rect.getAttribute('y')) + Number(rect.getAttribute('height')),
+    // Each step carries its bar's bottom and top as shares of the tallest point (121,000).
+    const bars = Array.from(document.querySelectorAll<HTMLElement>('.nrr-step'), (step) => ({
+      low: Number(step.style.getPropertyValue('--nrr-low')),
+      high: Number(step.style.getPropertyValue('--nrr-high')),
     }));
-    const [start, , , expansion, contraction, churn, end] = rects;
+    const [start, , , expansion, contraction, churn, end] = bars;
     // Expansion ends at 121,000 (the running peak); churn's bottom is the ending total of 114,000.
-    expect(expansion?.top).toBeLessThan(start?.top ?? 0);
-    expect(contraction?.top).toBeCloseTo(expansion?.top ?? Number.NaN, 5);
-    expect(churn?.bottom).toBeCloseTo(end?.top ?? Number.NaN, 5);
+    expect(expansion?.high).toBe(1);
+    expect(start?.high).toBeCloseTo(100 / 121, 5);
+    expect(contraction?.high).toBeCloseTo(expansion?.high ?? Number.NaN, 5);
+    expect(churn?.low).toBeCloseTo(end?.high ?? Number.NaN, 5);
+    expect(end?.low).toBe(0);
   });
 
   it('formats in the money’s own currency and the locale (de-DE, EUR)', () => {
@@ -107,9 +112,9 @@ describe('<RetentionTrend> in static mode', () => {
       'Dec 2023 – Nov 2024101.0%92.0%',
       'Jan 2024 – Dec 2024105.0%93.0%',
     ]);
-    const ticks = Array.from(card.querySelectorAll('svg[role="img"] .nrr-tick'), (t) => t.textContent);
+    const ticks = Array.from(card.querySelectorAll('[role="img"] .nrr-tick'), (t) => t.textContent);
     expect(ticks).toEqual(['90%', '95%', '100%', '105%', 'Nov 2023 – Oct 2024', 'Jan 2024 – Dec 2024']);
-    const dashed = card.querySelector('svg[role="img"] path.nrr-line-secondary');
+    const dashed = card.querySelector('[role="img"] path.nrr-line-secondary');
     expect(dashed?.getAttribute('stroke-dasharray')).toBe('6 4');
   });
 
@@ -119,7 +124,7 @@ describe('<RetentionTrend> in static mode', () => {
         data={[trend[0], report({ nrr: null, grr: null }), trend[2]].filter((p) => p !== undefined)}
       />,
     );
-    const path = document.querySelector('svg[role="img"] path.nrr-line-primary')?.getAttribute('d') ?? '';
+    const path = document.querySelector('[role="img"] path.nrr-line-primary')?.getAttribute('d') ?? '';
     expect(path.match(/M/g)?.length).toBe(2);
     expect(path).not.toContain('L');
     expect(rowsOf(screen.getByRole('table'))[2]).toBe('Jan 2024 – Dec 2024——');
@@ -202,7 +207,7 @@ describe('<BenchmarkComparison> in static mode', () => {
     expect(rowsOf(within(card).getByRole('table', { name }))[1]).toBe(
       'Mid-market SaaS90.0%–110.0%Within Mid-market SaaS (90.0%–110.0%)A Complete Guide to Net Revenue Retention for Business Growth',
     );
-    expect(card.querySelector('svg .nrr-value')?.textContent).toBe('You: 105.0%');
+    expect(card.querySelector('[role="img"] .nrr-value')?.textContent).toBe('You: 105.0%');
   });
 
   it('is empty for GRR when only NRR ranges are published', () => {

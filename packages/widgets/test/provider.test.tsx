@@ -138,7 +138,11 @@ describe('<NrrProvider> data mode', () => {
     }));
     render(<MrrBridge period="last-month" />, { wrapper });
     const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toContain('Could not load mrr bridge: Unknown tenant');
+    // One plain sentence for the viewer; the code and message for developers under "Details".
+    expect(within(alert).getByText(/^MRR bridge could not be loaded\./).textContent).toBe(
+      'MRR bridge could not be loaded. Your access to these figures could not be confirmed.',
+    );
+    expect(alert.querySelector('details code')?.textContent).toBe('UNAUTHENTICATED: Unknown tenant');
     expect(network.seen).toHaveLength(2);
   });
 
@@ -241,7 +245,13 @@ describe('data-mode states', () => {
       { wrapper },
     );
     const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toBe('Could not load mrr bridge: Segment "plan" is not allowed' + 'Try again');
+    expect(alert.querySelector('p')?.textContent).toBe(
+      'MRR bridge could not be loaded. This page is not allowed to show these figures.',
+    );
+    expect(within(alert).getByRole('button', { name: 'Try again' })).toBeTruthy();
+    expect(within(alert).getByText('Details').tagName).toBe('SUMMARY');
+    expect(alert.querySelector('details code')?.textContent).toBe('FORBIDDEN: Segment "plan" is not allowed');
+    expect(alert.closest('section')?.dataset.errorCode).toBe('FORBIDDEN');
     await screen.findByText('Custom error');
     expect(seenErrors.at(-1)).toBeInstanceOf(NrrError);
     expect((seenErrors.at(-1) as NrrError).code).toBe('FORBIDDEN');

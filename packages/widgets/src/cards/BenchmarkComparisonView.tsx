@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import type { CSSProperties, ReactNode } from 'react';
 import { linearScale } from '../charts/scale.ts';
 import { type CardBaseProps, CardFrame, type CardState } from '../internal/CardFrame.tsx';
 import { DataTable } from '../internal/DataTable.tsx';
@@ -13,12 +13,10 @@ interface BenchmarkComparisonViewProps extends CardBaseProps {
   readonly comparisons: readonly BenchmarkComparisonResult[] | undefined;
 }
 
-const WIDTH = 560;
-const ROW = 30;
-const LEFT = 190;
-const RIGHT = 16;
-
-/** Ranges as bars on one percentage axis, the figure as a labelled vertical marker, and the same in words. */
+/**
+ * Ranges as bars on one percentage axis, the figure as a labelled vertical marker, and the same in
+ * words. Each range's name sits beside its bar on a wide card and above it on a narrow one.
+ */
 export function BenchmarkComparisonView(props: BenchmarkComparisonViewProps): ReactNode {
   const { locale } = useNrrSettings();
   const { metric } = props;
@@ -35,49 +33,49 @@ export function BenchmarkComparisonView(props: BenchmarkComparisonViewProps): Re
   const open = rows.some((row) => row.benchmark.high === null || row.benchmark.low === null);
   const min = Math.min(value ?? 1, ...bounds) - (open ? 0.15 : 0.05);
   const max = Math.max(value ?? 1, ...bounds) + (open ? 0.15 : 0.05);
-  const x = linearScale(min, max, LEFT, WIDTH - RIGHT);
-  const height = rows.length * ROW + 24;
+  const x = linearScale(min, max, 0, 1);
   const label = `${metric} ${percent(value)} against ${rows.length} published benchmark ranges`;
   return (
     <CardFrame
       {...props}
       kind="benchmarks"
       title={props.title ?? `${metric} benchmarks`}
-      subtitle={props.comparisons ? `Your ${metric}: ${percent(value)}` : undefined}
+      subtitle={props.comparisons && rows.length > 0 ? `Your ${metric}: ${percent(value)}` : undefined}
       state={state}
       loadingText="Loading benchmarks…"
       emptyText={`No ${metric} figure or benchmark to compare for this period.`}
     >
       <figure className="nrr-chart">
-        <svg role="img" aria-label={label} viewBox={`0 0 ${WIDTH} ${height}`} className="nrr-svg">
-          {rows.map((row, index) => {
+        <div
+          role="img"
+          aria-label={label}
+          className="nrr-ranges"
+          style={{ '--nrr-at': x(value ?? min) } as CSSProperties}
+        >
+          {rows.map((row) => {
             const { low, high } = row.benchmark;
-            const top = index * ROW + 6;
+            const open = high === null || low === null;
             return (
-              <g key={row.benchmark.key} data-position={row.position}>
-                <text x={LEFT - 8} y={top + 13} textAnchor="end" className="nrr-tick">
-                  {row.benchmark.segment}
-                </text>
-                <rect
-                  x={x(low ?? min)}
-                  y={top + 2}
-                  width={x(high ?? max) - x(low ?? min)}
-                  height={ROW - 14}
-                  rx={3}
-                  className={`nrr-range${high === null || low === null ? ' nrr-range-open' : ''}`}
-                />
-              </g>
+              <div key={row.benchmark.key} className="nrr-range-row" data-position={row.position}>
+                <span className="nrr-tick">{row.benchmark.segment}</span>
+                <span className="nrr-range-track">
+                  <span
+                    className={`nrr-range${open ? ' nrr-range-open' : ''}`}
+                    style={{ '--nrr-from': x(low ?? min), '--nrr-to': x(high ?? max) } as CSSProperties}
+                  />
+                  {value !== null ? <span className="nrr-marker" /> : null}
+                </span>
+              </div>
             );
           })}
           {value !== null ? (
-            <g>
-              <line x1={x(value)} x2={x(value)} y1={0} y2={rows.length * ROW + 4} className="nrr-marker" />
-              <text x={x(value)} y={rows.length * ROW + 18} textAnchor="middle" className="nrr-value">
-                {`You: ${percent(value)}`}
-              </text>
-            </g>
+            <div className="nrr-range-row nrr-range-you">
+              <span className="nrr-range-track">
+                <span className="nrr-value">{`You: ${percent(value)}`}</span>
+              </span>
+            </div>
           ) : null}
-        </svg>
+        </div>
         <DataTable
           caption={label}
           columns={['Benchmark', 'Range', 'Your position', 'Source']}

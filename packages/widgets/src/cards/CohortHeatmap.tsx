@@ -3,9 +3,11 @@ import { useCohorts } from '../hooks/hooks.ts';
 import type { CohortsQuery } from '../hooks/queryOptions.ts';
 import { type CardBaseProps, CardFrame, type CardState } from '../internal/CardFrame.tsx';
 import { ScrollRegion } from '../internal/ScrollRegion.tsx';
+import { TableSkeleton } from '../internal/skeletons.tsx';
 import { useCardState } from '../internal/useCardQueries.ts';
 import { VisuallyHidden } from '../internal/VisuallyHidden.tsx';
-import { useNrrSettings } from '../provider/context.ts';
+import { monthsInPeriod, resolvePeriod } from '../period.ts';
+import { useNrrSession, useNrrSettings } from '../provider/context.ts';
 import type { CohortTableResult } from '../types.ts';
 import { ageLabel, cohortCells } from './cohortCells.ts';
 
@@ -17,7 +19,8 @@ export interface CohortHeatmapProps extends CardBaseProps, CohortsQuery {
 
 /**
  * Cohorts by age as a table whose cells are shaded by value and always show the value as text.
- * Immature cells are left empty (and say so to screen readers); small cohorts are marked.
+ * Immature cells are left empty (and say so to screen readers); small cohorts are marked; a month
+ * in which no customer started shows dashes, named "no new customers" and "no cohort".
  */
 export function CohortHeatmap(props: CohortHeatmapProps): ReactNode {
   return props.data ? (
@@ -36,11 +39,22 @@ function ConnectedHeatmap({
   ...props
 }: CohortHeatmapProps): ReactNode {
   const table = useCohorts({ period, segment, granularity, measure, view });
-  return <HeatmapView {...props} state={useCardState([table])} table={table.data} />;
+  const { now } = useNrrSession();
+  // One row per cohort period of the window: the skeleton's height while loading.
+  const months = monthsInPeriod(resolvePeriod(period ?? 'last-12-months', new Date(now())));
+  const step = granularity === 'YEAR' ? 12 : granularity === 'QUARTER' ? 3 : 1;
+  const expectedRows = months === undefined ? 6 : Math.max(1, Math.ceil(months / step));
+  return (
+    <HeatmapView {...props} state={useCardState([table])} table={table.data} expectedRows={expectedRows} />
+  );
 }
 
 function HeatmapView(
-  props: CardBaseProps & { readonly state: CardState; readonly table: CohortTableResult | undefined },
+  props: CardBaseProps & {
+    readonly state: CardState;
+    readonly table: CohortTableResult | undefined;
+    readonly expectedRows?: number;
+  },
 ): ReactNode {
   const { locale } = useNrrSettings();
   const { table } = props;
@@ -50,7 +64,7 @@ function HeatmapView(
   const ages = Array.from({ length: Math.max(0, ...rows.map((row) => row.cells.length)) }, (_, age) => age);
   const cellOf = table ? cohortCells(table, locale) : () => null;
   const counts = new Intl.NumberFormat(locale);
-  const anySmall = rows.some((row) => row.small);
+  const anySmall = rows.some((row) => row.small && row.size > 0);
   const caption = table
     ? `${table.measure === 'REVENUE' ? 'Revenue' : 'Customer'} retention by cohort, ${viewWords(table)}`
     : '';
@@ -61,6 +75,7 @@ function HeatmapView(
       title={props.title ?? 'Cohort retention'}
       state={state}
       loadingText="Loading cohorts…"
+      skeleton={<TableSkeleton rows={props.expectedRows ?? 6} />}
       emptyText="No cohorts started in this window."
     >
       <ScrollRegion label={`${caption} (scrollable)`}>
@@ -78,36 +93,53 @@ function HeatmapView(
             </tr>
           </thead>
           <tbody>
-            {rows.map((row) => (
-              <tr key={row.cohort} data-small={row.small || undefined}>
-                <th scope="row">{row.label}</th>
-                <td>
-                  {counts.format(row.size)}
-                  {row.small ? (
-                    <span className="nrr-badge">
-                      <span aria-hidden="true">†</span>
-                      <VisuallyHidden> (small cohort)</VisuallyHidden>
-                    </span>
-                  ) : null}
-                </td>
-                {ages.map((age) => {
-                  const cell = cellOf(row, age);
-                  return cell === null ? (
-                    <td key={age} className="nrr-immature">
-                      <VisuallyHidden>not yet measurable</VisuallyHidden>
+            {rows.map((row) =>
+              row.size === 0 ? (
+                // A month in which no customer started: nothing to measure, and not a small cohort.
+                <tr key={row.cohort} data-empty="">
+                  <th scope="row">{row.label}</th>
+                  <td className="nrr-none">
+                    <span aria-hidden="true">—</span>
+                    <VisuallyHidden>no new customers</VisuallyHidden>
+                  </td>
+                  {ages.map((age) => (
+                    <td key={age} className="nrr-none">
+                      <span aria-hidden="true">—</span>
+                      <VisuallyHidden>no cohort</VisuallyHidden>
                     </td>
-                  ) : (
-                    <td
-                      key={age}
-                      className="nrr-heat"
-                      style={{ '--nrr-heat': cell.shade.toFixed(2) } as CSSProperties}
-                    >
-                      {cell.text}
-                    </td>
-                  );
-                })}
-              </tr>
-            ))}
+                  ))}
+                </tr>
+              ) : (
+                <tr key={row.cohort} data-small={row.small || undefined}>
+                  <th scope="row">{row.label}</th>
+                  <td>
+                    {counts.format(row.size)}
+                    {row.small ? (
+                      <span className="nrr-badge">
+                        <span aria-hidden="true">†</span>
+                        <VisuallyHidden> (small cohort)</VisuallyHidden>
+                      </span>
+                    ) : null}
+                  </td>
+                  {ages.map((age) => {
+                    const cell = cellOf(row, age);
+                    return cell === null ? (
+                      <td key={age} className="nrr-immature">
+                        <VisuallyHidden>not yet measurable</VisuallyHidden>
+                      </td>
+                    ) : (
+                      <td
+                        key={age}
+                        className="nrr-heat"
+                        style={{ '--nrr-heat': cell.shade.toFixed(2) } as CSSProperties}
+                      >
+                        {cell.text}
+                      </td>
+                    );
+                  })}
+                </tr>
+              ),
+            )}
           </tbody>
         </table>
       </ScrollRegion>

@@ -2,6 +2,7 @@ import { type ReactNode, useState } from 'react';
 import { useMovements } from '../hooks/hooks.ts';
 import { clampPageSize, type MovementsQuery } from '../hooks/movementsQueryOptions.ts';
 import { type CardBaseProps, CardFrame, type CardState } from '../internal/CardFrame.tsx';
+import { TableSkeleton } from '../internal/skeletons.tsx';
 import { useCardState } from '../internal/useCardQueries.ts';
 import { useNrrSettings } from '../provider/context.ts';
 import type { MovementResult } from '../types.ts';
@@ -87,7 +88,11 @@ function ConnectedMovements({ period, segment, types, ...props }: MovementsTable
 }
 
 function Frame(
-  props: CardBaseProps & { readonly state: CardState; readonly children: ReactNode },
+  props: CardBaseProps & {
+    readonly state: CardState;
+    readonly pageSize?: number | undefined;
+    readonly children: ReactNode;
+  },
 ): ReactNode {
   return (
     <CardFrame
@@ -95,6 +100,7 @@ function Frame(
       kind="movements"
       title={props.title ?? CAPTION}
       loadingText="Loading movements…"
+      skeleton={<TableSkeleton rows={clampPageSize(props.pageSize ?? 10)} pager />}
       emptyText="No customer moved in this period."
     />
   );

@@ -27,7 +27,7 @@ export function MovementsPage(props: MovementsPageProps): ReactNode {
   const status =
     props.pages === undefined
       ? `Page ${props.page + 1}`
-      : `Page ${props.page + 1} of ${props.pages}${props.total === undefined ? '' : `, ${new Intl.NumberFormat(locale).format(props.total)} movements`}`;
+      : `Page ${props.page + 1} of ${props.pages}${props.total === undefined ? '' : `, ${new Intl.NumberFormat(locale).format(props.total)} ${props.total === 1 ? 'movement' : 'movements'}`}`;
   return (
     <>
       <ScrollRegion label={`${props.caption} (scrollable)`}>
@@ -52,7 +52,7 @@ export function MovementsPage(props: MovementsPageProps): ReactNode {
                   <th scope="row">{row.customerId}</th>
                   <td>{MOVEMENT_LABELS[row.type]}</td>
                   <td className="nrr-number" data-tone={effect === 'gain' ? 'positive' : 'negative'}>
-                    {`${effect === 'gain' ? '+' : '−'}${money(row.amount)}`}
+                    {`${Number(row.amount.amount) === 0 ? '' : effect === 'gain' ? '+' : '−'}${money(row.amount)}`}
                   </td>
                   <td className="nrr-number">{money(row.startingMrr)}</td>
                   <td className="nrr-number">{money(row.endingMrr)}</td>

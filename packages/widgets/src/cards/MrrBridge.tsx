@@ -1,10 +1,11 @@
-import type { ReactNode } from 'react';
+import type { CSSProperties, ReactNode } from 'react';
 import { linearScale } from '../charts/scale.ts';
 import { useRetention } from '../hooks/hooks.ts';
 import type { RetentionQuery } from '../hooks/queryOptions.ts';
 import { type CardBaseProps, CardFrame, type CardState } from '../internal/CardFrame.tsx';
 import { DataTable } from '../internal/DataTable.tsx';
 import { compactMoney, fullMoney, magnitude } from '../internal/money.ts';
+import { BridgeSkeleton } from '../internal/skeletons.tsx';
 import { useCardState } from '../internal/useCardQueries.ts';
 import { formatPeriod } from '../period.ts';
 import { useNrrSettings } from '../provider/context.ts';
@@ -17,12 +18,10 @@ export interface MrrBridgeProps extends CardBaseProps, RetentionQuery {
   readonly data?: RetentionReportResult;
 }
 
-const WIDTH = 560;
-const HEIGHT = 220;
-const TOP = 22;
-const BOTTOM = HEIGHT - 34;
-
-/** The MRR bridge of the period as a waterfall: start, the five movements, end. */
+/**
+ * The MRR bridge of the period as a waterfall: start, the five movements, end. Columns on a wide
+ * card (filling the card's height), one row per step on a narrow one; labels are HTML text.
+ */
 export function MrrBridge(props: MrrBridgeProps): ReactNode {
   return props.data ? (
     <BridgeView {...props} state={{ status: 'ready' }} report={props.data} />
@@ -57,8 +56,7 @@ function BridgeView(
     return { step, low, high };
   });
   const top = Math.max(1, ...bars.map((bar) => bar.high));
-  const y = linearScale(0, top, BOTTOM, TOP);
-  const slot = WIDTH / Math.max(bars.length, 1);
+  const share = linearScale(0, top, 0, 1);
   const label = report
     ? `MRR bridge: ${compactMoney(report.startingMrr, locale)} at the start to ${compactMoney(report.endingMrr, locale)} at the end`
     : '';
@@ -70,29 +68,26 @@ function BridgeView(
       subtitle={report && formatPeriod(report, locale)}
       state={state}
       loadingText="Loading the MRR bridge…"
+      skeleton={<BridgeSkeleton />}
       emptyText="No recurring revenue in this period."
     >
       <figure className="nrr-chart">
-        <svg role="img" aria-label={label} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} className="nrr-svg">
-          <line x1={0} x2={WIDTH} y1={BOTTOM} y2={BOTTOM} className="nrr-axis" />
-          {bars.map(({ step, low, high }, index) => (
-            <g key={step.label} data-kind={step.kind}>
-              <rect
-                x={index * slot + slot * 0.18}
-                width={slot * 0.64}
-                y={y(high)}
-                height={Math.max(y(low) - y(high), 1)}
-                className={`nrr-bar nrr-bar-${step.kind}`}
-              />
-              <text x={index * slot + slot / 2} y={y(high) - 6} textAnchor="middle" className="nrr-value">
-                {`${stepSign(step)}${compactMoney(step.amount, locale)}`}
-              </text>
-              <text x={index * slot + slot / 2} y={BOTTOM + 16} textAnchor="middle" className="nrr-tick">
-                {step.label.replace(' MRR', '').replace(' business', '')}
-              </text>
-            </g>
+        <div role="img" aria-label={label} className="nrr-waterfall">
+          {bars.map(({ step, low, high }) => (
+            <div
+              key={step.label}
+              className="nrr-step"
+              data-kind={step.kind}
+              style={{ '--nrr-low': share(low), '--nrr-high': share(high) } as CSSProperties}
+            >
+              <span className="nrr-step-track">
+                <span className={`nrr-bar nrr-bar-${step.kind}`} />
+              </span>
+              <span className="nrr-value">{`${stepSign(step)}${compactMoney(step.amount, locale)}`}</span>
+              <span className="nrr-tick">{step.label.replace(' MRR', '').replace(' business', '')}</span>
+            </div>
           ))}
-        </svg>
+        </div>
         <DataTable
           caption={label}
           columns={['Movement', 'Amount']}

@@ -3,6 +3,7 @@ import { Sparkline } from '../charts/Sparkline.tsx';
 import { type CardBaseProps, CardFrame, type CardState } from '../internal/CardFrame.tsx';
 import { describeChange } from '../internal/change.ts';
 import { formatPercent } from '../internal/formatters.ts';
+import { FigureSkeleton } from '../internal/skeletons.tsx';
 import { VisuallyHidden } from '../internal/VisuallyHidden.tsx';
 import { Warnings } from '../internal/Warnings.tsx';
 import { type DateRange, formatPeriod } from '../period.ts';
@@ -65,6 +66,7 @@ export function RetentionFigure({
       subtitle={data ? formatPeriod(data.current, locale) : range && formatPeriod(range, locale)}
       state={shown}
       loadingText={`Loading ${names.title.toLowerCase()}…`}
+      skeleton={<FigureSkeleton />}
       emptyText="No paying customers at the start of this period, so there is no retention to report."
     >
       <p className="nrr-figure">{percent(value)}</p>

@@ -5,9 +5,10 @@ import type { RetentionSeriesQuery } from '../hooks/queryOptions.ts';
 import { type CardBaseProps, CardFrame, type CardState } from '../internal/CardFrame.tsx';
 import { DataTable } from '../internal/DataTable.tsx';
 import { formatPercent } from '../internal/formatters.ts';
+import { LineChartSkeleton } from '../internal/skeletons.tsx';
 import { useCardState } from '../internal/useCardQueries.ts';
-import { formatPeriod } from '../period.ts';
-import { useNrrSettings } from '../provider/context.ts';
+import { type DateRange, formatPeriod, resolvePeriod } from '../period.ts';
+import { useNrrSession, useNrrSettings } from '../provider/context.ts';
 import type { RetentionReportResult } from '../types.ts';
 
 /** Props of {@link RetentionTrend}. */
@@ -30,13 +31,17 @@ export function RetentionTrend(props: RetentionTrendProps): ReactNode {
 
 function ConnectedTrend({ period, method, segment, granularity, ...props }: RetentionTrendProps): ReactNode {
   const series = useRetentionSeries({ period, method, segment, granularity });
-  return <TrendView {...props} state={useCardState([series])} series={series.data} />;
+  const { now } = useNrrSession();
+  // Until the series arrives the subtitle names the window asked for, so the header keeps its lines.
+  const range = resolvePeriod(period ?? 'last-12-months', new Date(now()));
+  return <TrendView {...props} state={useCardState([series])} series={series.data} range={range} />;
 }
 
 function TrendView(
   props: CardBaseProps & {
     readonly state: CardState;
     readonly series: readonly RetentionReportResult[] | undefined;
+    readonly range?: DateRange;
   },
 ): ReactNode {
   const { locale } = useNrrSettings();
@@ -60,9 +65,14 @@ function TrendView(
       {...props}
       kind="trend"
       title={props.title ?? 'Retention trend'}
-      subtitle={first && last ? formatPeriod({ from: first.from, to: last.to }, locale) : undefined}
+      subtitle={
+        first && last
+          ? formatPeriod({ from: first.from, to: last.to }, locale)
+          : props.range && formatPeriod(props.range, locale)
+      }
       state={state}
       loadingText="Loading the retention trend…"
+      skeleton={<LineChartSkeleton />}
       emptyText="No paying customers in this window, so there is no retention to chart."
     >
       <figure className="nrr-chart">

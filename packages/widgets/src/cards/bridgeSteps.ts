@@ -23,7 +23,11 @@ export function bridgeSteps(report: RetentionReportResult): readonly BridgeStep[
   ];
 }
 
-/** `+` for gains, `−` (minus sign) for losses, nothing for totals: the non-colour signal of a bar. */
+/**
+ * `+` for gains, `−` (minus sign) for losses, nothing for totals: the non-colour signal of a bar.
+ * A zero amount has no sign (`$0`, never `−$0`).
+ */
 export function stepSign(step: BridgeStep): string {
+  if (Number(step.amount.amount) === 0) return '';
   return step.kind === 'gain' ? '+' : step.kind === 'loss' ? '−' : '';
 }

@@ -1,6 +1,9 @@
 import { type ReactNode, useId } from 'react';
 import { useNrrSettings } from '../provider/context.ts';
+import { NrrError } from '../provider/errors.ts';
+import { useOutage } from '../provider/outage.tsx';
 import { appearanceStyle } from '../theme/appearance.ts';
+import { developerDetails, isOutage, plainReason } from './errorText.ts';
 
 /** What a card shows instead of (or as) its content. */
 export type CardState =
@@ -11,11 +14,14 @@ export type CardState =
 
 /** Render overrides every card accepts for its non-ready states. */
 export interface CardStateRenderers {
-  /** Replaces the default loading placeholder (a `role="status"` line). */
+  /** Replaces the default loading placeholder (a `role="status"` skeleton the size of the content). */
   readonly renderLoading?: () => ReactNode;
   /** Replaces the default message when there is nothing to show (e.g. an empty starting cohort). */
   readonly renderEmpty?: () => ReactNode;
-  /** Replaces the default `role="alert"` message; `retry` refetches what failed. */
+  /**
+   * Replaces the default `role="alert"` message (a plain sentence, a "Try again" button and the
+   * developer's details folded away); `retry` refetches what failed.
+   */
   readonly renderError?: (error: Error, retry: () => void) => ReactNode;
 }
 
@@ -38,6 +44,8 @@ interface CardFrameProps extends CardBaseProps {
   /** What a loading placeholder and the empty message say. */
   readonly loadingText: string;
   readonly emptyText: string;
+  /** Placeholder shapes shown while loading, laid out like the content so the card keeps its size. */
+  readonly skeleton?: ReactNode;
   readonly children?: ReactNode;
 }
 
@@ -50,6 +58,7 @@ export function CardFrame(props: CardFrameProps): ReactNode {
   const headingId = useId();
   const Heading = `h${props.headingLevel ?? 3}` as const;
   const { state } = props;
+  const error = state.status === 'error' ? state.error : undefined;
   return (
     <section
       className={`nrr-card nrr-${props.kind}${props.className ? ` ${props.className}` : ''}`}
@@ -57,6 +66,7 @@ export function CardFrame(props: CardFrameProps): ReactNode {
       data-state={state.status}
       aria-labelledby={headingId}
       aria-busy={state.status === 'loading'}
+      data-error-code={error ? (error instanceof NrrError ? error.code : error.name) : undefined}
       style={appearanceStyle(appearance)}
     >
       <header className="nrr-header">
@@ -76,24 +86,18 @@ function stateView(props: CardFrameProps): ReactNode {
     case 'loading':
       return (
         props.renderLoading?.() ?? (
-          <p className="nrr-placeholder" role="status">
-            {props.loadingText}
-          </p>
-        )
-      );
-    case 'error':
-      return (
-        props.renderError?.(state.error, state.retry) ?? (
-          <div className="nrr-error" role="alert">
-            <p>
-              Could not load {props.title.toLowerCase()}: {state.error.message}
+          <div className="nrr-skeleton">
+            <p className="nrr-sr-only" role="status">
+              {props.loadingText}
             </p>
-            <button type="button" className="nrr-button" onClick={state.retry}>
-              Try again
-            </button>
+            <div className="nrr-skeleton-shapes" aria-hidden="true">
+              {props.skeleton ?? <span className="nrr-skeleton-block nrr-skeleton-line" />}
+            </div>
           </div>
         )
       );
+    case 'error':
+      return props.renderError?.(state.error, state.retry) ?? <ErrorView {...props} state={state} />;
     case 'empty':
       return props.renderEmpty?.() ?? <p className="nrr-placeholder">{props.emptyText}</p>;
     case 'ready':
@@ -101,4 +105,30 @@ function stateView(props: CardFrameProps): ReactNode {
     default:
       return state satisfies never;
   }
+}
+
+/**
+ * One plain sentence and a retry; the code and message for developers folded under "Details".
+ * When the provider already says that nothing can load, the card only says it is not loaded.
+ */
+function ErrorView(props: CardFrameProps & { readonly state: Extract<CardState, { status: 'error' }> }) {
+  const outage = useOutage();
+  const { error, retry } = props.state;
+  if (outage?.shown && isOutage(error)) {
+    return <p className="nrr-placeholder">Not loaded (see the message above).</p>;
+  }
+  return (
+    <div className="nrr-error" role="alert">
+      <p>
+        {props.title} could not be loaded. {plainReason(error)}
+      </p>
+      <button type="button" className="nrr-button" onClick={retry}>
+        Try again
+      </button>
+      <details className="nrr-details">
+        <summary>Details</summary>
+        <code>{developerDetails(error)}</code>
+      </details>
+    </div>
+  );
 }

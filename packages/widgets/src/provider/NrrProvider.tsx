@@ -4,6 +4,7 @@ import type { Appearance, ThemeMode } from '../theme/appearance.ts';
 import { createNrrClient, type NrrClient } from './client.ts';
 import { type NrrSession, SessionContext, SettingsContext } from './context.ts';
 import { NrrError } from './errors.ts';
+import { OutageBanner, OutageContext, type OutageRenderer, useQueryOutage, useRetryAll } from './outage.tsx';
 import type { FetchToken } from './token.ts';
 
 /** Props of {@link NrrProvider}. */
@@ -26,6 +27,12 @@ export interface NrrProviderProps {
   readonly queryClient?: QueryClient;
   /** Clock for period presets (ms since epoch); default `Date.now`. */
   readonly now?: () => number;
+  /**
+   * What to show, once, when nothing can load (the API unreachable, or the first token failed):
+   * default a `role="alert"` banner before the children, with a retry and the details; cards then
+   * say only that they are not loaded. `null` shows nothing here and lets every card show its error.
+   */
+  readonly renderOutage?: OutageRenderer | null;
   /** Cards and hooks that read the API. */
   readonly children?: ReactNode;
 }
@@ -90,9 +97,39 @@ export function NrrProvider(props: NrrProviderProps): ReactNode {
   return (
     <QueryClientProvider client={props.queryClient ?? ownQueryClient}>
       <SettingsContext.Provider value={settings}>
-        <SessionContext.Provider value={session}>{props.children}</SessionContext.Provider>
+        <SessionContext.Provider value={session}>
+          <Outage session={session} render={props.renderOutage}>
+            {props.children}
+          </Outage>
+        </SessionContext.Provider>
       </SettingsContext.Provider>
     </QueryClientProvider>
+  );
+}
+
+/** Provides the outage to the cards and shows it once (see `renderOutage`). */
+function Outage(props: {
+  readonly session: NrrSession;
+  readonly render: OutageRenderer | null | undefined;
+  readonly children: ReactNode;
+}): ReactNode {
+  const { session } = props;
+  const queryOutage = useQueryOutage();
+  const error = session.tenant === undefined && session.tokenError ? session.tokenError : queryOutage;
+  const retry = useRetryAll(session.tokenError ? session.retryToken : undefined);
+  const shown = error !== undefined && props.render !== null;
+  const value = useMemo(() => ({ error, shown, retry }), [error, shown, retry]);
+  return (
+    <OutageContext.Provider value={value}>
+      {error && shown ? (
+        props.render ? (
+          props.render(error, retry)
+        ) : (
+          <OutageBanner error={error} retry={retry} />
+        )
+      ) : null}
+      {props.children}
+    </OutageContext.Provider>
   );
 }
 
