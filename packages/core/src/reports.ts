@@ -54,6 +54,7 @@ export type WarningCode =
   | 'CONCENTRATED_REVENUE'
   | 'SMALL_SAMPLE'
   | 'IMMATURE_WINDOW'
+  | 'WINDOW_AFTER_DATA'
   | 'EMPTY_COHORT';
 
 /** Something a person should know before trusting or presenting a figure. */

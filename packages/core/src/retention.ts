@@ -18,7 +18,7 @@ import {
   sizeBandOf,
 } from './segments.ts';
 import type { Timeline } from './timeline.ts';
-import { retentionWarnings } from './warnings.ts';
+import { retentionWarnings, windowAfterData } from './warnings.ts';
 
 /** A retention question: a window, a method and a population. */
 export interface RetentionQuery extends PeriodOptions {
@@ -97,8 +97,11 @@ function toReport(
     fxImpact: number;
   },
 ): RetentionReport {
-  const nrr = override ? override.nrr : ratio(totals.cohortEndingMrr, totals.startingMrr);
-  const grr = override ? override.grr : ratio(totals.grossRetainedMrr, totals.startingMrr);
+  // A period that starts after the data ends has no measured ratios (warnings.ts, windowAfterData).
+  const unknown = windowAfterData(window.from, engine.timeline.asOf);
+  const known = (value: number | null) => (unknown ? null : value);
+  const nrr = known(override ? override.nrr : ratio(totals.cohortEndingMrr, totals.startingMrr));
+  const grr = known(override ? override.grr : ratio(totals.grossRetainedMrr, totals.startingMrr));
   const lost = totals.contraction + totals.churn;
   return {
     method,
@@ -115,14 +118,16 @@ function toReport(
     endingMrr: override ? override.endingMrr : totals.endingMrr,
     nrr,
     grr,
-    logoRetention: override ? override.logoRetention : ratio(totals.retained, totals.starting),
-    netMrrChurnRate: override
-      ? nrr === null
-        ? null
-        : 1 - nrr
-      : ratio(totals.churn + totals.contraction - totals.expansion, totals.startingMrr),
-    grossMrrChurnRate: override ? (grr === null ? null : 1 - grr) : ratio(lost, totals.startingMrr),
-    quickRatio: ratio(totals.newBusiness + totals.reactivation + totals.expansion, lost),
+    logoRetention: known(override ? override.logoRetention : ratio(totals.retained, totals.starting)),
+    netMrrChurnRate: known(
+      override
+        ? nrr === null
+          ? null
+          : 1 - nrr
+        : ratio(totals.churn + totals.contraction - totals.expansion, totals.startingMrr),
+    ),
+    grossMrrChurnRate: known(override ? (grr === null ? null : 1 - grr) : ratio(lost, totals.startingMrr)),
+    quickRatio: known(ratio(totals.newBusiness + totals.reactivation + totals.expansion, lost)),
     fxImpact: override ? override.fxImpact : totals.fxImpact,
     customers: {
       starting: totals.starting,
@@ -142,6 +147,7 @@ function toReport(
       expansion: totals.expansion,
       topStarting: totals.topStarting,
       topExpansion: totals.topExpansion,
+      from: window.from,
       to: window.to,
       asOf: engine.timeline.asOf,
     }),

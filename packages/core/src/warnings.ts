@@ -14,6 +14,7 @@ export interface WarningInput {
   /** The three largest starting MRRs and expansions in the cohort. */
   readonly topStarting: readonly number[];
   readonly topExpansion: readonly number[];
+  readonly from: Instant;
   readonly to: Instant;
   readonly asOf: Instant;
   /** Minimum cohort size before `SMALL_SAMPLE`; default {@link SMALL_SAMPLE_SIZE}. */
@@ -22,6 +23,15 @@ export interface WarningInput {
 
 const percent = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+
+/**
+ * Whether a period starts at or after the end of known data (`asOf`): the figures of such a period
+ * would only repeat the last known MRR (every open subscription assumed to go on unchanged), so
+ * its ratios are null and it carries `WINDOW_AFTER_DATA`, never a clean-looking 100%.
+ */
+export function windowAfterData(from: Instant, asOf: Instant): boolean {
+  return from >= asOf;
+}
 
 /**
  * The warnings of retention semantics §9, each with a stable code and a message that says what
@@ -61,7 +71,13 @@ export function retentionWarnings(input: WarningInput): RetentionWarning[] {
       message: `The top ${input.topStarting.length} customers hold ${percent(sum(input.topStarting) / input.startingMrr)} of starting MRR; losing one of them would move retention sharply.`,
     });
   }
-  if (input.to > input.asOf) {
+  if (windowAfterData(input.from, input.asOf)) {
+    // Nothing is known about such a period: its ratios are null (see windowAfterData).
+    warnings.push({
+      code: 'WINDOW_AFTER_DATA',
+      message: `The period starts on ${toIsoDate(input.from)}, when the data has already ended (${toIsoDate(input.asOf)}): nothing is known about it, so its ratios are not reported; pick a period that ends by ${toIsoDate(input.asOf)}, or import later data.`,
+    });
+  } else if (input.to > input.asOf) {
     warnings.push({
       code: 'IMMATURE_WINDOW',
       message: `The period runs to ${toIsoDate(input.to)} but the data ends at ${toIsoDate(input.asOf)}; its figures will change as later data arrives.`,

@@ -34,7 +34,7 @@ const WarningRef = builder.objectRef<RetentionWarning>('RetentionWarning').imple
   fields: (t) => ({
     code: t.exposeString('code', {
       description:
-        'EXPANSION_MASKS_CHURN, CONCENTRATED_EXPANSION, CONCENTRATED_REVENUE, SMALL_SAMPLE, IMMATURE_WINDOW, EMPTY_COHORT or MISSING_FX_RATE.',
+        'EXPANSION_MASKS_CHURN, CONCENTRATED_EXPANSION, CONCENTRATED_REVENUE, SMALL_SAMPLE, IMMATURE_WINDOW, WINDOW_AFTER_DATA, EMPTY_COHORT or MISSING_FX_RATE.',
     }),
     message: t.exposeString('message', { description: 'What was found and what to do about it.' }),
   }),
