@@ -25,12 +25,13 @@ const percent = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
 /**
- * Whether a period starts at or after the end of known data (`asOf`): the figures of such a period
+ * Whether a period starts after the end of known data (`asOf`, the last change the data shows, so a
+ * period starting at `asOf` still sees that change): the figures of such a period
  * would only repeat the last known MRR (every open subscription assumed to go on unchanged), so
  * its ratios are null and it carries `WINDOW_AFTER_DATA`, never a clean-looking 100%.
  */
 export function windowAfterData(from: Instant, asOf: Instant): boolean {
-  return from >= asOf;
+  return from > asOf;
 }
 
 /**

@@ -63,6 +63,12 @@ function expectLaws(report: RetentionReport): void {
   ]) {
     expect(amount).toBeGreaterThanOrEqual(0);
   }
+  if (report.warnings.some((w) => w.code === 'WINDOW_AFTER_DATA')) {
+    // Nothing is measured in a period after the data: no ratio at all, whatever the bridge shows.
+    for (const ratio of [report.nrr, report.grr, report.logoRetention, report.quickRatio])
+      expect(ratio).toBeNull();
+    return;
+  }
   if (report.startingMrr === 0) {
     expect(report.nrr).toBeNull();
     expect(report.grr).toBeNull();
@@ -119,13 +125,16 @@ describe('laws of the bridge and the ratios, on generated data', () => {
           const timeline = buildTimeline(spans);
           const segment = plans ? { attributes: [{ name: 'plan', values: plans }] } : undefined;
           for (const method of ['PERIOD', 'TRAILING_12M'] as const) {
-            expectLaws(
-              computeRetention(timeline, {
-                ...period,
-                method,
-                ...(segment ? { segment } : {}),
-                reactivationWindowDays,
-              }),
+            const report = computeRetention(timeline, {
+              ...period,
+              method,
+              ...(segment ? { segment } : {}),
+              reactivationWindowDays,
+            });
+            expectLaws(report);
+            // WINDOW_AFTER_DATA exactly when the period starts after the data ends.
+            expect(report.warnings.some((w) => w.code === 'WINDOW_AFTER_DATA')).toBe(
+              report.from > timeline.asOf,
             );
           }
         },
@@ -220,11 +229,18 @@ describe('laws of the bridge and the ratios, on generated data', () => {
           expect(chained.startingMrr).toBe(period.startingMrr);
           expect(chained.endingMrr).toBe(period.endingMrr);
           expect(bridgeEnd(chained)).toBe(chained.endingMrr);
-          const product = series.reduce<number | null>(
-            (p, r) => (p === null || r.nrr === null ? null : p * r.nrr),
-            1,
-          );
-          if (product === null) expect(chained.nrr).toBeNull();
+          // A month after the data reports no ratio; the chain still multiplies what its bridge implies.
+          const monthNrr = (r: RetentionReport) =>
+            r.warnings.some((w) => w.code === 'WINDOW_AFTER_DATA')
+              ? r.startingMrr > 0
+                ? (r.startingMrr + r.expansion - r.contraction - r.churn) / r.startingMrr
+                : null
+              : r.nrr;
+          const product = series.reduce<number | null>((p, r) => {
+            const nrr = monthNrr(r);
+            return p === null || nrr === null ? null : p * nrr;
+          }, 1);
+          if (product === null || chained.from > timeline.asOf) expect(chained.nrr).toBeNull();
           else expect(chained.nrr).toBeCloseTo(product, 12);
         },
       ),

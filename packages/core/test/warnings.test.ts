@@ -36,7 +36,7 @@ describe('warnings', () => {
     [{ cohortSize: 9 }, 'SMALL_SAMPLE'],
     [{ cohortSize: 0, nrr: null, grr: null }, 'EMPTY_COHORT'],
     [{ to: day('2024-07-01') }, 'IMMATURE_WINDOW'],
-    [{ from: day('2024-06-01'), to: day('2025-06-01') }, 'WINDOW_AFTER_DATA'],
+    [{ from: day('2024-06-02'), to: day('2025-06-01') }, 'WINDOW_AFTER_DATA'],
     [{ from: day('2024-09-01'), to: day('2025-09-01') }, 'WINDOW_AFTER_DATA'],
   ] as const)('%o raises %s', (input, code) => {
     expect(codes(input)).toEqual([code]);
@@ -116,7 +116,7 @@ describe('warnings', () => {
         granularity: 'MONTH',
         method,
       });
-      const afterData = series.filter((report) => report.from >= timeline.asOf);
+      const afterData = series.filter((report) => report.from > timeline.asOf);
       expect(afterData.length, method).toBeGreaterThan(0);
       for (const report of afterData) {
         expect(report.nrr, method).toBeNull();
@@ -127,7 +127,7 @@ describe('warnings', () => {
       }
       // Points that start before the data ends, with customers, keep their ratios.
       const measured = series.filter(
-        (report) => report.from < timeline.asOf && report.customers.starting > 0,
+        (report) => report.from <= timeline.asOf && report.customers.starting > 0,
       );
       expect(measured.length, method).toBeGreaterThan(0);
       expect(

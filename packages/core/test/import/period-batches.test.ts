@@ -401,7 +401,8 @@ describe('streamSubscriptionPeriodBatches on bad input', () => {
     }
     // The WhiteSpace and LineTerminator code units of ECMAScript, but \n and \r (line ends here).
     expect(trimmed).toBe(23);
-  });
+    // About 13,000 rows through every reading path: a second or two alone, several on a loaded machine.
+  }, 30_000);
 });
 
 describe('streamSubscriptionPeriodBatches sharing', () => {
