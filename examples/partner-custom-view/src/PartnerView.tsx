@@ -21,7 +21,8 @@ export function PartnerView({
   theme = 'light',
 }: PartnerViewProps) {
   return (
-    <NrrProvider endpoint={endpoint} fetchToken={fetchToken} theme={theme}>
+    // The leaderboards say themselves why they cannot load: no provider-wide outage banner on top.
+    <NrrProvider endpoint={endpoint} fetchToken={fetchToken} theme={theme} renderOutage={null}>
       <div className="partner-view">
         <SegmentLeaderboard dimension="plan" dimensionLabel="Plan" period={period} />
         <SegmentLeaderboard dimension="country" dimensionLabel="Country" period={period} />
