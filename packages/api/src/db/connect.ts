@@ -12,6 +12,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { lockDataDir } from './data-dir-lock.ts';
 import * as schema from './schema.ts';
 
 /** A drizzle database over either driver. */
@@ -30,6 +31,7 @@ export interface Database {
   readonly kind: DatabaseTarget['kind'];
   /** Applies the committed migrations in `packages/api/drizzle` that have not run yet. */
   migrate(): Promise<void>;
+  /** Closes the connections (PGlite: and releases the data directory's lock). */
   close(): Promise<void>;
 }
 
@@ -49,7 +51,12 @@ export function targetFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseTar
   return { kind: 'pglite', dataDir: env.NRR_DATA_DIR?.trim() || DEFAULT_DATA_DIR };
 }
 
-/** Opens a database. Does not migrate; call {@link Database.migrate}. */
+/**
+ * Opens a database. Does not migrate; call {@link Database.migrate}. A PGlite directory is created
+ * if absent and locked for this process until
+ * {@link Database.close} or exit; if another live process has it open, throws `DataDirLocked`
+ * naming the directory, the holder's pid and what to do instead.
+ */
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === 'postgres') {
     const client = postgres(target.url, { max: target.maxConnections ?? 10, onnotice: () => {} });
@@ -73,18 +80,31 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       },
     };
   }
-  if (target.dataDir !== undefined) mkdirSync(target.dataDir, { recursive: true });
-  const client = target.dataDir === undefined ? new PGlite() : new PGlite(target.dataDir);
+  if (target.dataDir === undefined) return pgliteDatabase(new PGlite(), () => {});
+  const { dataDir } = target;
+  mkdirSync(dataDir, { recursive: true });
+  const lock = lockDataDir(dataDir);
+  try {
+    return await pgliteDatabase(new PGlite(dataDir), () => lock.release());
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function pgliteDatabase(client: PGlite, afterClose: () => void): Promise<Database> {
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
+  let closing: Promise<void> | undefined;
   return {
     db,
     kind: 'pglite',
     async migrate() {
       await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER });
     },
-    async close() {
-      await client.close();
+    close() {
+      closing ??= client.close().finally(afterClose);
+      return closing;
     },
   };
 }
