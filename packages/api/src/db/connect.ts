@@ -3,7 +3,8 @@
  * given (`DATABASE_URL`), otherwise an embedded PGlite persisted in a directory (`NRR_DATA_DIR`,
  * default `.nrr/data`), or in memory for tests. Everything else sees a drizzle {@link Db}.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -53,7 +54,7 @@ export function targetFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseTar
 
 /**
  * Opens a database. Does not migrate; call {@link Database.migrate}. A PGlite directory is created
- * if absent and locked for this process until
+ * if absent (mode 0700, as are its contents: owner only) and locked for this process until
  * {@link Database.close} or exit; if another live process has it open, throws `DataDirLocked`
  * naming the directory, the holder's pid and what to do instead.
  */
@@ -82,10 +83,19 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   }
   if (target.dataDir === undefined) return pgliteDatabase(new PGlite(), () => {});
   const { dataDir } = target;
-  mkdirSync(dataDir, { recursive: true });
+  // Owner only, as Postgres itself insists on for its data directory: nothing inside is reachable
+  // by other users, whatever the modes of the files in it.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
   const lock = lockDataDir(dataDir);
   try {
-    return await pgliteDatabase(new PGlite(dataDir), () => lock.release());
+    const database = await pgliteDatabase(new PGlite(dataDir), () => {
+      restrictToOwner(dataDir);
+      lock.release();
+    });
+    // PGlite unpacks a new cluster's files world-writable (0666); Postgres creates its later ones 0600.
+    restrictToOwner(dataDir);
+    return database;
   } catch (error) {
     lock.release();
     throw error;
@@ -107,4 +117,23 @@ async function pgliteDatabase(client: PGlite, afterClose: () => void): Promise<D
       return closing;
     },
   };
+}
+
+/**
+ * Takes group and other permissions off everything under `dir` (files 0600, directories 0700 with
+ * the usual umask), leaving symbolic links alone.
+ */
+function restrictToOwner(dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isSymbolicLink()) continue;
+    const path = join(dir, entry.name);
+    try {
+      const { mode } = lstatSync(path);
+      if ((mode & 0o077) !== 0) chmodSync(path, mode & 0o7700);
+      if (entry.isDirectory()) restrictToOwner(path);
+    } catch (error) {
+      // A file Postgres removed meanwhile (a temporary file) needs no change.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
 }
