@@ -29,6 +29,7 @@ import { ApiError } from '../errors.ts';
 import { ensureTenant } from '../tenants.ts';
 import { storeEvents } from './store-events.ts';
 import { EventLoopTurns, SpanWriter, type SpanWriterOptions } from './store-spans.ts';
+import { oneImportAtATime } from './tenant-queue.ts';
 
 /** Input formats. */
 export type ImportFormat = 'periods' | 'invoice-lines' | 'events';
@@ -205,6 +206,7 @@ interface ImportScope {
  * anything changed and records the import. If
  * `work` throws core's `ImportError`, nothing is stored, the failure is recorded and
  * {@link ImportFailed} is thrown. Either way the tenant's change is then announced on `db`.
+ * Imports of one tenant through one `db` run one at a time, in call order.
  */
 async function inImportTransaction(
   db: Db,
@@ -213,7 +215,9 @@ async function inImportTransaction(
   options: SpanWriterOptions = {},
 ): Promise<ImportSummary> {
   try {
-    return await importTransaction(db, origin, work, options);
+    // Wait for this process's earlier imports of the tenant without holding a connection; its row
+    // lock then only ever waits for imports of other processes.
+    return await oneImportAtATime(db, origin.tenantId, () => importTransaction(db, origin, work, options));
   } finally {
     // Every API over this `db` serves the tenant's new data version from its next request,
     // rather than within its cache TTL (other processes: within the TTL).
