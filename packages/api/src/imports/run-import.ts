@@ -268,28 +268,50 @@ async function importTransaction(
     });
   } catch (error) {
     if (!(error instanceof ImportError)) throw error;
-    const failed = await withTenant(db, origin.tenantId, async (tx) => {
-      const [tenant] = await tx
-        .select({ dataVersion: tenants.dataVersion })
-        .from(tenants)
-        .where(eq(tenants.tenantId, origin.tenantId));
-      const summary: ImportSummary = {
-        importId,
-        tenantId: origin.tenantId,
-        status: 'FAILED',
-        rowsRead: error.rowsRead,
-        rowsStored: 0,
-        rowsUnchanged: 0,
-        customersAffected: 0,
-        errorCount: error.errorCount,
-        errors: error.errors.slice(0, MAX_REPORTED_ERRORS),
-        dataVersion: tenant?.dataVersion ?? 0,
+    const summary: ImportSummary = {
+      importId,
+      tenantId: origin.tenantId,
+      status: 'FAILED',
+      rowsRead: error.rowsRead,
+      rowsStored: 0,
+      rowsUnchanged: 0,
+      customersAffected: 0,
+      errorCount: error.errorCount,
+      errors: error.errors.slice(0, MAX_REPORTED_ERRORS),
+      dataVersion: 0,
+    };
+    let failed: ImportSummary;
+    try {
+      failed = await recordFailure(db, origin, summary, startedAt);
+    } catch {
+      // The errors themselves could not be stored (jsonb refuses text that the row errors' own
+      // checks missed): record the failure and its count without them, rather than answer
+      // INTERNAL for a bad file and leave no trace. The caller still gets every error.
+      failed = {
+        ...(await recordFailure(db, origin, { ...summary, errors: [] }, startedAt)),
+        errors: summary.errors,
       };
-      await record(tx, origin, summary, startedAt);
-      return summary;
-    });
+    }
     throw new ImportFailed(failed, error.message);
   }
+}
+
+/** Records a failed import in a transaction of its own (the import's was rolled back), with the tenant's data version. */
+async function recordFailure(
+  db: Db,
+  origin: ImportOrigin,
+  summary: ImportSummary,
+  startedAt: Date,
+): Promise<ImportSummary> {
+  return withTenant(db, origin.tenantId, async (tx) => {
+    const [tenant] = await tx
+      .select({ dataVersion: tenants.dataVersion })
+      .from(tenants)
+      .where(eq(tenants.tenantId, origin.tenantId));
+    const recorded = { ...summary, dataVersion: tenant?.dataVersion ?? 0 };
+    await record(tx, origin, recorded, startedAt);
+    return recorded;
+  });
 }
 
 /**
