@@ -53,7 +53,11 @@ describe.each(DATABASE_KINDS)('imports whose bad values are not plain text, on %
       { line: 4, field: 'monthly_amount', value: EMOJI },
     ];
     expect(
-      (error?.extensions?.rowErrors as RowError[]).map(({ line, field, value }) => ({ line, field, value })),
+      ((error?.extensions?.rowErrors ?? []) as RowError[]).map(({ line, field, value }) => ({
+        line,
+        field,
+        value,
+      })),
     ).toEqual(shown);
     const history = await graphql<{ imports: { status: string; errorCount: number; errors: unknown[] }[] }>(
       api,
