@@ -3,18 +3,19 @@
  * failed as INTERNAL and went unrecorded: the row error's value was cut mid-character and jsonb
  * refuses lone surrogates, so recording the failure failed. It answers BAD_USER_INPUT naming the
  * row and field, and is recorded FAILED with its errors; and a failed import is recorded FAILED
- * even when its errors cannot be stored.
+ * even when its errors cannot be stored. A valid row's lone surrogates are stored as U+FFFD.
  */
 import { ImportError, type RowError } from '@nrr/core';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { imports } from '../src/db/schema.ts';
+import { imports, mrrSpans, spanAttributeSets } from '../src/db/schema.ts';
 import { ImportFailed, storeSpans } from '../src/imports/run-import.ts';
 import type { Api } from '../src/yoga.ts';
 import {
   DATABASE_KINDS,
   graphql,
   openTestDatabase,
+  SPAN_ATTRIBUTES_JOIN,
   type TestDatabase,
   tenantWithKey,
   testApi,
@@ -65,6 +66,21 @@ describe.each(DATABASE_KINDS)('imports whose bad values are not plain text, on %
       { credential: writer },
     );
     expect(history.body).toEqual({ data: { imports: [{ status: 'FAILED', errorCount: 3, errors: shown }] } });
+  });
+
+  it('stores a valid row whose id and attribute hold lone surrogates with U+FFFD in their place', async () => {
+    const writer = await tenantWithKey(test.database, 'lone', { scope: 'read_write' });
+    const text =
+      'subscription_id,customer_id,start_date,end_date,monthly_amount,currency,plan\n' +
+      `s1,c\uD83D,2024-01-01,,10,USD,Gro\uDE00wth ${EMOJI}\n`;
+    const imported = await graphql(api, IMPORT, { credential: writer, variables: { text } });
+    expect(imported.body).toEqual({ data: { importData: { status: 'SUCCEEDED' } } });
+    const stored = await test.database.db
+      .select({ customerId: mrrSpans.customerId, attributes: spanAttributeSets.attributes })
+      .from(mrrSpans)
+      .innerJoin(spanAttributeSets, SPAN_ATTRIBUTES_JOIN)
+      .where(eq(mrrSpans.tenantId, 'lone'));
+    expect(stored).toEqual([{ customerId: 'c\uFFFD', attributes: { plan: `Gro\uFFFDwth ${EMOJI}` } }]);
   });
 
   it('records a failed import FAILED even when its errors cannot be stored', async () => {

@@ -85,6 +85,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /** `text` with every lone surrogate (half of a UTF-16 pair, alone) replaced by U+FFFD, as `String.prototype.toWellFormed` does. */
 export function wellFormed(text: string): string {
+  // Most texts have no surrogate at all: only then look for a lone one.
+  if (!/[\uD800-\uDFFF]/.test(text)) return text;
   return text.replace(LONE_SURROGATE, '\uFFFD');
 }
 

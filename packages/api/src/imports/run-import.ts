@@ -19,6 +19,7 @@ import {
   type RowError,
   rowError,
   streamSubscriptionPeriodBatches,
+  wellFormed,
 } from '@nrr/core';
 import { eq, sql } from 'drizzle-orm';
 import { announceChange } from '../db/changes.ts';
@@ -369,6 +370,9 @@ async function* spanBatches(
  * The source, refused at its first NUL character (U+0000): Postgres text and jsonb cannot hold
  * one, so an id or attribute carrying it would otherwise fail inside the transaction as an
  * internal error. Throws core's `ImportError` (`INVALID_CSV` or `INVALID_JSON`) naming the line.
+ * A lone surrogate (half of a UTF-16 pair, alone: a GraphQL text may carry one as a `\ud83d`
+ * escape; a file read as UTF-8 cannot) becomes U+FFFD, as text columns would store it anyway
+ * and as row errors show it; jsonb (attributes, recorded errors) refuses it.
  */
 function withoutNul(source: LineSource | LineChunks, format: ImportFormat): LineSource | LineChunks {
   const refuse = (line: number, text: string) =>
@@ -387,7 +391,7 @@ function withoutNul(source: LineSource | LineChunks, format: ImportFormat): Line
     );
   if (typeof source === 'string') {
     const at = source.indexOf('\u0000');
-    if (at < 0) return source;
+    if (at < 0) return wellFormed(source);
     const start = source.lastIndexOf('\n', at) + 1;
     const end = source.indexOf('\n', at);
     const line = source.slice(0, at).split('\n').length;
@@ -399,14 +403,20 @@ function withoutNul(source: LineSource | LineChunks, format: ImportFormat): Line
       if (typeof item === 'string') {
         line += 1;
         if (item.includes('\u0000')) throw refuse(line, item);
-        yield item;
+        yield wellFormed(item);
         continue;
       }
-      for (const text of item) {
+      let chunk = item;
+      for (const [index, text] of item.entries()) {
         line += 1;
         if (text.includes('\u0000')) throw refuse(line, text);
+        const formed = wellFormed(text);
+        if (formed !== text) {
+          if (chunk === item) chunk = [...item];
+          (chunk as string[])[index] = formed;
+        }
       }
-      yield item;
+      yield chunk;
     }
   })() as AsyncIterable<string> | LineChunks;
 }
