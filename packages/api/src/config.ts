@@ -61,7 +61,7 @@ function tokenSecretFor(database: DatabaseTarget, env: NodeJS.ProcessEnv): strin
       'NRR_TOKEN_SECRET is required with DATABASE_URL: every API instance must sign embed tokens with the same secret (e.g. `openssl rand -base64 48`)',
     );
   }
-  mkdirSync(database.dataDir, { recursive: true });
+  mkdirSync(database.dataDir, { recursive: true, mode: 0o700 });
   const file = join(database.dataDir, 'token-secret');
   if (!existsSync(file))
     writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });

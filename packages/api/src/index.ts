@@ -20,6 +20,7 @@ export { configFromEnv, DEFAULT_PORT } from './config.ts';
 export type { ApiContext } from './context.ts';
 export type { Database, DatabaseTarget, Db } from './db/connect.ts';
 export { DEFAULT_DATA_DIR, MIGRATIONS_FOLDER, openDatabase, targetFromEnv } from './db/connect.ts';
+export { DataDirLocked, type LockHolder } from './db/data-dir-lock.ts';
 export type { Tx } from './db/tenant-scope.ts';
 export { withTenant } from './db/tenant-scope.ts';
 export type { DemoOptions } from './demo.ts';

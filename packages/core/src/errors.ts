@@ -21,14 +21,18 @@ export type RowErrorCode =
   | 'VALUE_TOO_LONG'
   | 'OUT_OF_RANGE';
 
-/** One rejected value: where it is, what it was and what was expected instead. */
+/**
+ * One rejected value: where it is, what it was and what was expected instead. Its texts are well
+ * formed Unicode: a lone surrogate from the input is shown as U+FFFD, so they can be stored as JSON
+ * (Postgres jsonb refuses lone surrogates) and sent as UTF-8.
+ */
 export interface RowError {
   readonly code: RowErrorCode;
   /** 1-based line of the source file (the header is line 1 in a CSV). */
   readonly line: number;
   /** Column or JSON field name as written in the source. */
   readonly field: string;
-  /** The offending value, shortened to 200 characters. */
+  /** The offending value, shortened to {@link MAX_SHOWN_VALUE} code points (never within a character's surrogate pair). */
   readonly value: string;
   /** What would have been accepted, in words ("an ISO date such as 2024-01-31"). */
   readonly expected: string;
@@ -36,7 +40,10 @@ export interface RowError {
   readonly message: string;
 }
 
-/** Builds a {@link RowError} with its message. */
+/** Code points of a value a {@link RowError} shows; a longer one ends in `...` at this length. */
+export const MAX_SHOWN_VALUE = 200;
+
+/** Builds a {@link RowError} with its message; `value` is shortened and every text made well formed. */
 export function rowError(
   code: RowErrorCode,
   line: number,
@@ -44,15 +51,43 @@ export function rowError(
   value: string,
   expected: string,
 ): RowError {
-  const shown = value.length > 200 ? `${value.slice(0, 197)}...` : value;
+  const shown = wellFormed(shorten(value, MAX_SHOWN_VALUE));
+  const name = wellFormed(field);
+  const wanted = wellFormed(expected);
   return {
     code,
     line,
-    field,
+    field: name,
     value: shown,
-    expected,
-    message: `line ${line}, field "${field}": got ${JSON.stringify(shown)}, expected ${expected}`,
+    expected: wanted,
+    message: `line ${line}, field "${name}": got ${JSON.stringify(shown)}, expected ${wanted}`,
   };
+}
+
+/**
+ * `text` if it has at most `max` code points, else its first `max - 3` code points and `...`.
+ * Counting code points rather than UTF-16 units never cuts an emoji (a surrogate pair) in two.
+ */
+export function shorten(text: string, max: number): string {
+  // Fewer units than `max` are fewer code points too: the common case reads nothing.
+  if (text.length <= max) return text;
+  let points = 0;
+  let cut = 0;
+  for (let index = 0; index < text.length; points += 1) {
+    if (points === max - 3) cut = index;
+    if (points === max) return `${text.slice(0, cut)}...`;
+    index += (text.codePointAt(index) as number) > 0xffff ? 2 : 1;
+  }
+  return text;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** `text` with every lone surrogate (half of a UTF-16 pair, alone) replaced by U+FFFD, as `String.prototype.toWellFormed` does. */
+export function wellFormed(text: string): string {
+  // Most texts have no surrogate at all: only then look for a lone one.
+  if (!/[\uD800-\uDFFF]/.test(text)) return text;
+  return text.replace(LONE_SURROGATE, '\uFFFD');
 }
 
 /**

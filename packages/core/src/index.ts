@@ -37,7 +37,14 @@ export {
 export type { EngineErrorCode } from './engine-error.ts';
 export { EngineError } from './engine-error.ts';
 export type { RowError, RowErrorCode } from './errors.ts';
-export { ImportError, MAX_REPORTED_ERRORS, rowError } from './errors.ts';
+export {
+  ImportError,
+  MAX_REPORTED_ERRORS,
+  MAX_SHOWN_VALUE,
+  rowError,
+  shorten,
+  wellFormed,
+} from './errors.ts';
 export type {
   FormatMoneyOptions,
   FormatPercentOptions,

@@ -19,6 +19,7 @@ import {
   type RowError,
   rowError,
   streamSubscriptionPeriodBatches,
+  wellFormed,
 } from '@nrr/core';
 import { eq, sql } from 'drizzle-orm';
 import { announceChange } from '../db/changes.ts';
@@ -29,6 +30,7 @@ import { ApiError } from '../errors.ts';
 import { ensureTenant } from '../tenants.ts';
 import { storeEvents } from './store-events.ts';
 import { EventLoopTurns, SpanWriter, type SpanWriterOptions } from './store-spans.ts';
+import { oneImportAtATime } from './tenant-queue.ts';
 
 /** Input formats. */
 export type ImportFormat = 'periods' | 'invoice-lines' | 'events';
@@ -205,6 +207,7 @@ interface ImportScope {
  * anything changed and records the import. If
  * `work` throws core's `ImportError`, nothing is stored, the failure is recorded and
  * {@link ImportFailed} is thrown. Either way the tenant's change is then announced on `db`.
+ * Imports of one tenant through one `db` run one at a time, in call order.
  */
 async function inImportTransaction(
   db: Db,
@@ -213,7 +216,9 @@ async function inImportTransaction(
   options: SpanWriterOptions = {},
 ): Promise<ImportSummary> {
   try {
-    return await importTransaction(db, origin, work, options);
+    // Wait for this process's earlier imports of the tenant without holding a connection; its row
+    // lock then only ever waits for imports of other processes.
+    return await oneImportAtATime(db, origin.tenantId, () => importTransaction(db, origin, work, options));
   } finally {
     // Every API over this `db` serves the tenant's new data version from its next request,
     // rather than within its cache TTL (other processes: within the TTL).
@@ -264,28 +269,50 @@ async function importTransaction(
     });
   } catch (error) {
     if (!(error instanceof ImportError)) throw error;
-    const failed = await withTenant(db, origin.tenantId, async (tx) => {
-      const [tenant] = await tx
-        .select({ dataVersion: tenants.dataVersion })
-        .from(tenants)
-        .where(eq(tenants.tenantId, origin.tenantId));
-      const summary: ImportSummary = {
-        importId,
-        tenantId: origin.tenantId,
-        status: 'FAILED',
-        rowsRead: error.rowsRead,
-        rowsStored: 0,
-        rowsUnchanged: 0,
-        customersAffected: 0,
-        errorCount: error.errorCount,
-        errors: error.errors.slice(0, MAX_REPORTED_ERRORS),
-        dataVersion: tenant?.dataVersion ?? 0,
+    const summary: ImportSummary = {
+      importId,
+      tenantId: origin.tenantId,
+      status: 'FAILED',
+      rowsRead: error.rowsRead,
+      rowsStored: 0,
+      rowsUnchanged: 0,
+      customersAffected: 0,
+      errorCount: error.errorCount,
+      errors: error.errors.slice(0, MAX_REPORTED_ERRORS),
+      dataVersion: 0,
+    };
+    let failed: ImportSummary;
+    try {
+      failed = await recordFailure(db, origin, summary, startedAt);
+    } catch {
+      // The errors themselves could not be stored (jsonb refuses text that the row errors' own
+      // checks missed): record the failure and its count without them, rather than answer
+      // INTERNAL for a bad file and leave no trace. The caller still gets every error.
+      failed = {
+        ...(await recordFailure(db, origin, { ...summary, errors: [] }, startedAt)),
+        errors: summary.errors,
       };
-      await record(tx, origin, summary, startedAt);
-      return summary;
-    });
+    }
     throw new ImportFailed(failed, error.message);
   }
+}
+
+/** Records a failed import in a transaction of its own (the import's was rolled back), with the tenant's data version. */
+async function recordFailure(
+  db: Db,
+  origin: ImportOrigin,
+  summary: ImportSummary,
+  startedAt: Date,
+): Promise<ImportSummary> {
+  return withTenant(db, origin.tenantId, async (tx) => {
+    const [tenant] = await tx
+      .select({ dataVersion: tenants.dataVersion })
+      .from(tenants)
+      .where(eq(tenants.tenantId, origin.tenantId));
+    const recorded = { ...summary, dataVersion: tenant?.dataVersion ?? 0 };
+    await record(tx, origin, recorded, startedAt);
+    return recorded;
+  });
 }
 
 /**
@@ -343,6 +370,9 @@ async function* spanBatches(
  * The source, refused at its first NUL character (U+0000): Postgres text and jsonb cannot hold
  * one, so an id or attribute carrying it would otherwise fail inside the transaction as an
  * internal error. Throws core's `ImportError` (`INVALID_CSV` or `INVALID_JSON`) naming the line.
+ * A lone surrogate (half of a UTF-16 pair, alone: a GraphQL text may carry one as a `\ud83d`
+ * escape; a file read as UTF-8 cannot) becomes U+FFFD, as text columns would store it anyway
+ * and as row errors show it; jsonb (attributes, recorded errors) refuses it.
  */
 function withoutNul(source: LineSource | LineChunks, format: ImportFormat): LineSource | LineChunks {
   const refuse = (line: number, text: string) =>
@@ -361,7 +391,7 @@ function withoutNul(source: LineSource | LineChunks, format: ImportFormat): Line
     );
   if (typeof source === 'string') {
     const at = source.indexOf('\u0000');
-    if (at < 0) return source;
+    if (at < 0) return wellFormed(source);
     const start = source.lastIndexOf('\n', at) + 1;
     const end = source.indexOf('\n', at);
     const line = source.slice(0, at).split('\n').length;
@@ -373,14 +403,20 @@ function withoutNul(source: LineSource | LineChunks, format: ImportFormat): Line
       if (typeof item === 'string') {
         line += 1;
         if (item.includes('\u0000')) throw refuse(line, item);
-        yield item;
+        yield wellFormed(item);
         continue;
       }
-      for (const text of item) {
+      let chunk = item;
+      for (const [index, text] of item.entries()) {
         line += 1;
         if (text.includes('\u0000')) throw refuse(line, text);
+        const formed = wellFormed(text);
+        if (formed !== text) {
+          if (chunk === item) chunk = [...item];
+          (chunk as string[])[index] = formed;
+        }
       }
-      yield item;
+      yield chunk;
     }
   })() as AsyncIterable<string> | LineChunks;
 }

@@ -84,7 +84,7 @@ export function importSubscriptionEventsJson(
       ? (document.data as unknown[])
       : undefined;
   if (records === undefined) {
-    throw new ImportError([rowError('INVALID_JSON', 1, '(document)', text.slice(0, 200), expected)], 1, 0);
+    throw new ImportError([rowError('INVALID_JSON', 1, '(document)', text, expected)], 1, 0);
   }
   const seen = new Map<string, SeenEvent>();
   function* parsed(): Generator<ParsedRow<SubscriptionEvent>> {
