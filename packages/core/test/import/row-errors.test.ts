@@ -44,13 +44,25 @@ describe('row error values', () => {
 
   it('keeps any text well-formed and at most 200 code points (property)', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (value) => {
-        const error = rowError('INVALID_DATE', 1, 'x', value, 'a date');
-        expect(wellFormedError(error)).toBe(true);
-        expect([...error.value].length).toBeLessThanOrEqual(MAX_SHOWN_VALUE);
-        if ([...value].length <= MAX_SHOWN_VALUE) expect(error.value).toBe(wellFormed(value));
-        expect(shorten(value, MAX_SHOWN_VALUE).length).toBeLessThanOrEqual(value.length);
-      }),
+      fc.property(
+        // Any UTF-16 code units (lone surrogates included) and whole code points, long enough to be cut.
+        fc.string({
+          unit: fc.oneof(
+            fc.integer({ min: 0, max: 0xffff }).map((unit) => String.fromCharCode(unit)),
+            fc.constant(EMOJI),
+          ),
+          minLength: 150,
+          maxLength: 400,
+          size: 'max',
+        }),
+        (value) => {
+          const error = rowError('INVALID_DATE', 1, 'x', value, 'a date');
+          expect(wellFormedError(error)).toBe(true);
+          expect([...error.value].length).toBeLessThanOrEqual(MAX_SHOWN_VALUE);
+          if ([...value].length <= MAX_SHOWN_VALUE) expect(error.value).toBe(wellFormed(value));
+          expect(shorten(value, MAX_SHOWN_VALUE).length).toBeLessThanOrEqual(value.length);
+        },
+      ),
     );
   });
 
