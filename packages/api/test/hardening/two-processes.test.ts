@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { openDatabase } from '../../src/db/connect.ts';
 import { startApi } from '../../src/start.ts';
 import { TEST_TOKEN_SECRET } from '../harness.ts';
@@ -89,6 +89,10 @@ describe('two processes on one PGlite directory', () => {
     const secret = created.output.trim().split('\n').at(-1) as string;
 
     const server = startCli(['serve', '--port', '0'], { NRR_DATA_DIR: dataDir });
+    // A failed assertion before the SIGKILL below must not leave the server running.
+    onTestFinished(() => {
+      if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
+    });
     const deadline = Date.now() + 60_000;
     let url: string | undefined;
     while (!url) {
