@@ -15,7 +15,9 @@ import { ApiError, HTTP_STATUS, requestError } from './errors.ts';
 import { bodyLimit } from './internal/body-limit.ts';
 import { MAX_TOKENS, queryLimitsRule } from './internal/query-limits.ts';
 import { RateLimiter } from './internal/rate-limit.ts';
+import { responseLimit } from './internal/response-limit.ts';
 import { resultCache } from './internal/result-cache.ts';
+import { DEFAULT_WORK_BUDGET, WorkBudget } from './internal/work-budget.ts';
 import { handleEmbedTokenRequest } from './rest/embed-tokens.ts';
 import { buildSchema } from './schema/index.ts';
 import { anyTenantAllowsOrigin } from './tenants.ts';
@@ -38,6 +40,14 @@ export interface ApiOptions {
   readonly cacheTtlMs?: number;
   /** Largest request body accepted, in bytes (larger: HTTP 413); default 25,000,000. */
   readonly maxRequestBodyBytes?: number;
+  /**
+   * Engine work one request may cause, in customer-windows (customers × windows evaluated, see
+   * ./internal/work-budget.ts); default 40,000,000. Questions answered from memory cost nothing;
+   * past the limit a question is refused with `COST_LIMIT`. `Infinity` disables it.
+   */
+  readonly workBudget?: number;
+  /** Largest GraphQL response, in bytes of JSON (larger: `COST_LIMIT`, HTTP 400); default 10,000,000. */
+  readonly maxResponseBytes?: number;
 }
 
 /** The built API. */
@@ -67,6 +77,7 @@ export function createApi(options: ApiOptions): Api {
       : new RateLimiter(options.rateLimit?.capacity ?? 300, options.rateLimit?.perSecond ?? 50);
   const corsOrigin = new WeakMap<Request, string>();
   const schema = buildSchema();
+  const workBudget = options.workBudget ?? DEFAULT_WORK_BUDGET;
 
   /** Everything about the caller a request needs, or an error with its HTTP status. */
   async function resolveCaller(request: Request): Promise<{ principal: Principal; context: ApiContext }> {
@@ -94,7 +105,14 @@ export function createApi(options: ApiOptions): Api {
     }
     return {
       principal,
-      context: { db, principal, tenant, tokenKey: key, analytics: timelines.forTenant(db, tenant) },
+      context: {
+        db,
+        principal,
+        tenant,
+        tokenKey: key,
+        analytics: timelines.forTenant(db, tenant),
+        budget: new WorkBudget(workBudget),
+      },
     };
   }
 
@@ -158,7 +176,14 @@ export function createApi(options: ApiOptions): Api {
     landingPage: false,
     cors: false,
     logging: clientErrorsSilenced(),
-    plugins: [cors, rest, limits, resultCache(), bodyLimit(options.maxRequestBodyBytes)],
+    plugins: [
+      cors,
+      rest,
+      limits,
+      responseLimit(options.maxResponseBytes),
+      resultCache(),
+      bodyLimit(options.maxRequestBodyBytes),
+    ],
     // Replaced by bodyLimit, which does not count a body whose Content-Length was checked.
     maxRequestBodySize: false,
     context: async ({ request }) => (await resolveCaller(request)).context,

@@ -12,6 +12,7 @@ import {
 } from '@nrr/core';
 import type { ApiContext } from '../context.ts';
 import { ApiError, badInput } from '../errors.ts';
+import { questionWork } from '../internal/work-budget.ts';
 import { effectiveSegment, type SegmentFilterArg } from '../schema/segment-filter.ts';
 
 /** Most points a series or cohort table may have (50 years by month). */
@@ -83,4 +84,22 @@ export function runEngine<T>(compute: () => T): T {
     }
     throw error;
   }
+}
+
+/**
+ * Charges a question's engine work to the request's budget (`COST_LIMIT` when over it), unless
+ * its answer for `key` is already memoised: `windows` windows (see ../internal/work-budget.ts)
+ * over every customer of the tenant; `grouped` for a breakdown.
+ */
+export async function chargeWork(
+  context: ApiContext,
+  field: string,
+  key: string,
+  windows: number,
+  options: { grouped?: boolean } = {},
+): Promise<void> {
+  if (context.analytics.cached(key) !== undefined) return;
+  const customers = (await context.analytics.timeline()).size;
+  const question = `${field} (${windows.toLocaleString('en')} window${windows === 1 ? '' : 's'} × ${customers.toLocaleString('en')} customers)`;
+  context.budget.charge(question, key, questionWork(customers, windows, options));
 }
