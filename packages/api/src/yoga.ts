@@ -5,6 +5,7 @@
  */
 import { GraphQLError, type GraphQLSchema, parse } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { defaultEngineWorkers, EnginePool } from './analytics/engine-pool.ts';
 import { TimelineCache } from './analytics/tenant-analytics.ts';
 import { CallerCache } from './auth/caller-cache.ts';
 import { tokenKey as toTokenKey } from './auth/embed-tokens.ts';
@@ -48,6 +49,12 @@ export interface ApiOptions {
   readonly workBudget?: number;
   /** Largest GraphQL response, in bytes of JSON (larger: `COST_LIMIT`, HTTP 400); default 10,000,000. */
   readonly maxResponseBytes?: number;
+  /**
+   * Worker threads that build timelines and compute figures, so that one tenant's heavy question
+   * does not hold up other requests; tenants take turns (round-robin) for them. Default: the
+   * available parallelism minus one, at least 1. 0 computes on the request thread.
+   */
+  readonly engineWorkers?: number;
 }
 
 /** The built API. */
@@ -56,6 +63,10 @@ export interface Api {
   /** Handles one request (WHATWG fetch signature). */
   readonly fetch: (request: Request) => Promise<Response>;
   readonly timelines: TimelineCache;
+  /** The engine's worker threads; `undefined` with `engineWorkers: 0`. */
+  readonly engine: EnginePool | undefined;
+  /** Stops the engine's worker threads (idle ones never keep the process alive). */
+  close(): Promise<void>;
   /** Verified keys and tenant rows (see `cacheTtlMs`). */
   readonly callers: CallerCache;
   readonly schema: GraphQLSchema;
@@ -65,7 +76,9 @@ export interface Api {
 export function createApi(options: ApiOptions): Api {
   const { db } = options;
   const key = toTokenKey(options.tokenSecret);
-  const timelines = new TimelineCache();
+  const workers = options.engineWorkers ?? defaultEngineWorkers();
+  const engine = workers === 0 ? undefined : new EnginePool(workers);
+  const timelines = new TimelineCache(32, engine);
   const callers = new CallerCache(db, options.cacheTtlMs === undefined ? {} : { ttlMs: options.cacheTtlMs });
   const lookups = {
     findKey: (secret: string) => callers.key(secret),
@@ -199,6 +212,8 @@ export function createApi(options: ApiOptions): Api {
     yoga,
     fetch: async (request) => yoga.fetch(request),
     timelines,
+    engine,
+    close: async () => engine?.close(),
     callers,
     schema,
   };

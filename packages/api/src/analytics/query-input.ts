@@ -14,6 +14,7 @@ import type { ApiContext } from '../context.ts';
 import { ApiError, badInput } from '../errors.ts';
 import { questionWork } from '../internal/work-budget.ts';
 import { effectiveSegment, type SegmentFilterArg } from '../schema/segment-filter.ts';
+import type { EngineWindow } from './engine-ops.ts';
 
 /** Most points a series or cohort table may have (50 years by month). */
 export const MAX_PERIODS = 600;
@@ -26,7 +27,7 @@ export interface WindowArgs {
   readonly currency?: string | null | undefined;
 }
 
-/** The common part of a core query: window, effective segment and rates. */
+/** The common part of a core query: window, effective segment and rates (see {@link engineWindow}). */
 export interface CoreWindow {
   readonly from: number;
   readonly to: number;
@@ -99,7 +100,17 @@ export async function chargeWork(
   options: { grouped?: boolean } = {},
 ): Promise<void> {
   if (context.analytics.cached(key) !== undefined) return;
-  const customers = (await context.analytics.timeline()).size;
+  const customers = (await context.analytics.summary()).size;
   const question = `${field} (${windows.toLocaleString('en')} window${windows === 1 ? '' : 's'} × ${customers.toLocaleString('en')} customers)`;
   context.budget.charge(question, key, questionWork(customers, windows, options));
+}
+
+/** A core window as an engine operation carries it: plain data, the rates by currency. */
+export function engineWindow(window: CoreWindow): EngineWindow {
+  return {
+    from: window.from,
+    to: window.to,
+    currency: window.rates.reportingCurrency,
+    ...(window.segment ? { segment: window.segment } : {}),
+  };
 }

@@ -4,10 +4,16 @@ import {
   type BenchmarkComparison,
   benchmarksFor,
   compareToBenchmark,
-  computeRetention,
   type RetentionReport,
 } from '@nrr/core';
-import { chargeWork, coreWindow, methodOf, questionKey, runEngine } from '../analytics/query-input.ts';
+import {
+  chargeWork,
+  coreWindow,
+  engineWindow,
+  methodOf,
+  questionKey,
+  runEngine,
+} from '../analytics/query-input.ts';
 import { retentionWindows } from '../internal/work-budget.ts';
 import { builder } from './builder.ts';
 import { RetentionMethodEnum, SizeBandEnum } from './enums.ts';
@@ -175,10 +181,11 @@ builder.queryField('benchmarkComparison', (t) =>
       // The same question as `retention` with this input, memoised with it.
       const key = questionKey('retention', window, { method });
       await chargeWork(context, 'benchmarkComparison', key, retentionWindows(method, window.from, window.to));
-      const timeline = await context.analytics.timeline();
-      const report = await context.analytics.compute(key, () =>
-        runEngine(() => computeRetention(timeline, { ...window, method })),
-      );
+      const report = await context.analytics.run(key, {
+        kind: 'retention',
+        window: engineWindow(window),
+        method,
+      });
       const figure = input.metric === 'GRR' ? report.grr : report.nrr;
       const comparison = runEngine(() => compareToBenchmark(figure, input.benchmark));
       return { comparison, report };

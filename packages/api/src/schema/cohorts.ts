@@ -1,6 +1,6 @@
 /** `CohortTable` and the `cohorts` query. */
-import { type CohortRow, type CohortTable, computeCohorts, formatMoneyUnits } from '@nrr/core';
-import { chargeWork, coreWindow, questionKey, runEngine } from '../analytics/query-input.ts';
+import { type CohortRow, type CohortTable, formatMoneyUnits } from '@nrr/core';
+import { chargeWork, coreWindow, engineWindow, questionKey } from '../analytics/query-input.ts';
 import { cohortWindows } from '../internal/work-budget.ts';
 import { builder } from './builder.ts';
 import { GranularityEnum } from './enums.ts';
@@ -159,10 +159,13 @@ builder.queryField('cohorts', (t) =>
       const view = input.view ?? 'PERCENT_OF_START';
       const key = questionKey('cohorts', window, { granularity, measure, view });
       await chargeWork(context, 'cohorts', key, cohortWindows(window.from, window.to, granularity));
-      const timeline = await context.analytics.timeline();
-      return context.analytics.compute(key, () =>
-        runEngine(() => computeCohorts(timeline, { ...window, granularity, measure, view })),
-      );
+      return context.analytics.run(key, {
+        kind: 'cohorts',
+        window: engineWindow(window),
+        granularity,
+        measure,
+        view,
+      });
     },
   }),
 );

@@ -1,6 +1,6 @@
 /** `Movement`, `MovementConnection` and the `movements` query: who moved MRR in a window. */
-import { type CustomerMovement, computeMovements } from '@nrr/core';
-import { chargeWork, coreWindow, questionKey, runEngine } from '../analytics/query-input.ts';
+import type { CustomerMovement } from '@nrr/core';
+import { chargeWork, coreWindow, engineWindow, questionKey } from '../analytics/query-input.ts';
 import { checkedPageSize } from '../internal/query-limits.ts';
 import { AttributeRef, attributeList } from './attribute.ts';
 import { builder } from './builder.ts';
@@ -113,10 +113,11 @@ builder.queryField('movements', (t) =>
       const kinds = input.types ? [...input.types] : undefined;
       const key = questionKey('movements', window, { kinds });
       await chargeWork(context, 'movements', key, 1);
-      const timeline = await context.analytics.timeline();
-      const movements = context.analytics.memo(key, () =>
-        runEngine(() => computeMovements(timeline, { ...window, ...(kinds ? { kinds } : {}) })),
-      );
+      const movements = await context.analytics.run(key, {
+        kind: 'movements',
+        window: engineWindow(window),
+        ...(kinds ? { kinds } : {}),
+      });
       const currency = window.rates.reportingCurrency;
       const page = movements.slice(start, start + size);
       const edges = page.map((movement, index) => ({

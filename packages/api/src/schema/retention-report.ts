@@ -1,13 +1,6 @@
 /** `RetentionReport`, its parts, and the `retention`, `retentionSeries` and `breakdown` queries. */
-import {
-  type CustomerCounts,
-  computeBreakdown,
-  computeRetention,
-  computeRetentionSeries,
-  type RetentionReport,
-  type RetentionWarning,
-} from '@nrr/core';
-import { chargeWork, coreWindow, methodOf, questionKey, runEngine } from '../analytics/query-input.ts';
+import type { CustomerCounts, RetentionReport, RetentionWarning } from '@nrr/core';
+import { chargeWork, coreWindow, engineWindow, methodOf, questionKey } from '../analytics/query-input.ts';
 import { checkedPageSize } from '../internal/query-limits.ts';
 import { retentionWindows, seriesWindows } from '../internal/work-budget.ts';
 import { builder } from './builder.ts';
@@ -218,10 +211,7 @@ builder.queryField('retention', (t) =>
       const method = methodOf(input.method);
       const key = questionKey('retention', window, { method });
       await chargeWork(context, 'retention', key, retentionWindows(method, window.from, window.to));
-      const timeline = await context.analytics.timeline();
-      return context.analytics.compute(key, () =>
-        runEngine(() => computeRetention(timeline, { ...window, method })),
-      );
+      return context.analytics.run(key, { kind: 'retention', window: engineWindow(window), method });
     },
   }),
 );
@@ -238,10 +228,12 @@ builder.queryField('retentionSeries', (t) =>
       const key = questionKey('retentionSeries', window, { method, granularity });
       const windows = seriesWindows(method, window.from, window.to, granularity);
       await chargeWork(context, 'retentionSeries', key, windows);
-      const timeline = await context.analytics.timeline();
-      return context.analytics.compute(key, () =>
-        runEngine(() => computeRetentionSeries(timeline, { ...window, granularity, method })),
-      );
+      return context.analytics.run(key, {
+        kind: 'retentionSeries',
+        window: engineWindow(window),
+        method,
+        granularity,
+      });
     },
   }),
 );
@@ -265,10 +257,13 @@ builder.queryField('breakdown', (t) =>
       const key = questionKey('breakdown', window, { method, by: input.by, limit });
       const windows = retentionWindows(method, window.from, window.to);
       await chargeWork(context, 'breakdown', key, windows, { grouped: true });
-      const timeline = await context.analytics.timeline();
-      const breakdown = await context.analytics.compute(key, () =>
-        runEngine(() => computeBreakdown(timeline, { ...window, by: input.by, method, limit })),
-      );
+      const breakdown = await context.analytics.run(key, {
+        kind: 'breakdown',
+        window: engineWindow(window),
+        method,
+        by: input.by,
+        limit,
+      });
       const rows = breakdown.segments.map((segment) => ({ ...segment, valueCount: 1 }));
       if (breakdown.rest) {
         rows.push({
