@@ -188,6 +188,7 @@ async function benchIsolation(db: Database['db'], heavyKey: string, to: number) 
     start: Date.UTC(2024, 0, 1),
     reportingCurrency: 'USD',
   };
+  await setFxRates(db, 'bench-small', generateExchangeRates(small));
   await storeSpans(
     db,
     { tenantId: 'bench-small', format: 'generated', sourceName: 'bench', actor: 'bench' },
