@@ -6,7 +6,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { createApiKey, listApiKeys, revokeApiKey } from './auth/keys.ts';
-import { configFromEnv, type ServerConfig } from './config.ts';
+import { apiTuning, configFromEnv, type ServerConfig } from './config.ts';
 import { type Database, openDatabase } from './db/connect.ts';
 import { type DemoOptions, loadDemoTenant } from './demo.ts';
 import { listen, type RunningServer } from './server.ts';
@@ -60,7 +60,7 @@ export async function startApi(options: StartApiOptions): Promise<StartedApi> {
   const api = createApi({
     db: database.db,
     tokenSecret: config.tokenSecret,
-    ...(config.cacheTtlMs === undefined ? {} : { cacheTtlMs: config.cacheTtlMs }),
+    ...apiTuning(config),
   });
   const server = await listen(api, config.port);
   return {
@@ -71,6 +71,7 @@ export async function startApi(options: StartApiOptions): Promise<StartedApi> {
     demoKey: secret,
     async close() {
       await server.close();
+      await api.close();
       await database.close();
     },
   };
