@@ -11,7 +11,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { EngineOperation, RateTable, TimelineSource, TimelineSummary } from './engine-ops.ts';
-import type { EngineJob, EngineReply } from './engine-worker.ts';
+import type { EngineJob, EngineMessage, EngineReply } from './engine-worker.ts';
 
 /** Default pool size: every core but one (the main thread's), at least one. */
 export function defaultEngineWorkers(): number {
@@ -111,6 +111,14 @@ export class EnginePool {
       else this.#queues.set(request.tenantId, [{ request, resolve, reject }]);
       this.#dispatch();
     });
+  }
+
+  /** Makes every worker drop its timelines (after the jobs already sent to it). */
+  clear(): void {
+    for (const slot of this.#slots) {
+      slot.holds.clear();
+      slot.worker.postMessage({ clear: true } satisfies EngineMessage);
+    }
   }
 
   /** Stops every worker; queued and running jobs fail. */

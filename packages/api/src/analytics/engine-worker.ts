@@ -30,6 +30,9 @@ export interface EngineJob {
   readonly source?: TimelineSource;
 }
 
+/** What the pool posts to a worker: a job, or an order to drop every timeline. */
+export type EngineMessage = EngineJob | { readonly clear: true };
+
 /** A worker's answer to a job. */
 export type EngineReply =
   | { readonly id: number; readonly needsSource: true }
@@ -62,7 +65,7 @@ function timelineFor(job: EngineJob): Held | undefined {
   return fresh;
 }
 
-/** Handles one job (exported for the inline mode's tests; the thread calls it per message). */
+/** Handles one job: builds or finds the timeline, runs the operation, says what went wrong. */
 export function handleJob(job: EngineJob): EngineReply {
   try {
     const entry = timelineFor(job);
@@ -85,6 +88,7 @@ export function handleJob(job: EngineJob): EngineReply {
   }
 }
 
-parentPort?.on('message', (job: EngineJob) => {
-  parentPort?.postMessage(handleJob(job));
+parentPort?.on('message', (message: EngineMessage) => {
+  if ('clear' in message) held.clear();
+  else parentPort?.postMessage(handleJob(message));
 });

@@ -57,13 +57,6 @@ export interface TenantAnalytics {
   memo<T>(key: string, compute: () => T): T;
   /** The value memoised for `key` at the current data version, or `undefined` (computes nothing). */
   cached(key: string): unknown;
-  /**
-   * {@link memo} for engine computations (tens to hundreds of milliseconds of CPU): when `key` is
-   * not memoised, first yields to the event loop, so that answers already computed are written to
-   * their sockets before this one blocks it (a burst of new questions is then answered one by one,
-   * not all at the end).
-   */
-  compute<T>(key: string, compute: () => T): Promise<T>;
 }
 
 interface CachedTenant {
@@ -185,11 +178,6 @@ export class TimelineCache {
         results.set(key, value);
         return value;
       },
-      async compute(key, compute) {
-        if (!entry().results.has(key)) await new Promise<void>((resolve) => setImmediate(resolve));
-        // Memoised meanwhile by a request asking the same, or at a new data version: memo decides.
-        return analytics.memo(key, compute);
-      },
       memo(key, compute) {
         const { results } = entry();
         if (results.has(key)) {
@@ -210,9 +198,10 @@ export class TimelineCache {
     return analytics;
   }
 
-  /** Drops everything (tests, and the CLI after writing). */
+  /** Drops everything, the engine workers' timelines too (tests, the bench's cold requests). */
   clear(): void {
     this.#entries.clear();
+    this.engine?.clear();
   }
 
   #entry(db: Db, tenant: Tenant): CachedTenant {
