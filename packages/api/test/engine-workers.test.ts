@@ -8,6 +8,7 @@
  */
 import { type MrrSpan, parseInstant } from '@nrr/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packSpans, unpackSpans } from '../src/analytics/engine-ops.ts';
 import { type Api, createApi } from '../src/yoga.ts';
 import { ACME_SPANS, storeTestSpans } from './fixtures.ts';
 import {
@@ -82,6 +83,37 @@ const FIGURE_QUERIES = [
   '{ viewer { tenant { currencies dataEnd } } segments(dimension: "plan") customers(first: 3) { totalCount edges { node { id mrr { amount } } } } }',
   '{ retention(input: { from: "2025-01-01", to: "2024-01-01" }) { nrr } }',
 ];
+
+describe('spans posted to a worker', () => {
+  it('arrive field for field: open ends, cancellations, shared and missing attributes', () => {
+    const shared = { plan: 'Pro', country: 'FR' };
+    const spans: MrrSpan[] = [
+      {
+        customerId: 'c1',
+        subscriptionId: 's1',
+        start: 1,
+        end: null,
+        mrr: 10,
+        currency: 'EUR',
+        attributes: shared,
+      },
+      {
+        customerId: 'c1',
+        subscriptionId: 's2',
+        start: 2,
+        end: 9,
+        mrr: 0,
+        currency: 'EUR',
+        canceledAt: 5,
+        attributes: shared,
+      },
+      { customerId: 'c2', subscriptionId: 's1', start: 3, end: 4, mrr: 123_456_789, currency: 'USD' },
+    ];
+    const packed = packSpans(spans);
+    expect(unpackSpans(structuredClone(packed))).toEqual(spans);
+    expect(JSON.parse(packed.attributeSets)).toEqual([shared]);
+  });
+});
 
 describe.each(DATABASE_KINDS)('engine work in worker threads on %s', (kind) => {
   let test: TestDatabase;

@@ -170,3 +170,94 @@ function dispatch(timeline: Timeline, base: ExchangeRates, operation: EngineOper
       return operation satisfies never;
   }
 }
+
+/**
+ * Spans packed for posting to a worker: numbers in one transferable array, strings once each.
+ * Structured-cloning 190,000 span objects costs the sending thread about 0.6 s; packing them, a
+ * small fraction of that (the request thread keeps answering meanwhile).
+ */
+export interface PackedSpans {
+  readonly count: number;
+  /** Per span: start, end (NaN: open), mrr, canceledAt (NaN: none), attribute set (-1: none). */
+  readonly numbers: Float64Array;
+  /** Per span: customer id, subscription id and currency, as indices into `strings`. */
+  readonly stringIndex: Int32Array;
+  /** Every distinct string, joined by NUL (which stored text cannot contain): one string to copy. */
+  readonly strings: string;
+  /** The distinct attribute sets, as a JSON array. */
+  readonly attributeSets: string;
+}
+
+/** Packs spans for a worker (see {@link PackedSpans}); {@link unpackSpans} restores them. */
+export function packSpans(spans: readonly MrrSpan[]): PackedSpans {
+  const numbers = new Float64Array(spans.length * 5);
+  const stringIndex = new Int32Array(spans.length * 3);
+  const strings: string[] = [];
+  const stringIds = new Map<string, number>();
+  const setIds = new Map<Readonly<Record<string, string>>, number>();
+  const attributeSets: Readonly<Record<string, string>>[] = [];
+  const idOf = (text: string) => {
+    let id = stringIds.get(text);
+    if (id === undefined) {
+      id = strings.length;
+      strings.push(text);
+      stringIds.set(text, id);
+    }
+    return id;
+  };
+  for (let i = 0; i < spans.length; i++) {
+    const span = spans[i] as MrrSpan;
+    let set = -1;
+    if (span.attributes !== undefined) {
+      set = setIds.get(span.attributes) ?? -1;
+      if (set === -1) {
+        set = attributeSets.length;
+        attributeSets.push(span.attributes);
+        setIds.set(span.attributes, set);
+      }
+    }
+    numbers[i * 5] = span.start;
+    numbers[i * 5 + 1] = span.end ?? Number.NaN;
+    numbers[i * 5 + 2] = span.mrr;
+    numbers[i * 5 + 3] = span.canceledAt ?? Number.NaN;
+    numbers[i * 5 + 4] = set;
+    stringIndex[i * 3] = idOf(span.customerId);
+    stringIndex[i * 3 + 1] = idOf(span.subscriptionId);
+    stringIndex[i * 3 + 2] = idOf(span.currency);
+  }
+  return {
+    count: spans.length,
+    numbers,
+    stringIndex,
+    strings: strings.join('\u0000'),
+    attributeSets: JSON.stringify(attributeSets),
+  };
+}
+
+/** The spans {@link packSpans} packed, field for field. */
+export function unpackSpans(packed: PackedSpans): MrrSpan[] {
+  const { numbers, stringIndex } = packed;
+  const strings = packed.strings.split('\u0000');
+  const attributeSets = JSON.parse(packed.attributeSets) as Readonly<Record<string, string>>[];
+  const spans = new Array<MrrSpan>(packed.count);
+  for (let i = 0; i < packed.count; i++) {
+    const end = numbers[i * 5 + 1] as number;
+    const span: MrrSpan = {
+      customerId: strings[stringIndex[i * 3] as number] as string,
+      subscriptionId: strings[stringIndex[i * 3 + 1] as number] as string,
+      start: numbers[i * 5] as number,
+      end: Number.isNaN(end) ? null : end,
+      mrr: numbers[i * 5 + 2] as number,
+      currency: strings[stringIndex[i * 3 + 2] as number] as string,
+    };
+    const canceledAt = numbers[i * 5 + 3] as number;
+    if (!Number.isNaN(canceledAt)) (span as { canceledAt?: number }).canceledAt = canceledAt;
+    const set = numbers[i * 5 + 4] as number;
+    if (set >= 0)
+      (span as { attributes?: Readonly<Record<string, string>> }).attributes = attributeSets[set] as Readonly<
+        Record<string, string>
+      >;
+    spans[i] = span;
+  }
+  return spans;
+}

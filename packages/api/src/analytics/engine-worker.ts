@@ -5,15 +5,16 @@
  * `needsSource`, and the pool sends it again with the tenant's spans, read on the main thread.
  */
 import { parentPort } from 'node:worker_threads';
-import { EngineError, type ExchangeRates, type Timeline } from '@nrr/core';
+import { EngineError, type ExchangeRates, type MrrSpan, type Timeline } from '@nrr/core';
 import {
   buildTenantTimeline,
   type EngineOperation,
+  type PackedSpans,
   type RateTable,
   ratesOf,
   runOperation,
   summaryOf,
-  type TimelineSource,
+  unpackSpans,
 } from './engine-ops.ts';
 
 /** Timelines one worker keeps (as `TimelineCache` keeps per process). */
@@ -26,12 +27,21 @@ export interface EngineJob {
   readonly timelineKey: string;
   readonly rates: RateTable;
   readonly operation: EngineOperation;
-  /** The tenant's spans, sent when the worker answered `needsSource`. */
-  readonly source?: TimelineSource;
+  /**
+   * The tenant's spans, sent when the worker answered `needsSource`: the last part of them (the
+   * others came before as {@link SpansPart} messages of the same job id).
+   */
+  readonly source?: { readonly spans: PackedSpans; readonly asOfAtLeast?: number };
 }
 
-/** What the pool posts to a worker: a job, or an order to drop every timeline. */
-export type EngineMessage = EngineJob | { readonly clear: true };
+/** Some of a job's spans, ahead of the job message carrying the rest. */
+export interface SpansPart {
+  readonly id: number;
+  readonly part: PackedSpans;
+}
+
+/** What the pool posts to a worker: a job, part of its spans, or an order to drop every timeline. */
+export type EngineMessage = EngineJob | SpansPart | { readonly clear: true };
 
 /** A worker's answer to a job. */
 export type EngineReply =
@@ -46,6 +56,8 @@ interface Held {
 }
 
 const held = new Map<string, Held>();
+/** Spans received so far for a job, by job id. */
+const parts = new Map<number, MrrSpan[]>();
 
 function timelineFor(job: EngineJob): Held | undefined {
   const known = held.get(job.timelineKey);
@@ -55,7 +67,11 @@ function timelineFor(job: EngineJob): Held | undefined {
     return known;
   }
   if (!job.source) return undefined;
-  const fresh: Held = { timeline: buildTenantTimeline(job.source), rates: new Map() };
+  const { spans: last, ...rest } = job.source;
+  const spans = parts.get(job.id) ?? [];
+  parts.delete(job.id);
+  for (const span of unpackSpans(last)) spans.push(span);
+  const fresh: Held = { timeline: buildTenantTimeline({ spans, ...rest }), rates: new Map() };
   held.set(job.timelineKey, fresh);
   while (held.size > TIMELINES_PER_WORKER) {
     const oldest = held.keys().next().value;
@@ -90,5 +106,9 @@ export function handleJob(job: EngineJob): EngineReply {
 
 parentPort?.on('message', (message: EngineMessage) => {
   if ('clear' in message) held.clear();
-  else parentPort?.postMessage(handleJob(message));
+  else if ('part' in message) {
+    const spans = parts.get(message.id) ?? [];
+    for (const span of unpackSpans(message.part)) spans.push(span);
+    parts.set(message.id, spans);
+  } else parentPort?.postMessage(handleJob(message));
 });
