@@ -1,7 +1,9 @@
 /**
  * A tenant's timeline and exchange rates for the query resolvers. The API computes nothing itself:
  * it loads the tenant's stored spans into @nrr/core's `buildTimeline` and hands the result to
- * core's report functions.
+ * core's report functions, in a worker thread of ./engine-pool.ts when the API has one (the
+ * timeline then lives in the worker; this thread builds its own only for the customer and segment
+ * lookups, when they are asked).
  *
  * Built timelines are cached in memory keyed by the tenant's `data_version`, as read with the
  * request's tenant (../auth/caller-cache.ts: at most `cacheTtlMs` old, and current at once after
@@ -61,8 +63,8 @@ export interface TenantAnalytics {
 
 interface CachedTenant {
   readonly version: number;
-  /** Spans and end of data as read (shared by this thread's timeline and the workers'). */
-  source?: Promise<TimelineSource>;
+  /** Spans and end of data while being read (shared by the requests waiting for them). */
+  source?: Promise<TimelineSource> | undefined;
   /** This thread's timeline, built on first use. */
   timeline?: Promise<Timeline>;
   summary?: Promise<TimelineSummary> | undefined;
@@ -94,7 +96,17 @@ export class TimelineCache {
   forTenant(db: Db, tenant: Tenant): TenantAnalytics {
     const entry = () => this.#entry(db, tenant);
     const source = (cached: CachedTenant) => {
-      cached.source ??= this.#guard(tenant.tenantId, cached, loadTimelineSource(db, tenant.tenantId));
+      if (!cached.source) {
+        const loading = this.#guard(tenant.tenantId, cached, loadTimelineSource(db, tenant.tenantId));
+        cached.source = loading;
+        // Shared while loading only: the timelines built from it are what stays in memory.
+        loading.then(
+          () => {
+            if (cached.source === loading) cached.source = undefined;
+          },
+          () => {},
+        );
+      }
       return cached.source;
     };
     const timeline = () => {
