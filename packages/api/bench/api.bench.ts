@@ -8,6 +8,10 @@
  *    (36 monthly points), cold (first request after the cache is dropped) and warm under
  *    `--concurrency` (default 8) concurrent clients for `--seconds` (5) each. Target: warm p99
  *    under 50 ms for `retention`.
+ * 3. Isolation: tenant B's warm `retention` (a kept answer) p50/p99 while tenant A keeps
+ *    `--heavy-clients` (default 2) clients asking new 10-year monthly series, with the engine on
+ *    the request thread (`engineWorkers: 0`) and in worker threads (the default), side by side.
+ *    `--only-isolation` runs this part alone.
  *
  * Uses DATABASE_URL (a fresh database is created and dropped) or, when unset, in-memory PGlite.
  */
@@ -46,6 +50,8 @@ const { values } = parseArgs({
     months: { type: 'string', default: '36' },
     concurrency: { type: 'string', default: '8' },
     seconds: { type: 'string', default: '5' },
+    'heavy-clients': { type: 'string', default: '2' },
+    'only-isolation': { type: 'boolean', default: false },
   },
 });
 const rows = Number(values.rows);
@@ -53,6 +59,7 @@ const customers = Number(values.customers);
 const months = Number(values.months);
 const concurrency = Number(values.concurrency);
 const seconds = Number(values.seconds);
+const heavyClients = Number(values['heavy-clients']);
 
 async function openBenchDatabase(): Promise<{ database: Database; label: string; dispose(): Promise<void> }> {
   const adminUrl = process.env.DATABASE_URL;
@@ -91,13 +98,14 @@ function percentile(sorted: readonly number[], p: number): number {
  */
 const LOAD_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { url, key, query, concurrency, seconds } = workerData;
-const body = JSON.stringify({ query });
+const { url, key, queries, concurrency, seconds } = workerData;
+let next = 0;
 const latencies = [];
 const until = performance.now() + seconds * 1000;
 async function client() {
   while (performance.now() < until) {
     const started = performance.now();
+    const body = JSON.stringify({ query: queries[next++ % queries.length] });
     const response = await fetch(url + '/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer ' + key }, body });
     const json = await response.json();
     if (json.errors) throw new Error(JSON.stringify(json.errors));
@@ -111,11 +119,12 @@ Promise.all(Array.from({ length: concurrency }, client)).then(
 );
 `;
 
-async function load(url: string, key: string, query: string) {
+async function load(url: string, key: string, query: string | readonly string[], clients = concurrency) {
+  const queries = typeof query === 'string' ? [query] : query;
   const result = await new Promise<{ latencies: number[]; elapsed: number }>((resolve, reject) => {
     const worker = new Worker(LOAD_WORKER, {
       eval: true,
-      workerData: { url, key, query, concurrency, seconds },
+      workerData: { url, key, queries, concurrency: clients, seconds },
     });
     worker.once('message', (message: { latencies: number[]; elapsed: number; error?: string }) => {
       if (message.error) reject(new Error(message.error));
@@ -165,6 +174,82 @@ async function benchImport(db: Database['db']) {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * Tenant B's latency while tenant A computes: B asks a kept `retention` answer with
+ * `concurrency` clients while A's `heavyClients` clients ask 10-year monthly series, each a new
+ * question (nothing memoised), first with the engine on the request thread, then in workers.
+ */
+async function benchIsolation(db: Database['db'], heavyKey: string, to: number) {
+  await ensureTenant(db, { tenantId: 'bench-small' });
+  const small = {
+    seed: 7,
+    customers: 200,
+    months: 12,
+    start: Date.UTC(2024, 0, 1),
+    reportingCurrency: 'USD',
+  };
+  await setFxRates(db, 'bench-small', generateExchangeRates(small));
+  await storeSpans(
+    db,
+    { tenantId: 'bench-small', format: 'generated', sourceName: 'bench', actor: 'bench' },
+    function* () {
+      yield [...generatePeriods(small)].map(generatedPeriodToSpan);
+    },
+  );
+  const { secret: smallKey } = await createApiKey(db, { tenantId: 'bench-small' });
+  const cheap = `{ retention(input: { from: "2024-01-01", to: "2024-12-01" }) { startingMrr { amount } nrr } }`;
+  // Every heavy question ends on a different day: none is memoised.
+  const heavy = Array.from({ length: 400 }, (_, i) => {
+    const end = toIsoDate(to - i * 86_400_000);
+    return `{ retentionSeries(input: { from: "${toIsoDate(addMonths(to, -120))}", to: "${end}", granularity: MONTH }) { nrr } }`;
+  });
+  const rows: { label: string; p50: number; p99: number; n: number; heavy: number }[] = [];
+  for (const workers of [0, undefined]) {
+    const api = createApi({
+      db,
+      tokenSecret: 'bench-secret-bench-secret-bench-secret!',
+      rateLimit: false,
+      graphiql: false,
+      workBudget: Number.POSITIVE_INFINITY,
+      ...(workers === undefined ? {} : { engineWorkers: workers }),
+    });
+    const server = await listen(api, 0);
+    try {
+      for (const [key, query] of [
+        [smallKey, cheap],
+        [heavyKey, heavy[heavy.length - 1] as string],
+      ] as const) {
+        await fetch(`${server.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+          body: JSON.stringify({ query }),
+        });
+      }
+      const [b, a] = await Promise.all([
+        load(server.url, smallKey, cheap),
+        load(server.url, heavyKey, heavy, heavyClients),
+      ]);
+      const label =
+        workers === 0 ? 'engine on the request thread' : `engine in ${api.engine?.size ?? 0} worker(s)`;
+      rows.push({ label, p50: b.p50, p99: b.p99, n: b.n, heavy: a.n });
+    } finally {
+      await server.close();
+      await api.close();
+    }
+  }
+  for (const row of rows) {
+    console.log(
+      `tenant B's kept retention while tenant A computes (${heavyClients} heavy clients), ${row.label}: p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms (${row.n} requests; A answered ${row.heavy})`,
+    );
+  }
+  const [inline, pooled] = rows;
+  if (inline && pooled) {
+    console.log(
+      `isolation: B's p50 ${(inline.p50 / pooled.p50).toFixed(1)}× and p99 ${(inline.p99 / pooled.p99).toFixed(1)}× lower with workers`,
+    );
+  }
+}
+
 async function main() {
   console.log(`@nrr/api bench on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`);
   const { database, label, dispose } = await openBenchDatabase();
@@ -174,7 +259,7 @@ async function main() {
     const { db } = database;
 
     // 1. Import throughput.
-    if (!values['skip-import']) await benchImport(db);
+    if (!values['skip-import'] && !values['only-isolation']) await benchImport(db);
 
     // 2. Queries.
     const generator = { seed: 42, customers, months, start: Date.UTC(2023, 0, 1), reportingCurrency: 'USD' };
@@ -206,8 +291,12 @@ async function main() {
       rateLimit: false,
       graphiql: false,
     });
-    const server = await listen(api, 0);
     const to = addMonths(generator.start, months);
+    if (values['only-isolation']) {
+      await benchIsolation(db, secret, to);
+      return;
+    }
+    const server = await listen(api, 0);
     const retention = `{ retention(input: { from: "${toIsoDate(addMonths(to, -12))}", to: "${toIsoDate(to)}" }) { startingMrr { amount } endingMrr { amount } nrr grr } }`;
     const series = `{ retentionSeries(input: { from: "${toIsoDate(generator.start)}", to: "${toIsoDate(to)}", granularity: MONTH }) { from nrr endingMrr { amount } } }`;
     try {
@@ -246,8 +335,11 @@ async function main() {
           `${name}, a new question each time (timeline cached, sequential): p50 ${percentile(fresh, 50).toFixed(1)} ms, max ${(fresh.at(-1) ?? 0).toFixed(1)} ms`,
         );
       }
+      // 3. Isolation.
+      await benchIsolation(db, secret, to);
     } finally {
       await server.close();
+      await api.close();
     }
   } finally {
     await dispose();

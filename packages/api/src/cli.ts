@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createApiKey, type KeyScope, listApiKeys, revokeApiKey } from './auth/keys.ts';
 import { parseColumnMapping } from './cli/mapping.ts';
-import { configFromEnv } from './config.ts';
+import { apiTuning, configFromEnv } from './config.ts';
 import { openDatabase } from './db/connect.ts';
 import { loadDemoTenant } from './demo.ts';
 import { ApiError } from './errors.ts';
@@ -204,7 +204,7 @@ export async function runCli(
         const api = createApi({
           db,
           tokenSecret: config.tokenSecret,
-          ...(config.cacheTtlMs === undefined ? {} : { cacheTtlMs: config.cacheTtlMs }),
+          ...apiTuning(config),
         });
         const server = await listen(api, config.port);
         keepOpen = true;

@@ -9,6 +9,10 @@
  * - `NRR_CACHE_TTL_MS`: how long an API instance trusts what it read about a key or tenant
  *   (revocation, data version, allowed origins) before reading again; default 1000, 0 = every
  *   request (see `ApiOptions.cacheTtlMs`).
+ * - `NRR_ENGINE_WORKERS`: worker threads computing figures (`ApiOptions.engineWorkers`; default
+ *   the available parallelism minus one, at least 1; 0 = on the request thread).
+ * - `NRR_WORK_BUDGET`: engine work one request may cause, in customer-windows
+ *   (`ApiOptions.workBudget`; default 40,000,000).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,6 +30,34 @@ export interface ServerConfig {
   readonly port: number;
   /** `ApiOptions.cacheTtlMs`; `undefined` = the API's default. */
   readonly cacheTtlMs?: number;
+  /** `ApiOptions.engineWorkers`; `undefined` = the API's default. */
+  readonly engineWorkers?: number;
+  /** `ApiOptions.workBudget`; `undefined` = the API's default. */
+  readonly workBudget?: number;
+}
+
+/** The API options a server config sets (spread into `createApi`'s options). */
+export function apiTuning(config: ServerConfig): {
+  cacheTtlMs?: number;
+  engineWorkers?: number;
+  workBudget?: number;
+} {
+  return {
+    ...(config.cacheTtlMs === undefined ? {} : { cacheTtlMs: config.cacheTtlMs }),
+    ...(config.engineWorkers === undefined ? {} : { engineWorkers: config.engineWorkers }),
+    ...(config.workBudget === undefined ? {} : { workBudget: config.workBudget }),
+  };
+}
+
+/** A whole number ≥ 0 from `env[name]`, `undefined` when unset; throws naming the variable. */
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, unit: string): number | undefined {
+  const text = env[name]?.trim();
+  if (!text) return undefined;
+  const value = Number(text);
+  if (!(Number.isSafeInteger(value) && value >= 0)) {
+    throw new Error(`${name}: got ${JSON.stringify(env[name])}, expected a whole number of ${unit} ≥ 0`);
+  }
+  return value;
 }
 
 /** Reads {@link ServerConfig} from the environment; throws with the variable's name when one is invalid. */
@@ -42,11 +74,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, portOverride
       `NRR_CACHE_TTL_MS: got ${JSON.stringify(env.NRR_CACHE_TTL_MS)}, expected a whole number of milliseconds ≥ 0`,
     );
   }
+  const engineWorkers = wholeNumber(env, 'NRR_ENGINE_WORKERS', 'worker threads');
+  const workBudget = wholeNumber(env, 'NRR_WORK_BUDGET', 'customer-windows');
   return {
     database,
     tokenSecret: tokenSecretFor(database, env),
     port,
     ...(cacheTtlMs === undefined ? {} : { cacheTtlMs }),
+    ...(engineWorkers === undefined ? {} : { engineWorkers }),
+    ...(workBudget === undefined ? {} : { workBudget }),
   };
 }
 

@@ -7,6 +7,7 @@
 import type { TenantAnalytics } from './analytics/tenant-analytics.ts';
 import type { Principal } from './auth/principal.ts';
 import type { Db } from './db/connect.ts';
+import type { WorkBudget } from './internal/work-budget.ts';
 import type { Tenant } from './tenants.ts';
 
 /** Per-request context. */
@@ -18,4 +19,6 @@ export interface ApiContext {
   readonly tokenKey: Uint8Array;
   /** The tenant's timeline and rates, loaded on first use. */
   readonly analytics: TenantAnalytics;
+  /** Engine work this request may still cause (see ./internal/work-budget.ts). */
+  readonly budget: WorkBudget;
 }

@@ -12,6 +12,8 @@ export type ApiErrorCode =
   | 'BAD_USER_INPUT'
   | 'NOT_FOUND'
   | 'RATE_LIMITED'
+  /** The request asked for more engine work, or a larger answer, than one request may have. */
+  | 'COST_LIMIT'
   | 'INTERNAL';
 
 /** HTTP status each code maps to when it decides the whole response (auth, REST). */
@@ -21,6 +23,7 @@ export const HTTP_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   BAD_USER_INPUT: 400,
   NOT_FOUND: 404,
   RATE_LIMITED: 429,
+  COST_LIMIT: 400,
   INTERNAL: 500,
 };
 

@@ -2,6 +2,8 @@
  * @nrr/api: GraphQL API over Postgres (or embedded PGlite) for NRR analytics. Figures come from
  * @nrr/core; this package stores billing data per tenant, authenticates callers and serves them.
  */
+
+export { defaultEngineWorkers, type EnginePool } from './analytics/engine-pool.ts';
 export type { EmbedClaims } from './auth/embed-tokens.ts';
 export {
   DEFAULT_EMBED_TTL_SECONDS,
@@ -32,6 +34,8 @@ export { fileLineChunks, fileLines } from './imports/file-source.ts';
 export type { ImportFormat, ImportOrigin, ImportRequest, ImportSummary } from './imports/run-import.ts';
 export { IMPORT_FORMATS, ImportFailed, runImport, storeSpans } from './imports/run-import.ts';
 export { MAX_COST, MAX_DEPTH, MAX_PAGE_SIZE } from './internal/query-limits.ts';
+export { DEFAULT_MAX_RESPONSE_BYTES } from './internal/response-limit.ts';
+export { DEFAULT_WORK_BUDGET } from './internal/work-budget.ts';
 export { buildSchema } from './schema/index.ts';
 export type { RunningServer } from './server.ts';
 export { listen } from './server.ts';

@@ -6,7 +6,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { createApiKey, listApiKeys, revokeApiKey } from './auth/keys.ts';
-import { configFromEnv, type ServerConfig } from './config.ts';
+import { apiTuning, configFromEnv, type ServerConfig } from './config.ts';
 import { type Database, openDatabase } from './db/connect.ts';
 import { type DemoOptions, loadDemoTenant } from './demo.ts';
 import { listen, type RunningServer } from './server.ts';
@@ -75,7 +75,7 @@ export async function startApi(options: StartApiOptions): Promise<StartedApi> {
       localDefaultHeaders: JSON.stringify({ Authorization: `Bearer ${secret}` }, null, 2),
       defaultQuery: GRAPHIQL_FIRST_QUERY,
     },
-    ...(config.cacheTtlMs === undefined ? {} : { cacheTtlMs: config.cacheTtlMs }),
+    ...apiTuning(config),
   });
   const server = await listen(api, config.port);
   return {
@@ -86,6 +86,7 @@ export async function startApi(options: StartApiOptions): Promise<StartedApi> {
     demoKey: secret,
     async close() {
       await server.close();
+      await api.close();
       await database.close();
     },
   };

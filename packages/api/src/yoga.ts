@@ -5,6 +5,7 @@
  */
 import { GraphQLError, type GraphQLSchema, parse } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { defaultEngineWorkers, EnginePool } from './analytics/engine-pool.ts';
 import { TimelineCache } from './analytics/tenant-analytics.ts';
 import { CallerCache } from './auth/caller-cache.ts';
 import { tokenKey as toTokenKey } from './auth/embed-tokens.ts';
@@ -16,7 +17,9 @@ import { graphiqlAssets, renderLocalGraphiQL } from './graphiql.ts';
 import { bodyLimit } from './internal/body-limit.ts';
 import { MAX_TOKENS, queryLimitErrors } from './internal/query-limits.ts';
 import { RateLimiter } from './internal/rate-limit.ts';
+import { responseLimit } from './internal/response-limit.ts';
 import { resultCache } from './internal/result-cache.ts';
+import { DEFAULT_WORK_BUDGET, WorkBudget } from './internal/work-budget.ts';
 import { handleEmbedTokenRequest } from './rest/embed-tokens.ts';
 import { buildSchema } from './schema/index.ts';
 
@@ -83,6 +86,20 @@ export interface ApiOptions {
   readonly cacheTtlMs?: number;
   /** Largest request body accepted, in bytes (larger: HTTP 413); default 25,000,000. */
   readonly maxRequestBodyBytes?: number;
+  /**
+   * Engine work one request may cause, in customer-windows (customers × windows evaluated, see
+   * ./internal/work-budget.ts); default 40,000,000. Questions answered from memory cost nothing;
+   * past the limit a question is refused with `COST_LIMIT`. `Infinity` disables it.
+   */
+  readonly workBudget?: number;
+  /** Largest GraphQL response, in bytes of JSON (larger: `COST_LIMIT`, HTTP 400); default 10,000,000. */
+  readonly maxResponseBytes?: number;
+  /**
+   * Worker threads that build timelines and compute figures, so that one tenant's heavy question
+   * does not hold up other requests; tenants take turns (round-robin) for them. Default: the
+   * available parallelism minus one, at least 1. 0 computes on the request thread.
+   */
+  readonly engineWorkers?: number;
 }
 
 /** The built API. */
@@ -94,6 +111,10 @@ export interface Api {
    */
   readonly fetch: (request: Request, serverContext?: ServerContext) => Promise<Response>;
   readonly timelines: TimelineCache;
+  /** The engine's worker threads; `undefined` with `engineWorkers: 0`. */
+  readonly engine: EnginePool | undefined;
+  /** Stops the engine's worker threads (idle ones never keep the process alive). */
+  close(): Promise<void>;
   /** Verified keys and tenant rows (see `cacheTtlMs`). */
   readonly callers: CallerCache;
   readonly schema: GraphQLSchema;
@@ -103,7 +124,9 @@ export interface Api {
 export function createApi(options: ApiOptions): Api {
   const { db } = options;
   const key = toTokenKey(options.tokenSecret);
-  const timelines = new TimelineCache();
+  const workers = options.engineWorkers ?? defaultEngineWorkers();
+  const engine = workers === 0 ? undefined : new EnginePool(workers);
+  const timelines = new TimelineCache(32, engine);
   const callers = new CallerCache(db, options.cacheTtlMs === undefined ? {} : { ttlMs: options.cacheTtlMs });
   const lookups = {
     findKey: (secret: string) => callers.key(secret),
@@ -126,6 +149,7 @@ export function createApi(options: ApiOptions): Api {
     ((_request: Request, context: ServerContext) => context.req?.socket?.remoteAddress);
   const corsOrigin = new WeakMap<Request, string>();
   const schema = buildSchema();
+  const workBudget = options.workBudget ?? DEFAULT_WORK_BUDGET;
 
   /** A 429 naming what was exhausted, with the seconds until `limiter` has a token for `bucket`. */
   const rateLimited = (limiter: RateLimiter, bucket: string, message: string) =>
@@ -180,7 +204,14 @@ export function createApi(options: ApiOptions): Api {
     }
     return {
       principal,
-      context: { db, principal, tenant, tokenKey: key, analytics: timelines.forTenant(db, tenant) },
+      context: {
+        db,
+        principal,
+        tenant,
+        tokenKey: key,
+        analytics: timelines.forTenant(db, tenant),
+        budget: new WorkBudget(workBudget),
+      },
     };
   }
 
@@ -252,7 +283,15 @@ export function createApi(options: ApiOptions): Api {
     landingPage: false,
     cors: false,
     logging: clientErrorsSilenced(),
-    plugins: [graphiqlAssets(), cors, rest, limits, resultCache(), bodyLimit(options.maxRequestBodyBytes)],
+    plugins: [
+      graphiqlAssets(),
+      cors,
+      rest,
+      limits,
+      responseLimit(options.maxResponseBytes),
+      resultCache(),
+      bodyLimit(options.maxRequestBodyBytes),
+    ],
     // Replaced by bodyLimit, which does not count a body whose Content-Length was checked.
     maxRequestBodySize: false,
     context: async ({ request, req }) => (await resolveCaller(request, req ? { req } : {})).context,
@@ -268,6 +307,8 @@ export function createApi(options: ApiOptions): Api {
     yoga,
     fetch: async (request, serverContext = {}) => yoga.fetch(request, serverContext),
     timelines,
+    engine,
+    close: async () => engine?.close(),
     callers,
     schema,
   };

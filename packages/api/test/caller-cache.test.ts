@@ -9,7 +9,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signEmbedToken, tokenKey } from '../src/auth/embed-tokens.ts';
 import { listApiKeys, revokeApiKey } from '../src/auth/keys.ts';
-import { configFromEnv } from '../src/config.ts';
+import { apiTuning, configFromEnv } from '../src/config.ts';
 import { apiKeys, tenants } from '../src/db/schema.ts';
 import { setFxRate } from '../src/fx-rates.ts';
 import { runImport } from '../src/imports/run-import.ts';
@@ -245,5 +245,22 @@ describe('NRR_CACHE_TTL_MS', () => {
         `NRR_CACHE_TTL_MS: got "${bad}", expected a whole number of milliseconds ≥ 0`,
       );
     }
+  });
+});
+
+describe('NRR_ENGINE_WORKERS and NRR_WORK_BUDGET', () => {
+  const env = (extra: Record<string, string>) => ({
+    NRR_DATA_DIR: '/tmp/nrr-config-test-unused',
+    NRR_TOKEN_SECRET: TEST_TOKEN_SECRET,
+    ...extra,
+  });
+
+  it('reach createApi as engineWorkers and workBudget, unset meaning the API defaults', () => {
+    const config = configFromEnv(env({ NRR_ENGINE_WORKERS: '0', NRR_WORK_BUDGET: '1000000' }));
+    expect(apiTuning(config)).toEqual({ engineWorkers: 0, workBudget: 1_000_000 });
+    expect(apiTuning(configFromEnv(env({})))).toEqual({});
+    expect(() => configFromEnv(env({ NRR_ENGINE_WORKERS: 'two' }))).toThrow(
+      'NRR_ENGINE_WORKERS: got "two", expected a whole number of worker threads ≥ 0',
+    );
   });
 });

@@ -144,7 +144,7 @@ describe('the README’s nrr commands, as written', () => {
       reportingCurrency: 'USD',
     });
     expect(refused.errors?.[0]?.message).toMatch(
-      /add one with `nrr rates set --tenant <tenant> --currency AUD --rate <USD per AUD> --from/,
+      /add one with `nrr rates set --tenant usd-co --currency AUD --rate <USD per AUD> --from/,
     );
     expect(
       (

@@ -34,7 +34,7 @@ export {
   toIsoDate,
   wholeMonthsBetween,
 } from './dates.ts';
-export type { EngineErrorCode } from './engine-error.ts';
+export type { EngineErrorCode, MissingRate } from './engine-error.ts';
 export { EngineError } from './engine-error.ts';
 export type { RowError, RowErrorCode } from './errors.ts';
 export {

@@ -40,7 +40,13 @@ export interface RetentionQuery extends PeriodOptions {
 export interface Breakdown {
   readonly dimension: string;
   readonly total: RetentionReport;
+  /** Per value, largest starting MRR first; with a `limit`, only the `limit` largest. */
   readonly segments: readonly { readonly value: string; readonly report: RetentionReport }[];
+  /**
+   * With a `limit` and more values than it: the values left out of `segments` (`values` of them),
+   * rolled up into one report, so that `segments` and `rest` still sum to the total.
+   */
+  readonly rest?: { readonly values: number; readonly report: RetentionReport };
 }
 
 const ratio = (numerator: number, denominator: number) => (denominator > 0 ? numerator / denominator : null);
@@ -166,10 +172,15 @@ function evaluateWindows(
   windows: readonly Period[],
   groups?: EvaluateOptions['groups'],
   timeZone?: string,
+  regroup?: (evaluations: Evaluation[]) => Evaluation[],
 ): { total: RetentionReport; groups: RetentionReport[] }[] {
   const hooks: EvaluateOptions = groups ? { groups } : {};
+  const evaluate = (all: readonly Period[]) => {
+    const evaluations = engine.evaluateWindows(all, hooks);
+    return regroup ? regroup(evaluations) : evaluations;
+  };
   if (method !== 'CHAINED') {
-    return engine.evaluateWindows(windows, hooks).map((whole, w) => {
+    return evaluate(windows).map((whole, w) => {
       const window = windows[w] as Period;
       return {
         total: toReport(engine, method, window, whole.total),
@@ -184,7 +195,7 @@ function evaluateWindows(
     for (let k = 1; k < steps.length; k++)
       all.push({ from: steps[k - 1] as Instant, to: steps[k] as Instant });
   }
-  const evaluated = engine.evaluateWindows(all, hooks);
+  const evaluated = evaluate(all);
   let next = windows.length;
   return windows.map((window, w) => {
     const whole = evaluated[w] as Evaluation;
@@ -286,10 +297,18 @@ export function computeRetentionSeries(
  * Retention per value of a dimension (an attribute name, or `size_band`), judged at the window's
  * start, plus the total; per-value bridges sum exactly to the total bridge. Entities with no
  * value for the attribute are grouped under `(none)`. Values are sorted by starting MRR, largest first.
+ * With `limit`, only the `limit` largest are reported one by one and the rest rolled up (`rest`).
  */
 export function computeBreakdown(
   timeline: Timeline,
-  query: RetentionQuery & { readonly by: string },
+  query: RetentionQuery & {
+    readonly by: string;
+    /**
+     * Most values reported one by one (a positive integer); the others are rolled up into
+     * {@link Breakdown.rest}. Default: every value.
+     */
+    readonly limit?: number;
+  },
 ): Breakdown {
   checkPeriod(query.from, query.to);
   const method = query.method ?? 'PERIOD';
@@ -315,11 +334,56 @@ export function computeBreakdown(
         query.by === SIZE_BAND_DIMENSION ? bandOf(mrr) : (attributeValue(attributes, query.by) ?? NO_VALUE),
       ),
   };
-  const result = evaluateWindows(engine, method, [window], groups, zone)[0] as {
+  const limit = query.limit;
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+    throw new EngineError('INVALID_OPTION', `a breakdown limit must be a positive integer, got ${limit}`);
+  }
+  // With a limit, groups are ranked on their totals (the order reports would sort in) and every
+  // group past the limit is summed into one before any report is built: the work of reporting
+  // stays proportional to the limit, not to the number of values.
+  let kept: number[] | undefined;
+  const regroup =
+    limit === undefined
+      ? undefined
+      : (evaluations: Evaluation[]) => {
+          // The starting MRR a group's report shows: the window's (CHAINED: its first month's).
+          const ranking = (method === 'CHAINED' ? evaluations[1] : evaluations[0]) as Evaluation;
+          const order = values.map((_, index) => index);
+          const starting = (index: number) => ranking.groups[index]?.startingMrr ?? 0;
+          order.sort(
+            (a, b) => starting(b) - starting(a) || (values[a] as string).localeCompare(values[b] as string),
+          );
+          if (order.length <= limit) {
+            kept = order;
+            return evaluations;
+          }
+          kept = order.slice(0, limit);
+          const slot = new Int32Array(values.length).fill(limit);
+          for (const [rank, index] of kept.entries()) slot[index] = rank;
+          return evaluations.map((evaluation) => {
+            const merged = Array.from({ length: limit + 1 }, emptyTotals);
+            for (const [index, totals] of evaluation.groups.entries()) {
+              if (totals) addTotals(merged[slot[index] as number] as PeriodTotals, totals);
+            }
+            return { total: evaluation.total, groups: merged };
+          });
+        };
+  const result = evaluateWindows(engine, method, [window], groups, zone, regroup)[0] as {
     total: RetentionReport;
     groups: RetentionReport[];
   };
   const empty = toReport(engine, method, window, emptyTotals());
+  if (kept !== undefined && limit !== undefined) {
+    const ranked = kept;
+    const regrouped = ranked.length < values.length;
+    const segments = ranked.map((index, rank) => ({
+      value: values[index] as string,
+      report: result.groups[regrouped ? rank : index] ?? empty,
+    }));
+    if (!regrouped) return { dimension: query.by, total: result.total, segments };
+    const rest = { values: values.length - limit, report: result.groups[limit] ?? empty };
+    return { dimension: query.by, total: result.total, segments, rest };
+  }
   const segments = values.map((value, index) => ({ value, report: result.groups[index] ?? empty }));
   segments.sort((a, b) => b.report.startingMrr - a.report.startingMrr || a.value.localeCompare(b.value));
   return { dimension: query.by, total: result.total, segments };

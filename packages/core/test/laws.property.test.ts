@@ -161,6 +161,31 @@ describe('laws of the bridge and the ratios, on generated data', () => {
     );
   });
 
+  it('a breakdown with a limit reports the largest values as without it, the rest rolled up into one', () => {
+    fc.assert(
+      fc.property(
+        fc.array(spanArbitrary(['USD']), { maxLength: 30 }),
+        periodArbitrary,
+        fc.constantFrom('plan', 'country', 'size_band', 'industry'),
+        fc.constantFrom('PERIOD' as const, 'CHAINED' as const, 'TRAILING_12M' as const),
+        fc.integer({ min: 1, max: 4 }),
+        (spans, period, by, method, limit) => {
+          const timeline = buildTimeline(spans);
+          const whole = computeBreakdown(timeline, { ...period, by, method });
+          const limited = computeBreakdown(timeline, { ...period, by, method, limit });
+          expect(limited.total).toEqual(whole.total);
+          expect(limited.segments).toEqual(whole.segments.slice(0, limit));
+          const left = whole.segments.length - limit;
+          expect(limited.rest?.values).toBe(left > 0 ? left : undefined);
+          const reports = [...limited.segments, ...(limited.rest ? [limited.rest] : [])].map((s) => s.report);
+          expect(sumBridges(reports)).toEqual(bridgeOf(limited.total));
+          if (limited.rest) expect(bridgeEnd(limited.rest.report)).toBe(limited.rest.report.endingMrr);
+        },
+      ),
+      runs,
+    );
+  });
+
   it('results do not depend on the order of input rows', () => {
     fc.assert(
       fc.property(

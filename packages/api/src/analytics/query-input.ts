@@ -6,13 +6,16 @@ import {
   EngineError,
   type ExchangeRates,
   type Granularity,
+  type MissingRate,
   monthsIn,
   type RetentionMethod,
   type SegmentFilter,
 } from '@nrr/core';
 import type { ApiContext } from '../context.ts';
 import { ApiError, badInput } from '../errors.ts';
+import { questionWork } from '../internal/work-budget.ts';
 import { effectiveSegment, type SegmentFilterArg } from '../schema/segment-filter.ts';
+import type { EngineWindow } from './engine-ops.ts';
 
 /** Most points a series or cohort table may have (50 years by month). */
 export const MAX_PERIODS = 600;
@@ -25,7 +28,7 @@ export interface WindowArgs {
   readonly currency?: string | null | undefined;
 }
 
-/** The common part of a core query: window, effective segment and rates. */
+/** The common part of a core query: window, effective segment and rates (see {@link engineWindow}). */
 export interface CoreWindow {
   readonly from: number;
   readonly to: number;
@@ -74,27 +77,63 @@ export function methodOf(method: RetentionMethod | null | undefined): RetentionM
 }
 
 /**
- * Runs an engine computation, turning its refusals into `BAD_USER_INPUT` with the engine's reason;
- * a missing exchange rate names the `nrr rates set` command that adds it.
+ * Core's refusal of a question as the client sees it: `BAD_USER_INPUT` with the engine's reason; a
+ * missing exchange rate names the `nrr rates set` command (for `tenantId`, when known) that adds it.
  */
-export function runEngine<T>(compute: () => T): T {
+export function refusalError(
+  refusal: {
+    readonly code: string;
+    readonly message: string;
+    readonly missingRate?: MissingRate | undefined;
+  },
+  tenantId?: string,
+): ApiError {
+  const missing = refusal.missingRate;
+  if (!missing) return new ApiError('BAD_USER_INPUT', refusal.message, { reason: refusal.code });
+  // Name the command that adds the rate: the engine's message cannot know how rates are stored.
+  return new ApiError(
+    'BAD_USER_INPUT',
+    `no exchange rate from ${missing.currency} to ${missing.reportingCurrency} at ${missing.date}; ` +
+      `add one with \`nrr rates set --tenant ${tenantId ?? '<tenant>'} --currency ${missing.currency} ` +
+      `--rate <${missing.reportingCurrency} per ${missing.currency}> --from <YYYY-MM-DD on or before ${missing.date}>\``,
+    { reason: refusal.code, ...missing },
+  );
+}
+
+/** Runs an engine computation, turning its refusals into {@link refusalError}s. */
+export function runEngine<T>(compute: () => T, tenantId?: string): T {
   try {
     return compute();
   } catch (error) {
-    if (error instanceof EngineError) {
-      const missing = error.missingRate;
-      if (missing) {
-        // Name the command that adds the rate: the engine's message cannot know how rates are stored.
-        throw new ApiError(
-          'BAD_USER_INPUT',
-          `no exchange rate from ${missing.currency} to ${missing.reportingCurrency} at ${missing.date}; ` +
-            `add one with \`nrr rates set --tenant <tenant> --currency ${missing.currency} ` +
-            `--rate <${missing.reportingCurrency} per ${missing.currency}> --from <YYYY-MM-DD on or before ${missing.date}>\``,
-          { reason: error.code, ...missing },
-        );
-      }
-      throw new ApiError('BAD_USER_INPUT', error.message, { reason: error.code });
-    }
+    if (error instanceof EngineError) throw refusalError(error, tenantId);
     throw error;
   }
+}
+
+/**
+ * Charges a question's engine work to the request's budget (`COST_LIMIT` when over it), unless
+ * its answer for `key` is already memoised: `windows` windows (see ../internal/work-budget.ts)
+ * over every customer of the tenant; `grouped` for a breakdown.
+ */
+export async function chargeWork(
+  context: ApiContext,
+  field: string,
+  key: string,
+  windows: number,
+  options: { grouped?: boolean } = {},
+): Promise<void> {
+  if (context.analytics.cached(key) !== undefined) return;
+  const customers = (await context.analytics.summary()).size;
+  const question = `${field} (${windows.toLocaleString('en')} window${windows === 1 ? '' : 's'} × ${customers.toLocaleString('en')} customers)`;
+  context.budget.charge(question, key, questionWork(customers, windows, options));
+}
+
+/** A core window as an engine operation carries it: plain data, the rates by currency. */
+export function engineWindow(window: CoreWindow): EngineWindow {
+  return {
+    from: window.from,
+    to: window.to,
+    currency: window.rates.reportingCurrency,
+    ...(window.segment ? { segment: window.segment } : {}),
+  };
 }

@@ -1,20 +1,16 @@
 /**
  * A tenant's timeline and exchange rates for the query resolvers. The API computes nothing itself:
  * it loads the tenant's stored spans into @nrr/core's `buildTimeline` and hands the result to
- * core's report functions.
+ * core's report functions, in a worker thread of ./engine-pool.ts when the API has one (the
+ * timeline then lives in the worker; this thread builds its own only for the customer and segment
+ * lookups, when they are asked).
  *
  * Built timelines are cached in memory keyed by the tenant's `data_version`, as read with the
  * request's tenant (../auth/caller-cache.ts: at most `cacheTtlMs` old, and current at once after
  * a change made in this process), so an instance serves the data another instance imported
  * within `cacheTtlMs`: the cache is only an optimisation, never state another instance needs.
  */
-import {
-  buildTimeline,
-  createExchangeRates,
-  type ExchangeRates,
-  rebaseExchangeRates,
-  type Timeline,
-} from '@nrr/core';
+import { type ExchangeRates, rebaseExchangeRates, type Timeline } from '@nrr/core';
 import { and, eq, max } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
 import { fxRates, imports } from '../db/schema.ts';
@@ -22,11 +18,35 @@ import { withTenant } from '../db/tenant-scope.ts';
 import { ApiError } from '../errors.ts';
 import { readTenantSpans } from '../imports/store-spans.ts';
 import type { Tenant } from '../tenants.ts';
+import {
+  buildTenantTimeline,
+  type EngineOperation,
+  type EngineResult,
+  type RateTable,
+  ratesOf,
+  runOperation,
+  summaryOf,
+  type TimelineSource,
+  type TimelineSummary,
+} from './engine-ops.ts';
+import { type EnginePool, EngineRefusal } from './engine-pool.ts';
+import { refusalError, runEngine } from './query-input.ts';
 
 /** What resolvers use to compute a tenant's figures. */
 export interface TenantAnalytics {
-  /** The tenant's customer-grain timeline at its current data version. */
+  /**
+   * The tenant's customer-grain timeline at its current data version, built on this thread (for
+   * the customer and segment lookups; figures go through {@link run}).
+   */
   timeline(): Promise<Timeline>;
+  /** Customers, end of data and currencies of the timeline (from the engine's copy when it has one). */
+  summary(): Promise<TimelineSummary>;
+  /**
+   * The result of an engine operation for `key`, computed once per data version: in a worker of
+   * the engine pool when the API has one (`engineWorkers` ≥ 1), else on this thread after
+   * yielding to the event loop. Core's refusals become `BAD_USER_INPUT`.
+   */
+  run<O extends EngineOperation>(key: string, operation: O): Promise<EngineResult<O>>;
   /**
    * Exchange rates reporting in `currency` (default: the tenant's reporting currency). Throws
    * `BAD_USER_INPUT` for a currency the tenant has no rates for.
@@ -39,18 +59,16 @@ export interface TenantAnalytics {
   memo<T>(key: string, compute: () => T): T;
   /** The value memoised for `key` at the current data version, or `undefined` (computes nothing). */
   cached(key: string): unknown;
-  /**
-   * {@link memo} for engine computations (tens to hundreds of milliseconds of CPU): when `key` is
-   * not memoised, first yields to the event loop, so that answers already computed are written to
-   * their sockets before this one blocks it (a burst of new questions is then answered one by one,
-   * not all at the end).
-   */
-  compute<T>(key: string, compute: () => T): Promise<T>;
 }
 
 interface CachedTenant {
   readonly version: number;
-  readonly timeline: Promise<Timeline>;
+  /** Spans and end of data while being read (shared by the requests waiting for them). */
+  source?: Promise<TimelineSource> | undefined;
+  /** This thread's timeline, built on first use. */
+  timeline?: Promise<Timeline>;
+  summary?: Promise<TimelineSummary> | undefined;
+  readonly rateTable: Promise<RateTable>;
   readonly rates: Promise<ExchangeRates>;
   /** Computed results by question, least recently used first. */
   readonly results: Map<string, unknown>;
@@ -65,17 +83,104 @@ const MAX_RESULTS = 256;
  */
 export class TimelineCache {
   readonly #entries = new Map<string, CachedTenant>();
-  constructor(readonly capacity = 32) {}
+  /**
+   * @param capacity Tenants kept (least recently used evicted).
+   * @param engine Worker threads to run figures in; `undefined` runs them on this thread.
+   */
+  constructor(
+    readonly capacity = 32,
+    readonly engine?: EnginePool,
+  ) {}
 
   /** Analytics of `tenant` at `tenant.dataVersion`, loading (once, shared by concurrent requests) when needed. */
   forTenant(db: Db, tenant: Tenant): TenantAnalytics {
     const entry = () => this.#entry(db, tenant);
+    const source = (cached: CachedTenant) => {
+      if (!cached.source) {
+        const loading = this.#guard(tenant.tenantId, cached, loadTimelineSource(db, tenant.tenantId));
+        cached.source = loading;
+        // Shared while loading only: the timelines built from it are what stays in memory.
+        loading.then(
+          () => {
+            if (cached.source === loading) cached.source = undefined;
+          },
+          () => {},
+        );
+      }
+      return cached.source;
+    };
+    const timeline = () => {
+      const cached = entry();
+      cached.timeline ??= this.#guard(
+        tenant.tenantId,
+        cached,
+        source(cached).then((loaded) => buildTenantTimeline(loaded)),
+      );
+      return cached.timeline;
+    };
+    const engine = this.engine;
+    /** Runs an operation in the pool; notes the timeline's summary on the way. */
+    const execute = async <O extends EngineOperation>(
+      engine: EnginePool,
+      operation: O,
+    ): Promise<EngineResult<O>> => {
+      const cached = entry();
+      try {
+        const answer = await engine.run({
+          tenantId: tenant.tenantId,
+          timelineKey: `${tenant.tenantId}@${tenant.dataVersion}`,
+          rates: await cached.rateTable,
+          operation,
+          source: () => source(cached),
+        });
+        cached.summary ??= Promise.resolve(answer.summary);
+        return answer.result as EngineResult<O>;
+      } catch (error) {
+        if (error instanceof EngineRefusal) throw refusalError(error, tenant.tenantId);
+        throw error;
+      }
+    };
     const analytics: TenantAnalytics = {
-      timeline: () => entry().timeline,
+      timeline,
+      summary() {
+        const cached = entry();
+        if (!cached.summary) {
+          cached.summary = engine
+            ? execute(engine, { kind: 'summary' })
+            : timeline().then((built) => summaryOf(built));
+          // A failed read must not stay cached.
+          cached.summary.catch(() => {
+            if (entry() === cached) cached.summary = undefined;
+          });
+        }
+        return cached.summary;
+      },
       async rates(currency) {
         const base = await entry().rates;
         if (currency === undefined || currency === base.reportingCurrency) return base;
-        return reportingIn(base, currency, await entry().timeline);
+        return reportingIn(base, currency, (await analytics.summary()).currencies);
+      },
+      async run(key, operation) {
+        const { results } = entry();
+        if (results.has(key)) return analytics.memo(key, () => undefined as never);
+        if (!engine) {
+          // Yield first, so that answers already computed are written before this one blocks.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          if (entry().results.has(key)) return analytics.memo(key, () => undefined as never);
+          const rates = await entry().rates;
+          const built = await timeline();
+          return analytics.memo(key, () =>
+            runEngine(() => runOperation(built, rates, operation), tenant.tenantId),
+          );
+        }
+        // Memoised as a promise, so concurrent requests share one job; a failure is not kept.
+        const pending = execute(engine, operation);
+        analytics.memo(key, () => pending);
+        pending.catch(() => {
+          const current = entry().results;
+          if (current.get(key) === pending) current.delete(key);
+        });
+        return pending;
       },
       cached(key) {
         const { results } = entry();
@@ -84,11 +189,6 @@ export class TimelineCache {
         results.delete(key);
         results.set(key, value);
         return value;
-      },
-      async compute(key, compute) {
-        if (!entry().results.has(key)) await new Promise<void>((resolve) => setImmediate(resolve));
-        // Memoised meanwhile by a request asking the same, or at a new data version: memo decides.
-        return analytics.memo(key, compute);
       },
       memo(key, compute) {
         const { results } = entry();
@@ -110,9 +210,10 @@ export class TimelineCache {
     return analytics;
   }
 
-  /** Drops everything (tests, and the CLI after writing). */
+  /** Drops everything, the engine workers' timelines too (tests, the bench's cold requests). */
   clear(): void {
     this.#entries.clear();
+    this.engine?.clear();
   }
 
   #entry(db: Db, tenant: Tenant): CachedTenant {
@@ -123,14 +224,14 @@ export class TimelineCache {
       this.#entries.set(tenant.tenantId, cached);
       return cached;
     }
+    const rateTable = loadRateTable(db, tenant);
     const fresh: CachedTenant = {
       version: tenant.dataVersion,
-      timeline: loadTimeline(db, tenant.tenantId),
-      rates: loadRates(db, tenant),
+      rateTable,
+      rates: rateTable.then(ratesOf),
       results: new Map(),
     };
     // A failed load must not stay cached.
-    fresh.timeline.catch(() => this.#forget(tenant.tenantId, fresh));
     fresh.rates.catch(() => this.#forget(tenant.tenantId, fresh));
     this.#entries.delete(tenant.tenantId);
     this.#entries.set(tenant.tenantId, fresh);
@@ -145,6 +246,12 @@ export class TimelineCache {
   #forget(tenantId: string, entry: CachedTenant): void {
     if (this.#entries.get(tenantId) === entry) this.#entries.delete(tenantId);
   }
+
+  /** `promise`, forgetting the entry when it fails (a failed load must not stay cached). */
+  #guard<T>(tenantId: string, entry: CachedTenant, promise: Promise<T>): Promise<T> {
+    promise.catch(() => this.#forget(tenantId, entry));
+    return promise;
+  }
 }
 
 /**
@@ -153,7 +260,7 @@ export class TimelineCache {
  * latest export is known to be paying up to the moment of that export, so windows up to then are
  * not immature.
  */
-async function loadTimeline(db: Db, tenantId: string): Promise<Timeline> {
+async function loadTimelineSource(db: Db, tenantId: string): Promise<TimelineSource> {
   const { spans, importedAt } = await withTenant(
     db,
     tenantId,
@@ -168,28 +275,29 @@ async function loadTimeline(db: Db, tenantId: string): Promise<Timeline> {
     }),
     { readOnly: true },
   );
-  return buildTimeline(spans, {
-    grain: 'CUSTOMER',
-    ...(importedAt ? { asOfAtLeast: new Date(importedAt).getTime() } : {}),
-  });
+  return { spans, ...(importedAt ? { asOfAtLeast: new Date(importedAt).getTime() } : {}) };
 }
 
-async function loadRates(db: Db, tenant: Tenant): Promise<ExchangeRates> {
+async function loadRateTable(db: Db, tenant: Tenant): Promise<RateTable> {
   const rows = await withTenant(
     db,
     tenant.tenantId,
     (tx) => tx.select().from(fxRates).where(eq(fxRates.tenantId, tenant.tenantId)),
     { readOnly: true },
   );
-  return createExchangeRates(
-    tenant.reportingCurrency,
-    rows.map((row) => ({ currency: row.currency, effective: row.effectiveAt.getTime(), rate: row.rate })),
-  );
+  return {
+    reportingCurrency: tenant.reportingCurrency,
+    rates: rows.map((row) => ({
+      currency: row.currency,
+      effective: row.effectiveAt.getTime(),
+      rate: row.rate,
+    })),
+  };
 }
 
 /** The tenant's rates re-expressed in another reporting currency (core's cross rates), or BAD_USER_INPUT. */
-function reportingIn(base: ExchangeRates, currency: string, timeline: Timeline): ExchangeRates {
-  const known = new Set([base.reportingCurrency, ...timeline.currencies]);
+function reportingIn(base: ExchangeRates, currency: string, currencies: readonly string[]): ExchangeRates {
+  const known = new Set([base.reportingCurrency, ...currencies]);
   const rebased = known.has(currency) ? rebaseExchangeRates(base, currency) : undefined;
   if (!rebased) {
     throw new ApiError(

@@ -4,10 +4,17 @@ import {
   type BenchmarkComparison,
   benchmarksFor,
   compareToBenchmark,
-  computeRetention,
   type RetentionReport,
 } from '@nrr/core';
-import { coreWindow, methodOf, runEngine } from '../analytics/query-input.ts';
+import {
+  chargeWork,
+  coreWindow,
+  engineWindow,
+  methodOf,
+  questionKey,
+  runEngine,
+} from '../analytics/query-input.ts';
+import { retentionWindows } from '../internal/work-budget.ts';
 import { builder } from './builder.ts';
 import { RetentionMethodEnum, SizeBandEnum } from './enums.ts';
 import { RetentionReportRef } from './retention-report.ts';
@@ -170,10 +177,15 @@ builder.queryField('benchmarkComparison', (t) =>
     },
     resolve: async (_root, { input }, context) => {
       const window = await coreWindow(context, input);
-      const timeline = await context.analytics.timeline();
-      const report = runEngine(() =>
-        computeRetention(timeline, { ...window, method: methodOf(input.method) }),
-      );
+      const method = methodOf(input.method);
+      // The same question as `retention` with this input, memoised with it.
+      const key = questionKey('retention', window, { method });
+      await chargeWork(context, 'benchmarkComparison', key, retentionWindows(method, window.from, window.to));
+      const report = await context.analytics.run(key, {
+        kind: 'retention',
+        window: engineWindow(window),
+        method,
+      });
       const figure = input.metric === 'GRR' ? report.grr : report.nrr;
       const comparison = runEngine(() => compareToBenchmark(figure, input.benchmark));
       return { comparison, report };

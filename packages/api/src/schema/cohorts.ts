@@ -1,6 +1,7 @@
 /** `CohortTable` and the `cohorts` query. */
-import { type CohortRow, type CohortTable, computeCohorts, formatMoneyUnits } from '@nrr/core';
-import { coreWindow, questionKey, runEngine } from '../analytics/query-input.ts';
+import { type CohortRow, type CohortTable, formatMoneyUnits } from '@nrr/core';
+import { chargeWork, coreWindow, engineWindow, questionKey } from '../analytics/query-input.ts';
+import { cohortWindows } from '../internal/work-budget.ts';
 import { builder } from './builder.ts';
 import { GranularityEnum } from './enums.ts';
 import { MoneyRef, money } from './money.ts';
@@ -154,12 +155,17 @@ builder.queryField('cohorts', (t) =>
     resolve: async (_root, { input }, context) => {
       const granularity = input.granularity ?? 'MONTH';
       const window = await coreWindow(context, input, granularity);
-      const timeline = await context.analytics.timeline();
       const measure = input.measure ?? 'REVENUE';
       const view = input.view ?? 'PERCENT_OF_START';
-      return context.analytics.compute(questionKey('cohorts', window, { granularity, measure, view }), () =>
-        runEngine(() => computeCohorts(timeline, { ...window, granularity, measure, view })),
-      );
+      const key = questionKey('cohorts', window, { granularity, measure, view });
+      await chargeWork(context, 'cohorts', key, cohortWindows(window.from, window.to, granularity));
+      return context.analytics.run(key, {
+        kind: 'cohorts',
+        window: engineWindow(window),
+        granularity,
+        measure,
+        view,
+      });
     },
   }),
 );

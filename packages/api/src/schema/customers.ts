@@ -8,6 +8,7 @@ import {
   sizeBandOf,
   type Timeline,
 } from '@nrr/core';
+import { chargeWork } from '../analytics/query-input.ts';
 import type { ApiContext } from '../context.ts';
 import { checkedPageSize } from '../internal/query-limits.ts';
 import { AttributeRef, attributeList } from './attribute.ts';
@@ -169,6 +170,8 @@ builder.queryField('customers', (t) =>
       const size = checkedPageSize(first);
       const version = context.tenant.dataVersion;
       const start = decodeOffsetCursor(after, version);
+      // Reads every customer: the scan part of a question's work, once per request.
+      await chargeWork(context, 'customers', 'customers', 0);
       const timeline = await context.analytics.timeline();
       const needle = search?.trim().toLowerCase();
       const matching: EntityTimeline[] = [];

@@ -1,6 +1,6 @@
 /** `Movement`, `MovementConnection` and the `movements` query: who moved MRR in a window. */
-import { type CustomerMovement, computeMovements } from '@nrr/core';
-import { coreWindow, questionKey, runEngine } from '../analytics/query-input.ts';
+import type { CustomerMovement } from '@nrr/core';
+import { chargeWork, coreWindow, engineWindow, questionKey } from '../analytics/query-input.ts';
 import { checkedPageSize } from '../internal/query-limits.ts';
 import { AttributeRef, attributeList } from './attribute.ts';
 import { builder } from './builder.ts';
@@ -110,11 +110,14 @@ builder.queryField('movements', (t) =>
       const version = context.tenant.dataVersion;
       const start = decodeOffsetCursor(after, version);
       const window = await coreWindow(context, input);
-      const timeline = await context.analytics.timeline();
       const kinds = input.types ? [...input.types] : undefined;
-      const movements = context.analytics.memo(questionKey('movements', window, { kinds }), () =>
-        runEngine(() => computeMovements(timeline, { ...window, ...(kinds ? { kinds } : {}) })),
-      );
+      const key = questionKey('movements', window, { kinds });
+      await chargeWork(context, 'movements', key, 1);
+      const movements = await context.analytics.run(key, {
+        kind: 'movements',
+        window: engineWindow(window),
+        ...(kinds ? { kinds } : {}),
+      });
       const currency = window.rates.reportingCurrency;
       const page = movements.slice(start, start + size);
       const edges = page.map((movement, index) => ({

@@ -1,13 +1,8 @@
 /** `RetentionReport`, its parts, and the `retention`, `retentionSeries` and `breakdown` queries. */
-import {
-  type CustomerCounts,
-  computeBreakdown,
-  computeRetention,
-  computeRetentionSeries,
-  type RetentionReport,
-  type RetentionWarning,
-} from '@nrr/core';
-import { coreWindow, methodOf, questionKey, runEngine } from '../analytics/query-input.ts';
+import type { CustomerCounts, RetentionReport, RetentionWarning } from '@nrr/core';
+import { chargeWork, coreWindow, engineWindow, methodOf, questionKey } from '../analytics/query-input.ts';
+import { checkedPageSize } from '../internal/query-limits.ts';
+import { retentionWindows, seriesWindows } from '../internal/work-budget.ts';
 import { builder } from './builder.ts';
 import { GrainEnum, GranularityEnum, RetentionMethodEnum } from './enums.ts';
 import { MoneyRef, money } from './money.ts';
@@ -185,13 +180,22 @@ const BreakdownInput = builder.inputType('BreakdownInput', {
   }),
 });
 
+/** The `value` of the row {@link BREAKDOWN_OTHER} rolls the values past `first` into. */
+export const BREAKDOWN_OTHER = '(other)';
+
 const SegmentReportRef = builder
-  .objectRef<{ value: string; report: RetentionReport }>('SegmentReport')
+  .objectRef<{ value: string; report: RetentionReport; valueCount: number }>('SegmentReport')
   .implement({
-    description: 'Retention of the customers with one value of the breakdown dimension at the window start.',
+    description:
+      'Retention of the customers with one value of the breakdown dimension at the window start (or, in the last row of a breakdown with more values than `first`, of every value past the first `first`).',
     fields: (t) => ({
       value: t.exposeString('value', {
-        description: 'The dimension’s value; "(none)" for customers without one.',
+        description:
+          'The dimension’s value; "(none)" for customers without one; "(other)" for the last row when it rolls up the values past `first` (tell it from a value named so by `valueCount` and its place).',
+      }),
+      valueCount: t.exposeInt('valueCount', {
+        description:
+          'How many values of the dimension this row covers: 1, or for the "(other)" row the number of values rolled into it.',
       }),
       report: t.field({ type: RetentionReportRef, description: 'Their figures.', resolve: (s) => s.report }),
     }),
@@ -204,11 +208,10 @@ builder.queryField('retention', (t) =>
     args: { input: t.arg({ type: RetentionInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       const window = await coreWindow(context, input);
-      const timeline = await context.analytics.timeline();
       const method = methodOf(input.method);
-      return context.analytics.compute(questionKey('retention', window, { method }), () =>
-        runEngine(() => computeRetention(timeline, { ...window, method })),
-      );
+      const key = questionKey('retention', window, { method });
+      await chargeWork(context, 'retention', key, retentionWindows(method, window.from, window.to));
+      return context.analytics.run(key, { kind: 'retention', window: engineWindow(window), method });
     },
   }),
 );
@@ -221,11 +224,16 @@ builder.queryField('retentionSeries', (t) =>
     resolve: async (_root, { input }, context) => {
       const granularity = input.granularity ?? 'MONTH';
       const window = await coreWindow(context, input, granularity);
-      const timeline = await context.analytics.timeline();
       const method = methodOf(input.method);
-      return context.analytics.compute(questionKey('retentionSeries', window, { method, granularity }), () =>
-        runEngine(() => computeRetentionSeries(timeline, { ...window, granularity, method })),
-      );
+      const key = questionKey('retentionSeries', window, { method, granularity });
+      const windows = seriesWindows(method, window.from, window.to, granularity);
+      await chargeWork(context, 'retentionSeries', key, windows);
+      return context.analytics.run(key, {
+        kind: 'retentionSeries',
+        window: engineWindow(window),
+        method,
+        granularity,
+      });
     },
   }),
 );
@@ -234,17 +242,37 @@ builder.queryField('breakdown', (t) =>
   t.field({
     type: [SegmentReportRef],
     description:
-      'Retention per value of a dimension, largest starting MRR first; the per-value bridges sum to the total (retention with the same input).',
-    args: { input: t.arg({ type: BreakdownInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
+      'Retention per value of a dimension, largest starting MRR first: the `first` largest values, then, when there are more, one "(other)" row rolling up the rest. The rows’ bridges sum to the total (retention with the same input).',
+    args: {
+      input: t.arg({ type: BreakdownInput, required: true }),
+      first: t.arg.int({
+        required: false,
+        description: 'Values reported one by one, 1–500; default 50. The rest make one "(other)" row.',
+      }),
+    },
+    resolve: async (_root, { input, first }, context) => {
+      const limit = checkedPageSize(first);
       const window = await coreWindow(context, input);
-      const timeline = await context.analytics.timeline();
       const method = methodOf(input.method);
-      const breakdown = await context.analytics.compute(
-        questionKey('breakdown', window, { method, by: input.by }),
-        () => runEngine(() => computeBreakdown(timeline, { ...window, by: input.by, method })),
-      );
-      return [...breakdown.segments];
+      const key = questionKey('breakdown', window, { method, by: input.by, limit });
+      const windows = retentionWindows(method, window.from, window.to);
+      await chargeWork(context, 'breakdown', key, windows, { grouped: true });
+      const breakdown = await context.analytics.run(key, {
+        kind: 'breakdown',
+        window: engineWindow(window),
+        method,
+        by: input.by,
+        limit,
+      });
+      const rows = breakdown.segments.map((segment) => ({ ...segment, valueCount: 1 }));
+      if (breakdown.rest) {
+        rows.push({
+          value: BREAKDOWN_OTHER,
+          report: breakdown.rest.report,
+          valueCount: breakdown.rest.values,
+        });
+      }
+      return rows;
     },
   }),
 );

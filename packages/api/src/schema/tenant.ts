@@ -16,15 +16,15 @@ export const TenantRef = builder.objectRef<Tenant>('Tenant').implement({
     }),
     currencies: t.stringList({
       description: 'Currencies found in the billing data, sorted.',
-      resolve: async (_tenant, _args, context) => [...(await context.analytics.timeline()).currencies].sort(),
+      resolve: async (_tenant, _args, context) => [...(await context.analytics.summary()).currencies],
     }),
     dataEnd: t.field({
       type: 'DateTime',
       nullable: true,
       description: 'End of known data (the last change in the billing data); null when there is none.',
       resolve: async (_tenant, _args, context) => {
-        const timeline = await context.analytics.timeline();
-        return timeline.size === 0 ? null : timeline.asOf;
+        const summary = await context.analytics.summary();
+        return summary.size === 0 ? null : summary.asOf;
       },
     }),
   }),
