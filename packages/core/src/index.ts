@@ -161,7 +161,10 @@ export type { SegmentFilter, SizeBand, SizeBandThresholds } from './segments.ts'
 export {
   attributesAt,
   DEFAULT_SIZE_BAND_THRESHOLDS,
+  intersectSegments,
   matchesAttributes,
+  matchesSegment,
+  matchesSizeBand,
   NO_VALUE,
   SIZE_BAND_DIMENSION,
   SIZE_BANDS,
