@@ -216,6 +216,65 @@ describe.each(DATABASE_KINDS)('segment locks always intersect, on %s', (kind) =>
     expect((await visibleCustomers(emptyValues))?.customers.totalCount).toBe(0);
   });
 
+  it('a token locked to country US lists only values and names of customers inside the lock', async () => {
+    const us = await mint('{ attributes: [{ name: "country", values: ["US"] }] }');
+    const query = `{ countries: segments(dimension: "country") plans: segments(dimension: "plan")
+        regions: segments(dimension: "region") dimensions: segmentDimensions
+        byCountry: breakdown(input: { ${WINDOW}, by: "country" }) { value }
+        byRegion: breakdown(input: { ${WINDOW}, by: "region" }) { value }
+        fr: customers(search: "FR") { totalCount } atelier: customers(search: "Atelier") { totalCount }
+        mover: customer(id: "mover") { attributes { name value } } }`;
+    type Lists = {
+      countries: string[];
+      plans: string[];
+      regions: string[];
+      dimensions: string[];
+      byCountry: { value: string }[];
+      byRegion: { value: string }[];
+      fr: { totalCount: number };
+      atelier: { totalCount: number };
+      mover: { attributes: { name: string; value: string }[] } | null;
+    };
+    const locked = (await graphql<Lists>(api, query, { credential: us })).body.data;
+    expect(locked).toEqual({
+      countries: ['US'],
+      // Not "Atelier" (only fr-1 has it), nor "Legacy" (mover's plan while it was in France).
+      plans: ['Enterprise', 'Growth', 'Starter'],
+      regions: [],
+      dimensions: ['country', 'plan', 'size_band'],
+      byCountry: [{ value: 'US' }],
+      byRegion: [{ value: '(none)' }],
+      fr: { totalCount: 0 },
+      atelier: { totalCount: 0 },
+      mover: {
+        attributes: [
+          { name: 'country', value: 'US' },
+          { name: 'plan', value: 'Growth' },
+        ],
+      },
+    });
+    const all = (await graphql<Lists>(api, query, { credential: secret })).body.data;
+    expect(all?.countries).toEqual(['FR', 'US']);
+    expect(all?.plans).toEqual(['Atelier', 'Enterprise', 'Growth', 'Legacy', 'Starter']);
+    expect(all?.dimensions).toEqual(['country', 'plan', 'region', 'size_band']);
+    expect(all?.fr.totalCount).toBe(1);
+  });
+
+  it('a token locked to a size band lists only values of customers in that band', async () => {
+    const enterprise = await mint('{ sizeBands: [ENTERPRISE] }');
+    const { body } = await graphql<{ plans: string[]; bands: string[]; byBand: { value: string }[] }>(
+      api,
+      `{ plans: segments(dimension: "plan") bands: segments(dimension: "size_band")
+         byBand: breakdown(input: { ${WINDOW}, by: "size_band" }) { value } }`,
+      { credential: enterprise },
+    );
+    expect(body.data).toEqual({
+      plans: ['Enterprise'],
+      bands: ['ENTERPRISE'],
+      byBand: [{ value: 'ENTERPRISE' }],
+    });
+  });
+
   it('a secret key asking for empty lists sees nobody too, and without a segment everyone', async () => {
     expect(await seen(secret, '{ sizeBands: [] }')).toEqual(NOTHING);
     expect((await seen(secret)).retention).toBe(5);
