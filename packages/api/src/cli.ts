@@ -1,6 +1,7 @@
 /**
  * The `nrr` command line:
  *   nrr import --tenant <id> --format periods|invoice-lines [--map COLUMN=FIELD …] [--currency X] <file>
+ *   nrr imports list --tenant <id> [--first N]   (the full records: file paths as given)
  *   nrr keys create --tenant <id> [--name …] [--scope read|read_write]   (prints the key as its last line)
  *   nrr keys list --tenant <id>
  *   nrr keys revoke --tenant <id> <keyId>
@@ -13,7 +14,6 @@
  * Configuration comes from the environment (see ./config.ts).
  */
 import { readFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createApiKey, type KeyScope, listApiKeys, revokeApiKey } from './auth/keys.ts';
@@ -24,6 +24,7 @@ import { loadDemoTenant } from './demo.ts';
 import { ApiError } from './errors.ts';
 import { setFxRate } from './fx-rates.ts';
 import { fileLineChunks } from './imports/file-source.ts';
+import { CLI_ACTOR, listImportRecords } from './imports/import-records.ts';
 import { IMPORT_FORMATS, ImportFailed, type ImportFormat, runImport } from './imports/run-import.ts';
 import { listen } from './server.ts';
 import { ensureTenant, listTenants, setAllowedOrigins } from './tenants.ts';
@@ -31,6 +32,7 @@ import { createApi } from './yoga.ts';
 
 const USAGE = `usage:
   nrr import --tenant <id> --format ${IMPORT_FORMATS.join('|')} [--map COLUMN=FIELD …] [--currency X] <file>
+  nrr imports list --tenant <id> [--first N]
   nrr keys create --tenant <id> [--name NAME] [--scope read|read_write]
   nrr keys list --tenant <id>
   nrr keys revoke --tenant <id> <keyId>
@@ -64,6 +66,7 @@ export async function runCli(
       rate: { type: 'string' },
       from: { type: 'string' },
       port: { type: 'string' },
+      first: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -106,7 +109,7 @@ export async function runCli(
               ? await readFile(file, 'utf8')
               : await fileLineChunks(file),
           sourceName: file,
-          actor: `cli:${userInfo().username}`,
+          actor: CLI_ACTOR,
           createTenant: true,
           ...(format === 'invoice-lines' ? { mapping: parseColumnMapping(values.map ?? []) } : {}),
           ...(values.currency ? { currency: values.currency } : {}),
@@ -115,6 +118,31 @@ export async function runCli(
           `imported ${file} into ${tenantId}: ${summary.rowsRead} rows read, ${summary.rowsStored} spans stored, ` +
             `${summary.rowsUnchanged} unchanged, ${summary.customersAffected} customers updated (import ${summary.importId}, data version ${summary.dataVersion})`,
         );
+        return 0;
+      }
+      case 'imports': {
+        if (sub !== 'list' || rest.length > 0) break;
+        const tenantId = requireTenant();
+        const first = values.first === undefined ? 20 : Number(values.first);
+        if (!Number.isInteger(first) || first < 1 || first > 1000) {
+          throw new ApiError('BAD_USER_INPUT', `--first: got ${values.first}, expected 1 to 1000`);
+        }
+        // The operator's view: the source path as given to `nrr import` (API callers see its base name).
+        for (const record of await listImportRecords(db, tenantId, first)) {
+          out(
+            [
+              record.importId,
+              record.status,
+              record.startedAt.toISOString(),
+              record.format,
+              `${record.rowsRead} read`,
+              `${record.rowsStored} stored`,
+              `${record.errorCount} errors`,
+              record.actor,
+              record.source,
+            ].join('\t'),
+          );
+        }
         return 0;
       }
       case 'keys': {
