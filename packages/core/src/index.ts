@@ -174,6 +174,7 @@ export {
 } from './segments.ts';
 export type { MrrSpan } from './spans.ts';
 export { CURRENCY_CODE } from './spans.ts';
+export { escapeControlCharacters, isControlCharacter } from './terminal-text.ts';
 export type { AttributeChange, CurrencyLane, EntityTimeline, Timeline, TimelineOptions } from './timeline.ts';
 export {
   buildEntityTimelines,
