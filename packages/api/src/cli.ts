@@ -16,6 +16,7 @@
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { escapeControlCharacters as shown } from '@nrr/core';
 import { createApiKey, type KeyScope, listApiKeys, revokeApiKey } from './auth/keys.ts';
 import { parseColumnMapping } from './cli/mapping.ts';
 import { configFromEnv } from './config.ts';
@@ -115,7 +116,7 @@ export async function runCli(
           ...(values.currency ? { currency: values.currency } : {}),
         });
         out(
-          `imported ${file} into ${tenantId}: ${summary.rowsRead} rows read, ${summary.rowsStored} spans stored, ` +
+          `imported ${shown(file)} into ${tenantId}: ${summary.rowsRead} rows read, ${summary.rowsStored} spans stored, ` +
             `${summary.rowsUnchanged} unchanged, ${summary.customersAffected} customers updated (import ${summary.importId}, data version ${summary.dataVersion})`,
         );
         return 0;
@@ -138,8 +139,8 @@ export async function runCli(
               `${record.rowsRead} read`,
               `${record.rowsStored} stored`,
               `${record.errorCount} errors`,
-              record.actor,
-              record.source,
+              shown(record.actor),
+              shown(record.source),
             ].join('\t'),
           );
         }
@@ -157,14 +158,16 @@ export async function runCli(
             scope,
             ...(values.name ? { name: values.name } : {}),
           });
-          out(`created ${key.scope} key ${key.keyId} (${key.name}) for ${tenantId}; it is shown only once:`);
+          out(
+            `created ${key.scope} key ${key.keyId} (${shown(key.name)}) for ${tenantId}; it is shown only once:`,
+          );
           out(secret);
           return 0;
         }
         if (sub === 'list') {
           for (const key of await listApiKeys(db, tenantId)) {
             const state = key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : 'active';
-            out(`${key.keyId}\t${key.scope}\t${state}\t${key.createdAt.toISOString()}\t${key.name}`);
+            out(`${key.keyId}\t${key.scope}\t${state}\t${key.createdAt.toISOString()}\t${shown(key.name)}`);
           }
           return 0;
         }
@@ -189,7 +192,7 @@ export async function runCli(
         if (sub === 'list') {
           for (const tenant of await listTenants(db)) {
             out(
-              `${tenant.tenantId}\t${tenant.reportingCurrency}\tv${tenant.dataVersion}\t${tenant.allowedOrigins.join(',')}\t${tenant.name}`,
+              `${tenant.tenantId}\t${tenant.reportingCurrency}\tv${tenant.dataVersion}\t${shown(tenant.allowedOrigins.join(','))}\t${shown(tenant.name)}`,
             );
           }
           return 0;
@@ -251,13 +254,14 @@ export async function runCli(
     return 2;
   } catch (error) {
     if (error instanceof ImportFailed) {
-      err(`nothing was imported: ${error.message}`);
-      for (const rowError of error.summary.errors.slice(0, 20)) err(`  ${rowError.message}`);
+      // Row errors quote the file's values: their control characters are printed escaped.
+      err(`nothing was imported: ${shown(error.message)}`);
+      for (const rowError of error.summary.errors.slice(0, 20)) err(`  ${shown(rowError.message)}`);
       if (error.summary.errorCount > 20) err(`  … and ${error.summary.errorCount - 20} more`);
       return 1;
     }
     if (error instanceof ApiError) {
-      err(`${command}: ${error.message}`);
+      err(`${command}: ${shown(error.message)}`);
       return 1;
     }
     throw error;
@@ -272,7 +276,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       if (code !== 0) process.exitCode = code;
     },
     (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
+      console.error(shown(error instanceof Error ? error.message : String(error)));
       process.exitCode = 1;
     },
   );
