@@ -43,7 +43,7 @@ describe('nrr import, then the imports query', () => {
     return { code, out };
   };
 
-  it('shows API callers the base name and "cli", and the operator the full path', async () => {
+  it('shows API callers the base name and the actor cli, and the operator the full path', async () => {
     const folder = join(dir, 'home', 'operator-private');
     mkdirSync(folder, { recursive: true });
     const file = join(folder, 'billing export.csv');
