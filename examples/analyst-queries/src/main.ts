@@ -5,6 +5,7 @@
  * `nrr_sk_…`, required), `NRR_AS_OF` (`YYYY-MM-DD`, default today, UTC: windows end with the last
  * complete month or quarter before it).
  */
+import { escapeControlCharacters } from '@nrr/core';
 import { ApiQueryError } from './client.ts';
 import { runReport } from './report.ts';
 import { parseAsOf, reportWindows } from './windows.ts';
@@ -23,6 +24,9 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   const prefix = error instanceof ApiQueryError ? `${error.code}: ` : '';
-  console.error(`${prefix}${error instanceof Error ? error.message : String(error)}`);
+  // The API's messages may quote imported values: print their control characters escaped.
+  console.error(
+    escapeControlCharacters(`${prefix}${error instanceof Error ? error.message : String(error)}`),
+  );
   process.exit(1);
 });

@@ -1,5 +1,11 @@
 /** Prints each query's answer as a titled plain-text table (en-US formatting from @nrr/core). */
-import { formatMoney, formatPercent, formatPercentagePoints, parseMoney } from '@nrr/core';
+import {
+  escapeControlCharacters,
+  formatMoney,
+  formatPercent,
+  formatPercentagePoints,
+  parseMoney,
+} from '@nrr/core';
 import type { ApiConnection } from './client.ts';
 import {
   type BenchmarkResult,
@@ -182,7 +188,8 @@ function position(result: BenchmarkResult): string {
   return `${points} ${result.position === 'ABOVE' ? 'above' : 'below'}`;
 }
 
-function title(text: string): string {
+function title(raw: string): string {
+  const text = escapeControlCharacters(raw);
   return `${text}\n${'═'.repeat(text.length)}`;
 }
 
@@ -193,6 +200,8 @@ function money(amount: string, currency = 'USD'): string {
 function units(amount: string): number {
   const parsed = parseMoney(amount);
   if (parsed === undefined)
-    throw new RangeError(`the API sent an amount that is not a decimal: ${JSON.stringify(amount)}`);
+    throw new RangeError(
+      `the API sent an amount that is not a decimal: ${escapeControlCharacters(JSON.stringify(amount))}`,
+    );
   return parsed;
 }

@@ -1,4 +1,5 @@
 /** Plain-text tables for a terminal: a header, a rule, right-aligned numbers. */
+import { escapeControlCharacters } from '@nrr/core';
 
 /** A column: its header, and whether its cells are numbers (right-aligned). */
 export interface Column {
@@ -6,8 +7,14 @@ export interface Column {
   readonly numeric?: boolean;
 }
 
-/** Renders rows of cells under `columns`, two spaces between columns. Missing cells print empty. */
-export function renderTable(columns: readonly Column[], rows: readonly (readonly string[])[]): string {
+/**
+ * Renders rows of cells under `columns`, two spaces between columns. Missing cells print empty.
+ * Cells and headers come from imported data (customer ids, plans, …): control characters in them
+ * are shown escaped (`\x1b`, `\u202e`; core's `escapeControlCharacters`), and widths count the escapes.
+ */
+export function renderTable(rawColumns: readonly Column[], rawRows: readonly (readonly string[])[]): string {
+  const columns = rawColumns.map((column) => ({ ...column, header: escapeControlCharacters(column.header) }));
+  const rows = rawRows.map((row) => row.map(escapeControlCharacters));
   const widths = columns.map((column, index) =>
     Math.max(column.header.length, ...rows.map((row) => (row[index] ?? '').length)),
   );

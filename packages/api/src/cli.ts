@@ -1,6 +1,7 @@
 /**
  * The `nrr` command line:
  *   nrr import --tenant <id> --format periods|invoice-lines [--map COLUMN=FIELD …] [--currency X] <file>
+ *   nrr imports list --tenant <id> [--first N]   (the full records: file paths as given)
  *   nrr keys create --tenant <id> [--name …] [--scope read|read_write]   (prints the key as its last line)
  *   nrr keys list --tenant <id>
  *   nrr keys revoke --tenant <id> <keyId>
@@ -13,9 +14,9 @@
  * Configuration comes from the environment (see ./config.ts).
  */
 import { readFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { escapeControlCharacters as shown } from '@nrr/core';
 import { createApiKey, type KeyScope, listApiKeys, revokeApiKey } from './auth/keys.ts';
 import { parseColumnMapping } from './cli/mapping.ts';
 import { apiTuning, configFromEnv } from './config.ts';
@@ -24,6 +25,7 @@ import { loadDemoTenant } from './demo.ts';
 import { ApiError } from './errors.ts';
 import { setFxRate } from './fx-rates.ts';
 import { fileLineChunks } from './imports/file-source.ts';
+import { CLI_ACTOR, listImportRecords } from './imports/import-records.ts';
 import { IMPORT_FORMATS, ImportFailed, type ImportFormat, runImport } from './imports/run-import.ts';
 import { listen } from './server.ts';
 import { ensureTenant, listTenants, setAllowedOrigins } from './tenants.ts';
@@ -31,6 +33,7 @@ import { createApi } from './yoga.ts';
 
 const USAGE = `usage:
   nrr import --tenant <id> --format ${IMPORT_FORMATS.join('|')} [--map COLUMN=FIELD …] [--currency X] <file>
+  nrr imports list --tenant <id> [--first N]
   nrr keys create --tenant <id> [--name NAME] [--scope read|read_write]
   nrr keys list --tenant <id>
   nrr keys revoke --tenant <id> <keyId>
@@ -64,6 +67,7 @@ export async function runCli(
       rate: { type: 'string' },
       from: { type: 'string' },
       port: { type: 'string' },
+      first: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -106,15 +110,40 @@ export async function runCli(
               ? await readFile(file, 'utf8')
               : await fileLineChunks(file),
           sourceName: file,
-          actor: `cli:${userInfo().username}`,
+          actor: CLI_ACTOR,
           createTenant: true,
           ...(format === 'invoice-lines' ? { mapping: parseColumnMapping(values.map ?? []) } : {}),
           ...(values.currency ? { currency: values.currency } : {}),
         });
         out(
-          `imported ${file} into ${tenantId}: ${summary.rowsRead} rows read, ${summary.rowsStored} spans stored, ` +
+          `imported ${shown(file)} into ${tenantId}: ${summary.rowsRead} rows read, ${summary.rowsStored} spans stored, ` +
             `${summary.rowsUnchanged} unchanged, ${summary.customersAffected} customers updated (import ${summary.importId}, data version ${summary.dataVersion})`,
         );
+        return 0;
+      }
+      case 'imports': {
+        if (sub !== 'list' || rest.length > 0) break;
+        const tenantId = requireTenant();
+        const first = values.first === undefined ? 20 : Number(values.first);
+        if (!Number.isInteger(first) || first < 1 || first > 1000) {
+          throw new ApiError('BAD_USER_INPUT', `--first: got ${values.first}, expected 1 to 1000`);
+        }
+        // The operator's view: the source path as given to `nrr import` (API callers see its base name).
+        for (const record of await listImportRecords(db, tenantId, first)) {
+          out(
+            [
+              record.importId,
+              record.status,
+              record.startedAt.toISOString(),
+              record.format,
+              `${record.rowsRead} read`,
+              `${record.rowsStored} stored`,
+              `${record.errorCount} errors`,
+              shown(record.actor),
+              shown(record.source),
+            ].join('\t'),
+          );
+        }
         return 0;
       }
       case 'keys': {
@@ -129,14 +158,16 @@ export async function runCli(
             scope,
             ...(values.name ? { name: values.name } : {}),
           });
-          out(`created ${key.scope} key ${key.keyId} (${key.name}) for ${tenantId}; it is shown only once:`);
+          out(
+            `created ${key.scope} key ${key.keyId} (${shown(key.name)}) for ${tenantId}; it is shown only once:`,
+          );
           out(secret);
           return 0;
         }
         if (sub === 'list') {
           for (const key of await listApiKeys(db, tenantId)) {
             const state = key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : 'active';
-            out(`${key.keyId}\t${key.scope}\t${state}\t${key.createdAt.toISOString()}\t${key.name}`);
+            out(`${key.keyId}\t${key.scope}\t${state}\t${key.createdAt.toISOString()}\t${shown(key.name)}`);
           }
           return 0;
         }
@@ -161,7 +192,7 @@ export async function runCli(
         if (sub === 'list') {
           for (const tenant of await listTenants(db)) {
             out(
-              `${tenant.tenantId}\t${tenant.reportingCurrency}\tv${tenant.dataVersion}\t${tenant.allowedOrigins.join(',')}\t${tenant.name}`,
+              `${tenant.tenantId}\t${tenant.reportingCurrency}\tv${tenant.dataVersion}\t${shown(tenant.allowedOrigins.join(','))}\t${shown(tenant.name)}`,
             );
           }
           return 0;
@@ -223,13 +254,14 @@ export async function runCli(
     return 2;
   } catch (error) {
     if (error instanceof ImportFailed) {
-      err(`nothing was imported: ${error.message}`);
-      for (const rowError of error.summary.errors.slice(0, 20)) err(`  ${rowError.message}`);
+      // Row errors quote the file's values: their control characters are printed escaped.
+      err(`nothing was imported: ${shown(error.message)}`);
+      for (const rowError of error.summary.errors.slice(0, 20)) err(`  ${shown(rowError.message)}`);
       if (error.summary.errorCount > 20) err(`  … and ${error.summary.errorCount - 20} more`);
       return 1;
     }
     if (error instanceof ApiError) {
-      err(`${command}: ${error.message}`);
+      err(`${command}: ${shown(error.message)}`);
       return 1;
     }
     throw error;
@@ -244,7 +276,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       if (code !== 0) process.exitCode = code;
     },
     (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
+      console.error(shown(error instanceof Error ? error.message : String(error)));
       process.exitCode = 1;
     },
   );

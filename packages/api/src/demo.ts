@@ -14,6 +14,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from './db/connect.ts';
 import { mrrSpans } from './db/schema.ts';
 import { setFxRates } from './fx-rates.ts';
+import { CLI_ACTOR } from './imports/import-records.ts';
 import { storeSpans } from './imports/run-import.ts';
 import { ensureTenant, setAllowedOrigins } from './tenants.ts';
 
@@ -69,7 +70,7 @@ export async function loadDemoTenant(
       tenantId,
       format: 'generated',
       sourceName: `generateBillingData(seed ${generator.seed})`,
-      actor: 'cli:demo',
+      actor: CLI_ACTOR,
     },
     function* (_tenant, onRowsRead) {
       let rows = 0;

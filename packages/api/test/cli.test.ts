@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isControlCharacter } from '@nrr/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli.ts';
 import { openDatabase } from '../src/db/connect.ts';
@@ -97,6 +98,22 @@ describe('nrr command line (embedded PGlite in a directory)', () => {
     } finally {
       await database.close();
     }
+  });
+
+  it('prints control characters from a bad file escaped, never raw', async () => {
+    const file = join(dir, 'hostile.csv');
+    writeFileSync(
+      file,
+      'subscription_id,customer_id,start_date,end_date,monthly_amount,\u001b]0;pwned\u0007\n' +
+        'x1,c1,2024-01-01,2024-13-01\u009b2J\u202e,10,x\n' +
+        'x2,c2,2024-01-01,2024-03-01,ten\u001b[8m,y\n',
+    );
+    const result = await nrr(dir, 'import', '--tenant', 'hostile', '--format', 'periods', file);
+    expect(result.code).toBe(1);
+    const printed = [...result.out, ...result.err].join('\n');
+    const raw = [...printed].filter((char) => char !== '\n' && isControlCharacter(char.codePointAt(0) ?? 0));
+    expect(raw).toEqual([]);
+    expect(printed).toContain('2024-13-01\\x9b2J\\u202e');
   });
 
   it('explains a bad --map', async () => {

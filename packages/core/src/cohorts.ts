@@ -7,6 +7,7 @@ import {
   attributesAt,
   DEFAULT_SIZE_BAND_THRESHOLDS,
   matchesAttributes,
+  matchesSizeBand,
   type SegmentFilter,
   type SizeBandThresholds,
   sizeBandOf,
@@ -112,9 +113,10 @@ export function computeCohorts(timeline: Timeline, query: CohortQuery): CohortTa
       if (!matchesAttributes(attributes, query.segment)) continue;
     }
     const factors = factorsByCohort[c] as Float64Array;
-    if (query.segment?.sizeBands?.length) {
+    // `sizeBands: []` selects nobody, like any empty list of alternatives.
+    if (query.segment?.sizeBands) {
       const band = sizeBandOf(engine.valueAt(e, positions[c] as number, factors), thresholds);
-      if (!query.segment.sizeBands.includes(band)) continue;
+      if (!matchesSizeBand(band, query.segment)) continue;
     }
     sizes[c] = (sizes[c] as number) + 1;
     const row = sums[c] as Float64Array;

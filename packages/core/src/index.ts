@@ -168,7 +168,10 @@ export type { SegmentFilter, SizeBand, SizeBandThresholds } from './segments.ts'
 export {
   attributesAt,
   DEFAULT_SIZE_BAND_THRESHOLDS,
+  intersectSegments,
   matchesAttributes,
+  matchesSegment,
+  matchesSizeBand,
   NO_VALUE,
   SIZE_BAND_DIMENSION,
   SIZE_BANDS,
@@ -178,6 +181,7 @@ export {
 } from './segments.ts';
 export type { MrrSpan } from './spans.ts';
 export { CURRENCY_CODE } from './spans.ts';
+export { escapeControlCharacters, isControlCharacter } from './terminal-text.ts';
 export type { AttributeChange, CurrencyLane, EntityTimeline, Timeline, TimelineOptions } from './timeline.ts';
 export {
   buildEntityTimelines,

@@ -12,6 +12,7 @@ import type { RetentionMethod, RetentionReport } from './reports.ts';
 import {
   attributeValue,
   DEFAULT_SIZE_BAND_THRESHOLDS,
+  matchesSizeBand,
   NO_VALUE,
   SIZE_BAND_DIMENSION,
   SIZE_BANDS,
@@ -326,7 +327,10 @@ export function computeBreakdown(
     }
     return index;
   };
-  if (query.by === SIZE_BAND_DIMENSION) for (const band of SIZE_BANDS) groupOf(band);
+  // Every band the segment selects gets a row, even an empty one; bands it excludes get none.
+  if (query.by === SIZE_BAND_DIMENSION) {
+    for (const band of SIZE_BANDS) if (matchesSizeBand(band, query.segment)) groupOf(band);
+  }
   const bandOf = (mrr: number) => sizeBandOf(mrr, query.sizeBandThresholds ?? DEFAULT_SIZE_BAND_THRESHOLDS);
   const groups = {
     of: (attributes: Readonly<Record<string, string>>, mrr: number) =>

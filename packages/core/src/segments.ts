@@ -28,6 +28,10 @@ export const NO_VALUE = '(none)';
 /**
  * Picks the starting cohort of a period by attributes at the period's start and by size band.
  * Values within one attribute filter are alternatives (OR); separate filters must all match (AND).
+ *
+ * An absent list is no condition; an empty list of alternatives selects nobody: `sizeBands: []`
+ * or an attribute filter with `values: []` matches no customer. (`attributes: []` is an empty
+ * list of conditions, so it selects everyone, like an absent one.)
  */
 export interface SegmentFilter {
   readonly attributes?: readonly { readonly name: string; readonly values: readonly string[] }[];
@@ -74,7 +78,11 @@ export function attributeValue(
   return Object.hasOwn(attributes, name) ? attributes[name] : undefined;
 }
 
-/** Whether attributes satisfy every attribute filter of a segment (size bands are checked separately). */
+/**
+ * Whether attributes satisfy every attribute filter of a segment (size bands are checked
+ * separately, by {@link matchesSizeBand}). A filter with `values: []` matches nothing; a customer
+ * without the attribute matches no filter on it.
+ */
 export function matchesAttributes(
   attributes: Readonly<Record<string, string>>,
   segment: SegmentFilter | undefined,
@@ -86,9 +94,62 @@ export function matchesAttributes(
   });
 }
 
-/** Distinct values of a dimension across all entities and their history, sorted; `size_band` lists the bands. */
+/**
+ * Whether a size band passes a segment's size-band filter: every band when `sizeBands` is absent,
+ * none when it is `[]`.
+ */
+export function matchesSizeBand(band: SizeBand, segment: SegmentFilter | undefined): boolean {
+  return segment?.sizeBands === undefined || segment.sizeBands.includes(band);
+}
+
+/** Whether a customer with these attributes and this size band is in the segment (`undefined` = everyone). */
+export function matchesSegment(
+  attributes: Readonly<Record<string, string>>,
+  band: SizeBand,
+  segment: SegmentFilter | undefined,
+): boolean {
+  return matchesAttributes(attributes, segment) && matchesSizeBand(band, segment);
+}
+
+/**
+ * The segment of the customers both `a` and `b` select (`undefined` = everyone). Attribute
+ * filters on the same name are merged into one holding the values both accept (possibly none,
+ * which selects nobody); size bands are those both accept. Used to confine a requested segment to
+ * a token's lock: the result can never select a customer outside either.
+ */
+export function intersectSegments(
+  a: SegmentFilter | undefined,
+  b: SegmentFilter | undefined,
+): SegmentFilter | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  const byName = new Map<string, string[]>();
+  for (const filter of [...(a.attributes ?? []), ...(b.attributes ?? [])]) {
+    const earlier = byName.get(filter.name);
+    byName.set(
+      filter.name,
+      earlier ? earlier.filter((value) => filter.values.includes(value)) : [...new Set(filter.values)],
+    );
+  }
+  const attributes = [...byName].map(([name, values]) => ({ name, values }));
+  const sizeBands =
+    a.sizeBands === undefined
+      ? b.sizeBands
+      : b.sizeBands === undefined
+        ? a.sizeBands
+        : a.sizeBands.filter((band) => b.sizeBands?.includes(band));
+  return {
+    ...(attributes.length > 0 ? { attributes } : {}),
+    ...(sizeBands === undefined ? {} : { sizeBands: SIZE_BANDS.filter((band) => sizeBands.includes(band)) }),
+  };
+}
+
+/**
+ * Distinct values of a dimension across the given entities and their history, sorted; `size_band`
+ * lists the bands. To list only what a segment may see, pass only its entities and snapshots.
+ */
 export function segmentValues(
-  timeline: { readonly entities: readonly EntityTimeline[] },
+  timeline: { readonly entities: readonly Pick<EntityTimeline, 'attributes'>[] },
   dimension: string,
 ): string[] {
   if (dimension === SIZE_BAND_DIMENSION) return [...SIZE_BANDS];
@@ -103,7 +164,9 @@ export function segmentValues(
 }
 
 /** Every attribute name that appears in the timeline, sorted, plus `size_band`. */
-export function segmentDimensions(timeline: { readonly entities: readonly EntityTimeline[] }): string[] {
+export function segmentDimensions(timeline: {
+  readonly entities: readonly Pick<EntityTimeline, 'attributes'>[];
+}): string[] {
   const names = new Set<string>();
   for (const entity of timeline.entities) {
     for (const change of entity.attributes) for (const name of Object.keys(change.values)) names.add(name);

@@ -2,48 +2,46 @@
  * Segment locks. An embed token may be locked to a segment; every query it makes is confined to
  * that segment and may narrow it but never widen it.
  */
-import { type SegmentFilter, SIZE_BANDS, type SizeBand } from '@nrr/core';
+import { intersectSegments, type SegmentFilter, SIZE_BANDS, type SizeBand } from '@nrr/core';
 import { ApiError } from '../errors.ts';
 
 export type { SegmentFilter, SizeBand };
 
-/** The effective segment of a request: the requested one within the lock. */
+/**
+ * The effective segment of a request: the requested one intersected with the lock, so it can
+ * narrow the lock but never widen it. Asking by name for attribute values or size bands outside
+ * the lock is `FORBIDDEN` (saying what the lock allows); an empty list asks for nobody and gets
+ * nobody (see `SegmentFilter` in core). `undefined` = everyone (no lock, no request).
+ */
 export function applySegmentLock(
   lock: SegmentFilter | undefined,
   requested: SegmentFilter | undefined,
 ): SegmentFilter | undefined {
-  if (!lock) return requested;
-  if (!requested) return lock;
-  const attributes = new Map<string, readonly string[]>();
-  for (const { name, values } of lock.attributes ?? []) attributes.set(name, values);
+  if (!lock || !requested) return intersectSegments(lock, requested);
   for (const { name, values } of requested.attributes ?? []) {
-    const locked = attributes.get(name);
-    if (locked) {
-      const outside = values.filter((value) => !locked.includes(value));
+    for (const locked of lock.attributes ?? []) {
+      if (locked.name !== name) continue;
+      const outside = values.filter((value) => !locked.values.includes(value));
       if (outside.length > 0) {
         throw new ApiError(
           'FORBIDDEN',
-          `segment attribute "${name}": this token is limited to ${JSON.stringify(locked)}; ${JSON.stringify(outside)} is outside it`,
+          `segment attribute "${name}": this token is limited to ${JSON.stringify(locked.values)}; ${JSON.stringify(outside)} is outside it`,
         );
       }
     }
-    attributes.set(name, values);
   }
-  let sizeBands = lock.sizeBands;
-  if (requested.sizeBands) {
-    const outside = lock.sizeBands
-      ? requested.sizeBands.filter((band) => !lock.sizeBands?.includes(band))
-      : [];
+  const lockedBands = lock.sizeBands;
+  if (requested.sizeBands && lockedBands) {
+    const outside = requested.sizeBands.filter((band) => !lockedBands.includes(band));
     if (outside.length > 0) {
       throw new ApiError(
         'FORBIDDEN',
-        `segment sizeBands: this token is limited to ${JSON.stringify(lock.sizeBands)}; ${JSON.stringify(outside)} is outside it`,
+        `segment sizeBands: this token is limited to ${JSON.stringify(lockedBands)}; ${JSON.stringify(outside)} is outside it`,
       );
     }
-    sizeBands = requested.sizeBands;
   }
-  const merged = [...attributes].map(([name, values]) => ({ name, values }));
-  return sizeBands ? { attributes: merged, sizeBands } : { attributes: merged };
+  // The checks above only explain refusals; the intersection is what confines the request.
+  return intersectSegments(lock, requested);
 }
 
 /** Validates a segment from untrusted JSON (a token claim); `undefined` when it is malformed. */

@@ -73,9 +73,9 @@ export const imports = pgTable(
     importId: text('import_id').notNull(),
     /** `periods`, `invoice-lines` or `events`. */
     format: text('format').notNull(),
-    /** File name or `graphql`. */
+    /** The file's path as given to `nrr import`, or `graphql`; API callers see only the base name. */
     source: text('source').notNull(),
-    /** `key:<keyId>` or `cli:<os user>`. */
+    /** `key:<keyId>` or `cli` (records before issue 17: `cli:<os user>`, shown to API callers as `cli`). */
     actor: text('actor').notNull(),
     /** `SUCCEEDED` or `FAILED`. */
     status: text('status').notNull(),

@@ -48,9 +48,9 @@ export interface ImportRequest {
    * `source` is a string starting with `[` or `{`, one JSON document (a Stripe list).
    */
   readonly source: LineSource | LineChunks;
-  /** File name, or `graphql` for the mutation. */
+  /** The file's path as given on the command line, or `graphql` for the mutation (API callers see only its base name). */
   readonly sourceName: string;
-  /** `cli:<user>` or `key:<keyId>`. */
+  /** `cli` (`CLI_ACTOR`; no OS user) or `key:<keyId>`. */
   readonly actor: string;
   /** Column mapping, required for invoice lines. */
   readonly mapping?: InvoiceLineMapping;

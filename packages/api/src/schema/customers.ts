@@ -1,15 +1,7 @@
 /** `Customer`, `CustomerConnection` and the `customers` and `customer` queries. */
-import {
-  customerHistory,
-  type EntityTimeline,
-  entityMrrAt,
-  type LedgerEntry,
-  matchesAttributes,
-  sizeBandOf,
-  type Timeline,
-} from '@nrr/core';
+import { customerHistory, type EntityTimeline, entityMrrAt, type LedgerEntry } from '@nrr/core';
 import { chargeWork } from '../analytics/query-input.ts';
-import type { ApiContext } from '../context.ts';
+import { currentInstant, latestAttributes, visibleToCaller } from '../analytics/segment-visibility.ts';
 import { checkedPageSize } from '../internal/query-limits.ts';
 import { AttributeRef, attributeList } from './attribute.ts';
 import { builder } from './builder.ts';
@@ -20,28 +12,6 @@ import { MoneyRef, money } from './money.ts';
 /** A customer as resolvers pass it around: its timeline entity. */
 interface CustomerNode {
   readonly entity: EntityTimeline;
-}
-
-/** Latest attributes of an entity. */
-function latestAttributes(entity: EntityTimeline): Readonly<Record<string, string>> {
-  return entity.attributes[entity.attributes.length - 1]?.values ?? {};
-}
-
-/** "Now" for current MRR: the present, or just after the last known change if that is later. */
-function currentInstant(timeline: Timeline): number {
-  return Math.max(Date.now(), timeline.asOf + 1);
-}
-
-/** Whether an embed token's segment lock lets the caller see this customer (judged on current data). */
-async function visible(context: ApiContext, timeline: Timeline, entity: EntityTimeline): Promise<boolean> {
-  const lock = context.principal.kind === 'EMBED_TOKEN' ? context.principal.segment : undefined;
-  if (!lock) return true;
-  if (!matchesAttributes(latestAttributes(entity), lock)) return false;
-  if (!lock.sizeBands) return true;
-  const rates = await context.analytics.rates();
-  return lock.sizeBands.includes(
-    sizeBandOf(entityMrrAt(timeline, entity.id, currentInstant(timeline), rates)),
-  );
 }
 
 const LedgerEntryRef = builder.objectRef<{ entry: LedgerEntry; currency: string }>('LedgerEntry').implement({
@@ -180,7 +150,7 @@ builder.queryField('customers', (t) =>
           const haystack = [entity.customerId, ...Object.values(latestAttributes(entity))];
           if (!haystack.some((text) => text.toLowerCase().includes(needle))) continue;
         }
-        if (await visible(context, timeline, entity)) matching.push(entity);
+        if (await visibleToCaller(context, timeline, entity)) matching.push(entity);
       }
       matching.sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
       const edges = matching.slice(start, start + size).map((entity, index) => ({
@@ -207,7 +177,7 @@ builder.queryField('customer', (t) =>
       const timeline = await context.analytics.timeline();
       const index = timeline.indexOf(String(id));
       const entity = index === undefined ? undefined : timeline.entities[index];
-      if (!entity || !(await visible(context, timeline, entity))) return null;
+      if (!entity || !(await visibleToCaller(context, timeline, entity))) return null;
       return { entity };
     },
   }),

@@ -1,10 +1,11 @@
 /** The `importData` mutation (small batches; use `nrr import` for files) and the `imports` history. */
-import { desc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { requireSecretKey } from '../auth/principal.ts';
 import { parseColumnMapping } from '../cli/mapping.ts';
 import { imports } from '../db/schema.ts';
 import { withTenant } from '../db/tenant-scope.ts';
 import { ApiError } from '../errors.ts';
+import { listImportRecords, publicImportActor, publicImportSource } from '../imports/import-records.ts';
 import type { ImportFormat } from '../imports/run-import.ts';
 import { runImport } from '../imports/run-import.ts';
 import { assertCurrency } from '../tenants.ts';
@@ -98,8 +99,15 @@ const ImportRecordRef = builder.objectRef<ImportRecordValue>('ImportRecord').imp
   fields: (t) => ({
     id: t.exposeID('importId', { description: 'Import id.' }),
     format: t.exposeString('format', { description: 'periods, invoice-lines or generated.' }),
-    source: t.exposeString('source', { description: 'File name, or "graphql".' }),
-    actor: t.exposeString('actor', { description: '"key:<keyId>" or "cli:<user>".' }),
+    source: t.string({
+      description:
+        'Base name of the imported file (no directory: the full path stays with the operator, `nrr imports list`), "graphql" for `importData`, or the generator of demo data.',
+      resolve: (r) => publicImportSource(r.source),
+    }),
+    actor: t.string({
+      description: '"key:<keyId>" for `importData`, "cli" for the command line (no OS user is recorded).',
+      resolve: (r) => publicImportActor(r.actor),
+    }),
     status: t.exposeString('status', { description: 'SUCCEEDED or FAILED.' }),
     startedAt: t.field({ type: 'DateTime', description: 'Start.', resolve: (r) => r.startedAt.getTime() }),
     finishedAt: t.field({ type: 'DateTime', description: 'End.', resolve: (r) => r.finishedAt.getTime() }),
@@ -172,18 +180,7 @@ builder.queryField('imports', (t) =>
       if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
         throw new ApiError('BAD_USER_INPUT', `first: got ${limit}, expected 1 to 100`, { field: 'first' });
       }
-      return withTenant(
-        context.db,
-        context.tenant.tenantId,
-        (tx) =>
-          tx
-            .select()
-            .from(imports)
-            .where(eq(imports.tenantId, context.tenant.tenantId))
-            .orderBy(desc(imports.startedAt))
-            .limit(limit),
-        { readOnly: true },
-      );
+      return listImportRecords(context.db, context.tenant.tenantId, limit);
     },
   }),
 );

@@ -1,29 +1,37 @@
 /** The `segments` and `segmentDimensions` queries: what a segment filter or breakdown can use. */
-import { segmentDimensions, segmentValues } from '@nrr/core';
+import {
+  matchesSizeBand,
+  SIZE_BAND_DIMENSION,
+  SIZE_BANDS,
+  segmentDimensions,
+  segmentValues,
+} from '@nrr/core';
+import { attributeHistoryInLock, segmentLockOf } from '../analytics/segment-visibility.ts';
 import { builder } from './builder.ts';
 
 builder.queryField('segments', (t) =>
   t.stringList({
     description:
-      'Distinct values of a dimension (an attribute name, or "size_band"), sorted. An embed token locked to some values of that dimension sees only those.',
+      'Distinct values of a dimension (an attribute name, or "size_band"), sorted. An embed token locked to a segment sees only values of customers inside it, within its locked values.',
     args: {
       dimension: t.arg.string({ required: true, description: 'e.g. "country", "plan", "size_band".' }),
     },
     resolve: async (_root, { dimension }, context) => {
-      const values = segmentValues(await context.analytics.timeline(), dimension);
-      const lock = context.principal.kind === 'EMBED_TOKEN' ? context.principal.segment : undefined;
-      const locked =
-        dimension === 'size_band'
-          ? lock?.sizeBands
-          : lock?.attributes?.find((a) => a.name === dimension)?.values;
-      return locked ? values.filter((value) => (locked as readonly string[]).includes(value)) : values;
+      const lock = segmentLockOf(context);
+      if (dimension === SIZE_BAND_DIMENSION) return SIZE_BANDS.filter((band) => matchesSizeBand(band, lock));
+      const timeline = await context.analytics.timeline();
+      return segmentValues({ entities: await attributeHistoryInLock(context, timeline) }, dimension);
     },
   }),
 );
 
 builder.queryField('segmentDimensions', (t) =>
   t.stringList({
-    description: 'Every attribute name found in the data, sorted, plus "size_band".',
-    resolve: async (_root, _args, context) => segmentDimensions(await context.analytics.timeline()),
+    description:
+      'Every attribute name found in the data, sorted, plus "size_band". An embed token locked to a segment sees only names its customers carry.',
+    resolve: async (_root, _args, context) => {
+      const timeline = await context.analytics.timeline();
+      return segmentDimensions({ entities: await attributeHistoryInLock(context, timeline) });
+    },
   }),
 );

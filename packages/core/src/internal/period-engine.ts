@@ -254,7 +254,8 @@ export class PeriodEngine {
     const { laneStart, laneCurrency, firstPaidAt, paidUntil } = timeline.columns;
     const segment = options.segment;
     const needAttributes = Boolean(segment?.attributes?.length || hooks.groups || hooks.visit);
-    const bands = segment?.sizeBands?.length ? new Set(segment.sizeBands) : undefined;
+    // `sizeBands: []` is an empty set of bands: it selects nobody (absent = every band).
+    const bands = segment?.sizeBands ? new Set(segment.sizeBands) : undefined;
     const thresholds = options.sizeBandThresholds ?? DEFAULT_SIZE_BAND_THRESHOLDS;
     const windowMs = reactivationWindowMs(options.reactivationWindowDays);
     const results = windows.map(() => ({ total: emptyTotals(), groups: [] as PeriodTotals[] }));
