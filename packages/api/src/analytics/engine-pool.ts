@@ -8,7 +8,10 @@
  * one turn in every round, so another tenant's single question waits for at most one of them per
  * worker. A worker that dies fails its job (the request gets `INTERNAL`) and is replaced.
  */
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { MissingRate } from '@nrr/core';
 import {
@@ -79,7 +82,10 @@ function startWorker(): Worker {
   const fromSource = import.meta.url.endsWith('.ts');
   const url = new URL(fromSource ? './engine-worker.ts' : './engine-worker.js', import.meta.url);
   if (!fromSource) return new Worker(url);
-  const tsx = import.meta.resolve('tsx/esm/api');
+  // createRequire, not import.meta.resolve: Vite's module runner (the widgets' and examples' tests
+  // run the API in-process) does not support the latter.
+  const tsxRoot = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const tsx = pathToFileURL(join(tsxRoot, 'dist/esm/api/index.mjs')).href;
   const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
   return new Worker(bootstrap, { eval: true, execArgv: ['--conditions=@nrr/source'] });
 }
