@@ -3,7 +3,8 @@ import { useNrrSettings } from '../provider/context.ts';
 import { NrrError } from '../provider/errors.ts';
 import { useOutage } from '../provider/outage.tsx';
 import { appearanceStyle } from '../theme/appearance.ts';
-import { developerDetails, isOutage, plainReason } from './errorText.ts';
+import { ErrorActions } from './ErrorActions.tsx';
+import { isOutage, plainReason } from './errorText.ts';
 
 /** What a card shows instead of (or as) its content. */
 export type CardState =
@@ -122,13 +123,7 @@ function ErrorView(props: CardFrameProps & { readonly state: Extract<CardState, 
       <p>
         {props.title} could not be loaded. {plainReason(error)}
       </p>
-      <button type="button" className="nrr-button" onClick={retry}>
-        Try again
-      </button>
-      <details className="nrr-details">
-        <summary>Details</summary>
-        <code>{developerDetails(error)}</code>
-      </details>
+      <ErrorActions error={error} retry={retry} />
     </div>
   );
 }

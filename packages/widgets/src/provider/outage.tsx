@@ -1,6 +1,7 @@
 import { type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
-import { developerDetails, isOutage } from '../internal/errorText.ts';
+import { ErrorActions } from '../internal/ErrorActions.tsx';
+import { isOutage } from '../internal/errorText.ts';
 import { useNrrSettings } from './context.ts';
 import { NrrError } from './errors.ts';
 
@@ -75,13 +76,7 @@ export function OutageBanner({ error, retry }: { readonly error: NrrError; reado
           ? 'The retention figures cannot be shown: access to them could not be confirmed.'
           : 'The retention figures cannot be shown: the analytics service could not be reached.'}
       </p>
-      <button type="button" className="nrr-button" onClick={retry}>
-        Try again
-      </button>
-      <details className="nrr-details">
-        <summary>Details</summary>
-        <code>{developerDetails(error)}</code>
-      </details>
+      <ErrorActions error={error} retry={retry} />
     </div>
   );
 }
