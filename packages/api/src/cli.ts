@@ -1,7 +1,7 @@
 /**
  * The `nrr` command line:
  *   nrr import --tenant <id> --format periods|invoice-lines [--map COLUMN=FIELD …] [--currency X] <file>
- *   nrr imports list --tenant <id> [--first N]   (the full records: file paths as given)
+ *   nrr imports list --tenant <id> [--first N]   (the import history, with row and error counts)
  *   nrr keys create --tenant <id> [--name …] [--scope read|read_write]   (prints the key as its last line)
  *   nrr keys list --tenant <id>
  *   nrr keys revoke --tenant <id> <keyId>
@@ -14,6 +14,7 @@
  * Configuration comes from the environment (see ./config.ts).
  */
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { escapeControlCharacters as shown } from '@nrr/core';
@@ -109,7 +110,8 @@ export async function runCli(
             format === 'events' && file.endsWith('.json')
               ? await readFile(file, 'utf8')
               : await fileLineChunks(file),
-          sourceName: file,
+          // Only the base name is recorded: the directory (often the operator's home) stays on this machine.
+          sourceName: basename(file),
           actor: CLI_ACTOR,
           createTenant: true,
           ...(format === 'invoice-lines' ? { mapping: parseColumnMapping(values.map ?? []) } : {}),
@@ -128,7 +130,6 @@ export async function runCli(
         if (!Number.isInteger(first) || first < 1 || first > 1000) {
           throw new ApiError('BAD_USER_INPUT', `--first: got ${values.first}, expected 1 to 1000`);
         }
-        // The operator's view: the source path as given to `nrr import` (API callers see its base name).
         for (const record of await listImportRecords(db, tenantId, first)) {
           out(
             [

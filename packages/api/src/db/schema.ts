@@ -73,7 +73,7 @@ export const imports = pgTable(
     importId: text('import_id').notNull(),
     /** `periods`, `invoice-lines` or `events`. */
     format: text('format').notNull(),
-    /** The file's path as given to `nrr import`, or `graphql`; API callers see only the base name. */
+    /** The file's base name, `graphql`, or a generator (records before issue 17: the path as typed; API callers see its base name). */
     source: text('source').notNull(),
     /** `key:<keyId>` or `cli` (records before issue 17: `cli:<os user>`, shown to API callers as `cli`). */
     actor: text('actor').notNull(),

@@ -1,8 +1,7 @@
 /**
- * The import history, as stored and as shown. A record keeps where a CLI import came from (the
- * path as the operator typed it) for the operator, who reads it with `nrr imports list`; API
- * callers see only the file's base name and that it came from the command line. The OS user is
- * not recorded (`cli`); records written before that say `cli:<user>`, which callers see as `cli`.
+ * The import history, as stored and as shown. A CLI import records only its file's base name and
+ * the actor `cli` (no directory, no OS user). Records written before issue 17 hold the path as
+ * typed and `cli:<user>`; API callers see those as the base name and `cli` too.
  */
 import { desc, eq } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
@@ -15,7 +14,7 @@ export type ImportRecord = typeof imports.$inferSelect;
 /** Who ran an import from the command line (`nrr import`, `nrr demo`): no OS user, no host. */
 export const CLI_ACTOR = 'cli';
 
-/** The newest `limit` import records of a tenant, newest first, as stored (full source paths). */
+/** The newest `limit` import records of a tenant, newest first, as stored (see the module comment). */
 export async function listImportRecords(db: Db, tenantId: string, limit: number): Promise<ImportRecord[]> {
   return withTenant(
     db,

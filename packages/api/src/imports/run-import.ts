@@ -48,7 +48,7 @@ export interface ImportRequest {
    * `source` is a string starting with `[` or `{`, one JSON document (a Stripe list).
    */
   readonly source: LineSource | LineChunks;
-  /** The file's path as given on the command line, or `graphql` for the mutation (API callers see only its base name). */
+  /** The file's base name (the CLI records no directory), or `graphql` for the mutation. */
   readonly sourceName: string;
   /** `cli` (`CLI_ACTOR`; no OS user) or `key:<keyId>`. */
   readonly actor: string;

@@ -101,7 +101,7 @@ const ImportRecordRef = builder.objectRef<ImportRecordValue>('ImportRecord').imp
     format: t.exposeString('format', { description: 'periods, invoice-lines or generated.' }),
     source: t.string({
       description:
-        'Base name of the imported file (no directory: the full path stays with the operator, `nrr imports list`), "graphql" for `importData`, or the generator of demo data.',
+        'Base name of the imported file (never its directory), "graphql" for `importData`, or the generator of demo data.',
       resolve: (r) => publicImportSource(r.source),
     }),
     actor: t.string({
