@@ -3,27 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isControlCharacter } from '@nrr/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli.ts';
 import { openDatabase } from '../src/db/connect.ts';
 import { mrrSpans } from '../src/db/schema.ts';
 import { DBT_PERIODS, DISPLAYR_INVOICE_LINES } from './datasets.ts';
-import { graphql, TEST_TOKEN_SECRET, testApi } from './harness.ts';
+import { graphql, runNrr, testApi } from './harness.ts';
 
-/** Runs `nrr …` against an embedded database in `dir`; returns exit code and output lines. */
-async function nrr(dir: string, ...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(
-    argv,
-    (line) => out.push(line),
-    (line) => err.push(line),
-    {
-      NRR_DATA_DIR: dir,
-      NRR_TOKEN_SECRET: TEST_TOKEN_SECRET,
-    },
-  );
-  return { code, out, err };
-}
+const nrr = (dir: string, ...argv: string[]) => runNrr(dir, argv);
 
 describe('nrr command line (embedded PGlite in a directory)', () => {
   let dir: string;

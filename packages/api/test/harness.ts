@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import postgres from 'postgres';
 import { createApiKey, type KeyScope } from '../src/auth/keys.ts';
+import { runCli } from '../src/cli.ts';
 import { type Database, openDatabase } from '../src/db/connect.ts';
 import { mrrSpans, spanAttributeSets } from '../src/db/schema.ts';
 import { ensureTenant } from '../src/tenants.ts';
@@ -113,3 +114,16 @@ export const SPAN_ATTRIBUTES_JOIN = and(
   eq(spanAttributeSets.tenantId, mrrSpans.tenantId),
   eq(spanAttributeSets.setId, mrrSpans.attributesId),
 );
+
+/** Runs `nrr …` in-process against an embedded database in `dir`; returns exit code and output lines. */
+export async function runNrr(dir: string, argv: readonly string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(
+    argv,
+    (line) => out.push(line),
+    (line) => err.push(line),
+    { NRR_DATA_DIR: dir, NRR_TOKEN_SECRET: TEST_TOKEN_SECRET },
+  );
+  return { code, out, err };
+}

@@ -9,9 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/auth/keys.ts';
-import { runCli } from '../src/cli.ts';
 import { type Database, openDatabase } from '../src/db/connect.ts';
-import { graphql, TEST_TOKEN_SECRET, testApi } from './harness.ts';
+import { graphql, runNrr, testApi } from './harness.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 
@@ -28,18 +27,12 @@ function readmeCommands(): string[][] {
     .map((line) => line.slice('pnpm nrr '.length).split(/\s+/));
 }
 
-async function nrr(dir: string, argv: readonly string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  // Paths in the README are relative to the repository's root.
-  const args = argv.map((arg) => (/^\.{0,2}\/|^examples\//.test(arg) ? resolve(REPO_ROOT, arg) : arg));
-  const code = await runCli(
-    args,
-    (line) => out.push(line),
-    (line) => err.push(line),
-    { NRR_DATA_DIR: dir, NRR_TOKEN_SECRET: TEST_TOKEN_SECRET },
+/** `nrr …` as run from the repository's root: paths in the README are relative to it. */
+function nrr(dir: string, argv: readonly string[]) {
+  return runNrr(
+    dir,
+    argv.map((arg) => (/^\.{0,2}\/|^examples\//.test(arg) ? resolve(REPO_ROOT, arg) : arg)),
   );
-  return { code, out, err };
 }
 
 const RETENTION = `query ($from: Date!, $to: Date!) {
