@@ -62,15 +62,7 @@ export {
 } from './format.ts';
 export type { ExchangeRates, FxRate } from './fx.ts';
 export { createExchangeRates, rebaseExchangeRates } from './fx.ts';
-export type {
-  GenerateBillingDataOptions,
-  GeneratedAttributes,
-  GeneratedCustomer,
-  GeneratedPeriod,
-  GenerateExchangeRatesOptions,
-  GeneratorCurrency,
-  GeneratorPlan,
-} from './generator.ts';
+export type { GenerateExchangeRatesOptions } from './generator.ts';
 export {
   DEFAULT_CURRENCIES,
   DEFAULT_PLANS,
@@ -81,6 +73,14 @@ export {
   periodsCsvHeader,
   periodToCsvLine,
 } from './generator.ts';
+export type {
+  GenerateBillingDataOptions,
+  GeneratedAttributes,
+  GeneratedCustomer,
+  GeneratedPeriod,
+  GeneratorCurrency,
+  GeneratorPlan,
+} from './generator-types.ts';
 // Importers: CSV reading, subscription periods, invoice lines, and their normalisation to spans.
 export type { CsvOptions, CsvRecord, LineChunks, LineSource } from './import/csv.ts';
 export { MAX_CSV_FIELD_LENGTH, parseCsv, readCsv } from './import/csv.ts';
