@@ -11,10 +11,10 @@ import {
   type RetentionMethod,
   type SegmentFilter,
 } from '@nrr/core';
+import { effectiveSegment, type SegmentFilterArg } from '../auth/segment-lock.ts';
 import type { ApiContext } from '../context.ts';
 import { ApiError, badInput } from '../errors.ts';
 import { questionWork } from '../internal/work-budget.ts';
-import { effectiveSegment, type SegmentFilterArg } from '../schema/segment-filter.ts';
 import type { EngineWindow } from './engine-ops.ts';
 
 /** Most points a series or cohort table may have (50 years by month). */
