@@ -11,12 +11,10 @@ import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
   addMonths,
-  buildEntityTimelines,
   buildTimeline,
   computeCohorts,
   computeRetentionSeries,
   createExchangeRates,
-  createTimeline,
   generatedPeriodToSpan,
   generateExchangeRates,
   generatePeriods,
@@ -75,10 +73,6 @@ const timeline = built.result;
 console.log(
   `timeline   ${timeline.size.toLocaleString('en-US')} customers in ${built.ms.toFixed(0)} ms with buildTimeline ` +
     `(heap +${mb(process.memoryUsage().heapUsed - heapBefore)}, peak RSS ${mb(peakRss())})`,
-);
-const asJson = timed(() => createTimeline(buildEntityTimelines(spans), { asOf }));
-console.log(
-  `           ${asJson.ms.toFixed(0)} ms through buildEntityTimelines + createTimeline (the per-customer JSON the API stores)`,
 );
 
 const window = { from: start, to: asOf, rates };
