@@ -36,7 +36,9 @@ const ALLOWED: ReadonlySet<string> = new Set([
   'core: import/event-types.ts -> normalize/intervals.ts',
 ]);
 
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^;]*?\sfrom\s+'([^']+)'|\bimport\(\s*'([^']+)'\s*\)/g;
+/** `import … from '…'`, `export … from '…'`, `import '…'` and `import('…')`. */
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^;]*?\sfrom\s+'([^']+)'|(?:^|\n)\s*import\s+'([^']+)'|\bimport\(\s*'([^']+)'\s*\)/g;
 
 /** Relative imports of every `.ts` file under `root`, as paths relative to `root`. */
 function importGraph(root: string): Edge[] {
@@ -45,7 +47,7 @@ function importGraph(root: string): Edge[] {
     if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
     const file = join(entry.parentPath, entry.name);
     for (const match of readFileSync(file, 'utf8').matchAll(IMPORT)) {
-      const specifier = match[1] ?? match[2] ?? '';
+      const specifier = match[1] ?? match[2] ?? match[3] ?? '';
       if (!specifier.startsWith('.')) continue;
       edges.push({ from: relative(root, file), to: relative(root, resolve(dirname(file), specifier)) });
     }
@@ -102,6 +104,7 @@ describe('layers point one way', () => {
   it('reads the import graphs (a parser that found nothing would pass every rule)', () => {
     expect(api).toContainEqual({ from: 'analytics/query-input.ts', to: 'auth/segment-lock.ts' });
     expect(api).toContainEqual({ from: 'schema/segment-filter.ts', to: 'schema/builder.ts' });
+    expect(api).toContainEqual({ from: 'schema/index.ts', to: 'schema/segment-filter.ts' });
     expect(core).toContainEqual({ from: 'generator.ts', to: 'internal/scenario.ts' });
   });
 
