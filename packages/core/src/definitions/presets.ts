@@ -103,7 +103,7 @@ export const PRESETS: readonly PresetDocumentation[] = [
   },
   {
     name: 'PROFITWELL',
-    label: 'ProfitWell (Paddle)',
+    label: 'ProfitWell, now part of Paddle',
     options: {
       grain: 'CUSTOMER',
       churnDate: 'END_OF_SERVICE',
