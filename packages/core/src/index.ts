@@ -77,6 +77,7 @@ export {
   queryOptionsOf,
   timelineOptionsOf,
 } from './definitions/engine-options.ts';
+export { resolveUnderFixedDefinitions } from './definitions/fixed.ts';
 export type { PresetDocumentation, PresetOptions, PresetSource } from './definitions/presets.ts';
 export { PRESETS } from './definitions/presets.ts';
 export type { EngineErrorCode, MissingRate } from './engine-error.ts';

@@ -17,6 +17,7 @@ import {
   parseDefinitionSetting,
   queryOptionsOf,
   resolveDefinitions,
+  resolveUnderFixedDefinitions,
   timelineOptionsOf,
   tryResolveDefinitions,
 } from '../../src/index.ts';
@@ -272,5 +273,57 @@ describe('parseDefinitionSetting', () => {
       expect(result.problem.option).toBe(name);
       expect(result.problem.message.startsWith(message)).toBe(true);
     }
+  });
+});
+
+describe('resolveUnderFixedDefinitions', () => {
+  const fixed = { timeZone: 'Europe/Paris', reactivationWindowDays: 90 } as const;
+
+  it('lets a question change the options left open, and keeps the fixed ones', () => {
+    expect(resolveUnderFixedDefinitions({ pause: 'ZERO' }, fixed)).toEqual({
+      ok: true,
+      definitions: { ...DEFAULT_DEFINITIONS, ...fixed, pause: 'ZERO' },
+    });
+    // Asking for the fixed value itself is no change.
+    expect(resolveUnderFixedDefinitions({ timeZone: 'Europe/Paris' }, fixed).ok).toBe(true);
+  });
+
+  it('refuses a question that changes a fixed option, naming it and its fixed value', () => {
+    expect(resolveUnderFixedDefinitions({ reactivationWindowDays: null, timeZone: 'UTC' }, fixed)).toEqual({
+      ok: false,
+      problems: [
+        {
+          option: 'reactivationWindowDays',
+          message:
+            'reactivationWindowDays: null is not allowed; reactivationWindowDays is fixed at 90 for this caller',
+          allowed: 'only 90: it is fixed for this caller',
+        },
+        {
+          option: 'timeZone',
+          message: 'timeZone: "UTC" is not allowed; timeZone is fixed at "Europe/Paris" for this caller',
+          allowed: 'only "Europe/Paris": it is fixed for this caller',
+        },
+      ],
+    });
+  });
+
+  it('refuses a preset that would change a fixed option, and any preset when the preset is fixed', () => {
+    // Stripe's preset dates churn at the cancellation request; the fixed set says end of service.
+    const endOfService = { churnDate: 'END_OF_SERVICE' } as const;
+    const viaPreset = resolveUnderFixedDefinitions({ preset: 'STRIPE' }, endOfService);
+    expect(viaPreset.ok ? [] : viaPreset.problems.map((p) => p.option)).toEqual(['churnDate']);
+    const chartmogul = { preset: 'CHARTMOGUL' } as const;
+    expect(resolveUnderFixedDefinitions({ timeZone: 'Asia/Tokyo' }, chartmogul).ok).toBe(true);
+    const other = resolveUnderFixedDefinitions({ preset: 'PROFITWELL' }, chartmogul);
+    expect(other.ok ? [] : other.problems.map((p) => p.option)).toEqual(['preset', 'unpaid', 'pause']);
+    const widened = resolveUnderFixedDefinitions({ coalesceWindowMinutes: 0 }, chartmogul);
+    expect(widened.ok ? [] : widened.problems.map((p) => p.message)).toEqual([
+      'coalesceWindowMinutes: 0 is not allowed; coalesceWindowMinutes is fixed at 60 for this caller',
+    ]);
+  });
+
+  it('reports invalid input as such', () => {
+    const result = resolveUnderFixedDefinitions({ grain: 'DAY' }, fixed);
+    expect(result.ok ? [] : result.problems.map((p) => p.option)).toEqual(['grain']);
   });
 });
