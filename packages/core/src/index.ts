@@ -34,6 +34,52 @@ export {
   toIsoDate,
   wholeMonthsBetween,
 } from './dates.ts';
+// Definitions: the options where vendors disagree, vendor presets, and the definition diff.
+export type {
+  BridgeDifference,
+  ComparisonQuery,
+  CustomerDefinitionDifference,
+  CustomerUnderDefinitions,
+  DefinitionComparison,
+  DefinitionInputs,
+  WindowEnd,
+} from './definitions/compare.ts';
+export { compareDefinitions, compareTimelines, timelineUnder } from './definitions/compare.ts';
+export type {
+  ChurnDate,
+  DefinitionName,
+  DefinitionOption,
+  DefinitionPreset,
+  DefinitionProblem,
+  DefinitionStage,
+  Definitions,
+  DefinitionsInput,
+  ResolvedDefinitions,
+} from './definitions/definitions.ts';
+export {
+  checkDefinitionsInput,
+  customizedOptions,
+  DEFAULT_DEFINITIONS,
+  DEFINITION_OPTIONS,
+  definitionKeys,
+  definitionStage,
+  definitionsKey,
+  differingOptions,
+  InvalidDefinitionsError,
+  PRESET_DEFINITIONS,
+  PRESET_NAMES,
+  resolveDefinitions,
+  tryResolveDefinitions,
+} from './definitions/definitions.ts';
+export {
+  eventPolicyOf,
+  parseDefinitionSetting,
+  queryOptionsOf,
+  timelineOptionsOf,
+} from './definitions/engine-options.ts';
+export { resolveUnderFixedDefinitions } from './definitions/fixed.ts';
+export type { PresetDocumentation, PresetOptions, PresetSource } from './definitions/presets.ts';
+export { PRESETS } from './definitions/presets.ts';
 export type { EngineErrorCode, MissingRate } from './engine-error.ts';
 export { EngineError } from './engine-error.ts';
 export type { RowError, RowErrorCode } from './errors.ts';
