@@ -175,6 +175,7 @@ export {
   closeMatches,
   editDistance,
   MAX_CLOSE_MATCHES,
+  MAX_UNKNOWN_VALUES,
   segmentNames,
   segmentVocabulary,
   unknownDimensionMessage,

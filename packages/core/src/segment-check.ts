@@ -3,12 +3,16 @@
  * so that a typo (`plann`, `pro` for `Pro`, `region` where no customer has one) is reported
  * instead of answering an empty segment or one "(none)" row that looks like a real figure.
  */
+import { MAX_SHOWN_VALUE, shorten } from './errors.ts';
 import type { RetentionWarning } from './reports.ts';
 import { attributeValue, type SegmentFilter, SIZE_BAND_DIMENSION } from './segments.ts';
 import type { EntityTimeline } from './timeline.ts';
 
 /** Most close matches {@link closeMatches} returns by default. */
 export const MAX_CLOSE_MATCHES = 3;
+
+/** Most unknown values {@link checkSegment} reports (a list of thousands is not a typo to correct one by one). */
+export const MAX_UNKNOWN_VALUES = 10;
 
 /**
  * Optimal string alignment distance between `a` and `b`: insertions, deletions, substitutions and
@@ -145,8 +149,8 @@ export interface SegmentCheck {
  * Names and values of a segment filter (and a breakdown's `by`) that `vocabulary` does not hold.
  * `by: "size_band"` is always known; an attribute condition on `size_band` is unknown unless the
  * data has such an attribute (size bands are filtered with `sizeBands`). Values are only checked
- * on known names. With no customer in the vocabulary nothing is reported: an empty tenant has no
- * names yet, and every figure is empty anyway.
+ * on known names, and at most {@link MAX_UNKNOWN_VALUES} are reported. With no customer in the
+ * vocabulary nothing is reported: an empty tenant has no names yet, and every figure is empty anyway.
  */
 export function checkSegment(
   vocabulary: SegmentVocabulary,
@@ -169,7 +173,7 @@ export function checkSegment(
     const held = vocabulary.values[name] ?? [];
     const heldSet = new Set(held);
     for (const value of new Set(values)) {
-      if (heldSet.has(value)) continue;
+      if (heldSet.has(value) || unknownValues.length >= MAX_UNKNOWN_VALUES) continue;
       unknownValues.push({ name, value, closeMatches: closeMatches(value, held) });
     }
   }
@@ -183,13 +187,15 @@ export function checkSegment(
   return { unknownDimensions, unknownValues };
 }
 
-const quoted = (values: readonly string[]) => values.map((value) => JSON.stringify(value)).join(', ');
+/** A name or value as a message shows it: JSON-quoted, cut at {@link MAX_SHOWN_VALUE} code points. */
+const shown = (value: string) => JSON.stringify(shorten(value, MAX_SHOWN_VALUE));
+const quoted = (values: readonly string[]) => values.map(shown).join(', ');
 
 /** `"a"`, `"a" or "b"`, `"a", "b" or "c"`. */
 function alternatives(values: readonly string[]): string {
   const last = values[values.length - 1];
   if (values.length < 2 || last === undefined) return quoted(values);
-  return `${quoted(values.slice(0, -1))} or ${JSON.stringify(last)}`;
+  return `${quoted(values.slice(0, -1))} or ${shown(last)}`;
 }
 
 /**
@@ -207,7 +213,7 @@ export function unknownDimensionMessage(unknown: UnknownDimension, vocabulary: S
         ? ` Did you mean ${alternatives(unknown.closeMatches)}?`
         : '';
   const list = known.length > 0 ? quoted(known) : 'none';
-  return `no customer has the attribute ${JSON.stringify(unknown.name)}.${hint} Known dimensions: ${list}.`;
+  return `no customer has the attribute ${shown(unknown.name)}.${hint} Known dimensions: ${list}.`;
 }
 
 /**
@@ -221,6 +227,6 @@ export function unknownSegmentValueWarning(unknown: UnknownSegmentValue): Retent
       : 'check the spelling against the values the `segments` query lists.';
   return {
     code: 'UNKNOWN_SEGMENT_VALUE',
-    message: `No customer has ${unknown.name} ${JSON.stringify(unknown.value)}, so that value selects nobody; ${hint}`,
+    message: `No customer has ${shorten(unknown.name, MAX_SHOWN_VALUE)} ${shown(unknown.value)}, so that value selects nobody; ${hint}`,
   };
 }

@@ -5,6 +5,7 @@ import {
   checkSegment,
   closeMatches,
   editDistance,
+  MAX_UNKNOWN_VALUES,
   segmentNames,
   segmentVocabulary,
   unknownDimensionMessage,
@@ -170,5 +171,19 @@ describe('checkSegment', () => {
       ],
     };
     expect(checkSegment(vocabulary(segmentNames(segment)), segment).unknownDimensions).toHaveLength(1);
+  });
+
+  it(`reports at most ${MAX_UNKNOWN_VALUES} unknown values, and shows long ones cut`, () => {
+    const values = Array.from({ length: 50 }, (_, i) => `plan-${i}`);
+    const segment = { attributes: [{ name: 'plan', values }] };
+    const check = checkSegment(vocabulary(['plan']), segment);
+    expect(check.unknownValues.map((unknown) => unknown.value)).toEqual(values.slice(0, MAX_UNKNOWN_VALUES));
+    const long = 'x'.repeat(10_000);
+    const [unknown] = checkSegment(vocabulary(['plan']), {
+      attributes: [{ name: 'plan', values: [long] }],
+    }).unknownValues;
+    const message = unknown ? unknownSegmentValueWarning(unknown).message : '';
+    expect(message).toContain(`"${'x'.repeat(197)}..."`);
+    expect(message.length).toBeLessThan(400);
   });
 });
