@@ -49,10 +49,12 @@ export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFIN
 
 /**
  * The candidates a person most likely meant by `input`, best first, at most `limit` (default
- * {@link MAX_CLOSE_MATCHES}): those equal to it ignoring case, then those within an edit distance
- * (ignoring case, see {@link editDistance}) of a third of its length (at least 1), then those that
- * start with it or that it starts with (ignoring case, 3 characters or more); ties sorted by
- * candidate. `input` itself is never a close match; no candidate close enough gives `[]`.
+ * {@link MAX_CLOSE_MATCHES}). Those equal to it ignoring case, when there are any, are the only
+ * ones (`pro` means `Pro`, not also `Professional`); otherwise those within an edit distance
+ * (ignoring case, see {@link editDistance}) of a third of its length (inputs of 1 or 2 characters,
+ * such as country codes, get none: one edit away is nearly every code), then those that start with
+ * it or that it starts with (ignoring case, 3 characters or more); ties sorted by candidate.
+ * `input` itself is never a close match; no candidate close enough gives `[]`.
  */
 export function closeMatches(
   input: string,
@@ -60,12 +62,12 @@ export function closeMatches(
   limit = MAX_CLOSE_MATCHES,
 ): string[] {
   const wanted = input.toLowerCase();
-  const allowed = Math.max(1, Math.floor(wanted.length / 3));
+  const allowed = Math.floor(wanted.length / 3);
   const scored: { candidate: string; score: number }[] = [];
   for (const candidate of new Set(candidates)) {
     if (candidate === input) continue;
     const lower = candidate.toLowerCase();
-    const distance = editDistance(wanted, lower, allowed);
+    const distance = lower === wanted ? 0 : editDistance(wanted, lower, allowed);
     const shorter = Math.min(wanted.length, lower.length);
     const prefix = shorter >= 3 && (lower.startsWith(wanted) || wanted.startsWith(lower));
     // Below the distance limit, the distance ranks; prefixes rank after every near spelling.
@@ -73,7 +75,8 @@ export function closeMatches(
     else if (prefix) scored.push({ candidate, score: allowed + 1 });
   }
   scored.sort((a, b) => a.score - b.score || a.candidate.localeCompare(b.candidate));
-  return scored.slice(0, limit).map((entry) => entry.candidate);
+  const sameLetters = scored.filter((entry) => entry.score === 0);
+  return (sameLetters.length > 0 ? sameLetters : scored).slice(0, limit).map((entry) => entry.candidate);
 }
 
 /**

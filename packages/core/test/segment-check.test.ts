@@ -60,8 +60,15 @@ describe('closeMatches', () => {
     ['regon', ['country', 'plan', 'region'], ['region']],
     ['region', ['country', 'plan', 'size_band'], []],
     ['Entreprise', ['Enterprise', 'SMB'], ['Enterprise']],
-    // Case-insensitive equality first, then distance, then prefixes.
-    ['team', ['Teams', 'TEAM', 'Tram', 'Teamwork'], ['TEAM', 'Teams', 'Tram']],
+    // Case-insensitive equality, when there is one, is the answer.
+    ['team', ['Teams', 'TEAM', 'Tram', 'Teamwork'], ['TEAM']],
+    ['pro', ['Pro', 'Professional'], ['Pro']],
+    // Otherwise distance first, then prefixes.
+    ['team', ['Teamwork', 'Tram', 'Basic'], ['Tram', 'Teamwork']],
+    ['teem', ['Team', 'Tram', 'Teamwork'], ['Team']],
+    // One or two characters: one edit away is nearly everything, so only the same letters count.
+    ['us', ['US', 'ES', 'UA'], ['US']],
+    ['uk', ['US', 'ES', 'UA'], []],
     ['star', ['Starter', 'Pro'], ['Starter']],
     // Too short for a prefix to mean anything.
     ['p', ['Pro', 'Plus'], []],
@@ -70,8 +77,9 @@ describe('closeMatches', () => {
   });
 
   it('never offers the input itself, returns at most `limit`, and sorts ties by candidate', () => {
-    expect(closeMatches('Pro', ['Pro', 'pro', 'PRO', 'Pr0'])).toEqual(['pro', 'PRO', 'Pr0']);
-    expect(closeMatches('ab', ['ac', 'ad', 'ae', 'af'], 2)).toEqual(['ac', 'ad']);
+    expect(closeMatches('Pro', ['Pro', 'pro', 'PRO', 'Pr0'])).toEqual(['pro', 'PRO']);
+    expect(closeMatches('Pro', ['Pro', 'Pr0'])).toEqual(['Pr0']);
+    expect(closeMatches('abcd', ['abce', 'abcf', 'abcg', 'abch'], 2)).toEqual(['abce', 'abcf']);
   });
 });
 
