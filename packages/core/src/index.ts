@@ -210,6 +210,23 @@ export type {
 export { MOVEMENT_KINDS } from './reports.ts';
 export type { Breakdown, RetentionQuery } from './retention.ts';
 export { computeBreakdown, computeRetention, computeRetentionSeries } from './retention.ts';
+export type {
+  SegmentCheck,
+  SegmentVocabulary,
+  UnknownDimension,
+  UnknownSegmentValue,
+} from './segment-check.ts';
+export {
+  checkSegment,
+  closeMatches,
+  editDistance,
+  MAX_CLOSE_MATCHES,
+  MAX_UNKNOWN_VALUES,
+  segmentNames,
+  segmentVocabulary,
+  unknownDimensionMessage,
+  unknownSegmentValueWarning,
+} from './segment-check.ts';
 export type { SegmentFilter, SizeBand, SizeBandThresholds } from './segments.ts';
 export {
   attributesAt,
