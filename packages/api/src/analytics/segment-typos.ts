@@ -21,7 +21,8 @@ import {
 } from '@nrr/core';
 import type { ApiContext } from '../context.ts';
 import { badInput } from '../errors.ts';
-import { attributeHistoryInLock, segmentLockOf } from './segment-visibility.ts';
+import { segmentLockOf } from '../auth/segment-lock.ts';
+import { attributeHistoryInLock } from '../auth/segment-visibility.ts';
 
 /**
  * Checks the requested segment's attribute names and values and a breakdown's `by`. Throws
