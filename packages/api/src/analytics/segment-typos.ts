@@ -19,10 +19,10 @@ import {
   unknownDimensionMessage,
   unknownSegmentValueWarning,
 } from '@nrr/core';
-import type { ApiContext } from '../context.ts';
-import { badInput } from '../errors.ts';
 import { segmentLockOf } from '../auth/segment-lock.ts';
 import { attributeHistoryInLock } from '../auth/segment-visibility.ts';
+import type { ApiContext } from '../context.ts';
+import { badInput } from '../errors.ts';
 
 /**
  * Checks the requested segment's attribute names and values and a breakdown's `by`. Throws

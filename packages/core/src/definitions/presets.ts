@@ -3,7 +3,7 @@
  * page each value comes from, and what of the vendor's rules the engine cannot express.
  * docs/metrics.md ("Vendor presets") shows the same table; a test keeps the two equal.
  */
-import type { DefinitionPreset, Definitions } from './definitions.ts';
+import type { DefinitionPreset, Definitions } from './types.ts';
 
 /** The options a preset sets (time zone and size bands stay the tenant's). */
 export type PresetOptions = Omit<Definitions, 'timeZone' | 'sizeBandMidMarket' | 'sizeBandEnterprise'>;
