@@ -6,7 +6,7 @@ import { retentionWindows, seriesWindows } from '../internal/work-budget.ts';
 import { builder } from './builder.ts';
 import { GrainEnum, GranularityEnum, RetentionMethodEnum } from './enums.ts';
 import { MoneyRef, money } from './money.ts';
-import { SegmentFilterInput } from './segment-filter.ts';
+import { currencyField, methodField, segmentField, windowFields } from './window-input.ts';
 
 const CustomerCountsRef = builder.objectRef<CustomerCounts>('CustomerCounts').implement({
   description: 'Customer (or, at subscription grain, subscription) counts of a period.',
@@ -105,78 +105,43 @@ export const RetentionReportRef = builder.objectRef<RetentionReport>('RetentionR
 const RetentionInput = builder.inputType('RetentionInput', {
   description: 'A retention question: a half-open window [from, to), a method and a population.',
   fields: (t) => ({
-    from: t.field({ type: 'Date', description: 'Start of the window (inclusive).' }),
-    to: t.field({ type: 'Date', description: 'End of the window (exclusive).' }),
-    method: t.field({
-      type: RetentionMethodEnum,
-      required: false,
-      defaultValue: 'PERIOD',
-      description: 'Default PERIOD.',
-    }),
-    segment: t.field({
-      type: SegmentFilterInput,
-      required: false,
-      description: 'Customers to include; default all.',
-    }),
-    currency: t.string({
-      required: false,
-      description:
-        'Report in this currency instead of the tenant’s reporting currency (needs stored exchange rates).',
-    }),
+    ...windowFields(t),
+    method: methodField(t),
+    segment: segmentField(t),
+    currency: currencyField(
+      t,
+      'Report in this currency instead of the tenant’s reporting currency (needs stored exchange rates).',
+    ),
   }),
 });
 
 const RetentionSeriesInput = builder.inputType('RetentionSeriesInput', {
   description: 'One retention report per month, quarter or year in [from, to).',
   fields: (t) => ({
-    from: t.field({ type: 'Date', description: 'Start of the first period (inclusive).' }),
-    to: t.field({ type: 'Date', description: 'End of the last period (exclusive).' }),
+    ...windowFields(t, 'Start of the first period (inclusive).', 'End of the last period (exclusive).'),
     granularity: t.field({
       type: GranularityEnum,
       required: false,
       defaultValue: 'MONTH',
       description: 'Default MONTH.',
     }),
-    method: t.field({
-      type: RetentionMethodEnum,
-      required: false,
-      defaultValue: 'PERIOD',
-      description:
-        'PERIOD: each period on its own. TRAILING_12M: each point covers the 12 months ending with its period (see its own from/to). CHAINED: each period’s months compounded.',
-    }),
-    segment: t.field({
-      type: SegmentFilterInput,
-      required: false,
-      description: 'Customers to include; default all.',
-    }),
-    currency: t.string({
-      required: false,
-      description: 'Report in this currency (needs stored exchange rates).',
-    }),
+    method: methodField(
+      t,
+      'PERIOD: each period on its own. TRAILING_12M: each point covers the 12 months ending with its period (see its own from/to). CHAINED: each period’s months compounded.',
+    ),
+    segment: segmentField(t),
+    currency: currencyField(t),
   }),
 });
 
 const BreakdownInput = builder.inputType('BreakdownInput', {
   description: 'Retention per value of one dimension.',
   fields: (t) => ({
-    from: t.field({ type: 'Date', description: 'Start of the window (inclusive).' }),
-    to: t.field({ type: 'Date', description: 'End of the window (exclusive).' }),
+    ...windowFields(t),
     by: t.string({ description: 'An attribute name (e.g. "plan", "country") or "size_band".' }),
-    method: t.field({
-      type: RetentionMethodEnum,
-      required: false,
-      defaultValue: 'PERIOD',
-      description: 'Default PERIOD.',
-    }),
-    segment: t.field({
-      type: SegmentFilterInput,
-      required: false,
-      description: 'Customers to include; default all.',
-    }),
-    currency: t.string({
-      required: false,
-      description: 'Report in this currency (needs stored exchange rates).',
-    }),
+    method: methodField(t),
+    segment: segmentField(t),
+    currency: currencyField(t),
   }),
 });
 
