@@ -190,4 +190,4 @@ export {
   DEFAULT_COALESCE_WINDOW_MS,
 } from './timeline.ts';
 export type { WarningInput } from './warnings.ts';
-export { retentionWarnings, SMALL_SAMPLE_SIZE } from './warnings.ts';
+export { retentionWarnings, SMALL_SAMPLE_SIZE, WARNING_CODES } from './warnings.ts';

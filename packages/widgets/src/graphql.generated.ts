@@ -88,6 +88,23 @@ export type SizeBand =
   | 'MID_MARKET'
   | 'SMB';
 
+/** What a warning is about (docs/metrics.md, Warnings). A missing exchange rate is never a warning: the question is refused with BAD_USER_INPUT, reason MISSING_FX_RATE. */
+export type WarningCode =
+  /** The top 3 customers make up more than half of expansion. */
+  | 'CONCENTRATED_EXPANSION'
+  /** The top 3 customers hold more than half of starting MRR. */
+  | 'CONCENTRATED_REVENUE'
+  /** Nobody was paying at the start of the period: its ratios are null. */
+  | 'EMPTY_COHORT'
+  /** NRR is at least 100% while GRR is below 90%: expansion hides churn and contraction. */
+  | 'EXPANSION_MASKS_CHURN'
+  /** The period ends after the last data: its figures will change as later data arrives. */
+  | 'IMMATURE_WINDOW'
+  /** The starting cohort has fewer customers than the minimum sample size (default 10). */
+  | 'SMALL_SAMPLE'
+  /** The period starts after the last data: nothing about it is measured, so its ratios are null. */
+  | 'WINDOW_AFTER_DATA';
+
 /** Customers whose attribute `name` has one of `values` at the period start. */
 export interface AttributeFilter {
   /** Attribute name, e.g. "country", "plan". */
@@ -415,8 +432,8 @@ export interface CustomerCountsResult {
 
 /** Something to know before trusting or presenting a figure. */
 export interface RetentionWarningResult {
-  /** EXPANSION_MASKS_CHURN, CONCENTRATED_EXPANSION, CONCENTRATED_REVENUE, SMALL_SAMPLE, IMMATURE_WINDOW, WINDOW_AFTER_DATA, EMPTY_COHORT or MISSING_FX_RATE. */
-  readonly code: string;
+  /** What the warning is about. */
+  readonly code: WarningCode;
   /** What was found and what to do about it. */
   readonly message: string;
 }

@@ -16,6 +16,7 @@ describe('the engine’s enumerations are the schema’s', () => {
     expectTypeOf<core.BenchmarkPosition>().toEqualTypeOf<wire.BenchmarkPosition>();
     expectTypeOf<core.CohortMeasure>().toEqualTypeOf<wire.CohortMeasure>();
     expectTypeOf<core.CohortView>().toEqualTypeOf<wire.CohortView>();
+    expectTypeOf<core.WarningCode>().toEqualTypeOf<wire.WarningCode>();
   });
 
   it('takes the engine’s segment filter as the API’s input', () => {

@@ -16,7 +16,7 @@ import {
 } from '../analytics/query-input.ts';
 import { retentionWindows } from '../internal/work-budget.ts';
 import { builder } from './builder.ts';
-import { RetentionMethodEnum, SizeBandEnum } from './enums.ts';
+import { SizeBandEnum } from './enums.ts';
 import { RetentionReportRef } from './retention-report.ts';
 import { methodField, segmentField, windowFields } from './window-input.ts';
 

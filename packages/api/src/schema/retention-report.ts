@@ -4,7 +4,7 @@ import { chargeWork, coreWindow, engineWindow, methodOf, questionKey } from '../
 import { checkedPageSize } from '../internal/query-limits.ts';
 import { retentionWindows, seriesWindows } from '../internal/work-budget.ts';
 import { builder } from './builder.ts';
-import { GrainEnum, GranularityEnum, RetentionMethodEnum } from './enums.ts';
+import { GrainEnum, GranularityEnum, RetentionMethodEnum, WarningCodeEnum } from './enums.ts';
 import { MoneyRef, money } from './money.ts';
 import { currencyField, methodField, segmentField, windowFields } from './window-input.ts';
 
@@ -27,10 +27,7 @@ const CustomerCountsRef = builder.objectRef<CustomerCounts>('CustomerCounts').im
 const WarningRef = builder.objectRef<RetentionWarning>('RetentionWarning').implement({
   description: 'Something to know before trusting or presenting a figure.',
   fields: (t) => ({
-    code: t.exposeString('code', {
-      description:
-        'EXPANSION_MASKS_CHURN, CONCENTRATED_EXPANSION, CONCENTRATED_REVENUE, SMALL_SAMPLE, IMMATURE_WINDOW, WINDOW_AFTER_DATA, EMPTY_COHORT or MISSING_FX_RATE.',
-    }),
+    code: t.expose('code', { type: WarningCodeEnum, description: 'What the warning is about.' }),
     message: t.exposeString('message', { description: 'What was found and what to do about it.' }),
   }),
 });
