@@ -248,4 +248,4 @@ export { escapeControlCharacters, isControlCharacter } from './terminal-text.ts'
 export type { AttributeChange, CurrencyLane, EntityTimeline, Timeline, TimelineOptions } from './timeline.ts';
 export { buildTimeline, DEFAULT_COALESCE_WINDOW_MS } from './timeline.ts';
 export type { WarningInput } from './warnings.ts';
-export { retentionWarnings, SMALL_SAMPLE_SIZE } from './warnings.ts';
+export { retentionWarnings, SMALL_SAMPLE_SIZE, WARNING_CODES } from './warnings.ts';

@@ -6,7 +6,7 @@ import { builder } from './builder.ts';
 import { GranularityEnum } from './enums.ts';
 import { MoneyRef, money } from './money.ts';
 import { WarningRef } from './retention-report.ts';
-import { SegmentFilterInput } from './segment-filter.ts';
+import { currencyField, segmentField, windowFields } from './window-input.ts';
 
 const CohortMeasureEnum = builder.enumType('CohortMeasure', {
   description: 'What a cohort table follows.',
@@ -124,11 +124,11 @@ const CohortTableRef = builder.objectRef<CohortTableAnswer>('CohortTable').imple
 const CohortsInput = builder.inputType('CohortsInput', {
   description: 'Which cohorts to list and how.',
   fields: (t) => ({
-    from: t.field({
-      type: 'Date',
-      description: 'Cohorts whose first paid period starts in [from, to) are listed.',
-    }),
-    to: t.field({ type: 'Date', description: 'End of the table (exclusive); cells run up to it.' }),
+    ...windowFields(
+      t,
+      'Cohorts whose first paid period starts in [from, to) are listed.',
+      'End of the table (exclusive); cells run up to it.',
+    ),
     granularity: t.field({
       type: GranularityEnum,
       required: false,
@@ -147,15 +147,8 @@ const CohortsInput = builder.inputType('CohortsInput', {
       defaultValue: 'PERCENT_OF_START',
       description: 'Default PERCENT_OF_START.',
     }),
-    segment: t.field({
-      type: SegmentFilterInput,
-      required: false,
-      description: 'Customers by attributes when they first paid.',
-    }),
-    currency: t.string({
-      required: false,
-      description: 'Report in this currency (needs stored exchange rates).',
-    }),
+    segment: segmentField(t, 'Customers by attributes when they first paid.'),
+    currency: currencyField(t),
   }),
 });
 

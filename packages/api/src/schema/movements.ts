@@ -8,7 +8,7 @@ import { decodeOffsetCursor, encodeOffsetCursor, PageInfoRef } from './connectio
 import { MovementTypeEnum } from './enums.ts';
 import { MoneyRef, money } from './money.ts';
 import { WarningRef } from './retention-report.ts';
-import { SegmentFilterInput } from './segment-filter.ts';
+import { currencyField, segmentField, windowFields } from './window-input.ts';
 
 interface MovementNode {
   readonly movement: CustomerMovement;
@@ -85,22 +85,14 @@ const MovementConnectionRef = builder
 const MovementsInput = builder.inputType('MovementsInput', {
   description: 'Which movements to list.',
   fields: (t) => ({
-    from: t.field({ type: 'Date', description: 'Start of the window (inclusive).' }),
-    to: t.field({ type: 'Date', description: 'End of the window (exclusive).' }),
+    ...windowFields(t),
     types: t.field({
       type: [MovementTypeEnum],
       required: false,
       description: 'Keep only these kinds; default all.',
     }),
-    segment: t.field({
-      type: SegmentFilterInput,
-      required: false,
-      description: 'Customers to include; default all.',
-    }),
-    currency: t.string({
-      required: false,
-      description: 'Report in this currency (needs stored exchange rates).',
-    }),
+    segment: segmentField(t),
+    currency: currencyField(t),
   }),
 });
 
