@@ -82,8 +82,9 @@ export {
   periodToCsvLine,
 } from './generator.ts';
 // Importers: CSV reading, subscription periods, invoice lines, and their normalisation to spans.
-export type { CsvOptions, CsvRecord, LineChunks, LineSource } from './import/csv.ts';
-export { MAX_CSV_FIELD_LENGTH, parseCsv, readCsv } from './import/csv.ts';
+export type { CsvDelimiter, CsvOptions, CsvRecord, LineChunks, LineSource } from './import/csv.ts';
+export { CSV_DELIMITERS, MAX_CSV_FIELD_LENGTH, parseCsv, readCsv } from './import/csv.ts';
+export type { DecimalSeparator } from './import/csv-values.ts';
 export { billingIntervalName, parseSubscriptionEvent } from './import/event-record.ts';
 export type {
   DiscountDuration,
@@ -111,12 +112,18 @@ export {
   parseInvoiceLineKind,
   streamInvoiceLines,
 } from './import/invoice-lines.ts';
-export type { SubscriptionPeriodOptions, SubscriptionPeriodRow } from './import/periods.ts';
+export type {
+  SubscriptionPeriodField,
+  SubscriptionPeriodMapping,
+  SubscriptionPeriodOptions,
+  SubscriptionPeriodRow,
+} from './import/periods.ts';
 export {
   importSubscriptionPeriods,
   periodRowsToSpans,
   periodRowToSpan,
   SUBSCRIPTION_PERIOD_COLUMNS,
+  SUBSCRIPTION_PERIOD_FIELDS,
   streamSubscriptionPeriodBatches,
   streamSubscriptionPeriods,
 } from './import/periods.ts';
