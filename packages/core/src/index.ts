@@ -81,6 +81,8 @@ export {
   periodsCsvHeader,
   periodToCsvLine,
 } from './generator.ts';
+export type { BillingInterval } from './import/billing-interval.ts';
+export { parseBillingInterval } from './import/billing-interval.ts';
 // Importers: CSV reading, subscription periods, invoice lines, and their normalisation to spans.
 export type { CsvDelimiter, CsvOptions, CsvRecord, LineChunks, LineSource } from './import/csv.ts';
 export { CSV_DELIMITERS, MAX_CSV_FIELD_LENGTH, parseCsv, readCsv } from './import/csv.ts';
@@ -150,12 +152,7 @@ export type {
   UnpaidPolicy,
 } from './normalize/events.ts';
 export { DEFAULT_EVENT_POLICY, eventsToSpans, recurringMrrAt } from './normalize/events.ts';
-export type { BillingInterval } from './normalize/intervals.ts';
-export {
-  monthlyAmount,
-  monthlyAmountForServicePeriod,
-  parseBillingInterval,
-} from './normalize/intervals.ts';
+export { monthlyAmount, monthlyAmountForServicePeriod } from './normalize/intervals.ts';
 export type { InvoiceLineOutcome, InvoiceLineSpans, UsageRevenue } from './normalize/invoice-lines.ts';
 export { invoiceLinesToSpans, servicePeriodLength } from './normalize/invoice-lines.ts';
 export type {
