@@ -13,6 +13,8 @@ export type {
   BenchmarkTier,
 } from './benchmarks.ts';
 export { BENCHMARKS, benchmarkByKey, benchmarksFor, compareToBenchmark, GRR_CEILING } from './benchmarks.ts';
+export type { CsvFile, CsvFileOptions, ImportFormat } from './billing-file.ts';
+export { IMPORT_FORMATS, importEventsFile, spanBatchesOfFile, withoutNul } from './billing-file.ts';
 export type { CohortMeasure, CohortQuery, CohortRow, CohortTable, CohortView } from './cohorts.ts';
 export { computeCohorts } from './cohorts.ts';
 export type { CivilTime, Granularity, Instant, Period } from './dates.ts';
@@ -84,6 +86,13 @@ export {
 export type { BillingInterval } from './import/billing-interval.ts';
 export { parseBillingInterval } from './import/billing-interval.ts';
 // Importers: CSV reading, subscription periods, invoice lines, and their normalisation to spans.
+export type { ColumnPair } from './import/column-mapping.ts';
+export {
+  ColumnMappingError,
+  INVOICE_LINE_FIELDS,
+  invoiceLineMapping,
+  subscriptionPeriodMapping,
+} from './import/column-mapping.ts';
 export type { CsvDelimiter, CsvOptions, CsvRecord, LineChunks, LineSource } from './import/csv.ts';
 export { CSV_DELIMITERS, MAX_CSV_FIELD_LENGTH, parseCsv, readCsv } from './import/csv.ts';
 export type { DecimalSeparator } from './import/csv-values.ts';
@@ -130,7 +139,7 @@ export {
   streamSubscriptionPeriods,
 } from './import/periods.ts';
 export type { ImportOptions, ImportResult, ParsedRow } from './import/result.ts';
-export { collectRows, collectRowsSync } from './import/result.ts';
+export { collectRows, collectRowsSync, streamValidRows } from './import/result.ts';
 export type { MoneyUnits } from './money.ts';
 export {
   convertUnits,
