@@ -25,11 +25,12 @@ import { eq, sql } from 'drizzle-orm';
 import { announceChange } from '../db/changes.ts';
 import type { Db } from '../db/connect.ts';
 import { imports, tenants } from '../db/schema.ts';
+import { SpanWriter, type SpanWriterOptions } from '../db/spans/writer.ts';
 import { type Tx, withTenant } from '../db/tenant-scope.ts';
 import { ApiError } from '../errors.ts';
 import { ensureTenant, findTenant } from '../tenants.ts';
+import { EventLoopTurns } from './event-loop-turns.ts';
 import { storeEvents } from './store-events.ts';
-import { EventLoopTurns, SpanWriter, type SpanWriterOptions } from './store-spans.ts';
 import { oneImportAtATime } from './tenant-queue.ts';
 
 /** Input formats (core's). */
