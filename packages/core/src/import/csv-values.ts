@@ -108,7 +108,9 @@ export function amountIn(
     if (units >= 0) return negative && units !== 0 ? -units : units;
   }
   const value = from === 0 && to === text.length ? text : text.slice(from, to);
-  return decimal === undefined ? parseMoney(value) : parseMoney(plainDecimal(value, decimal));
+  if (decimal === undefined) return parseMoney(value);
+  const plain = plainDecimal(value, decimal);
+  return plain === undefined ? undefined : parseMoney(plain);
 }
 
 /** {@link amountIn} of a whole (trimmed) value. */
@@ -132,14 +134,13 @@ const GROUPED_COMMA = /^[+-]?\d{1,3}(?:[. \u00a0\u202f]\d{3})+(?:,\d*)?$/;
 
 /**
  * A value written with `decimal` as the decimal separator, as {@link parseMoney} reads decimals
- * (a point, no grouping); a value that cannot be one comes back unchanged or with a stray
- * separator, which parseMoney refuses.
+ * (a point, no grouping), or `undefined` when it cannot be one (a point that groups no thousands
+ * under a decimal comma). What is left for parseMoney to refuse (a stray comma) is left in.
  */
-function plainDecimal(value: string, decimal: DecimalSeparator): string {
+function plainDecimal(value: string, decimal: DecimalSeparator): string | undefined {
   if (decimal === '.') return GROUPED_POINT.test(value) ? value.replaceAll(',', '') : value;
   const ungrouped = GROUPED_COMMA.test(value) ? value.replace(/[. \u00a0\u202f]/g, '') : value;
-  // A point left over is no decimal comma's number: keep it, so the value is refused.
-  return ungrouped.includes('.') ? ungrouped : ungrouped.replace(',', '.');
+  return ungrouped.includes('.') ? undefined : ungrouped.replace(',', '.');
 }
 
 /** Text that looks like an amount with grouping or a decimal comma: digits, points, commas, spaces. */
@@ -156,10 +157,7 @@ export function expectedAmount(value: string, decimal: DecimalSeparator | undefi
   if (decimal === '.') {
     return 'a decimal number with a decimal point, such as 49.99 or 1,234.50 (no currency symbols or exponents)';
   }
-  if (
-    SEPARATED_NUMBER.test(value) &&
-    (value.includes(',') || /[. \u00a0\u202f].*[. \u00a0\u202f]/.test(value))
-  ) {
+  if (SEPARATED_NUMBER.test(value) && (value.includes(',') || /\..*\./.test(value))) {
     return `${EXPECTED_AMOUNT}; for amounts written like 1,234.50 or 1.234,50, name the decimal separator (decimal option; nrr import --decimal . or --decimal ,)`;
   }
   return EXPECTED_AMOUNT;
