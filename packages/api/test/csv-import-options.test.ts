@@ -3,9 +3,9 @@
  * delimiters, decimal commas, its own column names; and a failed import that leaves nothing
  * behind, not even the tenant it would have created.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/connect.ts';
@@ -72,7 +72,7 @@ describe('nrr import: delimiters, decimals, mappings and new tenants (embedded P
     const result = await nrr(
       'import',
       '--tenant',
-      'de',
+      'locale',
       '--format',
       'periods',
       '--decimal',
@@ -82,8 +82,27 @@ describe('nrr import: delimiters, decimals, mappings and new tenants (embedded P
     );
     expect(result.err).toEqual([]);
     expect(result.out[0]).toMatch(
-      /^imported .* into de: 2 rows read, 2 spans stored, 0 unchanged, 2 customers updated/,
+      /^imported .* into locale: 2 rows read, 2 spans stored, 0 unchanged, 2 customers updated/,
     );
+    expect(await spansOf('locale')).toEqual([
+      ['a1', 'k1', '1234.5000'],
+      ['a2', 'k2', '49.9900'],
+    ]);
+  });
+
+  it("runs the README's example as written, from the repository's root", async () => {
+    const root = resolve(import.meta.dirname, '../../..');
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('CSV files as spreadsheets')))?.[1];
+    const command = (block ?? '')
+      .replace(/\\\n\s*/g, ' ')
+      .split('\n')
+      .find((line) => line.startsWith('pnpm nrr import'));
+    const argv = (command ?? '').slice('pnpm nrr '.length).split(/\s+/);
+    expect(argv.at(-1)).toBe('examples/data/perioden.csv');
+    expect(readFileSync(join(root, 'examples/data/perioden.csv'), 'utf8')).toBe(LOCALE_PERIODS);
+    const result = await runNrr(dir, [...argv.slice(0, -1), join(root, 'examples/data/perioden.csv')]);
+    expect(result.err).toEqual([]);
     expect(await spansOf('de')).toEqual([
       ['a1', 'k1', '1234.5000'],
       ['a2', 'k2', '49.9900'],
