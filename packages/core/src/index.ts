@@ -13,6 +13,8 @@ export type {
   BenchmarkTier,
 } from './benchmarks.ts';
 export { BENCHMARKS, benchmarkByKey, benchmarksFor, compareToBenchmark, GRR_CEILING } from './benchmarks.ts';
+export type { CsvFile, CsvFileOptions, ImportFormat } from './billing-file.ts';
+export { IMPORT_FORMATS, importEventsFile, spanBatchesOfFile, withoutNul } from './billing-file.ts';
 export type { CohortMeasure, CohortQuery, CohortRow, CohortTable, CohortView } from './cohorts.ts';
 export { computeCohorts } from './cohorts.ts';
 export type { CivilTime, Granularity, Instant, Period } from './dates.ts';
@@ -127,9 +129,19 @@ export type {
   GeneratorCurrency,
   GeneratorPlan,
 } from './generator-types.ts';
+export type { BillingInterval } from './import/billing-interval.ts';
+export { parseBillingInterval } from './import/billing-interval.ts';
 // Importers: CSV reading, subscription periods, invoice lines, and their normalisation to spans.
-export type { CsvOptions, CsvRecord, LineChunks, LineSource } from './import/csv.ts';
-export { MAX_CSV_FIELD_LENGTH, parseCsv, readCsv } from './import/csv.ts';
+export type { ColumnPair } from './import/column-mapping.ts';
+export {
+  ColumnMappingError,
+  INVOICE_LINE_FIELDS,
+  invoiceLineMapping,
+  subscriptionPeriodMapping,
+} from './import/column-mapping.ts';
+export type { CsvDelimiter, CsvOptions, CsvRecord, LineChunks, LineSource } from './import/csv.ts';
+export { CSV_DELIMITERS, MAX_CSV_FIELD_LENGTH, parseCsv, readCsv } from './import/csv.ts';
+export type { DecimalSeparator } from './import/csv-values.ts';
 export { billingIntervalName, parseSubscriptionEvent } from './import/event-record.ts';
 export type {
   DiscountDuration,
@@ -157,17 +169,23 @@ export {
   parseInvoiceLineKind,
   streamInvoiceLines,
 } from './import/invoice-lines.ts';
-export type { SubscriptionPeriodOptions, SubscriptionPeriodRow } from './import/periods.ts';
+export type {
+  SubscriptionPeriodField,
+  SubscriptionPeriodMapping,
+  SubscriptionPeriodOptions,
+  SubscriptionPeriodRow,
+} from './import/periods.ts';
 export {
   importSubscriptionPeriods,
   periodRowsToSpans,
   periodRowToSpan,
   SUBSCRIPTION_PERIOD_COLUMNS,
+  SUBSCRIPTION_PERIOD_FIELDS,
   streamSubscriptionPeriodBatches,
   streamSubscriptionPeriods,
 } from './import/periods.ts';
 export type { ImportOptions, ImportResult, ParsedRow } from './import/result.ts';
-export { collectRows, collectRowsSync } from './import/result.ts';
+export { collectRows, collectRowsSync, streamValidRows } from './import/result.ts';
 export type { MoneyUnits } from './money.ts';
 export {
   convertUnits,
@@ -189,12 +207,7 @@ export type {
   UnpaidPolicy,
 } from './normalize/events.ts';
 export { DEFAULT_EVENT_POLICY, eventsToSpans, recurringMrrAt } from './normalize/events.ts';
-export type { BillingInterval } from './normalize/intervals.ts';
-export {
-  monthlyAmount,
-  monthlyAmountForServicePeriod,
-  parseBillingInterval,
-} from './normalize/intervals.ts';
+export { monthlyAmount, monthlyAmountForServicePeriod } from './normalize/intervals.ts';
 export type { InvoiceLineOutcome, InvoiceLineSpans, UsageRevenue } from './normalize/invoice-lines.ts';
 export { invoiceLinesToSpans, servicePeriodLength } from './normalize/invoice-lines.ts';
 export type {
