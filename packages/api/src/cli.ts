@@ -8,6 +8,7 @@
  *   nrr keys revoke --tenant <id> <keyId>
  *   nrr tenants create <id> [--name …] [--currency X] [--origin URL …] | nrr tenants list
  *   nrr tenants origins <id> [URL …]
+ *   nrr tenants settings --tenant <id> [--set name=value …]   (prints the resolved definitions)
  *   nrr rates set --tenant <id> --currency X --rate R --from YYYY-MM-DD
  *   nrr serve [--port 4000]
  *   nrr demo [--tenant demo]
@@ -21,6 +22,7 @@ import { parseArgs } from 'node:util';
 import { type CsvDelimiter, type DecimalSeparator, escapeControlCharacters as shown } from '@nrr/core';
 import { createApiKey, type KeyScope, listApiKeys, revokeApiKey } from './auth/keys.ts';
 import { parseMapOptions } from './cli/mapping.ts';
+import { parseSetOptions, settingsLines } from './cli/settings.ts';
 import { apiTuning, configFromEnv } from './config.ts';
 import { openDatabase } from './db/connect.ts';
 import { loadDemoTenant } from './demo.ts';
@@ -31,7 +33,8 @@ import { fileLineChunks } from './imports/file-source.ts';
 import { CLI_ACTOR, listImportRecords } from './imports/import-records.ts';
 import { IMPORT_FORMATS, ImportFailed, type ImportFormat, runImport } from './imports/run-import.ts';
 import { listen } from './server.ts';
-import { ensureTenant, listTenants, setAllowedOrigins } from './tenants.ts';
+import { updateTenantSettings } from './settings.ts';
+import { ensureTenant, findTenant, listTenants, setAllowedOrigins } from './tenants.ts';
 import { createApi } from './yoga.ts';
 
 const USAGE = `usage:
@@ -44,6 +47,7 @@ const USAGE = `usage:
   nrr tenants create <id> [--name NAME] [--currency X] [--origin URL …]
   nrr tenants list
   nrr tenants origins <id> [URL …]
+  nrr tenants settings --tenant <id> [--set name=value …]
   nrr rates set --tenant <id> --currency X --rate R --from YYYY-MM-DD
   nrr serve [--port 4000]
   nrr demo [--tenant demo]
@@ -90,6 +94,7 @@ export async function runCli(
       from: { type: 'string' },
       port: { type: 'string' },
       first: { type: 'string' },
+      set: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -235,6 +240,22 @@ export async function runCli(
           const [tenantId, ...origins] = rest as [string, ...string[]];
           await setAllowedOrigins(db, tenantId, origins);
           out(`${tenantId} allows ${origins.length === 0 ? 'no browser origins' : origins.join(', ')}`);
+          return 0;
+        }
+        if (sub === 'settings' && rest.length === 0) {
+          const tenantId = requireTenant();
+          let tenant = await findTenant(db, tenantId);
+          if (!tenant) throw new ApiError('NOT_FOUND', `tenant ${JSON.stringify(tenantId)} does not exist`);
+          if (values.set && values.set.length > 0) {
+            const change = await updateTenantSettings(db, tenantId, parseSetOptions(values.set));
+            tenant = change.tenant;
+            out(
+              change.changed
+                ? `${tenantId}: settings changed (data version ${tenant.dataVersion}${change.subscriptionsRecomputed > 0 ? `, spans of ${change.subscriptionsRecomputed} subscriptions recomputed from their events` : ''})`
+                : `${tenantId}: settings unchanged`,
+            );
+          }
+          for (const line of settingsLines(tenant.definitions)) out(line);
           return 0;
         }
         break;

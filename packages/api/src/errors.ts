@@ -3,6 +3,7 @@
  * REST), an HTTP status and a message that says what was wrong and what was expected. Anything else
  * thrown inside the API is reported as `INTERNAL` with no detail and no stack trace.
  */
+import type { DefinitionProblem } from '@nrr/core';
 import { GraphQLError } from 'graphql';
 
 /** Every code a client can receive. */
@@ -53,4 +54,20 @@ export function requestError(
 /** Shorthand for a `BAD_USER_INPUT` error naming the argument or field at fault. */
 export function badInput(field: string, message: string, details: Record<string, unknown> = {}): ApiError {
   return new ApiError('BAD_USER_INPUT', `${field}: ${message}`, { ...details, field });
+}
+
+/**
+ * `BAD_USER_INPUT` for invalid definitions: every problem in the message (each names the option
+ * and the allowed values), and as `extensions.problems`; `field` names the first option at fault.
+ */
+export function definitionsError(
+  problems: readonly DefinitionProblem[],
+  field = 'definitions',
+  code: ApiErrorCode = 'BAD_USER_INPUT',
+): ApiError {
+  const first = problems[0]?.option ?? 'definitions';
+  return new ApiError(code, `${field}: ${problems.map((p) => p.message).join('; ')}`, {
+    field: first === 'definitions' ? field : `${field}.${first}`,
+    problems: problems.map((p) => ({ option: p.option, message: p.message, allowed: p.allowed })),
+  });
 }

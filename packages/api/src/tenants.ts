@@ -2,7 +2,7 @@
  * Tenants: creation and lookup. These are operator actions (CLI, start-up), run as the owner role;
  * request-time reads go through `withTenant`.
  */
-import { CURRENCY_CODE } from '@nrr/core';
+import { CURRENCY_CODE, type ResolvedDefinitions, tryResolveDefinitions } from '@nrr/core';
 import { eq } from 'drizzle-orm';
 import { announceChange } from './db/changes.ts';
 import type { Db } from './db/connect.ts';
@@ -23,6 +23,33 @@ export interface Tenant {
   readonly dataVersion: number;
   /** Browser origins allowed by CORS. */
   readonly allowedOrigins: readonly string[];
+  /** The tenant's settings: the definitions every question uses unless it overrides them. */
+  readonly definitions: ResolvedDefinitions;
+}
+
+/**
+ * The stored settings (`tenants.definitions`) resolved over the engine's defaults: `{}` is the
+ * defaults. Stored settings were checked when written; a value a later engine no longer accepts
+ * is an error naming the tenant and the problems rather than a silent fallback.
+ */
+export function storedDefinitions(tenantId: string, stored: unknown): ResolvedDefinitions {
+  const resolved = tryResolveDefinitions(stored ?? {});
+  if (resolved.ok) return resolved.definitions;
+  throw new Error(
+    `tenant ${tenantId}: stored definitions are not valid: ${resolved.problems.map((p) => p.message).join('; ')}`,
+  );
+}
+
+/** A tenant row as the API sees it. */
+export function tenantOfRow(row: typeof tenants.$inferSelect): Tenant {
+  return {
+    tenantId: row.tenantId,
+    name: row.name,
+    reportingCurrency: row.reportingCurrency,
+    dataVersion: row.dataVersion,
+    allowedOrigins: row.allowedOrigins,
+    definitions: storedDefinitions(row.tenantId, row.definitions),
+  };
 }
 
 /** Checks a tenant id, throwing `BAD_USER_INPUT` that names the expected shape. */
@@ -74,25 +101,13 @@ export async function ensureTenant(
 export async function findTenant(db: Db | Tx, tenantId: string): Promise<Tenant | undefined> {
   const [row] = await db.select().from(tenants).where(eq(tenants.tenantId, tenantId));
   if (!row) return undefined;
-  return {
-    tenantId: row.tenantId,
-    name: row.name,
-    reportingCurrency: row.reportingCurrency,
-    dataVersion: row.dataVersion,
-    allowedOrigins: row.allowedOrigins,
-  };
+  return tenantOfRow(row);
 }
 
 /** Every tenant, by id. */
 export async function listTenants(db: Db): Promise<Tenant[]> {
   const rows = await db.select().from(tenants).orderBy(tenants.tenantId);
-  return rows.map((row) => ({
-    tenantId: row.tenantId,
-    name: row.name,
-    reportingCurrency: row.reportingCurrency,
-    dataVersion: row.dataVersion,
-    allowedOrigins: row.allowedOrigins,
-  }));
+  return rows.map(tenantOfRow);
 }
 
 /**

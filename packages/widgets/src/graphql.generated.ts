@@ -33,6 +33,13 @@ export type CallerKind =
   /** A secret API key (servers, analysts). */
   | 'SECRET_KEY';
 
+/** When churn is dated. */
+export type ChurnDate =
+  /** When the customer asked to cancel. */
+  | 'CANCELLATION'
+  /** When the paid service ends (default). */
+  | 'END_OF_SERVICE';
+
 /** What a cohort table follows. */
 export type CohortMeasure =
   /** The cohort’s paying customers. */
@@ -48,6 +55,26 @@ export type CohortView =
   | 'PERCENT_OF_PREVIOUS'
   /** Ratio to the end of the cohort’s first period (1.0 = 100%). */
   | 'PERCENT_OF_START';
+
+/** A documented vendor set of definitions (docs/metrics.md, "Vendor presets"). */
+export type DefinitionPreset =
+  /** Baremetrics's definitions (docs/metrics.md). */
+  | 'BAREMETRICS'
+  /** ChartMogul's definitions (docs/metrics.md). */
+  | 'CHARTMOGUL'
+  /** dbt MRR playbook's definitions (docs/metrics.md). */
+  | 'DBT_PLAYBOOK'
+  /** ProfitWell, now part of Paddle's definitions (docs/metrics.md). */
+  | 'PROFITWELL'
+  /** Stripe Billing's definitions (docs/metrics.md). */
+  | 'STRIPE';
+
+/** Which discounts reduce MRR (subscription events only). */
+export type DiscountPolicy =
+  /** Every recurring discount, finite or forever (default). */
+  | 'ALL_RECURRING'
+  /** Only discounts that last forever (Stripe). */
+  | 'ONLY_FOREVER';
 
 /** Whose MRR is compared: customers (default) or subscriptions. */
 export type Grain =
@@ -73,6 +100,15 @@ export type MovementType =
   /** MRR again after a period without any. */
   | 'REACTIVATION';
 
+/** What a paused subscription is (subscription events only). */
+export type PausePolicy =
+  /** Churned. */
+  | 'CHURN'
+  /** Keeps its MRR (default). */
+  | 'KEEP'
+  /** MRR 0 while paused, not churned. */
+  | 'ZERO';
+
 /** How a retention figure is computed (see docs/metrics.md §5). */
 export type RetentionMethod =
   /** Product of the monthly PERIOD figures over the window (compounded monthly). */
@@ -87,6 +123,13 @@ export type SizeBand =
   | 'ENTERPRISE'
   | 'MID_MARKET'
   | 'SMB';
+
+/** What an unpaid subscription is (subscription events only). */
+export type UnpaidPolicy =
+  /** Churned (default, as Stripe). */
+  | 'CHURN'
+  /** Treated as past due: see pastDueChurnDays. */
+  | 'KEEP';
 
 /** What a warning is about (docs/metrics.md, Warnings). A missing exchange rate is never a warning: the question is refused with BAD_USER_INPUT, reason MISSING_FX_RATE. */
 export type WarningCode =
@@ -137,6 +180,8 @@ export interface BreakdownInput {
   readonly by: string;
   /** Report in this currency (needs stored exchange rates). */
   readonly currency?: string;
+  /** Override the tenant’s settings for this question only (cached per definition set); an embed token’s fixed definitions cannot be changed. */
+  readonly definitions?: DefinitionsInput;
   /** Start of the window (inclusive). */
   readonly from: IsoDate;
   /** Default PERIOD. */
@@ -151,6 +196,8 @@ export interface BreakdownInput {
 export interface CohortsInput {
   /** Report in this currency (needs stored exchange rates). */
   readonly currency?: string;
+  /** Override the tenant’s settings for this question only (cached per definition set); an embed token’s fixed definitions cannot be changed. */
+  readonly definitions?: DefinitionsInput;
   /** Cohorts whose first paid period starts in [from, to) are listed. */
   readonly from: IsoDate;
   /** Default MONTH. */
@@ -165,10 +212,40 @@ export interface CohortsInput {
   readonly view?: CohortView;
 }
 
+/** Definitions to use: a preset and any options over it; omitted options keep the base’s (the tenant’s settings). Invalid values are BAD_USER_INPUT naming the option and the allowed values. */
+export interface DefinitionsInput {
+  /** When churn is dated. Allowed: END_OF_SERVICE, CANCELLATION. */
+  readonly churnDate?: ChurnDate;
+  /** Changes this close together are one movement. Allowed: an integer from 0 to 10080. */
+  readonly coalesceWindowMinutes?: number;
+  /** Which discounts reduce MRR. Allowed: ALL_RECURRING, ONLY_FOREVER. */
+  readonly discounts?: DiscountPolicy;
+  /** Whose MRR is compared. Allowed: CUSTOMER, SUBSCRIPTION. */
+  readonly grain?: Grain;
+  /** Past-due subscriptions churn after this many days. Allowed: an integer from 0 to 365, or null (past due keeps its MRR). */
+  readonly pastDueChurnDays?: number;
+  /** Paused subscriptions. Allowed: KEEP, ZERO, CHURN. */
+  readonly pause?: PausePolicy;
+  /** Set the eight options a preset sets (not the time zone and size bands); null sets them back to the engine’s defaults. */
+  readonly preset?: DefinitionPreset;
+  /** A return after a longer gap is new business. Allowed: an integer from 1 to 3650, or null (any gap). */
+  readonly reactivationWindowDays?: number;
+  /** Lower bound of the ENTERPRISE band: a decimal amount of the reporting currency a month, above sizeBandMidMarket. */
+  readonly sizeBandEnterprise?: string;
+  /** Lower bound of the MID_MARKET band: a decimal amount of the reporting currency a month, e.g. "1000". */
+  readonly sizeBandMidMarket?: string;
+  /** Calendar of dates and periods. Allowed: an IANA time zone name such as Europe/Paris, or UTC. */
+  readonly timeZone?: string;
+  /** Unpaid subscriptions. Allowed: CHURN, KEEP. */
+  readonly unpaid?: UnpaidPolicy;
+}
+
 /** Which movements to list. */
 export interface MovementsInput {
   /** Report in this currency (needs stored exchange rates). */
   readonly currency?: string;
+  /** Override the tenant’s settings for this question only (cached per definition set); an embed token’s fixed definitions cannot be changed. */
+  readonly definitions?: DefinitionsInput;
   /** Start of the window (inclusive). */
   readonly from: IsoDate;
   /** Customers to include; default all. */
@@ -183,6 +260,8 @@ export interface MovementsInput {
 export interface RetentionInput {
   /** Report in this currency instead of the tenant’s reporting currency (needs stored exchange rates). */
   readonly currency?: string;
+  /** Override the tenant’s settings for this question only (cached per definition set); an embed token’s fixed definitions cannot be changed. */
+  readonly definitions?: DefinitionsInput;
   /** Start of the window (inclusive). */
   readonly from: IsoDate;
   /** Default PERIOD. */
@@ -197,6 +276,8 @@ export interface RetentionInput {
 export interface RetentionSeriesInput {
   /** Report in this currency (needs stored exchange rates). */
   readonly currency?: string;
+  /** Override the tenant’s settings for this question only (cached per definition set); an embed token’s fixed definitions cannot be changed. */
+  readonly definitions?: DefinitionsInput;
   /** Start of the first period (inclusive). */
   readonly from: IsoDate;
   /** Default MONTH. */

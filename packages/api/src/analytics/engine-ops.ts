@@ -18,12 +18,15 @@ import {
   computeRetention,
   computeRetentionSeries,
   createExchangeRates,
+  DEFAULT_DEFINITIONS,
+  type Definitions,
   EngineError,
   type ExchangeRates,
   type FxRate,
   type Granularity,
   type MovementKind,
   type MrrSpan,
+  queryOptionsOf,
   type RetentionMethod,
   type RetentionReport,
   rebaseExchangeRates,
@@ -31,6 +34,7 @@ import {
   type SegmentVocabulary,
   segmentVocabulary,
   type Timeline,
+  timelineOptionsOf,
 } from '@nrr/core';
 
 /** What a tenant's timeline is built from: its stored spans and the end of known data. */
@@ -107,10 +111,17 @@ export interface EngineResults {
 /** The result type of an operation. */
 export type EngineResult<O extends EngineOperation> = EngineResults[O['kind']];
 
-/** Builds a tenant's customer-grain timeline from its source. */
-export function buildTenantTimeline(source: TimelineSource): Timeline {
+/**
+ * Builds a tenant's timeline from its source under a definition set's grain, churn date and
+ * coalescing window (default: the engine's defaults, customer grain). The source's spans must
+ * already be those of the set's span options.
+ */
+export function buildTenantTimeline(
+  source: TimelineSource,
+  definitions: Definitions = DEFAULT_DEFINITIONS,
+): Timeline {
   return buildTimeline(source.spans, {
-    grain: 'CUSTOMER',
+    ...timelineOptionsOf(definitions),
     ...(source.asOfAtLeast === undefined ? {} : { asOfAtLeast: source.asOfAtLeast }),
   });
 }
@@ -126,24 +137,32 @@ export function summaryOf(timeline: Timeline): TimelineSummary {
 }
 
 /**
- * Runs `operation` on a tenant's timeline with its base rates. Throws core's `EngineError` for a
- * question the engine refuses (the caller turns it into `BAD_USER_INPUT`).
+ * Runs `operation` on a tenant's timeline with its base rates, under the query options of
+ * `definitions` (reactivation window, size bands, time zone; the timeline was built under its
+ * other options). Throws core's `EngineError` for a question the engine refuses (the caller turns
+ * it into `BAD_USER_INPUT`).
  */
 export function runOperation<O extends EngineOperation>(
   timeline: Timeline,
   base: ExchangeRates,
   operation: O,
+  definitions: Definitions = DEFAULT_DEFINITIONS,
 ): EngineResult<O> {
-  return dispatch(timeline, base, operation) as EngineResult<O>;
+  return dispatch(timeline, base, operation, definitions) as EngineResult<O>;
 }
 
-function dispatch(timeline: Timeline, base: ExchangeRates, operation: EngineOperation): unknown {
+function dispatch(
+  timeline: Timeline,
+  base: ExchangeRates,
+  operation: EngineOperation,
+  definitions: Definitions,
+): unknown {
   if (operation.kind === 'summary') return summaryOf(timeline);
   if (operation.kind === 'segmentVocabulary') return segmentVocabulary(timeline.entities, operation.names);
   const { currency, ...window } = operation.window;
   const rates = rebaseExchangeRates(base, currency);
   if (!rates) throw new EngineError('MISSING_FX_RATE', `no exchange rates to report in ${currency}`);
-  const query = { ...window, rates };
+  const query = { ...window, rates, ...queryOptionsOf(definitions) };
   switch (operation.kind) {
     case 'retention':
       return computeRetention(timeline, { ...query, method: operation.method });

@@ -13,7 +13,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { MissingRate } from '@nrr/core';
+import type { Definitions, MissingRate } from '@nrr/core';
 import {
   type EngineOperation,
   packSpans,
@@ -34,11 +34,17 @@ export function defaultEngineWorkers(): number {
 /** What a job needs from the caller besides its operation. */
 export interface EngineRequest {
   readonly tenantId: string;
-  /** Tenant and data version: `${tenantId}@${dataVersion}`. */
+  /**
+   * Tenant, data version and timeline definitions: `${tenantId}@${dataVersion}#${timeline key}`
+   * (core's `definitionKeys(definitions).timeline`), so sets differing only in query options share
+   * a worker's timeline.
+   */
   readonly timelineKey: string;
   readonly rates: RateTable;
   readonly operation: EngineOperation;
-  /** Reads the tenant's spans (only when the chosen worker does not hold the timeline). */
+  /** The question's definitions (the timeline is built under them, the operation runs under them). */
+  readonly definitions: Definitions;
+  /** Reads the tenant's spans under the definitions' span options (only when the chosen worker does not hold the timeline). */
   readonly source: () => Promise<TimelineSource>;
 }
 
@@ -233,7 +239,13 @@ export class EnginePool {
   }
 
   #message(id: number, request: EngineRequest): EngineJob {
-    return { id, timelineKey: request.timelineKey, rates: request.rates, operation: request.operation };
+    return {
+      id,
+      timelineKey: request.timelineKey,
+      rates: request.rates,
+      operation: request.operation,
+      definitions: request.definitions,
+    };
   }
 
   /** Hands queued jobs to idle workers, one tenant per turn. */

@@ -5,7 +5,14 @@
  * `needsSource`, and the pool sends it again with the tenant's spans, read on the main thread.
  */
 import { parentPort } from 'node:worker_threads';
-import { EngineError, type ExchangeRates, type MissingRate, type MrrSpan, type Timeline } from '@nrr/core';
+import {
+  type Definitions,
+  EngineError,
+  type ExchangeRates,
+  type MissingRate,
+  type MrrSpan,
+  type Timeline,
+} from '@nrr/core';
 import {
   buildTenantTimeline,
   type EngineOperation,
@@ -23,10 +30,12 @@ export const TIMELINES_PER_WORKER = 16;
 /** A job posted to a worker. */
 export interface EngineJob {
   readonly id: number;
-  /** Tenant and data version: `${tenantId}@${dataVersion}`. */
+  /** Tenant, data version and the definitions the timeline is built under (see `EngineRequest`). */
   readonly timelineKey: string;
   readonly rates: RateTable;
   readonly operation: EngineOperation;
+  /** The question's definitions: the timeline is built under them, the operation runs under them. */
+  readonly definitions: Definitions;
   /**
    * The tenant's spans, sent when the worker answered `needsSource`: the last part of them (the
    * others came before as {@link SpansPart} messages of the same job id).
@@ -74,7 +83,10 @@ function timelineFor(job: EngineJob): Held | undefined {
   const spans = parts.get(job.id) ?? [];
   parts.delete(job.id);
   for (const span of unpackSpans(last)) spans.push(span);
-  const fresh: Held = { timeline: buildTenantTimeline({ spans, ...rest }), rates: new Map() };
+  const fresh: Held = {
+    timeline: buildTenantTimeline({ spans, ...rest }, job.definitions),
+    rates: new Map(),
+  };
   held.set(job.timelineKey, fresh);
   while (held.size > TIMELINES_PER_WORKER) {
     const oldest = held.keys().next().value;
@@ -97,7 +109,7 @@ export function handleJob(job: EngineJob): EngineReply {
       entry.rates.clear();
       entry.rates.set(ratesKey, rates);
     }
-    const result = runOperation(entry.timeline, rates, job.operation);
+    const result = runOperation(entry.timeline, rates, job.operation, job.definitions);
     return { id: job.id, result, summary: summaryOf(entry.timeline) };
   } catch (error) {
     if (error instanceof EngineError) {

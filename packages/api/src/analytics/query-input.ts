@@ -3,18 +3,27 @@
  * the reporting currency's rates; and turns the engine's refusals into `BAD_USER_INPUT`.
  */
 import {
+  checkDefinitionsInput,
+  civilTime,
+  type DefinitionsInput,
+  definitionsKey,
   EngineError,
   type ExchangeRates,
+  fromCivilTime,
   type Granularity,
   type MissingRate,
   monthsIn,
+  parseDefinitionSetting,
+  type ResolvedDefinitions,
   type RetentionMethod,
   type RetentionWarning,
+  resolveUnderFixedDefinitions,
   type SegmentFilter,
+  tryResolveDefinitions,
 } from '@nrr/core';
 import { effectiveSegment, type SegmentFilterArg } from '../auth/segment-lock.ts';
 import type { ApiContext } from '../context.ts';
-import { ApiError, badInput } from '../errors.ts';
+import { ApiError, badInput, definitionsError } from '../errors.ts';
 import { questionWork } from '../internal/work-budget.ts';
 import type { EngineWindow } from './engine-ops.ts';
 import { segmentTypoWarnings } from './segment-typos.ts';
@@ -30,6 +39,91 @@ export interface WindowArgs {
   readonly currency?: string | null | undefined;
   /** A breakdown's dimension, checked with the segment (./segment-typos.ts). */
   readonly by?: string | undefined;
+  /** The question's override of the tenant's settings (core's `DefinitionsInput`, unchecked). */
+  readonly definitions?: unknown;
+}
+
+/**
+ * A GraphQL `DefinitionsInput` as core's input: absent fields dropped (explicit nulls kept, core
+ * refuses them where no null is allowed), size bands read from decimal text (`"1000"` → units).
+ * Throws `BAD_USER_INPUT` naming a size band that is not a decimal amount.
+ */
+export function definitionsOf(input: unknown, field = 'definitions'): DefinitionsInput {
+  if (input !== null && input !== undefined && (typeof input !== 'object' || Array.isArray(input))) {
+    return input as DefinitionsInput; // core's check names it
+  }
+  const result: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries((input ?? {}) as Record<string, unknown>)) {
+    if (value === undefined) continue;
+    if ((name === 'sizeBandMidMarket' || name === 'sizeBandEnterprise') && typeof value === 'string') {
+      const parsed = parseDefinitionSetting(name, value);
+      if (!parsed.ok) throw definitionsError([parsed.problem], field);
+      result[name] = parsed.value;
+    } else result[name] = value;
+  }
+  return result as DefinitionsInput;
+}
+
+/**
+ * The definitions of one question: `input` (a query's override, as GraphQL gives it: see
+ * {@link definitionsOf}; absent: none) resolved over the
+ * tenant's settings and, for an embed token minted with fixed definitions, under those. Invalid
+ * values are `BAD_USER_INPUT` naming the option and the allowed values; asking an embed token
+ * for another value of an option it fixes (directly or through a preset) is `FORBIDDEN` naming
+ * the option and its fixed value: the input is valid, the caller may not ask it.
+ */
+export function questionDefinitions(context: ApiContext, input: unknown): ResolvedDefinitions {
+  const given = definitionsOf(input);
+  const base = context.tenant.definitions;
+  const problems = checkDefinitionsInput(given);
+  if (problems.length > 0) throw definitionsError(problems);
+  const { principal } = context;
+  const fixed = principal.kind === 'EMBED_TOKEN' ? principal.definitions : undefined;
+  if (fixed) {
+    const under = resolveUnderFixedDefinitions(given, fixed, base);
+    if (!under.ok) {
+      // The fixed set itself resolves (it was checked at minting); only the asked values can be at fault.
+      const invalid = tryResolveDefinitions(given, base);
+      throw invalid.ok
+        ? definitionsError(under.problems, 'definitions', 'FORBIDDEN')
+        : definitionsError(invalid.problems);
+    }
+    return under.definitions;
+  }
+  const resolved = tryResolveDefinitions(given, base);
+  if (!resolved.ok) throw definitionsError(resolved.problems);
+  return resolved.definitions;
+}
+
+/**
+ * A `Date` argument (midnight UTC of a calendar date) as the instant that date starts in the
+ * set's time zone: under `Europe/Paris`, "2024-01-01" is 2023-12-31T23:00Z.
+ */
+export function zonedDate(date: number, definitions: ResolvedDefinitions): number {
+  if (definitions.timeZone === 'UTC') return date;
+  return fromCivilTime({ ...civilTime(date), timeOfDay: 0 }, definitions.timeZone);
+}
+
+/**
+ * An instant as the `Date` scalar shows it: midnight UTC of its calendar date in the set's time
+ * zone (the inverse of {@link zonedDate} on local midnights).
+ */
+export function calendarDate(instant: number, definitions: ResolvedDefinitions): number {
+  if (definitions.timeZone === 'UTC') return instant;
+  return fromCivilTime({ ...civilTime(instant, definitions.timeZone), timeOfDay: 0 });
+}
+
+/** A report as the API answers it: with the definitions that produced it, its dates as calendar dates. */
+export function presentedReport<R extends { readonly from: number; readonly to: number }>(
+  report: R,
+  definitions: ResolvedDefinitions,
+): R & { readonly definitions: ResolvedDefinitions } {
+  return {
+    ...report,
+    from: calendarDate(report.from, definitions),
+    to: calendarDate(report.to, definitions),
+    definitions,
+  };
 }
 
 /** The common part of a core query: window, effective segment and rates (see {@link engineWindow}). */
@@ -38,6 +132,8 @@ export interface CoreWindow {
   readonly to: number;
   readonly segment?: SegmentFilter;
   readonly rates: ExchangeRates;
+  /** The question's definitions (see {@link questionDefinitions}). */
+  readonly definitions: ResolvedDefinitions;
   /**
    * `UNKNOWN_SEGMENT_VALUE` warnings for values of the requested segment no customer has; the
    * resolver adds them to its answer (they are not part of the engine's memoised result).
@@ -46,8 +142,9 @@ export interface CoreWindow {
 }
 
 /**
- * Checks `[from, to)` and resolves segment and rates for a core query. A segment or `by` naming an
- * attribute no customer has is `BAD_USER_INPUT`; values no customer has give `warnings`.
+ * Checks `[from, to)` and resolves definitions, segment and rates for a core query; `from` and
+ * `to` are calendar dates in the definitions' time zone. A segment or `by` naming an attribute no
+ * customer has is `BAD_USER_INPUT`; values no customer has give `warnings`.
  */
 export async function coreWindow(
   context: ApiContext,
@@ -56,6 +153,9 @@ export async function coreWindow(
 ): Promise<CoreWindow> {
   if (!(args.to > args.from))
     throw badInput('to', 'must be later than from (periods are half-open, [from, to))');
+  const definitions = questionDefinitions(context, args.definitions);
+  const from = zonedDate(args.from, definitions);
+  const to = zonedDate(args.to, definitions);
   if (granularity) {
     const months = (args.to - args.from) / (30.436875 * 86_400_000);
     if (months / monthsIn(granularity) > MAX_PERIODS) {
@@ -67,10 +167,13 @@ export async function coreWindow(
   // The request's own conditions only: the lock's values are not the caller's to correct.
   const requested = args.segment?.attributes ? { attributes: args.segment.attributes } : undefined;
   const warnings = await segmentTypoWarnings(context, requested, args.by);
-  return { from: args.from, to: args.to, rates, warnings, ...(segment ? { segment } : {}) };
+  return { from, to, rates, warnings, definitions, ...(segment ? { segment } : {}) };
 }
 
-/** A memo key for a question: the operation, its window (with the effective segment and currency) and its options. */
+/**
+ * A memo key for a question: the operation, its window (with the effective segment and currency),
+ * its options and its definitions' values (not the preset label: equal values, equal figures).
+ */
 export function questionKey(
   operation: string,
   window: CoreWindow,
@@ -83,6 +186,7 @@ export function questionKey(
     window.segment ?? null,
     window.rates.reportingCurrency,
     options,
+    definitionsKey(window.definitions),
   ]);
 }
 

@@ -5,16 +5,32 @@
  * timeline then lives in the worker; this thread builds its own only for the customer and segment
  * lookups, when they are asked).
  *
+ * Timelines depend on the question's definitions: the tenant's settings, or a query's override.
+ * Sets that differ only in query options share a timeline (core's `definitionKeys`); a set whose
+ * span options differ from the tenant's settings needs spans recomputed in memory from the stored
+ * raw events (the stored spans are the settings' own), kept for a few such sets per tenant.
+ *
  * Built timelines are cached in memory keyed by the tenant's `data_version`, as read with the
  * request's tenant (../auth/caller-cache.ts: at most `cacheTtlMs` old, and current at once after
  * a change made in this process), so an instance serves the data another instance imported
  * within `cacheTtlMs`: the cache is only an optimisation, never state another instance needs.
  */
-import { type ExchangeRates, rebaseExchangeRates, type Timeline } from '@nrr/core';
+import {
+  type Definitions,
+  definitionKeys,
+  type EventPolicy,
+  type ExchangeRates,
+  eventPolicyOf,
+  eventsToSpans,
+  type MrrSpan,
+  rebaseExchangeRates,
+  type Timeline,
+} from '@nrr/core';
 import { and, eq, max } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
+import { readTenantEvents } from '../db/events.ts';
 import { fxRates, imports } from '../db/schema.ts';
-import { readTenantSpans } from '../db/spans/read.ts';
+import { compareSpans, readTenantSpans } from '../db/spans/read.ts';
 import { withTenant } from '../db/tenant-scope.ts';
 import { ApiError } from '../errors.ts';
 import type { Tenant } from '../tenants.ts';
@@ -35,18 +51,27 @@ import { refusalError, runEngine } from './query-input.ts';
 /** What resolvers use to compute a tenant's figures. */
 export interface TenantAnalytics {
   /**
-   * The tenant's customer-grain timeline at its current data version, built on this thread (for
-   * the customer and segment lookups; figures go through {@link run}).
+   * The tenant's timeline at its current data version under `definitions` (default: the tenant's
+   * settings), built on this thread (for the customer and segment lookups; figures go through
+   * {@link run}).
    */
-  timeline(): Promise<Timeline>;
-  /** Customers, end of data and currencies of the timeline (from the engine's copy when it has one). */
+  timeline(definitions?: Definitions): Promise<Timeline>;
+  /**
+   * Customers, end of data and currencies of the timeline under the tenant's settings (from the
+   * engine's copy when it has one).
+   */
   summary(): Promise<TimelineSummary>;
   /**
-   * The result of an engine operation for `key`, computed once per data version: in a worker of
-   * the engine pool when the API has one (`engineWorkers` ≥ 1), else on this thread after
+   * The result of an engine operation under `definitions` (default: the tenant's settings) for
+   * `key`, computed once per data version (`key` must then name the definitions too): in a worker
+   * of the engine pool when the API has one (`engineWorkers` ≥ 1), else on this thread after
    * yielding to the event loop. Core's refusals become `BAD_USER_INPUT`.
    */
-  run<O extends EngineOperation>(key: string, operation: O): Promise<EngineResult<O>>;
+  run<O extends EngineOperation>(
+    key: string,
+    operation: O,
+    definitions?: Definitions,
+  ): Promise<EngineResult<O>>;
   /**
    * Exchange rates reporting in `currency` (default: the tenant's reporting currency). Throws
    * `BAD_USER_INPUT` for a currency the tenant has no rates for.
@@ -63,10 +88,14 @@ export interface TenantAnalytics {
 
 interface CachedTenant {
   readonly version: number;
-  /** Spans and end of data while being read (shared by the requests waiting for them). */
-  source?: Promise<TimelineSource> | undefined;
-  /** This thread's timeline, built on first use. */
-  timeline?: Promise<Timeline>;
+  /**
+   * Spans and end of data by span-options key: the stored spans (the settings' own) while being
+   * read, shared by the requests waiting for them; spans recomputed from the events under other
+   * span options, kept (at most {@link MAX_RECOMPUTED_SOURCES}, least recently used evicted).
+   */
+  readonly sources: Map<string, Promise<TimelineSource>>;
+  /** This thread's timelines by timeline key, built on first use (at most {@link MAX_TIMELINES}). */
+  readonly timelines: Map<string, Promise<Timeline>>;
   summary?: Promise<TimelineSummary> | undefined;
   readonly rateTable: Promise<RateTable>;
   readonly rates: Promise<ExchangeRates>;
@@ -76,6 +105,28 @@ interface CachedTenant {
 
 /** Results kept per tenant and data version. */
 const MAX_RESULTS = 256;
+/** Timelines this thread keeps per tenant and data version (one per timeline definitions). */
+const MAX_TIMELINES = 4;
+/** Span sets recomputed under other span options than the settings', kept per tenant and data version. */
+const MAX_RECOMPUTED_SOURCES = 2;
+
+/** Reads `map`'s entry for `key`, marking it most recently used; or stores `make()`, evicting past `capacity`. */
+function lru<V>(map: Map<string, V>, key: string, capacity: number, make: () => V): V {
+  if (map.has(key)) {
+    const value = map.get(key) as V;
+    map.delete(key);
+    map.set(key, value);
+    return value;
+  }
+  const value = make();
+  map.set(key, value);
+  while (map.size > capacity) {
+    const oldest = map.keys().next().value;
+    if (oldest === undefined) break;
+    map.delete(oldest);
+  }
+  return value;
+}
 
 /**
  * Timelines of recently queried tenants, at most `capacity` of them (least recently used evicted),
@@ -95,45 +146,62 @@ export class TimelineCache {
   /** Analytics of `tenant` at `tenant.dataVersion`, loading (once, shared by concurrent requests) when needed. */
   forTenant(db: Db, tenant: Tenant): TenantAnalytics {
     const entry = () => this.#entry(db, tenant);
-    const source = (cached: CachedTenant) => {
-      if (!cached.source) {
-        const loading = this.#guard(tenant.tenantId, cached, loadTimelineSource(db, tenant.tenantId));
-        cached.source = loading;
+    const settingsSpans = definitionKeys(tenant.definitions).spans;
+    /** The spans of `definitions`' span options: the stored ones, or recomputed from the events. */
+    const source = (cached: CachedTenant, definitions: Definitions) => {
+      const spansKey = definitionKeys(definitions).spans;
+      if (spansKey !== settingsSpans) {
+        const policy = eventPolicyOf(definitions);
+        return lru(cached.sources, spansKey, MAX_RECOMPUTED_SOURCES + 1, () =>
+          this.#guard(tenant.tenantId, cached, loadTimelineSource(db, tenant.tenantId, policy)),
+        );
+      }
+      let loading = cached.sources.get(spansKey);
+      if (!loading) {
+        const read = this.#guard(tenant.tenantId, cached, loadTimelineSource(db, tenant.tenantId));
+        loading = read;
+        cached.sources.set(spansKey, read);
         // Shared while loading only: the timelines built from it are what stays in memory.
-        loading.then(
+        read.then(
           () => {
-            if (cached.source === loading) cached.source = undefined;
+            if (cached.sources.get(spansKey) === read) cached.sources.delete(spansKey);
           },
           () => {},
         );
       }
-      return cached.source;
+      return loading;
     };
-    const timeline = () => {
+    const timeline = (definitions: Definitions = tenant.definitions) => {
       const cached = entry();
-      cached.timeline ??= this.#guard(
-        tenant.tenantId,
-        cached,
-        source(cached).then((loaded) => buildTenantTimeline(loaded)),
+      return lru(cached.timelines, definitionKeys(definitions).timeline, MAX_TIMELINES, () =>
+        this.#guard(
+          tenant.tenantId,
+          cached,
+          source(cached, definitions).then((loaded) => buildTenantTimeline(loaded, definitions)),
+        ),
       );
-      return cached.timeline;
     };
     const engine = this.engine;
     /** Runs an operation in the pool; notes the timeline's summary on the way. */
     const execute = async <O extends EngineOperation>(
       engine: EnginePool,
       operation: O,
+      definitions: Definitions,
     ): Promise<EngineResult<O>> => {
       const cached = entry();
+      const timelineKey = definitionKeys(definitions).timeline;
       try {
         const answer = await engine.run({
           tenantId: tenant.tenantId,
-          timelineKey: `${tenant.tenantId}@${tenant.dataVersion}`,
+          timelineKey: `${tenant.tenantId}@${tenant.dataVersion}#${timelineKey}`,
           rates: await cached.rateTable,
           operation,
-          source: () => source(cached),
+          definitions,
+          source: () => source(cached, definitions),
         });
-        cached.summary ??= Promise.resolve(answer.summary);
+        if (timelineKey === definitionKeys(tenant.definitions).timeline) {
+          cached.summary ??= Promise.resolve(answer.summary);
+        }
         return answer.result as EngineResult<O>;
       } catch (error) {
         if (error instanceof EngineRefusal) throw refusalError(error, tenant.tenantId);
@@ -146,7 +214,7 @@ export class TimelineCache {
         const cached = entry();
         if (!cached.summary) {
           cached.summary = engine
-            ? execute(engine, { kind: 'summary' })
+            ? execute(engine, { kind: 'summary' }, tenant.definitions)
             : timeline().then((built) => summaryOf(built));
           // A failed read must not stay cached.
           cached.summary.catch(() => {
@@ -160,7 +228,7 @@ export class TimelineCache {
         if (currency === undefined || currency === base.reportingCurrency) return base;
         return reportingIn(base, currency, (await analytics.summary()).currencies);
       },
-      async run(key, operation) {
+      async run(key, operation, definitions = tenant.definitions) {
         const { results } = entry();
         if (results.has(key)) return analytics.memo(key, () => undefined as never);
         if (!engine) {
@@ -168,13 +236,13 @@ export class TimelineCache {
           await new Promise<void>((resolve) => setImmediate(resolve));
           if (entry().results.has(key)) return analytics.memo(key, () => undefined as never);
           const rates = await entry().rates;
-          const built = await timeline();
+          const built = await timeline(definitions);
           return analytics.memo(key, () =>
-            runEngine(() => runOperation(built, rates, operation), tenant.tenantId),
+            runEngine(() => runOperation(built, rates, operation, definitions), tenant.tenantId),
           );
         }
         // Memoised as a promise, so concurrent requests share one job; a failure is not kept.
-        const pending = execute(engine, operation);
+        const pending = execute(engine, operation, definitions);
         analytics.memo(key, () => pending);
         pending.catch(() => {
           const current = entry().results;
@@ -227,6 +295,8 @@ export class TimelineCache {
     const rateTable = loadRateTable(db, tenant);
     const fresh: CachedTenant = {
       version: tenant.dataVersion,
+      sources: new Map(),
+      timelines: new Map(),
       rateTable,
       rates: rateTable.then(ratesOf),
       results: new Map(),
@@ -255,17 +325,22 @@ export class TimelineCache {
 }
 
 /**
- * Builds the tenant's timeline from its stored spans. Its end of known data (`asOf`) is the later
+ * Reads what the tenant's timeline is built from: its stored spans, or, with `policy` (span
+ * options other than the tenant's settings), the stored spans with those of every subscription
+ * that has stored events replaced by spans recomputed from all its events under `policy` (as a
+ * settings change would store them). Its end of known data (`asOf`) is the later
  * of the last change in the data and the last successful import: a subscription still open in the
  * latest export is known to be paying up to the moment of that export, so windows up to then are
  * not immature.
  */
-async function loadTimelineSource(db: Db, tenantId: string): Promise<TimelineSource> {
+async function loadTimelineSource(db: Db, tenantId: string, policy?: EventPolicy): Promise<TimelineSource> {
   const { spans, importedAt } = await withTenant(
     db,
     tenantId,
     async (tx) => ({
-      spans: await readTenantSpans(tx, tenantId),
+      spans: policy
+        ? spansUnder(await readTenantSpans(tx, tenantId), await readTenantEvents(tx, tenantId), policy)
+        : await readTenantSpans(tx, tenantId),
       importedAt: (
         await tx
           .select({ at: max(imports.finishedAt) })
@@ -276,6 +351,19 @@ async function loadTimelineSource(db: Db, tenantId: string): Promise<TimelineSou
     { readOnly: true },
   );
   return { spans, ...(importedAt ? { asOfAtLeast: new Date(importedAt).getTime() } : {}) };
+}
+
+/** Stored spans with those of the events' subscriptions recomputed under `policy`, in stored order. */
+function spansUnder(
+  stored: readonly MrrSpan[],
+  events: Parameters<typeof eventsToSpans>[0],
+  policy: EventPolicy,
+): MrrSpan[] {
+  if (events.length === 0) return [...stored];
+  const fromEvents = new Set(events.map((event) => event.subscriptionId));
+  const spans = stored.filter((span) => !fromEvents.has(span.subscriptionId));
+  for (const span of eventsToSpans(events, policy)) spans.push(span);
+  return spans.sort(compareSpans);
 }
 
 async function loadRateTable(db: Db, tenant: Tenant): Promise<RateTable> {

@@ -3,6 +3,7 @@
  * figures, optionally confined to a segment. Minted by a host app's backend with a secret key.
  */
 import { randomBytes } from 'node:crypto';
+import { checkDefinitionsInput, type DefinitionsInput } from '@nrr/core';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { ApiError } from '../errors.ts';
 import { parseSegmentClaim, type SegmentFilter } from './segment-lock.ts';
@@ -20,6 +21,12 @@ export interface EmbedClaims {
   readonly tenantId: string;
   /** Segment every query is confined to; `undefined` = the whole tenant. */
   readonly segment: SegmentFilter | undefined;
+  /**
+   * Definitions fixed when the token was minted (`{ preset?, ...options }`, as given): every
+   * question resolves them over the tenant's settings, and may not change the options they name
+   * (nor, with a preset, the preset's options). `undefined`: none fixed.
+   */
+  readonly definitions: DefinitionsInput | undefined;
   /** When the token stops working. */
   readonly expiresAt: Date;
   /** Token id, for logs. */
@@ -41,7 +48,13 @@ export function tokenKey(secret: string): Uint8Array {
  */
 export async function signEmbedToken(
   key: Uint8Array,
-  input: { tenantId: string; ttlSeconds?: number | undefined; segment?: SegmentFilter | undefined },
+  input: {
+    tenantId: string;
+    ttlSeconds?: number | undefined;
+    segment?: SegmentFilter | undefined;
+    /** Checked by the caller (core's `checkDefinitionsInput`). */
+    definitions?: DefinitionsInput | undefined;
+  },
   now: Date = new Date(),
 ): Promise<{ token: string; expiresAt: Date }> {
   const ttl = input.ttlSeconds ?? DEFAULT_EMBED_TTL_SECONDS;
@@ -55,6 +68,7 @@ export async function signEmbedToken(
   const issuedAt = Math.floor(now.getTime() / 1000);
   const payload: Record<string, unknown> = { scope: 'read' };
   if (input.segment) payload.seg = input.segment;
+  if (input.definitions && Object.keys(input.definitions).length > 0) payload.def = input.definitions;
   const token = await new SignJWT(payload)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer(ISSUER)
@@ -89,7 +103,7 @@ export async function verifyEmbedToken(
   } catch (error) {
     throw unauthenticated(reasonOf(error));
   }
-  const { sub, exp, iat, jti, scope, seg } = payload;
+  const { sub, exp, iat, jti, scope, seg, def } = payload;
   if (
     typeof sub !== 'string' ||
     typeof exp !== 'number' ||
@@ -103,7 +117,15 @@ export async function verifyEmbedToken(
   const segment = seg === undefined ? undefined : parseSegmentClaim(seg);
   if (seg !== undefined && segment === undefined)
     throw unauthenticated('the token carries a malformed segment');
-  return { tenantId: sub, segment, expiresAt: new Date(exp * 1000), tokenId: jti };
+  if (def !== undefined && checkDefinitionsInput(def).length > 0)
+    throw unauthenticated('the token carries malformed definitions');
+  return {
+    tenantId: sub,
+    segment,
+    definitions: def as DefinitionsInput | undefined,
+    expiresAt: new Date(exp * 1000),
+    tokenId: jti,
+  };
 }
 
 function reasonOf(error: unknown): string {

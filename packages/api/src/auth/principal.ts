@@ -2,6 +2,7 @@
  * Who is calling: a secret key (server or analyst) or an embed token (browser), always for exactly
  * one tenant. Resolved from the `Authorization: Bearer …` header once per request.
  */
+import type { DefinitionsInput } from '@nrr/core';
 import type { Db } from '../db/connect.ts';
 import { ApiError } from '../errors.ts';
 import type { CallerCache, VerifiedKey } from './caller-cache.ts';
@@ -23,6 +24,8 @@ export type Principal =
       readonly tokenId: string;
       /** Segment every query is confined to; `undefined` = the whole tenant. */
       readonly segment: SegmentFilter | undefined;
+      /** Definitions fixed at minting (see `EmbedClaims.definitions`); `undefined` = none. */
+      readonly definitions: DefinitionsInput | undefined;
       readonly expiresAt: Date;
     };
 
@@ -70,6 +73,7 @@ export async function authenticate(
     tenantId: claims.tenantId,
     tokenId: claims.tokenId,
     segment: claims.segment,
+    definitions: claims.definitions,
     expiresAt: claims.expiresAt,
   };
 }

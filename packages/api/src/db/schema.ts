@@ -35,6 +35,12 @@ export const tenants = pgTable(
     dataVersion: bigint('data_version', { mode: 'number' }).notNull().default(0),
     /** Browser origins allowed to call the API for this tenant (CORS), e.g. `https://app.example.com`. */
     allowedOrigins: text('allowed_origins').array().notNull().default(sql`'{}'::text[]`),
+    /**
+     * The tenant's definitions (migration 0007): the resolved set `{ preset, grain, … }` of
+     * @nrr/core's `ResolvedDefinitions` as last changed by `updateTenantSettings`; `{}` (never
+     * changed) is the engine's defaults. Changing it bumps `data_version`.
+     */
+    definitions: jsonb('definitions').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [check('tenants_id_shape', sql`${t.tenantId} ~ '^[a-z0-9][a-z0-9_-]{0,63}$'`)],

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import {
   type CsvDelimiter,
   type DecimalSeparator,
+  eventPolicyOf,
   IMPORT_FORMATS,
   ImportError,
   type ImportFormat,
@@ -28,7 +29,7 @@ import { imports, tenants } from '../db/schema.ts';
 import { SpanWriter, type SpanWriterOptions } from '../db/spans/writer.ts';
 import { type Tx, withTenant } from '../db/tenant-scope.ts';
 import { ApiError } from '../errors.ts';
-import { ensureTenant, findTenant } from '../tenants.ts';
+import { ensureTenant, findTenant, storedDefinitions } from '../tenants.ts';
 import { EventLoopTurns } from './event-loop-turns.ts';
 import { storeEvents } from './store-events.ts';
 import { oneImportAtATime } from './tenant-queue.ts';
@@ -157,7 +158,8 @@ async function importInto(db: Db, request: ImportRequest): Promise<ImportSummary
       const result = await importEventsFile(request.source, {
         defaultCurrency: request.currency ?? tenant.reportingCurrency,
       });
-      const counts = await storeEvents(tx, request.tenantId, importId, result.rows, writer);
+      const policy = eventPolicyOf(storedDefinitions(request.tenantId, tenant.definitions));
+      const counts = await storeEvents(tx, request.tenantId, importId, result.rows, writer, policy);
       return { rowsRead: result.rowsRead, removed: counts.spansRemoved };
     });
   }
@@ -246,7 +248,7 @@ export async function storeSpans(
 /** What an import's work gets inside its transaction. */
 interface ImportScope {
   readonly tx: Tx;
-  readonly tenant: { reportingCurrency: string };
+  readonly tenant: { reportingCurrency: string; definitions: unknown };
   readonly writer: SpanWriter;
   readonly importId: string;
 }

@@ -4,9 +4,11 @@
  * of every subscription the batch names from ALL its stored events with core's
  * `eventsToSpans`, and makes them the subscription's stored spans: new and corrected spans are
  * upserted by identity, stored spans the events no longer imply are deleted. A batch may thus
- * carry a single cancellation (the webhook pattern), and batches may arrive in any order.
+ * carry a single cancellation (the webhook pattern), and batches may arrive in any order. Spans
+ * are computed under the tenant's span definitions (discounts, past due, unpaid, pause); a change
+ * of those recomputes every event-derived span ({@link recomputeEventSpans}).
  */
-import { eventsToSpans, type SubscriptionEvent } from '@nrr/core';
+import { type EventPolicy, eventsToSpans, type SubscriptionEvent } from '@nrr/core';
 import { sql } from 'drizzle-orm';
 import type { SpanWriter } from '../db/spans/writer.ts';
 import { arrayLiteral, resultRows, type Tx } from '../db/tenant-scope.ts';
@@ -36,6 +38,7 @@ export async function storeEvents(
   importId: string,
   events: readonly SubscriptionEvent[],
   writer: SpanWriter,
+  policy: Partial<EventPolicy> = {},
 ): Promise<EventWriteCounts> {
   const subscriptions = new Set<string>();
   // Customers that held a changed event before it moved to another customer or subscription.
@@ -80,9 +83,34 @@ export async function storeEvents(
   const all = [...subscriptions].sort();
   for (let index = 0; index < all.length; index += EVENT_BATCH_SIZE) {
     const chunk = all.slice(index, index + EVENT_BATCH_SIZE);
-    spansRemoved += await replaceSpans(tx, tenantId, chunk, formerCustomers, writer);
+    spansRemoved += await replaceSpans(tx, tenantId, chunk, formerCustomers, writer, policy);
   }
   return { events: changedEvents, subscriptions: subscriptions.size, spansRemoved };
+}
+
+/**
+ * Recomputes the spans of every subscription with stored events under `policy` (the tenant's new
+ * span definitions), inside the caller's transaction: changed spans are upserted through `writer`,
+ * spans the events no longer imply are deleted. Returns the subscriptions recomputed and the spans
+ * deleted. Throws `RangeError` (core's) when stored events cannot become spans under the policy.
+ */
+export async function recomputeEventSpans(
+  tx: Tx,
+  tenantId: string,
+  writer: SpanWriter,
+  policy: Partial<EventPolicy>,
+): Promise<{ subscriptions: number; spansRemoved: number }> {
+  const all = resultRows<{ subscription_id: string }>(
+    await tx.execute(sql`
+      select distinct subscription_id from subscription_events where tenant_id = ${tenantId}
+      order by subscription_id`),
+  ).map((row) => row.subscription_id);
+  let spansRemoved = 0;
+  for (let index = 0; index < all.length; index += EVENT_BATCH_SIZE) {
+    const chunk = all.slice(index, index + EVENT_BATCH_SIZE);
+    spansRemoved += await replaceSpans(tx, tenantId, chunk, new Set(), writer, policy);
+  }
+  return { subscriptions: all.length, spansRemoved };
 }
 
 /**
@@ -96,6 +124,7 @@ async function replaceSpans(
   subscriptions: readonly string[],
   formerCustomers: ReadonlySet<string>,
   writer: SpanWriter,
+  policy: Partial<EventPolicy>,
 ): Promise<number> {
   const list = arrayLiteral(subscriptions);
   const rows = resultRows<{ event: SubscriptionEvent | string }>(
@@ -107,7 +136,7 @@ async function replaceSpans(
   const events = rows.map((row) =>
     typeof row.event === 'string' ? (JSON.parse(row.event) as SubscriptionEvent) : row.event,
   );
-  const spans = eventsToSpans(events);
+  const spans = eventsToSpans(events, policy);
   for (const span of spans) await writer.add(span);
   await writer.flush();
   // Spans of these subscriptions belong to customers of their events, now or before an event

@@ -4,7 +4,8 @@
  * execution too, not only the engine.
  *
  * Only queries whose every root field is a figure query ({@link CACHEABLE_FIELDS}: answers that
- * depend on nothing but the tenant's data, the arguments and an embed token's segment lock) are
+ * depend on nothing but the tenant's data and settings, the arguments and an embed token's segment
+ * lock and fixed definitions) are
  * kept, and only answers without errors. The key is the parsed document (Yoga's parser cache hands
  * the same document for the same query text) with the operation name, the variables it declares
  * and the caller's segment lock.
@@ -84,7 +85,11 @@ export function resultCache(): Plugin<ApiContext> {
       const context = args.contextValue;
       const operation = cacheableOperation(args.document, args.operationName);
       if (operation === false) return;
-      const lock = context.principal.kind === 'EMBED_TOKEN' ? (context.principal.segment ?? null) : null;
+      // An embed token's segment and fixed definitions change its answers.
+      const lock =
+        context.principal.kind === 'EMBED_TOKEN'
+          ? [context.principal.segment ?? null, context.principal.definitions ?? null]
+          : null;
       // Only the variables the operation declares (others are ignored by execution, and must not
       // make keys, or memory, grow).
       const given = args.variableValues ?? {};

@@ -1,6 +1,8 @@
 /**
  * `POST /v1/embed-tokens`: mints an embed token for host backends that don't speak GraphQL.
- * Body (JSON, optional): `{ "ttlSeconds": 900, "segment": { "attributes": [{ "name": "country", "values": ["US"] }] } }`.
+ * Body (JSON, optional): `{ "ttlSeconds": 900, "segment": { "attributes": [{ "name": "country", "values": ["US"] }] },
+ * "definitions": { "preset": "CHARTMOGUL", "timeZone": "Europe/Paris" } }` (definitions as GraphQL's
+ * `DefinitionsInput`: size bands as decimal strings).
  * Answers `201 { token, expiresAt, tenantId }`, or `{ error: { code, message } }` with its HTTP status;
  * a body over {@link MAX_EMBED_TOKEN_BODY_BYTES} is refused with 413 `REQUEST_ENTITY_TOO_LARGE`.
  */
@@ -9,6 +11,7 @@ import { signEmbedToken } from '../auth/embed-tokens.ts';
 import type { Principal } from '../auth/principal.ts';
 import { requireSecretKey } from '../auth/principal.ts';
 import { parseSegmentClaim } from '../auth/segment-lock.ts';
+import { fixedDefinitions } from '../auth/token-definitions.ts';
 import type { ApiContext } from '../context.ts';
 import { ApiError, type ApiErrorCode, HTTP_STATUS } from '../errors.ts';
 import { contentLengthError, readBodyText } from '../internal/body-limit.ts';
@@ -47,7 +50,7 @@ export async function handleEmbedTokenRequest(
       }
       body = parsed as Record<string, unknown>;
     }
-    const { ttlSeconds, segment } = body;
+    const { ttlSeconds, segment, definitions } = body;
     if (ttlSeconds !== undefined && typeof ttlSeconds !== 'number') {
       return fail(
         'BAD_USER_INPUT',
@@ -65,6 +68,7 @@ export async function handleEmbedTokenRequest(
       tenantId: context.tenant.tenantId,
       ttlSeconds,
       segment: parsedSegment,
+      definitions: fixedDefinitions(context, definitions),
     });
     return reply(201, {
       token: minted.token,

@@ -11,6 +11,7 @@ import {
   coreWindow,
   engineWindow,
   methodOf,
+  presentedReport,
   questionKey,
   runEngine,
 } from '../analytics/query-input.ts';
@@ -18,7 +19,7 @@ import { withWarnings } from '../analytics/segment-typos.ts';
 import { retentionWindows } from '../internal/work-budget.ts';
 import { builder } from './builder.ts';
 import { SizeBandEnum } from './enums.ts';
-import { RetentionReportRef } from './retention-report.ts';
+import { type PresentedReport, RetentionReportRef } from './retention-report.ts';
 import { methodField, segmentField, windowFields } from './window-input.ts';
 
 const BenchmarkMetricEnum = builder.enumType('BenchmarkMetric', {
@@ -97,7 +98,7 @@ const BenchmarkPositionEnum = builder.enumType('BenchmarkPosition', {
 });
 
 const BenchmarkComparisonRef = builder
-  .objectRef<{ comparison: BenchmarkComparison; report: RetentionReport }>('BenchmarkComparison')
+  .objectRef<{ comparison: BenchmarkComparison; report: PresentedReport }>('BenchmarkComparison')
   .implement({
     description: 'The tenant’s NRR over a window against one published range.',
     fields: (t) => ({
@@ -171,15 +172,24 @@ builder.queryField('benchmarkComparison', (t) =>
       const method = methodOf(input.method);
       // The same question as `retention` with this input, memoised with it.
       const key = questionKey('retention', window, { method });
-      await chargeWork(context, 'benchmarkComparison', key, retentionWindows(method, window.from, window.to));
-      const report = await context.analytics.run(key, {
-        kind: 'retention',
-        window: engineWindow(window),
-        method,
-      });
+      const zone = window.definitions.timeZone;
+      await chargeWork(
+        context,
+        'benchmarkComparison',
+        key,
+        retentionWindows(method, window.from, window.to, zone),
+      );
+      const report = await context.analytics.run(
+        key,
+        { kind: 'retention', window: engineWindow(window), method },
+        window.definitions,
+      );
       const figure = input.metric === 'GRR' ? report.grr : report.nrr;
       const comparison = runEngine(() => compareToBenchmark(figure, input.benchmark));
-      return { comparison, report: withWarnings(report, window.warnings) };
+      return {
+        comparison,
+        report: presentedReport(withWarnings(report, window.warnings), window.definitions),
+      };
     },
   }),
 );

@@ -1,8 +1,15 @@
 /** `CohortTable` and the `cohorts` query. */
-import { type CohortRow, type CohortTable, formatMoneyUnits, type RetentionWarning } from '@nrr/core';
-import { chargeWork, coreWindow, engineWindow, questionKey } from '../analytics/query-input.ts';
+import {
+  type CohortRow,
+  type CohortTable,
+  formatMoneyUnits,
+  type ResolvedDefinitions,
+  type RetentionWarning,
+} from '@nrr/core';
+import { calendarDate, chargeWork, coreWindow, engineWindow, questionKey } from '../analytics/query-input.ts';
 import { cohortWindows } from '../internal/work-budget.ts';
 import { builder } from './builder.ts';
+import { DefinitionsRef, definitionsField } from './definitions.ts';
 import { GranularityEnum } from './enums.ts';
 import { MoneyRef, money } from './money.ts';
 import { WarningRef } from './retention-report.ts';
@@ -27,7 +34,7 @@ const CohortViewEnum = builder.enumType('CohortView', {
 
 interface RowWithTable {
   readonly row: CohortRow;
-  readonly table: CohortTable;
+  readonly table: CohortTableAnswer;
 }
 
 const CohortRowRef = builder.objectRef<RowWithTable>('CohortRow').implement({
@@ -36,7 +43,7 @@ const CohortRowRef = builder.objectRef<RowWithTable>('CohortRow').implement({
     cohort: t.field({
       type: 'Date',
       description: 'Start of the cohort’s period.',
-      resolve: ({ row }) => row.cohort,
+      resolve: ({ row, table }) => calendarDate(row.cohort, table.definitions),
     }),
     label: t.string({ description: '"2024-03", "2024-Q1" or "2024".', resolve: ({ row }) => row.label }),
     size: t.int({ description: 'Customers in the cohort.', resolve: ({ row }) => row.size }),
@@ -77,9 +84,10 @@ const CohortRowRef = builder.objectRef<RowWithTable>('CohortRow').implement({
   }),
 });
 
-/** A cohort table with the warnings about its question (see ../analytics/segment-typos.ts). */
+/** A cohort table with the warnings about its question (see ../analytics/segment-typos.ts) and its definitions. */
 interface CohortTableAnswer extends CohortTable {
   readonly warnings: readonly RetentionWarning[];
+  readonly definitions: ResolvedDefinitions;
 }
 
 const CohortTableRef = builder.objectRef<CohortTableAnswer>('CohortTable').implement({
@@ -118,6 +126,11 @@ const CohortTableRef = builder.objectRef<CohortTableAnswer>('CohortTable').imple
         'Caveats about the question, e.g. UNKNOWN_SEGMENT_VALUE for a segment value no customer has.',
       resolve: (table) => [...table.warnings],
     }),
+    definitions: t.field({
+      type: DefinitionsRef,
+      description: 'The definitions that produced the table (the tenant’s settings or the query’s override).',
+      resolve: (table) => table.definitions,
+    }),
   }),
 });
 
@@ -149,6 +162,7 @@ const CohortsInput = builder.inputType('CohortsInput', {
     }),
     segment: segmentField(t, 'Customers by attributes when they first paid.'),
     currency: currencyField(t),
+    definitions: definitionsField(t),
   }),
 });
 
@@ -163,15 +177,14 @@ builder.queryField('cohorts', (t) =>
       const measure = input.measure ?? 'REVENUE';
       const view = input.view ?? 'PERCENT_OF_START';
       const key = questionKey('cohorts', window, { granularity, measure, view });
-      await chargeWork(context, 'cohorts', key, cohortWindows(window.from, window.to, granularity));
-      const table = await context.analytics.run(key, {
-        kind: 'cohorts',
-        window: engineWindow(window),
-        granularity,
-        measure,
-        view,
-      });
-      return { ...table, warnings: window.warnings };
+      const zone = window.definitions.timeZone;
+      await chargeWork(context, 'cohorts', key, cohortWindows(window.from, window.to, granularity, zone));
+      const table = await context.analytics.run(
+        key,
+        { kind: 'cohorts', window: engineWindow(window), granularity, measure, view },
+        window.definitions,
+      );
+      return { ...table, warnings: window.warnings, definitions: window.definitions };
     },
   }),
 );

@@ -1,17 +1,34 @@
 /** `Customer`, `CustomerConnection` and the `customers` and `customer` queries. */
-import { customerHistory, type EntityTimeline, entityMrrAt, type LedgerEntry } from '@nrr/core';
-import { chargeWork } from '../analytics/query-input.ts';
+import {
+  customerHistory,
+  type Definitions,
+  type EntityTimeline,
+  entityMrrAt,
+  type LedgerEntry,
+  type ResolvedDefinitions,
+} from '@nrr/core';
+import { chargeWork, questionDefinitions } from '../analytics/query-input.ts';
 import { currentInstant, latestAttributes, visibleToCaller } from '../auth/segment-visibility.ts';
 import { checkedPageSize } from '../internal/query-limits.ts';
 import { AttributeRef, attributeList } from './attribute.ts';
 import { builder } from './builder.ts';
 import { decodeOffsetCursor, encodeOffsetCursor, PageInfoRef } from './connection.ts';
+import { DefinitionsInputRef, DefinitionsRef } from './definitions.ts';
 import { MovementTypeEnum } from './enums.ts';
 import { MoneyRef, money } from './money.ts';
 
-/** A customer as resolvers pass it around: its timeline entity. */
+/**
+ * A customer as resolvers pass it around: its timeline entity, and the definitions of the
+ * timeline it comes from (`undefined`: the tenant's settings, as `customers` lists them).
+ */
 interface CustomerNode {
   readonly entity: EntityTimeline;
+  readonly definitions?: ResolvedDefinitions;
+}
+
+/** The definitions of a customer's timeline: the set's own, at customer grain (a customer's history is the customer's). */
+function customerGrain(definitions: ResolvedDefinitions): Definitions {
+  return definitions.grain === 'CUSTOMER' ? definitions : { ...definitions, grain: 'CUSTOMER' };
 }
 
 const LedgerEntryRef = builder.objectRef<{ entry: LedgerEntry; currency: string }>('LedgerEntry').implement({
@@ -73,8 +90,10 @@ const CustomerRef = builder.objectRef<CustomerNode>('Customer').implement({
       type: MoneyRef,
       description: 'MRR in the reporting currency at `at` (default: now), after every change before it.',
       args: { at: t.arg({ type: 'Date', required: false, description: 'Default: now.' }) },
-      resolve: async ({ entity }, { at }, context) => {
-        const timeline = await context.analytics.timeline();
+      resolve: async ({ entity, definitions }, { at }, context) => {
+        const timeline = await context.analytics.timeline(
+          customerGrain(definitions ?? context.tenant.definitions),
+        );
         const rates = await context.analytics.rates();
         const instant = at ?? currentInstant(timeline);
         return money(entityMrrAt(timeline, entity.id, instant, rates), rates.reportingCurrency);
@@ -83,8 +102,10 @@ const CustomerRef = builder.objectRef<CustomerNode>('Customer').implement({
     history: t.field({
       type: [MrrPointRef],
       description: 'MRR after each change, oldest first, at the rates in force at each change.',
-      resolve: async ({ entity }, _args, context) => {
-        const timeline = await context.analytics.timeline();
+      resolve: async ({ entity, definitions }, _args, context) => {
+        const timeline = await context.analytics.timeline(
+          customerGrain(definitions ?? context.tenant.definitions),
+        );
         const history = customerHistory(timeline, entity.id, await context.analytics.rates());
         return (history?.mrr ?? []).map((point) => ({ ...point, currency: history?.currency ?? '' }));
       },
@@ -92,11 +113,22 @@ const CustomerRef = builder.objectRef<CustomerNode>('Customer').implement({
     ledger: t.field({
       type: [LedgerEntryRef],
       description: 'Every change of the customer’s MRR, classified, oldest first.',
-      resolve: async ({ entity }, _args, context) => {
-        const timeline = await context.analytics.timeline();
+      resolve: async ({ entity, definitions }, _args, context) => {
+        const timeline = await context.analytics.timeline(
+          customerGrain(definitions ?? context.tenant.definitions),
+        );
         const history = customerHistory(timeline, entity.id, await context.analytics.rates());
         return (history?.ledger ?? []).map((entry) => ({ entry, currency: history?.currency ?? '' }));
       },
+    }),
+    definitions: t.field({
+      type: DefinitionsRef,
+      description:
+        'The definitions of its history and ledger (the tenant’s settings or the query’s override; always at customer grain).',
+      resolve: ({ definitions }, _args, context) => ({
+        ...(definitions ?? context.tenant.definitions),
+        grain: 'CUSTOMER' as const,
+      }),
     }),
   }),
 });
@@ -172,13 +204,22 @@ builder.queryField('customer', (t) =>
     nullable: true,
     description:
       'One customer with its MRR history and ledger; null when unknown (or outside a token’s segment).',
-    args: { id: t.arg.id({ required: true, description: 'Customer id.' }) },
-    resolve: async (_root, { id }, context) => {
-      const timeline = await context.analytics.timeline();
-      const index = timeline.indexOf(String(id));
+    args: {
+      id: t.arg.id({ required: true, description: 'Customer id.' }),
+      definitions: t.arg({
+        type: DefinitionsInputRef,
+        required: false,
+        description:
+          'Override the tenant’s settings for this customer’s history and ledger only (at customer grain whatever `grain` says).',
+      }),
+    },
+    resolve: async (_root, args, context) => {
+      const definitions = questionDefinitions(context, args.definitions);
+      const timeline = await context.analytics.timeline(customerGrain(definitions));
+      const index = timeline.indexOf(String(args.id));
       const entity = index === undefined ? undefined : timeline.entities[index];
       if (!entity || !(await visibleToCaller(context, timeline, entity))) return null;
-      return { entity };
+      return { entity, definitions };
     },
   }),
 );

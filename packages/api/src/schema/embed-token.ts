@@ -2,7 +2,9 @@
 import { DEFAULT_EMBED_TTL_SECONDS, MAX_EMBED_TTL_SECONDS, signEmbedToken } from '../auth/embed-tokens.ts';
 import { requireSecretKey } from '../auth/principal.ts';
 import { effectiveSegment } from '../auth/segment-lock.ts';
+import { fixedDefinitions } from '../auth/token-definitions.ts';
 import { builder } from './builder.ts';
+import { DefinitionsInputRef } from './definitions.ts';
 import { SegmentFilterInput } from './segment-filter.ts';
 
 const EmbedTokenRef = builder
@@ -33,6 +35,12 @@ const CreateEmbedTokenInput = builder.inputType('CreateEmbedTokenInput', {
       description:
         'Confine every query of the token to this segment; queries can narrow it but not widen it.',
     }),
+    definitions: t.field({
+      type: DefinitionsInputRef,
+      required: false,
+      description:
+        'Fix these definitions for every query of the token (over the tenant’s settings at each query): a query asking another value of an option named here (or, with a preset, of the preset’s options) is FORBIDDEN; options not named stay open to the token’s queries.',
+    }),
   }),
 });
 
@@ -47,6 +55,7 @@ builder.mutationField('createEmbedToken', (t) =>
         tenantId: context.tenant.tenantId,
         ttlSeconds: input?.ttlSeconds ?? undefined,
         segment: effectiveSegment(context, input?.segment),
+        definitions: fixedDefinitions(context, input?.definitions),
       });
       return { ...minted, tenantId: context.tenant.tenantId };
     },

@@ -6,6 +6,7 @@ import './money.ts';
 import './enums.ts';
 import './segment-filter.ts';
 import './tenant.ts';
+import './definitions.ts';
 import './embed-token.ts';
 import './attribute.ts';
 import './connection.ts';

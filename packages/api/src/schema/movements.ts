@@ -1,10 +1,11 @@
 /** `Movement`, `MovementConnection` and the `movements` query: who moved MRR in a window. */
-import type { CustomerMovement, RetentionWarning } from '@nrr/core';
+import type { CustomerMovement, ResolvedDefinitions, RetentionWarning } from '@nrr/core';
 import { chargeWork, coreWindow, engineWindow, questionKey } from '../analytics/query-input.ts';
 import { checkedPageSize } from '../internal/query-limits.ts';
 import { AttributeRef, attributeList } from './attribute.ts';
 import { builder } from './builder.ts';
 import { decodeOffsetCursor, encodeOffsetCursor, PageInfoRef } from './connection.ts';
+import { DefinitionsRef, definitionsField } from './definitions.ts';
 import { MovementTypeEnum } from './enums.ts';
 import { MoneyRef, money } from './money.ts';
 import { WarningRef } from './retention-report.ts';
@@ -66,6 +67,7 @@ const MovementConnectionRef = builder
     pageInfo: { hasNextPage: boolean; endCursor: string | null };
     totalCount: number;
     warnings: readonly RetentionWarning[];
+    definitions: ResolvedDefinitions;
   }>('MovementConnection')
   .implement({
     description: 'A page of movements, ordered by first change, then customer.',
@@ -78,6 +80,12 @@ const MovementConnectionRef = builder
         description:
           'Caveats about the question, e.g. UNKNOWN_SEGMENT_VALUE for a segment value no customer has.',
         resolve: (c) => [...c.warnings],
+      }),
+      definitions: t.field({
+        type: DefinitionsRef,
+        description:
+          'The definitions that produced the movements (the tenant’s settings or the query’s override).',
+        resolve: (c) => c.definitions,
       }),
     }),
   });
@@ -93,6 +101,7 @@ const MovementsInput = builder.inputType('MovementsInput', {
     }),
     segment: segmentField(t),
     currency: currencyField(t),
+    definitions: definitionsField(t),
   }),
 });
 
@@ -113,11 +122,11 @@ builder.queryField('movements', (t) =>
       const kinds = input.types ? [...input.types] : undefined;
       const key = questionKey('movements', window, { kinds });
       await chargeWork(context, 'movements', key, 1);
-      const movements = await context.analytics.run(key, {
-        kind: 'movements',
-        window: engineWindow(window),
-        ...(kinds ? { kinds } : {}),
-      });
+      const movements = await context.analytics.run(
+        key,
+        { kind: 'movements', window: engineWindow(window), ...(kinds ? { kinds } : {}) },
+        window.definitions,
+      );
       const currency = window.rates.reportingCurrency;
       const page = movements.slice(start, start + size);
       const edges = page.map((movement, index) => ({
@@ -129,6 +138,7 @@ builder.queryField('movements', (t) =>
         pageInfo: { hasNextPage: start + size < movements.length, endCursor: edges.at(-1)?.cursor ?? null },
         totalCount: movements.length,
         warnings: window.warnings,
+        definitions: window.definitions,
       };
     },
   }),

@@ -1,10 +1,18 @@
 /** `RetentionReport`, its parts, and the `retention`, `retentionSeries` and `breakdown` queries. */
-import type { CustomerCounts, RetentionReport, RetentionWarning } from '@nrr/core';
-import { chargeWork, coreWindow, engineWindow, methodOf, questionKey } from '../analytics/query-input.ts';
+import type { CustomerCounts, ResolvedDefinitions, RetentionReport, RetentionWarning } from '@nrr/core';
+import {
+  chargeWork,
+  coreWindow,
+  engineWindow,
+  methodOf,
+  presentedReport,
+  questionKey,
+} from '../analytics/query-input.ts';
 import { withWarnings } from '../analytics/segment-typos.ts';
 import { checkedPageSize } from '../internal/query-limits.ts';
 import { retentionWindows, seriesWindows } from '../internal/work-budget.ts';
 import { builder } from './builder.ts';
+import { DefinitionsRef, definitionsField } from './definitions.ts';
 import { GrainEnum, GranularityEnum, RetentionMethodEnum, WarningCodeEnum } from './enums.ts';
 import { MoneyRef, money } from './money.ts';
 import { currencyField, methodField, segmentField, windowFields } from './window-input.ts';
@@ -33,7 +41,10 @@ export const WarningRef = builder.objectRef<RetentionWarning>('RetentionWarning'
   }),
 });
 
-export const RetentionReportRef = builder.objectRef<RetentionReport>('RetentionReport').implement({
+/** A report as resolvers answer it: with the definitions that produced it (see `presentedReport`). */
+export type PresentedReport = RetentionReport & { readonly definitions: ResolvedDefinitions };
+
+export const RetentionReportRef = builder.objectRef<PresentedReport>('RetentionReport').implement({
   description:
     'Retention figures of one window, in constant currency. The bridge balances: startingMrr + newBusiness + reactivation + expansion − contraction − churn = endingMrr. Ratios are null when the starting cohort is empty.',
   fields: (t) => {
@@ -96,6 +107,12 @@ export const RetentionReportRef = builder.objectRef<RetentionReport>('RetentionR
         description: 'Caveats about these figures.',
         resolve: (r) => [...r.warnings],
       }),
+      definitions: t.field({
+        type: DefinitionsRef,
+        description:
+          'The definitions that produced these figures (the tenant’s settings or the query’s override).',
+        resolve: (r) => r.definitions,
+      }),
     };
   },
 });
@@ -110,6 +127,7 @@ const RetentionInput = builder.inputType('RetentionInput', {
       t,
       'Report in this currency instead of the tenant’s reporting currency (needs stored exchange rates).',
     ),
+    definitions: definitionsField(t),
   }),
 });
 
@@ -129,6 +147,7 @@ const RetentionSeriesInput = builder.inputType('RetentionSeriesInput', {
     ),
     segment: segmentField(t),
     currency: currencyField(t),
+    definitions: definitionsField(t),
   }),
 });
 
@@ -140,6 +159,7 @@ const BreakdownInput = builder.inputType('BreakdownInput', {
     method: methodField(t),
     segment: segmentField(t),
     currency: currencyField(t),
+    definitions: definitionsField(t),
   }),
 });
 
@@ -147,7 +167,7 @@ const BreakdownInput = builder.inputType('BreakdownInput', {
 export const BREAKDOWN_OTHER = '(other)';
 
 const SegmentReportRef = builder
-  .objectRef<{ value: string; report: RetentionReport; valueCount: number }>('SegmentReport')
+  .objectRef<{ value: string; report: PresentedReport; valueCount: number }>('SegmentReport')
   .implement({
     description:
       'Retention of the customers with one value of the breakdown dimension at the window start (or, in the last row of a breakdown with more values than `first`, of every value past the first `first`).',
@@ -173,13 +193,14 @@ builder.queryField('retention', (t) =>
       const window = await coreWindow(context, input);
       const method = methodOf(input.method);
       const key = questionKey('retention', window, { method });
-      await chargeWork(context, 'retention', key, retentionWindows(method, window.from, window.to));
-      const report = await context.analytics.run(key, {
-        kind: 'retention',
-        window: engineWindow(window),
-        method,
-      });
-      return withWarnings(report, window.warnings);
+      const zone = window.definitions.timeZone;
+      await chargeWork(context, 'retention', key, retentionWindows(method, window.from, window.to, zone));
+      const report = await context.analytics.run(
+        key,
+        { kind: 'retention', window: engineWindow(window), method },
+        window.definitions,
+      );
+      return presentedReport(withWarnings(report, window.warnings), window.definitions);
     },
   }),
 );
@@ -194,15 +215,17 @@ builder.queryField('retentionSeries', (t) =>
       const window = await coreWindow(context, input, granularity);
       const method = methodOf(input.method);
       const key = questionKey('retentionSeries', window, { method, granularity });
-      const windows = seriesWindows(method, window.from, window.to, granularity);
+      const zone = window.definitions.timeZone;
+      const windows = seriesWindows(method, window.from, window.to, granularity, zone);
       await chargeWork(context, 'retentionSeries', key, windows);
-      const series = await context.analytics.run(key, {
-        kind: 'retentionSeries',
-        window: engineWindow(window),
-        method,
-        granularity,
-      });
-      return series.map((report) => withWarnings(report, window.warnings));
+      const series = await context.analytics.run(
+        key,
+        { kind: 'retentionSeries', window: engineWindow(window), method, granularity },
+        window.definitions,
+      );
+      return series.map((report) =>
+        presentedReport(withWarnings(report, window.warnings), window.definitions),
+      );
     },
   }),
 );
@@ -224,24 +247,24 @@ builder.queryField('breakdown', (t) =>
       const window = await coreWindow(context, input);
       const method = methodOf(input.method);
       const key = questionKey('breakdown', window, { method, by: input.by, limit });
-      const windows = retentionWindows(method, window.from, window.to);
+      const windows = retentionWindows(method, window.from, window.to, window.definitions.timeZone);
       await chargeWork(context, 'breakdown', key, windows, { grouped: true });
-      const breakdown = await context.analytics.run(key, {
-        kind: 'breakdown',
-        window: engineWindow(window),
-        method,
-        by: input.by,
-        limit,
-      });
+      const breakdown = await context.analytics.run(
+        key,
+        { kind: 'breakdown', window: engineWindow(window), method, by: input.by, limit },
+        window.definitions,
+      );
+      const present = (report: RetentionReport) =>
+        presentedReport(withWarnings(report, window.warnings), window.definitions);
       const rows = breakdown.segments.map((segment) => ({
         value: segment.value,
-        report: withWarnings(segment.report, window.warnings),
+        report: present(segment.report),
         valueCount: 1,
       }));
       if (breakdown.rest) {
         rows.push({
           value: BREAKDOWN_OTHER,
-          report: withWarnings(breakdown.rest.report, window.warnings),
+          report: present(breakdown.rest.report),
           valueCount: breakdown.rest.values,
         });
       }

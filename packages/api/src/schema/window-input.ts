@@ -2,6 +2,7 @@
  * The fields that every windowed input (`RetentionInput`, `RetentionSeriesInput`, `BreakdownInput`,
  * `MovementsInput`, `CohortsInput`, `BenchmarkComparisonInput`) shares, defined once: the half-open
  * window [from, to), the method, the population and the reporting currency, with their descriptions.
+ * The `definitions` override is `definitionsField` of ./definitions.ts.
  */
 import type { InputFieldBuilder } from '@pothos/core';
 import type { builder } from './builder.ts';

@@ -30,8 +30,8 @@ function spanFromRow(
   return span;
 }
 
-/** Orders spans by customer, subscription (UTF-16 code units) and start. */
-function compareSpans(a: MrrSpan, b: MrrSpan): number {
+/** Orders spans by customer, subscription (UTF-16 code units) and start: the order {@link readTenantSpans} returns. */
+export function compareSpans(a: MrrSpan, b: MrrSpan): number {
   if (a.customerId !== b.customerId) return a.customerId < b.customerId ? -1 : 1;
   if (a.subscriptionId !== b.subscriptionId) return a.subscriptionId < b.subscriptionId ? -1 : 1;
   return a.start - b.start;
