@@ -28,6 +28,24 @@ const SERIES = `{ retentionSeries(input: { from: "2018-01-01", to: "2020-03-01",
   from to startingMrr { amount } newBusiness { amount } reactivation { amount } expansion { amount }
   contraction { amount } churn { amount } endingMrr { amount } } }`;
 
+/** The same series under the playbook's preset, as an override or (without `$definitions`) the tenant's settings. */
+const PRESET_SERIES = `query ($definitions: DefinitionsInput) {
+  retentionSeries(input: { from: "2018-01-01", to: "2020-03-01", granularity: MONTH, definitions: $definitions }) {
+  from to startingMrr { amount } newBusiness { amount } reactivation { amount } expansion { amount }
+  contraction { amount } churn { amount } endingMrr { amount } definitions { preset coalesceWindowMinutes } } }`;
+
+/** A series point in the playbook's terms. */
+const bridgeOf = (point: Point) => ({
+  from: point.from,
+  startingMrr: point.startingMrr.amount,
+  newBusiness: point.newBusiness.amount,
+  reactivation: point.reactivation.amount,
+  expansion: point.expansion.amount,
+  contraction: point.contraction.amount,
+  churn: point.churn.amount,
+  endingMrr: point.endingMrr.amount,
+});
+
 /** The playbook's bridge in our terms: upgrade → expansion; downgrade and churn (negative there) → positive. */
 function expectedBridge() {
   const positive = (value: string | undefined) => String(Math.abs(Number(value)));
@@ -79,18 +97,41 @@ describe.each(DATABASE_KINDS)('dbt MRR playbook imported into %s', (kind) => {
     const series = body.data?.retentionSeries ?? [];
     const expected = expectedBridge();
     expect(expected).toHaveLength(26);
-    expect(
-      series.map((point) => ({
-        from: point.from,
-        startingMrr: point.startingMrr.amount,
-        newBusiness: point.newBusiness.amount,
-        reactivation: point.reactivation.amount,
-        expansion: point.expansion.amount,
-        contraction: point.contraction.amount,
-        churn: point.churn.amount,
-        endingMrr: point.endingMrr.amount,
-      })),
-    ).toEqual(expected);
+    expect(series.map(bridgeOf)).toEqual(expected);
+  });
+
+  it('gives the playbook’s bridge under preset DBT_PLAYBOOK, as an override and as the tenant’s settings', async () => {
+    type PresetPoint = Point & { definitions: { preset: string | null; coalesceWindowMinutes: number } };
+    const override = await graphql<{ retentionSeries: PresetPoint[] }>(api, PRESET_SERIES, {
+      credential: key,
+      variables: { definitions: { preset: 'DBT_PLAYBOOK' } },
+    });
+    expect(override.body.errors).toBeUndefined();
+    const points = override.body.data?.retentionSeries ?? [];
+    expect(points.map(bridgeOf)).toEqual(expectedBridge());
+    expect(new Set(points.map((point) => JSON.stringify(point.definitions)))).toEqual(
+      new Set([JSON.stringify({ preset: 'DBT_PLAYBOOK', coalesceWindowMinutes: 0 })]),
+    );
+    const set = await graphql(
+      api,
+      'mutation { updateTenantSettings(input: { preset: DBT_PLAYBOOK }) { settings { preset } } }',
+      { credential: key },
+    );
+    expect(set.body.data).toEqual({ updateTenantSettings: { settings: { preset: 'DBT_PLAYBOOK' } } });
+    try {
+      const settled = await graphql<{ retentionSeries: PresetPoint[] }>(api, PRESET_SERIES, {
+        credential: key,
+      });
+      expect(settled.body.data?.retentionSeries.map(bridgeOf)).toEqual(expectedBridge());
+      expect(settled.body.data?.retentionSeries[0]?.definitions).toEqual({
+        preset: 'DBT_PLAYBOOK',
+        coalesceWindowMinutes: 0,
+      });
+    } finally {
+      await graphql(api, 'mutation { updateTenantSettings(input: { preset: null }) { dataVersion } }', {
+        credential: key,
+      });
+    }
   });
 
   it('leaves every figure unchanged when the same file is imported again', async () => {
@@ -102,7 +143,8 @@ describe.each(DATABASE_KINDS)('dbt MRR playbook imported into %s', (kind) => {
       rowsStored: 0,
       rowsUnchanged: 121,
       customersAffected: 0,
-      dataVersion: 1,
+      // Two settings changes since the first import (the preset test).
+      dataVersion: 3,
     });
     const after = await graphql(api, SERIES, { credential: key });
     expect(after.body).toEqual(before.body);
