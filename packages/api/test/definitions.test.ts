@@ -441,6 +441,41 @@ describe.each(DATABASE_KINDS)('definitions through GraphQL on %s', (kind) => {
     }
   });
 
+  it('events imported after a span setting are stored under it', async () => {
+    const laterKey = await tenantWithKey(test.database, 'later');
+    expect((await settings({ pause: 'ZERO' }, laterKey)).body.errors).toBeUndefined();
+    await importEvents(laterKey);
+    expect(
+      changedLines(DEFAULT_FEB_TO_JUN, bridgeOf(await retention(FEB_TO_JUN, undefined, laterKey))),
+    ).toEqual({
+      churn: '310',
+      endingMrr: '250',
+    });
+    // b's paused months are stored at 0.
+    const b = (await storedSpans('later')).filter((span) => span.subscriptionId === 'sb');
+    expect(b.map((span) => span.mrr)).toEqual(['50.0000', '0.0000']);
+    expect(b[0]?.endAt?.toISOString()).toBe('2024-03-01T00:00:00.000Z');
+  });
+
+  it.each(['CHARTMOGUL', 'PROFITWELL', 'BAREMETRICS', 'STRIPE', 'DBT_PLAYBOOK'])(
+    'the bridge balances under preset %s',
+    async (preset) => {
+      for (const window of [FEB_TO_JUN, FEB_TO_APR]) {
+        const report = await retention(window, { preset });
+        const units = (line: Line) => Math.round(Number(report[line]?.amount) * 10_000);
+        expect(report.definitions).toMatchObject({ preset, customizedOptions: [] });
+        expect(
+          units('startingMrr') +
+            units('newBusiness') +
+            units('reactivation') +
+            units('expansion') -
+            units('contraction') -
+            units('churn'),
+        ).toBe(units('endingMrr'));
+      }
+    },
+  );
+
   it('a settings change whose spans cannot be recomputed changes nothing', async () => {
     await tenantWithKey(test.database, 'broken');
     const brokenKey = await tenantWithKey(test.database, 'broken');
