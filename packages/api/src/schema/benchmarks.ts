@@ -4,7 +4,6 @@ import {
   type BenchmarkComparison,
   benchmarksFor,
   compareToBenchmark,
-  type RetentionReport,
 } from '@nrr/core';
 import {
   chargeWork,
