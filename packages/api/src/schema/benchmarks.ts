@@ -1,10 +1,5 @@
 /** `Benchmark`, `BenchmarkComparison` and their queries: published NRR ranges and where a tenant falls. */
-import {
-  type Benchmark,
-  type BenchmarkComparison,
-  benchmarksFor,
-  compareToBenchmark,
-} from '@nrr/core';
+import { type Benchmark, type BenchmarkComparison, benchmarksFor, compareToBenchmark } from '@nrr/core';
 import {
   chargeWork,
   coreWindow,
