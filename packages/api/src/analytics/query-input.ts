@@ -1,31 +1,26 @@
 /**
  * Turns GraphQL query arguments into @nrr/core queries: window checks, the caller's segment lock,
- * the reporting currency's rates; and turns the engine's refusals into `BAD_USER_INPUT`.
+ * the reporting currency's rates, the question's definitions (./question-definitions.ts); and
+ * turns the engine's refusals into `BAD_USER_INPUT`.
  */
 import {
-  checkDefinitionsInput,
-  civilTime,
-  type DefinitionsInput,
   definitionsKey,
   EngineError,
   type ExchangeRates,
-  fromCivilTime,
   type Granularity,
   type MissingRate,
   monthsIn,
-  parseDefinitionSetting,
   type ResolvedDefinitions,
   type RetentionMethod,
   type RetentionWarning,
-  resolveUnderFixedDefinitions,
   type SegmentFilter,
-  tryResolveDefinitions,
 } from '@nrr/core';
 import { effectiveSegment, type SegmentFilterArg } from '../auth/segment-lock.ts';
 import type { ApiContext } from '../context.ts';
-import { ApiError, badInput, definitionsError } from '../errors.ts';
+import { ApiError, badInput } from '../errors.ts';
 import { questionWork } from '../internal/work-budget.ts';
 import type { EngineWindow } from './engine-ops.ts';
+import { questionDefinitions, zonedDate } from './question-definitions.ts';
 import { segmentTypoWarnings } from './segment-typos.ts';
 
 /** Most points a series or cohort table may have (50 years by month). */
@@ -41,89 +36,6 @@ export interface WindowArgs {
   readonly by?: string | undefined;
   /** The question's override of the tenant's settings (core's `DefinitionsInput`, unchecked). */
   readonly definitions?: unknown;
-}
-
-/**
- * A GraphQL `DefinitionsInput` as core's input: absent fields dropped (explicit nulls kept, core
- * refuses them where no null is allowed), size bands read from decimal text (`"1000"` → units).
- * Throws `BAD_USER_INPUT` naming a size band that is not a decimal amount.
- */
-export function definitionsOf(input: unknown, field = 'definitions'): DefinitionsInput {
-  if (input !== null && input !== undefined && (typeof input !== 'object' || Array.isArray(input))) {
-    return input as DefinitionsInput; // core's check names it
-  }
-  const result: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries((input ?? {}) as Record<string, unknown>)) {
-    if (value === undefined) continue;
-    if ((name === 'sizeBandMidMarket' || name === 'sizeBandEnterprise') && typeof value === 'string') {
-      const parsed = parseDefinitionSetting(name, value);
-      if (!parsed.ok) throw definitionsError([parsed.problem], field);
-      result[name] = parsed.value;
-    } else result[name] = value;
-  }
-  return result as DefinitionsInput;
-}
-
-/**
- * The definitions of one question: `input` (a query's override, as GraphQL gives it: see
- * {@link definitionsOf}; absent: none) resolved over the
- * tenant's settings and, for an embed token minted with fixed definitions, under those. Invalid
- * values are `BAD_USER_INPUT` naming the option and the allowed values; asking an embed token
- * for another value of an option it fixes (directly or through a preset) is `FORBIDDEN` naming
- * the option and its fixed value: the input is valid, the caller may not ask it.
- */
-export function questionDefinitions(context: ApiContext, input: unknown): ResolvedDefinitions {
-  const given = definitionsOf(input);
-  const base = context.tenant.definitions;
-  const problems = checkDefinitionsInput(given);
-  if (problems.length > 0) throw definitionsError(problems);
-  const { principal } = context;
-  const fixed = principal.kind === 'EMBED_TOKEN' ? principal.definitions : undefined;
-  if (fixed) {
-    const under = resolveUnderFixedDefinitions(given, fixed, base);
-    if (!under.ok) {
-      // The fixed set itself resolves (it was checked at minting); only the asked values can be at fault.
-      const invalid = tryResolveDefinitions(given, base);
-      throw invalid.ok
-        ? definitionsError(under.problems, 'definitions', 'FORBIDDEN')
-        : definitionsError(invalid.problems);
-    }
-    return under.definitions;
-  }
-  const resolved = tryResolveDefinitions(given, base);
-  if (!resolved.ok) throw definitionsError(resolved.problems);
-  return resolved.definitions;
-}
-
-/**
- * A `Date` argument (midnight UTC of a calendar date) as the instant that date starts in the
- * set's time zone: under `Europe/Paris`, "2024-01-01" is 2023-12-31T23:00Z.
- */
-export function zonedDate(date: number, definitions: ResolvedDefinitions): number {
-  if (definitions.timeZone === 'UTC') return date;
-  return fromCivilTime({ ...civilTime(date), timeOfDay: 0 }, definitions.timeZone);
-}
-
-/**
- * An instant as the `Date` scalar shows it: midnight UTC of its calendar date in the set's time
- * zone (the inverse of {@link zonedDate} on local midnights).
- */
-export function calendarDate(instant: number, definitions: ResolvedDefinitions): number {
-  if (definitions.timeZone === 'UTC') return instant;
-  return fromCivilTime({ ...civilTime(instant, definitions.timeZone), timeOfDay: 0 });
-}
-
-/** A report as the API answers it: with the definitions that produced it, its dates as calendar dates. */
-export function presentedReport<R extends { readonly from: number; readonly to: number }>(
-  report: R,
-  definitions: ResolvedDefinitions,
-): R & { readonly definitions: ResolvedDefinitions } {
-  return {
-    ...report,
-    from: calendarDate(report.from, definitions),
-    to: calendarDate(report.to, definitions),
-    definitions,
-  };
 }
 
 /** The common part of a core query: window, effective segment and rates (see {@link engineWindow}). */

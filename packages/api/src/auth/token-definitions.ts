@@ -4,7 +4,7 @@
  * token could not exist (only secret keys mint).
  */
 import type { DefinitionsInput } from '@nrr/core';
-import { definitionsOf, questionDefinitions } from '../analytics/query-input.ts';
+import { definitionsOf, questionDefinitions } from '../analytics/question-definitions.ts';
 import type { ApiContext } from '../context.ts';
 
 /**

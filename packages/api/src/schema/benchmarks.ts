@@ -5,10 +5,10 @@ import {
   coreWindow,
   engineWindow,
   methodOf,
-  presentedReport,
   questionKey,
   runEngine,
 } from '../analytics/query-input.ts';
+import { presentedReport } from '../analytics/question-definitions.ts';
 import { withWarnings } from '../analytics/segment-typos.ts';
 import { retentionWindows } from '../internal/work-budget.ts';
 import { builder } from './builder.ts';

@@ -6,7 +6,8 @@ import {
   type ResolvedDefinitions,
   type RetentionWarning,
 } from '@nrr/core';
-import { calendarDate, chargeWork, coreWindow, engineWindow, questionKey } from '../analytics/query-input.ts';
+import { chargeWork, coreWindow, engineWindow, questionKey } from '../analytics/query-input.ts';
+import { calendarDate } from '../analytics/question-definitions.ts';
 import { cohortWindows } from '../internal/work-budget.ts';
 import { builder } from './builder.ts';
 import { DefinitionsRef, definitionsField } from './definitions.ts';

@@ -7,7 +7,8 @@ import {
   type LedgerEntry,
   type ResolvedDefinitions,
 } from '@nrr/core';
-import { chargeWork, questionDefinitions } from '../analytics/query-input.ts';
+import { chargeWork } from '../analytics/query-input.ts';
+import { questionDefinitions } from '../analytics/question-definitions.ts';
 import { currentInstant, latestAttributes, visibleToCaller } from '../auth/segment-visibility.ts';
 import { checkedPageSize } from '../internal/query-limits.ts';
 import { AttributeRef, attributeList } from './attribute.ts';

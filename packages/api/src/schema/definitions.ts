@@ -11,7 +11,7 @@ import {
   PRESETS,
   type ResolvedDefinitions,
 } from '@nrr/core';
-import { definitionsOf } from '../analytics/query-input.ts';
+import { definitionsOf } from '../analytics/question-definitions.ts';
 import { requireSecretKey } from '../auth/principal.ts';
 import { updateTenantSettings } from '../settings.ts';
 import { builder } from './builder.ts';

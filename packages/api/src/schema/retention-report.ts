@@ -1,13 +1,7 @@
 /** `RetentionReport`, its parts, and the `retention`, `retentionSeries` and `breakdown` queries. */
 import type { CustomerCounts, ResolvedDefinitions, RetentionReport, RetentionWarning } from '@nrr/core';
-import {
-  chargeWork,
-  coreWindow,
-  engineWindow,
-  methodOf,
-  presentedReport,
-  questionKey,
-} from '../analytics/query-input.ts';
+import { chargeWork, coreWindow, engineWindow, methodOf, questionKey } from '../analytics/query-input.ts';
+import { presentedReport } from '../analytics/question-definitions.ts';
 import { withWarnings } from '../analytics/segment-typos.ts';
 import { checkedPageSize } from '../internal/query-limits.ts';
 import { retentionWindows, seriesWindows } from '../internal/work-budget.ts';
