@@ -35,6 +35,7 @@ import { addMonths, toIsoDate } from '@nrr/core';
 import postgres from 'postgres';
 import { DEFAULT_DATABASE_URL } from './contenders/postgres.ts';
 import { readRates, writeDataset } from './dataset.ts';
+import { BenchReportFragment } from './graphql.generated.ts';
 import { loadConcurrently } from './load-client.ts';
 import { formatMs } from './render.ts';
 
@@ -105,13 +106,12 @@ async function main(): Promise<void> {
     console.log(`reusing ${name}`);
   }
   const { secret } = await createApiKey(database.db, { tenantId: TENANT, name: 'api-driver' });
-  const fields =
-    'from startingMrr { amount } newBusiness { amount } reactivation { amount } expansion { amount } ' +
-    'contraction { amount } churn { amount } endingMrr { amount } nrr grr';
+  // Each query selects the `BenchReport` fragment (graphql/report.graphql), whose text it carries.
+  const fields = '...BenchReport';
   const day = (k: number) => toIsoDate(addMonths(asOf, k));
   const retention = (from: string, to: string) =>
-    `{ retention(input: { from: "${from}", to: "${to}" }) { ${fields} } }`;
-  const series = `{ retentionSeries(input: { from: "${toIsoDate(start)}", to: "${day(0)}", granularity: MONTH }) { ${fields} } }`;
+    `{ retention(input: { from: "${from}", to: "${to}" }) { ${fields} } } ${BenchReportFragment}`;
+  const series = `{ retentionSeries(input: { from: "${toIsoDate(start)}", to: "${day(0)}", granularity: MONTH }) { ${fields} } } ${BenchReportFragment}`;
   const servers = [];
   for (const ttl of ttls) {
     const api = createApi({
@@ -158,7 +158,7 @@ async function main(): Promise<void> {
             Array.from(
               { length: 24 },
               (_, k) =>
-                `{ retentionSeries(input: { from: "${toIsoDate(start)}", to: "${day(-1 - k - 24 * (round - 1))}", granularity: MONTH }) { ${fields} } }`,
+                `{ retentionSeries(input: { from: "${toIsoDate(start)}", to: "${day(-1 - k - 24 * (round - 1))}", granularity: MONTH }) { ${fields} } } ${BenchReportFragment}`,
             ),
             0,
           ],

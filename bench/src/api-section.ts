@@ -25,6 +25,7 @@ import { coreContender } from './contenders/core.ts';
 import { copyCsv, DEFAULT_DATABASE_URL } from './contenders/postgres.ts';
 import { type Dataset, readRates, writeDataset } from './dataset.ts';
 import { assertSameFigures, type Figures, type MonthFigures, type TrailingFigures } from './figures.ts';
+import { type BenchReport, BenchReportFragment } from './graphql.generated.ts';
 import { type LoadResult, loadConcurrently } from './load-client.ts';
 import { describeLoad, describeMachine } from './machine.ts';
 import type { ApiRecord } from './records.ts';
@@ -170,24 +171,9 @@ const money = (value: { amount: string }, field: string): number => {
   return units;
 };
 
-interface ReportJson {
-  from: string;
-  startingMrr: { amount: string };
-  newBusiness: { amount: string };
-  reactivation: { amount: string };
-  expansion: { amount: string };
-  contraction: { amount: string };
-  churn: { amount: string };
-  endingMrr: { amount: string };
-  nrr: number | null;
-  grr: number | null;
-}
-
-const REPORT_FIELDS =
-  'from startingMrr { amount } newBusiness { amount } reactivation { amount } expansion { amount } ' +
-  'contraction { amount } churn { amount } endingMrr { amount } nrr grr';
-
-function monthFromReport(report: ReportJson): MonthFigures {
+/** What each query selects: the `BenchReport` fragment of `graphql/report.graphql`. */
+const REPORT_FIELDS = '...BenchReport';
+function monthFromReport(report: BenchReport): MonthFigures {
   return {
     month: report.from.slice(0, 7),
     startingMrr: money(report.startingMrr, 'startingMrr'),
@@ -202,7 +188,7 @@ function monthFromReport(report: ReportJson): MonthFigures {
   };
 }
 
-function trailingFromReport(report: ReportJson, month: string): TrailingFigures {
+function trailingFromReport(report: BenchReport, month: string): TrailingFigures {
   const m = monthFromReport(report);
   const grossRetainedMrr = m.startingMrr - m.contraction - m.churn;
   return {
@@ -256,9 +242,9 @@ async function httpLatency(options: ApiSectionOptions): Promise<ApiRecord['http'
         const to = day(0);
         const from = toIsoDate(dataset.start);
         const seriesQuery = (end: string, method = 'PERIOD') =>
-          `{ retentionSeries(input: { from: "${from}", to: "${end}", granularity: MONTH, method: ${method} }) { ${REPORT_FIELDS} } }`;
+          `{ retentionSeries(input: { from: "${from}", to: "${end}", granularity: MONTH, method: ${method} }) { ${REPORT_FIELDS} } } ${BenchReportFragment}`;
         const retentionQuery = (start: string, end: string) =>
-          `{ retention(input: { from: "${start}", to: "${end}" }) { ${REPORT_FIELDS} } }`;
+          `{ retention(input: { from: "${start}", to: "${end}" }) { ${REPORT_FIELDS} } } ${BenchReportFragment}`;
         const series = seriesQuery(to);
         const trailing = seriesQuery(to, 'TRAILING_12M');
         const yearAgo = day(-12);
@@ -270,12 +256,12 @@ async function httpLatency(options: ApiSectionOptions): Promise<ApiRecord['http'
         };
 
         // The check: the API's answers are @nrr/core's figures for the same file.
-        const months = ((await post(series)).retentionSeries as ReportJson[]).map(monthFromReport);
-        const trailingRows = ((await post(trailing)).retentionSeries as ReportJson[]).map((r, i) =>
+        const months = ((await post(series)).retentionSeries as BenchReport[]).map(monthFromReport);
+        const trailingRows = ((await post(trailing)).retentionSeries as BenchReport[]).map((r, i) =>
           trailingFromReport(r, months[i]?.month ?? ''),
         );
         assertSameFigures('@nrr/api', reference, { ...reference, months, trailing: trailingRows } as Figures);
-        const yearly = monthFromReport((await post(retention)).retention as ReportJson);
+        const yearly = monthFromReport((await post(retention)).retention as BenchReport);
         const last12 = reference.trailing.at(-1);
         if (
           !last12 ||

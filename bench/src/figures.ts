@@ -3,19 +3,12 @@
  * contender's time count only when its figures equal @nrr/core's: bridges and exact sums in units
  * must be identical, ratios within {@link RATIO_TOLERANCE}.
  */
-import type { MoneyUnits } from '@nrr/core';
+import type { MoneyUnits, MrrBridge } from '@nrr/core';
 
 /** The monthly MRR bridge of one calendar month, in reporting-currency units, constant currency. */
-export interface MonthFigures {
+export interface MonthFigures extends MrrBridge {
   /** `2024-03`. */
   readonly month: string;
-  readonly startingMrr: MoneyUnits;
-  readonly newBusiness: MoneyUnits;
-  readonly reactivation: MoneyUnits;
-  readonly expansion: MoneyUnits;
-  readonly contraction: MoneyUnits;
-  readonly churn: MoneyUnits;
-  readonly endingMrr: MoneyUnits;
   /** Monthly NRR; `null` when no customer paid at the month's start. */
   readonly nrr: number | null;
   /** Monthly GRR; `null` likewise. */

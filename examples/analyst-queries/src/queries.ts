@@ -1,10 +1,18 @@
 /**
  * The analyst's queries: each `.graphql` file under `queries/` run with its windows, its answer
- * typed. Results are returned as the API sends them (decimal strings, ratios); `report.ts` prints them.
+ * typed by the types `pnpm codegen` generates from them and the API's schema (`queries.generated.ts`). Results are returned as the API sends them (decimal strings, ratios); `report.ts` prints them.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type ApiConnection, runQuery } from './client.ts';
+import type {
+  BenchmarkComparisonQuery,
+  ChurnedCustomersQuery,
+  CohortTableQuery,
+  Comparison,
+  NrrByPlanQuery,
+  Trailing12MonthNrrQuery,
+} from './queries.generated.ts';
 import type { ReportWindows, Window } from './windows.ts';
 
 /** The text of `queries/<name>.graphql`. */
@@ -12,29 +20,15 @@ export function queryDocument(name: string): string {
   return readFileSync(resolve(import.meta.dirname, '../queries', `${name}.graphql`), 'utf8');
 }
 
-/** Money as the API sends it: an exact decimal string. */
-export interface Money {
-  readonly amount: string;
-  readonly currency?: string;
-}
-
 /** One trailing-12-month point. */
-export interface TrailingPoint {
-  readonly from: string;
-  readonly to: string;
-  readonly startingMrr: Required<Money>;
-  readonly endingMrr: Money;
-  readonly nrr: number | null;
-  readonly grr: number | null;
-  readonly customers: { readonly starting: number; readonly churned: number };
-}
+export type TrailingPoint = Trailing12MonthNrrQuery['retentionSeries'][number];
 
 /** Trailing-12-month NRR and GRR for each month of the last twelve. */
 export async function trailing12MonthNrr(
   api: ApiConnection,
   windows: ReportWindows,
-): Promise<TrailingPoint[]> {
-  const data = await runQuery<{ retentionSeries: TrailingPoint[] }>(
+): Promise<readonly TrailingPoint[]> {
+  const data = await runQuery<Trailing12MonthNrrQuery>(
     api,
     queryDocument('trailing-12-month-nrr'),
     windowVariables(windows.lastTwelveMonths),
@@ -43,23 +37,11 @@ export async function trailing12MonthNrr(
 }
 
 /** One plan's annual report. */
-export interface PlanReport {
-  readonly value: string;
-  readonly report: {
-    readonly startingMrr: Required<Money>;
-    readonly expansion: Money;
-    readonly contraction: Money;
-    readonly churn: Money;
-    readonly endingMrr: Money;
-    readonly nrr: number | null;
-    readonly grr: number | null;
-    readonly customers: { readonly starting: number; readonly churned: number };
-  };
-}
+export type PlanReport = NrrByPlanQuery['breakdown'][number];
 
 /** NRR by plan over the last twelve months, largest starting MRR first. */
-export async function nrrByPlan(api: ApiConnection, windows: ReportWindows): Promise<PlanReport[]> {
-  const data = await runQuery<{ breakdown: PlanReport[] }>(
+export async function nrrByPlan(api: ApiConnection, windows: ReportWindows): Promise<readonly PlanReport[]> {
+  const data = await runQuery<NrrByPlanQuery>(
     api,
     queryDocument('nrr-by-plan'),
     windowVariables(windows.lastTwelveMonths),
@@ -67,15 +49,8 @@ export async function nrrByPlan(api: ApiConnection, windows: ReportWindows): Pro
   return data.breakdown;
 }
 
-/** One churned customer. */
-export interface ChurnedCustomer {
-  readonly customerId: string;
-  /** When the MRR went to zero (ISO instant). */
-  readonly at: string;
-  /** MRR lost, positive. */
-  readonly amount: Required<Money>;
-  readonly attributes: readonly { readonly name: string; readonly value: string }[];
-}
+/** One churned customer: `at` is when the MRR went to zero, `amount` the MRR lost (positive). */
+export type ChurnedCustomer = ChurnedCustomersQuery['movements']['edges'][number]['node'];
 
 /** Every customer who churned last quarter (all pages), in the API's order (first change first). */
 export async function churnedLastQuarter(
@@ -86,7 +61,7 @@ export async function churnedLastQuarter(
   const customers: ChurnedCustomer[] = [];
   let after: string | null = null;
   for (;;) {
-    const data: { movements: MovementPage } = await runQuery(api, document, {
+    const data: ChurnedCustomersQuery = await runQuery(api, document, {
       ...windowVariables(windows.lastQuarter),
       after,
     });
@@ -96,29 +71,12 @@ export async function churnedLastQuarter(
   }
 }
 
-interface MovementPage {
-  readonly totalCount: number;
-  readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor: string | null };
-  readonly edges: readonly { readonly node: ChurnedCustomer }[];
-}
-
-/** A quarterly revenue cohort table. */
-export interface CohortTable {
-  readonly currency: string;
-  readonly maxAge: number;
-  readonly rows: readonly {
-    readonly label: string;
-    readonly size: number;
-    readonly small: boolean;
-    readonly initialMrr: Money;
-    /** Share of the first quarter's MRR at each age; `null` = not yet observable. */
-    readonly cells: readonly (number | null)[];
-  }[];
-}
+/** A quarterly revenue cohort table; each cell is a share of the first quarter's MRR (`null` = not yet observable). */
+export type CohortTable = CohortTableQuery['cohorts'];
 
 /** Quarterly revenue cohorts of the last eight quarters. */
 export async function cohortTable(api: ApiConnection, windows: ReportWindows): Promise<CohortTable> {
-  const data = await runQuery<{ cohorts: CohortTable }>(
+  const data = await runQuery<CohortTableQuery>(
     api,
     queryDocument('cohort-table'),
     windowVariables(windows.lastEightQuarters),
@@ -126,27 +84,15 @@ export async function cohortTable(api: ApiConnection, windows: ReportWindows): P
   return data.cohorts;
 }
 
-/** One comparison with a published range. */
-export interface BenchmarkResult {
-  readonly figure: number | null;
-  readonly position: 'BELOW' | 'WITHIN' | 'ABOVE' | string;
-  readonly pointsFromRange: number;
-  readonly tier: string | null;
-  readonly benchmark: {
-    readonly key: string;
-    readonly segment: string;
-    readonly low: number | null;
-    readonly high: number | null;
-    readonly sourcePublisher: string | null;
-  };
-}
+/** One comparison with a published range (the query's `Comparison` fragment). */
+export type BenchmarkResult = Comparison;
 
 /** Annual NRR against five published ranges, in the order of the query's aliases. */
 export async function benchmarkComparison(
   api: ApiConnection,
   windows: ReportWindows,
 ): Promise<BenchmarkResult[]> {
-  const data = await runQuery<Record<string, BenchmarkResult>>(
+  const data = await runQuery<BenchmarkComparisonQuery>(
     api,
     queryDocument('benchmark-comparison'),
     windowVariables(windows.lastTwelveMonths),

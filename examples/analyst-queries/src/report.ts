@@ -143,7 +143,7 @@ export function formatCohorts(table: CohortTable, window: Window): string {
   const rows = table.rows.map((row) => [
     `${row.label}${row.small ? ' †' : ''}`,
     String(row.size),
-    money(row.initialMrr.amount, table.currency),
+    row.initialMrr ? money(row.initialMrr.amount, table.currency) : '', // REVENUE rows always carry it
     ...row.cells.map((cell) => (cell === null ? '' : formatPercent(cell, { fractionDigits: 0 }))),
   ]);
   return `${title(`Revenue cohorts by quarter (share of first-quarter MRR), ${window.from} – ${window.to}`)}\n${renderTable(

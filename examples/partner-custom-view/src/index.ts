@@ -6,7 +6,7 @@ export { barPercent, type LeaderboardOrder, type LeaderboardRow, rankRows, scale
 export { PartnerView, type PartnerViewProps } from './PartnerView.tsx';
 export { SegmentLeaderboard, type SegmentLeaderboardProps } from './SegmentLeaderboard.tsx';
 export {
+  MAX_VALUES,
   type SegmentLeaderboard as SegmentLeaderboardData,
-  SegmentValuesDocument,
   useSegmentLeaderboard,
 } from './useSegmentLeaderboard.ts';

@@ -1,7 +1,7 @@
 import { formatPercent } from '@nrr/core';
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { barPercent, PartnerView, rankRows } from '../src/index.ts';
 import { type SpawnedApi, spawnLiveApi } from './spawn-api.ts';
 
@@ -11,7 +11,25 @@ beforeAll(async () => {
   live = await spawnLiveApi();
 });
 afterAll(() => live?.stop());
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+/** The GraphQL operations the view sends (name and `input.by`), seen at the global `fetch` it uses. */
+function recordOperations() {
+  const seen: { operation: string; by: unknown }[] = [];
+  const realFetch = globalThis.fetch;
+  vi.stubGlobal('fetch', (input: RequestInfo | URL, init?: RequestInit) => {
+    if (String(input).endsWith('/graphql') && typeof init?.body === 'string') {
+      const body = JSON.parse(init.body) as { query: string; variables?: { input?: { by?: unknown } } };
+      const operation = /^query (\w+)/.exec(body.query)?.[1];
+      if (operation) seen.push({ operation, by: body.variables?.input?.by });
+    }
+    return realFetch(input, init);
+  });
+  return seen;
+}
 
 /** What a partner's backend does: mint an embed token with its secret key. */
 async function fetchToken() {
@@ -57,6 +75,7 @@ function bodyRows(table: HTMLElement) {
 
 describe('the partner’s segment leaderboard against a live API', () => {
   it('ranks every plan by NRR with the API’s figures, then by GRR on request', async () => {
+    const sent = recordOperations();
     render(<PartnerView endpoint={`${live.url}/graphql`} fetchToken={fetchToken} period={PERIOD} />);
     const board = await screen.findByRole('region', { name: 'Retention by plan' }, { timeout: 30_000 });
     expect(within(board).getByText('Jan 2025 – Dec 2025')).toBeTruthy();
@@ -106,6 +125,14 @@ describe('the partner’s segment leaderboard against a live API', () => {
     const countries = await screen.findByRole('region', { name: 'Retention by country' });
     const countryTable = await within(countries).findByRole('table', {}, { timeout: 30_000 });
     expect(within(countryTable).getAllByRole('row').length).toBeGreaterThan(2);
+    // One request per board, reordering included: a breakdown by plan and one by country.
+    expect(sent).toEqual(
+      expect.arrayContaining([
+        { operation: 'NrrBreakdown', by: 'plan' },
+        { operation: 'NrrBreakdown', by: 'country' },
+      ]),
+    );
+    expect(sent).toHaveLength(2);
   });
 
   it('says why when the token cannot be had', async () => {

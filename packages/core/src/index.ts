@@ -36,6 +36,52 @@ export {
   toIsoDate,
   wholeMonthsBetween,
 } from './dates.ts';
+// Definitions: the options where vendors disagree, vendor presets, and the definition diff.
+export type {
+  BridgeDifference,
+  ComparisonQuery,
+  CustomerDefinitionDifference,
+  CustomerUnderDefinitions,
+  DefinitionComparison,
+  DefinitionInputs,
+  WindowEnd,
+} from './definitions/compare.ts';
+export { compareDefinitions, compareTimelines, timelineUnder } from './definitions/compare.ts';
+export type {
+  ChurnDate,
+  DefinitionName,
+  DefinitionOption,
+  DefinitionPreset,
+  DefinitionProblem,
+  DefinitionStage,
+  Definitions,
+  DefinitionsInput,
+  ResolvedDefinitions,
+} from './definitions/definitions.ts';
+export {
+  checkDefinitionsInput,
+  customizedOptions,
+  DEFAULT_DEFINITIONS,
+  DEFINITION_OPTIONS,
+  definitionKeys,
+  definitionStage,
+  definitionsKey,
+  differingOptions,
+  InvalidDefinitionsError,
+  PRESET_DEFINITIONS,
+  PRESET_NAMES,
+  resolveDefinitions,
+  tryResolveDefinitions,
+} from './definitions/definitions.ts';
+export {
+  eventPolicyOf,
+  parseDefinitionSetting,
+  queryOptionsOf,
+  timelineOptionsOf,
+} from './definitions/engine-options.ts';
+export { resolveUnderFixedDefinitions } from './definitions/fixed.ts';
+export type { PresetDocumentation, PresetOptions, PresetSource } from './definitions/presets.ts';
+export { PRESETS } from './definitions/presets.ts';
 export type { EngineErrorCode, MissingRate } from './engine-error.ts';
 export { EngineError } from './engine-error.ts';
 export type { RowError, RowErrorCode } from './errors.ts';
@@ -64,15 +110,7 @@ export {
 } from './format.ts';
 export type { ExchangeRates, FxRate } from './fx.ts';
 export { createExchangeRates, rebaseExchangeRates } from './fx.ts';
-export type {
-  GenerateBillingDataOptions,
-  GeneratedAttributes,
-  GeneratedCustomer,
-  GeneratedPeriod,
-  GenerateExchangeRatesOptions,
-  GeneratorCurrency,
-  GeneratorPlan,
-} from './generator.ts';
+export type { GenerateExchangeRatesOptions } from './generator.ts';
 export {
   DEFAULT_CURRENCIES,
   DEFAULT_PLANS,
@@ -83,6 +121,14 @@ export {
   periodsCsvHeader,
   periodToCsvLine,
 } from './generator.ts';
+export type {
+  GenerateBillingDataOptions,
+  GeneratedAttributes,
+  GeneratedCustomer,
+  GeneratedPeriod,
+  GeneratorCurrency,
+  GeneratorPlan,
+} from './generator-types.ts';
 export type { BillingInterval } from './import/billing-interval.ts';
 export { parseBillingInterval } from './import/billing-interval.ts';
 // Importers: CSV reading, subscription periods, invoice lines, and their normalisation to spans.
@@ -177,6 +223,23 @@ export type {
 export { MOVEMENT_KINDS } from './reports.ts';
 export type { Breakdown, RetentionQuery } from './retention.ts';
 export { computeBreakdown, computeRetention, computeRetentionSeries } from './retention.ts';
+export type {
+  SegmentCheck,
+  SegmentVocabulary,
+  UnknownDimension,
+  UnknownSegmentValue,
+} from './segment-check.ts';
+export {
+  checkSegment,
+  closeMatches,
+  editDistance,
+  MAX_CLOSE_MATCHES,
+  MAX_UNKNOWN_VALUES,
+  segmentNames,
+  segmentVocabulary,
+  unknownDimensionMessage,
+  unknownSegmentValueWarning,
+} from './segment-check.ts';
 export type { SegmentFilter, SizeBand, SizeBandThresholds } from './segments.ts';
 export {
   attributesAt,
@@ -196,11 +259,6 @@ export type { MrrSpan } from './spans.ts';
 export { CURRENCY_CODE } from './spans.ts';
 export { escapeControlCharacters, isControlCharacter } from './terminal-text.ts';
 export type { AttributeChange, CurrencyLane, EntityTimeline, Timeline, TimelineOptions } from './timeline.ts';
-export {
-  buildEntityTimelines,
-  buildTimeline,
-  createTimeline,
-  DEFAULT_COALESCE_WINDOW_MS,
-} from './timeline.ts';
+export { buildTimeline, DEFAULT_COALESCE_WINDOW_MS } from './timeline.ts';
 export type { WarningInput } from './warnings.ts';
-export { retentionWarnings, SMALL_SAMPLE_SIZE } from './warnings.ts';
+export { retentionWarnings, SMALL_SAMPLE_SIZE, WARNING_CODES } from './warnings.ts';

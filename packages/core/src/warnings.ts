@@ -1,5 +1,24 @@
 import { type Instant, toIsoDate } from './dates.ts';
-import type { RetentionWarning } from './reports.ts';
+import type { RetentionWarning, WarningCode } from './reports.ts';
+
+/**
+ * Every warning code the engine raises, with when it is raised (retention semantics §9). The API's
+ * GraphQL enum `WarningCode` is built from this list. A missing exchange rate is not a warning: the
+ * engine refuses the question (`EngineError` `MISSING_FX_RATE`), since no figure can be given.
+ */
+export const WARNING_CODES: Readonly<Record<WarningCode, string>> = {
+  EXPANSION_MASKS_CHURN:
+    'NRR is at least 100% while GRR is below 90%: expansion hides churn and contraction.',
+  CONCENTRATED_EXPANSION: 'The top 3 customers make up more than half of expansion.',
+  CONCENTRATED_REVENUE: 'The top 3 customers hold more than half of starting MRR.',
+  SMALL_SAMPLE: 'The starting cohort has fewer customers than the minimum sample size (default 10).',
+  IMMATURE_WINDOW: 'The period ends after the last data: its figures will change as later data arrives.',
+  WINDOW_AFTER_DATA:
+    'The period starts after the last data: nothing about it is measured, so its ratios are null.',
+  EMPTY_COHORT: 'Nobody was paying at the start of the period: its ratios are null.',
+  UNKNOWN_SEGMENT_VALUE:
+    'A segment condition names a value no customer has ever had: that value selects nobody (the message names the close values).',
+};
 
 /** Fewer customers than this in a cohort or segment raise `SMALL_SAMPLE` (retention semantics §9). */
 export const SMALL_SAMPLE_SIZE = 10;

@@ -20,24 +20,38 @@ export type * from './documents.ts';
 export {
   BenchmarkComparisonDocument,
   BenchmarksDocument,
+  BreakdownDocument,
   CohortsDocument,
+  CustomerDocument,
+  CustomersDocument,
   MovementsDocument,
   RetentionDocument,
   RetentionSeriesDocument,
+  SegmentDimensionsDocument,
+  SegmentsDocument,
+  ViewerDocument,
 } from './documents.ts';
 export {
   useBenchmarkComparison,
   useBenchmarks,
+  useBreakdown,
   useCohorts,
+  useCustomer,
+  useCustomers,
   useMovements,
   useRetention,
   useRetentionSeries,
+  useSegmentDimensions,
+  useSegments,
+  useViewer,
 } from './hooks/hooks.ts';
 export { type MovementsQuery, movementsQueryOptions } from './hooks/movementsQueryOptions.ts';
 export {
   type BenchmarkComparisonQuery,
+  type BreakdownQuery,
   benchmarkComparisonQueryOptions,
   benchmarksQueryOptions,
+  breakdownQueryOptions,
   type CohortsQuery,
   cohortsQueryOptions,
   type NrrQueryContext,
@@ -47,6 +61,15 @@ export {
   retentionSeriesQueryOptions,
   STALE_TIME_MS,
 } from './hooks/queryOptions.ts';
+export {
+  type CustomerQuery,
+  type CustomersQuery,
+  customerQueryOptions,
+  customersQueryOptions,
+  segmentDimensionsQueryOptions,
+  segmentsQueryOptions,
+  viewerQueryOptions,
+} from './hooks/tenantQueryOptions.ts';
 export type { CardBaseProps, CardStateRenderers } from './internal/CardFrame.tsx';
 export {
   type DateRange,

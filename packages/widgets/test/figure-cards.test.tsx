@@ -1,6 +1,6 @@
 import { render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { GrrCard, NrrCard, NrrSettings } from '../src/index.ts';
+import { GrrCard, NrrCard, NrrSettings, type RetentionWarningResult } from '../src/index.ts';
 import { b2bComparison, previousReport, report, trend } from './fixtures.ts';
 
 const figureData = { current: report(), previous: previousReport, trend, benchmark: b2bComparison };
@@ -104,7 +104,7 @@ describe('<GrrCard> in static mode', () => {
 });
 
 describe('warnings on the figure cards', () => {
-  const warnings = [
+  const warnings: RetentionWarningResult[] = [
     {
       code: 'EXPANSION_MASKS_CHURN',
       message: 'NRR is at least 100% while GRR is below 90%: expansion hides churn.',

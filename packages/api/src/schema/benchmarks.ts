@@ -14,11 +14,12 @@ import {
   questionKey,
   runEngine,
 } from '../analytics/query-input.ts';
+import { withWarnings } from '../analytics/segment-typos.ts';
 import { retentionWindows } from '../internal/work-budget.ts';
 import { builder } from './builder.ts';
-import { RetentionMethodEnum, SizeBandEnum } from './enums.ts';
+import { SizeBandEnum } from './enums.ts';
 import { RetentionReportRef } from './retention-report.ts';
-import { SegmentFilterInput } from './segment-filter.ts';
+import { methodField, segmentField, windowFields } from './window-input.ts';
 
 const BenchmarkMetricEnum = builder.enumType('BenchmarkMetric', {
   description: 'The ratio a benchmark describes.',
@@ -136,25 +137,15 @@ const BenchmarkComparisonInput = builder.inputType('BenchmarkComparisonInput', {
   description: 'Which window and range to compare; NRR over a 12-month window is what benchmarks publish.',
   fields: (t) => ({
     benchmark: t.string({ description: 'Benchmark key, e.g. "smb-saas" (see `benchmarks`).' }),
-    from: t.field({ type: 'Date', description: 'Start of the window (inclusive).' }),
-    to: t.field({ type: 'Date', description: 'End of the window (exclusive).' }),
-    method: t.field({
-      type: RetentionMethodEnum,
-      required: false,
-      defaultValue: 'PERIOD',
-      description: 'Default PERIOD.',
-    }),
+    ...windowFields(t),
+    method: methodField(t),
     metric: t.field({
       type: BenchmarkMetricEnum,
       required: false,
       defaultValue: 'NRR',
       description: 'Default NRR.',
     }),
-    segment: t.field({
-      type: SegmentFilterInput,
-      required: false,
-      description: 'Customers to include; default all.',
-    }),
+    segment: segmentField(t),
   }),
 });
 
@@ -188,7 +179,7 @@ builder.queryField('benchmarkComparison', (t) =>
       });
       const figure = input.metric === 'GRR' ? report.grr : report.nrr;
       const comparison = runEngine(() => compareToBenchmark(figure, input.benchmark));
-      return { comparison, report };
+      return { comparison, report: withWarnings(report, window.warnings) };
     },
   }),
 );

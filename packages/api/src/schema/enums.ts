@@ -1,4 +1,5 @@
 /** Enumerations shared by several types. */
+import { WARNING_CODES, type WarningCode } from '@nrr/core';
 import { builder } from './builder.ts';
 
 export const RetentionMethodEnum = builder.enumType('RetentionMethod', {
@@ -37,4 +38,13 @@ export const MovementTypeEnum = builder.enumType('MovementType', {
 export const GrainEnum = builder.enumType('Grain', {
   description: 'Whose MRR is compared: customers (default) or subscriptions.',
   values: ['CUSTOMER', 'SUBSCRIPTION'] as const,
+});
+
+/** The engine's warning codes (`WARNING_CODES` in @nrr/core), one enum value each, described as there. */
+export const WarningCodeEnum = builder.enumType('WarningCode', {
+  description:
+    'What a warning is about (docs/metrics.md, Warnings). A missing exchange rate is never a warning: the question is refused with BAD_USER_INPUT, reason MISSING_FX_RATE.',
+  values: Object.fromEntries(
+    Object.entries(WARNING_CODES).map(([code, description]) => [code, { description }]),
+  ) as Record<WarningCode, { description: string }>,
 });

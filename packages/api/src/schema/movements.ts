@@ -1,5 +1,5 @@
 /** `Movement`, `MovementConnection` and the `movements` query: who moved MRR in a window. */
-import type { CustomerMovement } from '@nrr/core';
+import type { CustomerMovement, RetentionWarning } from '@nrr/core';
 import { chargeWork, coreWindow, engineWindow, questionKey } from '../analytics/query-input.ts';
 import { checkedPageSize } from '../internal/query-limits.ts';
 import { AttributeRef, attributeList } from './attribute.ts';
@@ -7,7 +7,8 @@ import { builder } from './builder.ts';
 import { decodeOffsetCursor, encodeOffsetCursor, PageInfoRef } from './connection.ts';
 import { MovementTypeEnum } from './enums.ts';
 import { MoneyRef, money } from './money.ts';
-import { SegmentFilterInput } from './segment-filter.ts';
+import { WarningRef } from './retention-report.ts';
+import { currencyField, segmentField, windowFields } from './window-input.ts';
 
 interface MovementNode {
   readonly movement: CustomerMovement;
@@ -64,6 +65,7 @@ const MovementConnectionRef = builder
     edges: { node: MovementNode; cursor: string }[];
     pageInfo: { hasNextPage: boolean; endCursor: string | null };
     totalCount: number;
+    warnings: readonly RetentionWarning[];
   }>('MovementConnection')
   .implement({
     description: 'A page of movements, ordered by first change, then customer.',
@@ -71,28 +73,26 @@ const MovementConnectionRef = builder
       edges: t.field({ type: [MovementEdgeRef], description: 'This page.', resolve: (c) => c.edges }),
       pageInfo: t.field({ type: PageInfoRef, description: 'Paging.', resolve: (c) => c.pageInfo }),
       totalCount: t.exposeInt('totalCount', { description: 'Movements in the whole window.' }),
+      warnings: t.field({
+        type: [WarningRef],
+        description:
+          'Caveats about the question, e.g. UNKNOWN_SEGMENT_VALUE for a segment value no customer has.',
+        resolve: (c) => [...c.warnings],
+      }),
     }),
   });
 
 const MovementsInput = builder.inputType('MovementsInput', {
   description: 'Which movements to list.',
   fields: (t) => ({
-    from: t.field({ type: 'Date', description: 'Start of the window (inclusive).' }),
-    to: t.field({ type: 'Date', description: 'End of the window (exclusive).' }),
+    ...windowFields(t),
     types: t.field({
       type: [MovementTypeEnum],
       required: false,
       description: 'Keep only these kinds; default all.',
     }),
-    segment: t.field({
-      type: SegmentFilterInput,
-      required: false,
-      description: 'Customers to include; default all.',
-    }),
-    currency: t.string({
-      required: false,
-      description: 'Report in this currency (needs stored exchange rates).',
-    }),
+    segment: segmentField(t),
+    currency: currencyField(t),
   }),
 });
 
@@ -128,6 +128,7 @@ builder.queryField('movements', (t) =>
         edges,
         pageInfo: { hasNextPage: start + size < movements.length, endCursor: edges.at(-1)?.cursor ?? null },
         totalCount: movements.length,
+        warnings: window.warnings,
       };
     },
   }),

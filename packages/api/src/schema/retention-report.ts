@@ -1,12 +1,13 @@
 /** `RetentionReport`, its parts, and the `retention`, `retentionSeries` and `breakdown` queries. */
 import type { CustomerCounts, RetentionReport, RetentionWarning } from '@nrr/core';
 import { chargeWork, coreWindow, engineWindow, methodOf, questionKey } from '../analytics/query-input.ts';
+import { withWarnings } from '../analytics/segment-typos.ts';
 import { checkedPageSize } from '../internal/query-limits.ts';
 import { retentionWindows, seriesWindows } from '../internal/work-budget.ts';
 import { builder } from './builder.ts';
-import { GrainEnum, GranularityEnum, RetentionMethodEnum } from './enums.ts';
+import { GrainEnum, GranularityEnum, RetentionMethodEnum, WarningCodeEnum } from './enums.ts';
 import { MoneyRef, money } from './money.ts';
-import { SegmentFilterInput } from './segment-filter.ts';
+import { currencyField, methodField, segmentField, windowFields } from './window-input.ts';
 
 const CustomerCountsRef = builder.objectRef<CustomerCounts>('CustomerCounts').implement({
   description: 'Customer (or, at subscription grain, subscription) counts of a period.',
@@ -24,13 +25,10 @@ const CustomerCountsRef = builder.objectRef<CustomerCounts>('CustomerCounts').im
   }),
 });
 
-const WarningRef = builder.objectRef<RetentionWarning>('RetentionWarning').implement({
+export const WarningRef = builder.objectRef<RetentionWarning>('RetentionWarning').implement({
   description: 'Something to know before trusting or presenting a figure.',
   fields: (t) => ({
-    code: t.exposeString('code', {
-      description:
-        'EXPANSION_MASKS_CHURN, CONCENTRATED_EXPANSION, CONCENTRATED_REVENUE, SMALL_SAMPLE, IMMATURE_WINDOW, WINDOW_AFTER_DATA, EMPTY_COHORT or MISSING_FX_RATE.',
-    }),
+    code: t.expose('code', { type: WarningCodeEnum, description: 'What the warning is about.' }),
     message: t.exposeString('message', { description: 'What was found and what to do about it.' }),
   }),
 });
@@ -105,78 +103,43 @@ export const RetentionReportRef = builder.objectRef<RetentionReport>('RetentionR
 const RetentionInput = builder.inputType('RetentionInput', {
   description: 'A retention question: a half-open window [from, to), a method and a population.',
   fields: (t) => ({
-    from: t.field({ type: 'Date', description: 'Start of the window (inclusive).' }),
-    to: t.field({ type: 'Date', description: 'End of the window (exclusive).' }),
-    method: t.field({
-      type: RetentionMethodEnum,
-      required: false,
-      defaultValue: 'PERIOD',
-      description: 'Default PERIOD.',
-    }),
-    segment: t.field({
-      type: SegmentFilterInput,
-      required: false,
-      description: 'Customers to include; default all.',
-    }),
-    currency: t.string({
-      required: false,
-      description:
-        'Report in this currency instead of the tenant’s reporting currency (needs stored exchange rates).',
-    }),
+    ...windowFields(t),
+    method: methodField(t),
+    segment: segmentField(t),
+    currency: currencyField(
+      t,
+      'Report in this currency instead of the tenant’s reporting currency (needs stored exchange rates).',
+    ),
   }),
 });
 
 const RetentionSeriesInput = builder.inputType('RetentionSeriesInput', {
   description: 'One retention report per month, quarter or year in [from, to).',
   fields: (t) => ({
-    from: t.field({ type: 'Date', description: 'Start of the first period (inclusive).' }),
-    to: t.field({ type: 'Date', description: 'End of the last period (exclusive).' }),
+    ...windowFields(t, 'Start of the first period (inclusive).', 'End of the last period (exclusive).'),
     granularity: t.field({
       type: GranularityEnum,
       required: false,
       defaultValue: 'MONTH',
       description: 'Default MONTH.',
     }),
-    method: t.field({
-      type: RetentionMethodEnum,
-      required: false,
-      defaultValue: 'PERIOD',
-      description:
-        'PERIOD: each period on its own. TRAILING_12M: each point covers the 12 months ending with its period (see its own from/to). CHAINED: each period’s months compounded.',
-    }),
-    segment: t.field({
-      type: SegmentFilterInput,
-      required: false,
-      description: 'Customers to include; default all.',
-    }),
-    currency: t.string({
-      required: false,
-      description: 'Report in this currency (needs stored exchange rates).',
-    }),
+    method: methodField(
+      t,
+      'PERIOD: each period on its own. TRAILING_12M: each point covers the 12 months ending with its period (see its own from/to). CHAINED: each period’s months compounded.',
+    ),
+    segment: segmentField(t),
+    currency: currencyField(t),
   }),
 });
 
 const BreakdownInput = builder.inputType('BreakdownInput', {
   description: 'Retention per value of one dimension.',
   fields: (t) => ({
-    from: t.field({ type: 'Date', description: 'Start of the window (inclusive).' }),
-    to: t.field({ type: 'Date', description: 'End of the window (exclusive).' }),
+    ...windowFields(t),
     by: t.string({ description: 'An attribute name (e.g. "plan", "country") or "size_band".' }),
-    method: t.field({
-      type: RetentionMethodEnum,
-      required: false,
-      defaultValue: 'PERIOD',
-      description: 'Default PERIOD.',
-    }),
-    segment: t.field({
-      type: SegmentFilterInput,
-      required: false,
-      description: 'Customers to include; default all.',
-    }),
-    currency: t.string({
-      required: false,
-      description: 'Report in this currency (needs stored exchange rates).',
-    }),
+    method: methodField(t),
+    segment: segmentField(t),
+    currency: currencyField(t),
   }),
 });
 
@@ -211,7 +174,12 @@ builder.queryField('retention', (t) =>
       const method = methodOf(input.method);
       const key = questionKey('retention', window, { method });
       await chargeWork(context, 'retention', key, retentionWindows(method, window.from, window.to));
-      return context.analytics.run(key, { kind: 'retention', window: engineWindow(window), method });
+      const report = await context.analytics.run(key, {
+        kind: 'retention',
+        window: engineWindow(window),
+        method,
+      });
+      return withWarnings(report, window.warnings);
     },
   }),
 );
@@ -228,12 +196,13 @@ builder.queryField('retentionSeries', (t) =>
       const key = questionKey('retentionSeries', window, { method, granularity });
       const windows = seriesWindows(method, window.from, window.to, granularity);
       await chargeWork(context, 'retentionSeries', key, windows);
-      return context.analytics.run(key, {
+      const series = await context.analytics.run(key, {
         kind: 'retentionSeries',
         window: engineWindow(window),
         method,
         granularity,
       });
+      return series.map((report) => withWarnings(report, window.warnings));
     },
   }),
 );
@@ -264,11 +233,15 @@ builder.queryField('breakdown', (t) =>
         by: input.by,
         limit,
       });
-      const rows = breakdown.segments.map((segment) => ({ ...segment, valueCount: 1 }));
+      const rows = breakdown.segments.map((segment) => ({
+        value: segment.value,
+        report: withWarnings(segment.report, window.warnings),
+        valueCount: 1,
+      }));
       if (breakdown.rest) {
         rows.push({
           value: BREAKDOWN_OTHER,
-          report: breakdown.rest.report,
+          report: withWarnings(breakdown.rest.report, window.warnings),
           valueCount: breakdown.rest.values,
         });
       }

@@ -5,14 +5,20 @@ import type {
   BenchmarkComparisonResult,
   BenchmarkResult,
   CohortTableResult,
+  CustomerPageResult,
+  CustomerResult,
   MovementPageResult,
   RetentionReportResult,
+  SegmentReportResult,
+  ViewerResult,
 } from '../types.ts';
 import { type MovementsQuery, movementsQueryOptions } from './movementsQueryOptions.ts';
 import {
   type BenchmarkComparisonQuery,
+  type BreakdownQuery,
   benchmarkComparisonQueryOptions,
   benchmarksQueryOptions,
+  breakdownQueryOptions,
   type CohortsQuery,
   cohortsQueryOptions,
   type RetentionQuery,
@@ -20,6 +26,15 @@ import {
   retentionQueryOptions,
   retentionSeriesQueryOptions,
 } from './queryOptions.ts';
+import {
+  type CustomerQuery,
+  type CustomersQuery,
+  customerQueryOptions,
+  customersQueryOptions,
+  segmentDimensionsQueryOptions,
+  segmentsQueryOptions,
+  viewerQueryOptions,
+} from './tenantQueryOptions.ts';
 
 // Each hook is react-query's useQuery over a factory: the factories are the contract, the hooks wire
 // them to the provider's session. All of them throw outside <NrrProvider>. Until the first embed token
@@ -73,4 +88,54 @@ export function useBenchmarkComparison(
     BenchmarkComparisonResult,
     NrrError
   >;
+}
+
+/**
+ * One report per value of a dimension (`by`: an attribute name or `size_band`), largest starting MRR
+ * first, in one request; past `first` values, one `(other)` row rolls up the rest.
+ */
+export function useBreakdown(
+  query: BreakdownQuery,
+): UseQueryResult<readonly SegmentReportResult[], NrrError> {
+  return useQuery(breakdownQueryOptions(useNrrSession(), query)) as UseQueryResult<
+    readonly SegmentReportResult[],
+    NrrError
+  >;
+}
+
+/** One page of the tenant's customers (ordered by id, optionally searched); pass `after` = `pageInfo.endCursor`. */
+export function useCustomers(query?: CustomersQuery): UseQueryResult<CustomerPageResult, NrrError> {
+  return useQuery(customersQueryOptions(useNrrSession(), query)) as UseQueryResult<
+    CustomerPageResult,
+    NrrError
+  >;
+}
+
+/** One customer with its MRR history and ledger; `data` is `null` when the id is unknown (or outside a token's segment). */
+export function useCustomer(query: CustomerQuery): UseQueryResult<CustomerResult | null, NrrError> {
+  return useQuery(customerQueryOptions(useNrrSession(), query)) as UseQueryResult<
+    CustomerResult | null,
+    NrrError
+  >;
+}
+
+/** The values of one dimension (an attribute name, or `size_band`), sorted: what a segment filter can pick. */
+export function useSegments(dimension: string): UseQueryResult<readonly string[], NrrError> {
+  return useQuery(segmentsQueryOptions(useNrrSession(), dimension)) as UseQueryResult<
+    readonly string[],
+    NrrError
+  >;
+}
+
+/** Every attribute name in the tenant's data, sorted, plus `size_band`. */
+export function useSegmentDimensions(): UseQueryResult<readonly string[], NrrError> {
+  return useQuery(segmentDimensionsQueryOptions(useNrrSession())) as UseQueryResult<
+    readonly string[],
+    NrrError
+  >;
+}
+
+/** The caller: credential kind, whether it may import, and its tenant (reporting currency, data end, data version). */
+export function useViewer(): UseQueryResult<ViewerResult, NrrError> {
+  return useQuery(viewerQueryOptions(useNrrSession())) as UseQueryResult<ViewerResult, NrrError>;
 }

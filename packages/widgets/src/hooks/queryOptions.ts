@@ -2,6 +2,7 @@ import { queryOptions } from '@tanstack/react-query';
 import {
   BenchmarkComparisonDocument,
   BenchmarksDocument,
+  BreakdownDocument,
   CohortsDocument,
   RetentionDocument,
   RetentionSeriesDocument,
@@ -35,6 +36,14 @@ export interface RetentionQuery {
 export interface RetentionSeriesQuery extends RetentionQuery {
   /** One point per step; default `MONTH`. */
   readonly granularity?: Granularity | undefined;
+}
+
+/** Parameters of a breakdown: one report per value of a dimension. */
+export interface BreakdownQuery extends RetentionQuery {
+  /** An attribute name (`plan`, `country`, …) or `size_band`. */
+  readonly by: string;
+  /** Values reported one by one (1–500, the API's default 50); the rest make one `(other)` row. */
+  readonly first?: number | undefined;
 }
 
 /** Parameters of a cohort table. */
@@ -116,6 +125,31 @@ export function retentionSeriesQueryOptions(context: NrrQueryContext, query: Ret
       context.client
         .request(RetentionSeriesDocument, { input }, { signal, tenant: context.tenant })
         .then((r) => r.retentionSeries),
+    enabled: context.tenant !== undefined,
+    retry: retryTransient,
+    staleTime: STALE_TIME_MS,
+  });
+}
+
+/**
+ * Options for `breakdown`: one report per value of `by`, largest starting MRR first, in one request
+ * (the rows' bridges sum to the `retention` of the same window).
+ */
+export function breakdownQueryOptions(context: NrrQueryContext, query: BreakdownQuery) {
+  const input = defined({
+    ...window(context, query),
+    by: query.by,
+    method: query.method,
+    segment: query.segment,
+    currency: context.currency,
+  });
+  const first = query.first ?? null;
+  return queryOptions({
+    queryKey: nrrKey(context, 'breakdown', input, first),
+    queryFn: ({ signal }) =>
+      context.client
+        .request(BreakdownDocument, { input, first }, { signal, tenant: context.tenant })
+        .then((r) => r.breakdown),
     enabled: context.tenant !== undefined,
     retry: retryTransient,
     staleTime: STALE_TIME_MS,

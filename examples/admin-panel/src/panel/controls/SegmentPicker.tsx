@@ -1,4 +1,4 @@
-import { type TypedDocument, useNrrSession } from '@nrr/widgets';
+import { segmentsQueryOptions, useNrrSession } from '@nrr/widgets';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId } from 'react';
 import {
@@ -8,13 +8,6 @@ import {
   SIZE_BANDS,
   segmentValueLabel,
 } from '../filters.ts';
-
-/** The values of an attribute in the tenant's data (`segments(dimension)`). */
-const SegmentsDocument =
-  `query PanelSegments($dimension: String!) { segments(dimension: $dimension) }` as TypedDocument<
-    { segments: string[] },
-    { dimension: string }
-  >;
 
 /** Props of {@link SegmentPicker}. */
 export interface SegmentPickerProps {
@@ -29,16 +22,13 @@ export interface SegmentPickerProps {
 export function SegmentPicker({ value, onChange }: SegmentPickerProps) {
   const dimensionId = useId();
   const valueId = useId();
-  const { client, tenant } = useNrrSession();
+  const session = useNrrSession();
   const attribute =
     value.dimension !== 'all' && value.dimension !== 'size_band' ? value.dimension : undefined;
+  // The widgets' factory (query, key, retries), asked only once an attribute is chosen.
   const values = useQuery({
-    queryKey: ['panel', tenant, 'segments', attribute],
-    queryFn: ({ signal }) =>
-      client
-        .request(SegmentsDocument, { dimension: attribute ?? '' }, { signal, tenant })
-        .then((r) => r.segments),
-    enabled: attribute !== undefined && tenant !== undefined,
+    ...segmentsQueryOptions(session, attribute ?? ''),
+    enabled: attribute !== undefined && session.tenant !== undefined,
     staleTime: 5 * 60_000,
   });
   const choices: readonly string[] =
