@@ -33,7 +33,8 @@ describe('warning codes over GraphQL', () => {
       (value) => value.name,
     );
     expect(names.sort()).toEqual(Object.keys(WARNING_CODES).sort());
-    expect(names).toHaveLength(7);
+    expect(names).toHaveLength(8);
+    expect(names).toContain('UNKNOWN_SEGMENT_VALUE');
     expect(names).not.toContain('MISSING_FX_RATE');
   });
 
