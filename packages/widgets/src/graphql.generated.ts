@@ -117,6 +117,8 @@ export interface AttributeFilter {
 export interface BenchmarkComparisonInput {
   /** Benchmark key, e.g. "smb-saas" (see `benchmarks`). */
   readonly benchmark: string;
+  /** Report in this currency (needs stored exchange rates); pass what `retention` of the same window is asked in, so both share one computation. */
+  readonly currency?: string;
   /** Start of the window (inclusive). */
   readonly from: IsoDate;
   /** Default PERIOD. */

@@ -18,7 +18,7 @@ import { retentionWindows } from '../internal/work-budget.ts';
 import { builder } from './builder.ts';
 import { SizeBandEnum } from './enums.ts';
 import { RetentionReportRef } from './retention-report.ts';
-import { methodField, segmentField, windowFields } from './window-input.ts';
+import { currencyField, methodField, segmentField, windowFields } from './window-input.ts';
 
 const BenchmarkMetricEnum = builder.enumType('BenchmarkMetric', {
   description: 'The ratio a benchmark describes.',
@@ -145,6 +145,10 @@ const BenchmarkComparisonInput = builder.inputType('BenchmarkComparisonInput', {
       description: 'Default NRR.',
     }),
     segment: segmentField(t),
+    currency: currencyField(
+      t,
+      'Report in this currency (needs stored exchange rates); pass what `retention` of the same window is asked in, so both share one computation.',
+    ),
   }),
 });
 
@@ -168,7 +172,8 @@ builder.queryField('benchmarkComparison', (t) =>
     resolve: async (_root, { input }, context) => {
       const window = await coreWindow(context, input);
       const method = methodOf(input.method);
-      // The same question as `retention` with this input, memoised with it.
+      // The same question as `retention` with this input (currency included), memoised with it: a
+      // card asking both computes the window once.
       const key = questionKey('retention', window, { method });
       await chargeWork(context, 'benchmarkComparison', key, retentionWindows(method, window.from, window.to));
       const report = await context.analytics.run(key, {
