@@ -3,8 +3,9 @@
  * once). The comparison is the same question as the retention report, so the server computes that
  * window once: `TimelineCache.computations` counts the engine operations actually run.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { parseInstant } from '@nrr/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setFxRates } from '../src/fx-rates.ts';
 import { createApi } from '../src/yoga.ts';
 import { ACME_SPANS, storeTestSpans } from './fixtures.ts';
