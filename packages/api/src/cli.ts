@@ -1,6 +1,7 @@
 /**
  * The `nrr` command line:
- *   nrr import --tenant <id> --format periods|invoice-lines [--map COLUMN=FIELD …] [--currency X] <file>
+ *   nrr import --tenant <id> --format periods|invoice-lines|events [--map COLUMN=FIELD …] [--currency X]
+ *     [--delimiter ,|;|tab] [--decimal .|,] <file>
  *   nrr imports list --tenant <id> [--first N]   (the import history, with row and error counts)
  *   nrr keys create --tenant <id> [--name …] [--scope read|read_write]   (prints the key as its last line)
  *   nrr keys list --tenant <id>
@@ -17,14 +18,15 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { escapeControlCharacters as shown } from '@nrr/core';
+import { type CsvDelimiter, type DecimalSeparator, escapeControlCharacters as shown } from '@nrr/core';
 import { createApiKey, type KeyScope, listApiKeys, revokeApiKey } from './auth/keys.ts';
-import { parseColumnMapping } from './cli/mapping.ts';
+import { parseMapOptions } from './cli/mapping.ts';
 import { apiTuning, configFromEnv } from './config.ts';
 import { openDatabase } from './db/connect.ts';
 import { loadDemoTenant } from './demo.ts';
 import { ApiError } from './errors.ts';
 import { setFxRate } from './fx-rates.ts';
+import { columnMappingFor } from './imports/column-mapping.ts';
 import { fileLineChunks } from './imports/file-source.ts';
 import { CLI_ACTOR, listImportRecords } from './imports/import-records.ts';
 import { IMPORT_FORMATS, ImportFailed, type ImportFormat, runImport } from './imports/run-import.ts';
@@ -33,7 +35,8 @@ import { ensureTenant, listTenants, setAllowedOrigins } from './tenants.ts';
 import { createApi } from './yoga.ts';
 
 const USAGE = `usage:
-  nrr import --tenant <id> --format ${IMPORT_FORMATS.join('|')} [--map COLUMN=FIELD …] [--currency X] <file>
+  nrr import --tenant <id> --format ${IMPORT_FORMATS.join('|')} [--map COLUMN=FIELD …] [--currency X]
+    [--delimiter ,|;|tab] [--decimal .|,] <file>
   nrr imports list --tenant <id> [--first N]
   nrr keys create --tenant <id> [--name NAME] [--scope read|read_write]
   nrr keys list --tenant <id>
@@ -45,6 +48,22 @@ const USAGE = `usage:
   nrr serve [--port 4000]
   nrr demo [--tenant demo]
   nrr migrate`;
+
+/** `--delimiter`: `,`, `;` or a tab (written `tab`, `\t` or as the character). */
+function delimiterOption(value: string): CsvDelimiter {
+  if (value === ',' || value === ';') return value;
+  if (value === 'tab' || value === '\\t' || value === '\t') return '\t';
+  throw new ApiError('BAD_USER_INPUT', `--delimiter: got ${JSON.stringify(value)}, expected , or ; or tab`);
+}
+
+/** `--decimal`: the decimal separator of amounts, `.` or `,`. */
+function decimalOption(value: string): DecimalSeparator {
+  if (value === '.' || value === ',') return value;
+  throw new ApiError(
+    'BAD_USER_INPUT',
+    `--decimal: got ${JSON.stringify(value)}, expected . (amounts like 1,234.50) or , (amounts like 1.234,50)`,
+  );
+}
 
 /** Runs one command; returns the process exit code. Output goes to `out`, problems to `err`. */
 export async function runCli(
@@ -62,6 +81,8 @@ export async function runCli(
       format: { type: 'string' },
       map: { type: 'string', multiple: true },
       currency: { type: 'string' },
+      delimiter: { type: 'string' },
+      decimal: { type: 'string' },
       name: { type: 'string' },
       scope: { type: 'string' },
       origin: { type: 'string', multiple: true },
@@ -100,9 +121,19 @@ export async function runCli(
         }
         const file = sub;
         if (!file || rest.length > 0) throw new ApiError('BAD_USER_INPUT', 'import: give exactly one file');
-        if (values.map && format !== 'invoice-lines') {
-          throw new ApiError('BAD_USER_INPUT', '--map applies to --format invoice-lines');
+        if (values.map && format === 'events') {
+          throw new ApiError('BAD_USER_INPUT', '--map applies to --format invoice-lines and periods');
         }
+        if ((values.delimiter !== undefined || values.decimal !== undefined) && format === 'events') {
+          throw new ApiError(
+            'BAD_USER_INPUT',
+            '--delimiter and --decimal apply to CSV files (periods, invoice-lines)',
+          );
+        }
+        const mapping =
+          format === 'invoice-lines' || values.map
+            ? columnMappingFor(format, parseMapOptions(values.map ?? []))
+            : undefined;
         const summary = await runImport(db, {
           tenantId,
           format,
@@ -114,8 +145,10 @@ export async function runCli(
           sourceName: basename(file),
           actor: CLI_ACTOR,
           createTenant: true,
-          ...(format === 'invoice-lines' ? { mapping: parseColumnMapping(values.map ?? []) } : {}),
+          ...(mapping ? { mapping } : {}),
           ...(values.currency ? { currency: values.currency } : {}),
+          ...(values.delimiter === undefined ? {} : { delimiter: delimiterOption(values.delimiter) }),
+          ...(values.decimal === undefined ? {} : { decimal: decimalOption(values.decimal) }),
         });
         out(
           `imported ${shown(file)} into ${tenantId}: ${summary.rowsRead} rows read, ${summary.rowsStored} spans stored, ` +

@@ -14,9 +14,9 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/connect.ts';
 import { mrrSpans, spanAttributeSets } from '../src/db/schema.ts';
+import { SpanWriter } from '../src/db/spans/writer.ts';
 import { resultRows, withTenant } from '../src/db/tenant-scope.ts';
 import { ImportFailed, runImport, storeSpans } from '../src/imports/run-import.ts';
-import { SpanWriter } from '../src/imports/store-spans.ts';
 import { ensureTenant } from '../src/tenants.ts';
 import {
   DATABASE_KINDS,

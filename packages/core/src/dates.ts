@@ -75,6 +75,11 @@ export function toIsoDate(instant: Instant): string {
   return new Date(instant).toISOString().slice(0, 10);
 }
 
+/** An instant as an ISO date when it is midnight UTC, else as a full ISO date-time (for messages and ids). */
+export function formatInstant(instant: Instant): string {
+  return instant % MS_PER_DAY === 0 ? toIsoDate(instant) : new Date(instant).toISOString();
+}
+
 /** Midnight UTC at the start of the given day. */
 export function startOfDay(instant: Instant): Instant {
   return Math.floor(instant / MS_PER_DAY) * MS_PER_DAY;

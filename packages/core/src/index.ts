@@ -13,6 +13,8 @@ export type {
   BenchmarkTier,
 } from './benchmarks.ts';
 export { BENCHMARKS, benchmarkByKey, benchmarksFor, compareToBenchmark, GRR_CEILING } from './benchmarks.ts';
+export type { CsvFile, CsvFileOptions, ImportFormat } from './billing-file.ts';
+export { IMPORT_FORMATS, importEventsFile, spanBatchesOfFile, withoutNul } from './billing-file.ts';
 export type { CohortMeasure, CohortQuery, CohortRow, CohortTable, CohortView } from './cohorts.ts';
 export { computeCohorts } from './cohorts.ts';
 export type { CivilTime, Granularity, Instant, Period } from './dates.ts';
@@ -34,6 +36,52 @@ export {
   toIsoDate,
   wholeMonthsBetween,
 } from './dates.ts';
+// Definitions: the options where vendors disagree, vendor presets, and the definition diff.
+export type {
+  BridgeDifference,
+  ComparisonQuery,
+  CustomerDefinitionDifference,
+  CustomerUnderDefinitions,
+  DefinitionComparison,
+  DefinitionInputs,
+  WindowEnd,
+} from './definitions/compare.ts';
+export { compareDefinitions, compareTimelines, timelineUnder } from './definitions/compare.ts';
+export type {
+  ChurnDate,
+  DefinitionName,
+  DefinitionOption,
+  DefinitionPreset,
+  DefinitionProblem,
+  DefinitionStage,
+  Definitions,
+  DefinitionsInput,
+  ResolvedDefinitions,
+} from './definitions/definitions.ts';
+export {
+  checkDefinitionsInput,
+  customizedOptions,
+  DEFAULT_DEFINITIONS,
+  DEFINITION_OPTIONS,
+  definitionKeys,
+  definitionStage,
+  definitionsKey,
+  differingOptions,
+  InvalidDefinitionsError,
+  PRESET_DEFINITIONS,
+  PRESET_NAMES,
+  resolveDefinitions,
+  tryResolveDefinitions,
+} from './definitions/definitions.ts';
+export {
+  eventPolicyOf,
+  parseDefinitionSetting,
+  queryOptionsOf,
+  timelineOptionsOf,
+} from './definitions/engine-options.ts';
+export { resolveUnderFixedDefinitions } from './definitions/fixed.ts';
+export type { PresetDocumentation, PresetOptions, PresetSource } from './definitions/presets.ts';
+export { PRESETS } from './definitions/presets.ts';
 export type { EngineErrorCode, MissingRate } from './engine-error.ts';
 export { EngineError } from './engine-error.ts';
 export type { RowError, RowErrorCode } from './errors.ts';
@@ -62,15 +110,7 @@ export {
 } from './format.ts';
 export type { ExchangeRates, FxRate } from './fx.ts';
 export { createExchangeRates, rebaseExchangeRates } from './fx.ts';
-export type {
-  GenerateBillingDataOptions,
-  GeneratedAttributes,
-  GeneratedCustomer,
-  GeneratedPeriod,
-  GenerateExchangeRatesOptions,
-  GeneratorCurrency,
-  GeneratorPlan,
-} from './generator.ts';
+export type { GenerateExchangeRatesOptions } from './generator.ts';
 export {
   DEFAULT_CURRENCIES,
   DEFAULT_PLANS,
@@ -81,9 +121,27 @@ export {
   periodsCsvHeader,
   periodToCsvLine,
 } from './generator.ts';
+export type {
+  GenerateBillingDataOptions,
+  GeneratedAttributes,
+  GeneratedCustomer,
+  GeneratedPeriod,
+  GeneratorCurrency,
+  GeneratorPlan,
+} from './generator-types.ts';
+export type { BillingInterval } from './import/billing-interval.ts';
+export { parseBillingInterval } from './import/billing-interval.ts';
 // Importers: CSV reading, subscription periods, invoice lines, and their normalisation to spans.
-export type { CsvOptions, CsvRecord, LineChunks, LineSource } from './import/csv.ts';
-export { MAX_CSV_FIELD_LENGTH, parseCsv, readCsv } from './import/csv.ts';
+export type { ColumnPair } from './import/column-mapping.ts';
+export {
+  ColumnMappingError,
+  INVOICE_LINE_FIELDS,
+  invoiceLineMapping,
+  subscriptionPeriodMapping,
+} from './import/column-mapping.ts';
+export type { CsvDelimiter, CsvOptions, CsvRecord, LineChunks, LineSource } from './import/csv.ts';
+export { CSV_DELIMITERS, MAX_CSV_FIELD_LENGTH, parseCsv, readCsv } from './import/csv.ts';
+export type { DecimalSeparator } from './import/csv-values.ts';
 export { billingIntervalName, parseSubscriptionEvent } from './import/event-record.ts';
 export type {
   DiscountDuration,
@@ -111,17 +169,23 @@ export {
   parseInvoiceLineKind,
   streamInvoiceLines,
 } from './import/invoice-lines.ts';
-export type { SubscriptionPeriodOptions, SubscriptionPeriodRow } from './import/periods.ts';
+export type {
+  SubscriptionPeriodField,
+  SubscriptionPeriodMapping,
+  SubscriptionPeriodOptions,
+  SubscriptionPeriodRow,
+} from './import/periods.ts';
 export {
   importSubscriptionPeriods,
   periodRowsToSpans,
   periodRowToSpan,
   SUBSCRIPTION_PERIOD_COLUMNS,
+  SUBSCRIPTION_PERIOD_FIELDS,
   streamSubscriptionPeriodBatches,
   streamSubscriptionPeriods,
 } from './import/periods.ts';
 export type { ImportOptions, ImportResult, ParsedRow } from './import/result.ts';
-export { collectRows, collectRowsSync } from './import/result.ts';
+export { collectRows, collectRowsSync, streamValidRows } from './import/result.ts';
 export type { MoneyUnits } from './money.ts';
 export {
   convertUnits,
@@ -143,12 +207,7 @@ export type {
   UnpaidPolicy,
 } from './normalize/events.ts';
 export { DEFAULT_EVENT_POLICY, eventsToSpans, recurringMrrAt } from './normalize/events.ts';
-export type { BillingInterval } from './normalize/intervals.ts';
-export {
-  monthlyAmount,
-  monthlyAmountForServicePeriod,
-  parseBillingInterval,
-} from './normalize/intervals.ts';
+export { monthlyAmount, monthlyAmountForServicePeriod } from './normalize/intervals.ts';
 export type { InvoiceLineOutcome, InvoiceLineSpans, UsageRevenue } from './normalize/invoice-lines.ts';
 export { invoiceLinesToSpans, servicePeriodLength } from './normalize/invoice-lines.ts';
 export type {
@@ -164,6 +223,23 @@ export type {
 export { MOVEMENT_KINDS } from './reports.ts';
 export type { Breakdown, RetentionQuery } from './retention.ts';
 export { computeBreakdown, computeRetention, computeRetentionSeries } from './retention.ts';
+export type {
+  SegmentCheck,
+  SegmentVocabulary,
+  UnknownDimension,
+  UnknownSegmentValue,
+} from './segment-check.ts';
+export {
+  checkSegment,
+  closeMatches,
+  editDistance,
+  MAX_CLOSE_MATCHES,
+  MAX_UNKNOWN_VALUES,
+  segmentNames,
+  segmentVocabulary,
+  unknownDimensionMessage,
+  unknownSegmentValueWarning,
+} from './segment-check.ts';
 export type { SegmentFilter, SizeBand, SizeBandThresholds } from './segments.ts';
 export {
   attributesAt,
@@ -183,11 +259,6 @@ export type { MrrSpan } from './spans.ts';
 export { CURRENCY_CODE } from './spans.ts';
 export { escapeControlCharacters, isControlCharacter } from './terminal-text.ts';
 export type { AttributeChange, CurrencyLane, EntityTimeline, Timeline, TimelineOptions } from './timeline.ts';
-export {
-  buildEntityTimelines,
-  buildTimeline,
-  createTimeline,
-  DEFAULT_COALESCE_WINDOW_MS,
-} from './timeline.ts';
+export { buildTimeline, DEFAULT_COALESCE_WINDOW_MS } from './timeline.ts';
 export type { WarningInput } from './warnings.ts';
 export { retentionWarnings, SMALL_SAMPLE_SIZE, WARNING_CODES } from './warnings.ts';

@@ -55,7 +55,9 @@ export type WarningCode =
   | 'SMALL_SAMPLE'
   | 'IMMATURE_WINDOW'
   | 'WINDOW_AFTER_DATA'
-  | 'EMPTY_COHORT';
+  | 'EMPTY_COHORT'
+  /** A segment condition names a value no customer has (raised by the API, see segment-check.ts). */
+  | 'UNKNOWN_SEGMENT_VALUE';
 
 /** Something a person should know before trusting or presenting a figure. */
 export interface RetentionWarning {

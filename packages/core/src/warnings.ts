@@ -16,6 +16,8 @@ export const WARNING_CODES: Readonly<Record<WarningCode, string>> = {
   WINDOW_AFTER_DATA:
     'The period starts after the last data: nothing about it is measured, so its ratios are null.',
   EMPTY_COHORT: 'Nobody was paying at the start of the period: its ratios are null.',
+  UNKNOWN_SEGMENT_VALUE:
+    'A segment condition names a value no customer has ever had: that value selects nobody (the message names the close values).',
 };
 
 /** Fewer customers than this in a cohort or segment raise `SMALL_SAMPLE` (retention semantics §9). */

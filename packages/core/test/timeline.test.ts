@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   addMonths,
-  buildEntityTimelines,
   buildTimeline,
   computeMovements,
   computeRetention,
   computeRetentionSeries,
   createExchangeRates,
-  createTimeline,
   EngineError,
   entityMrrAt,
   formatMoneyUnits,
@@ -49,15 +47,15 @@ describe('coalescing window', () => {
   });
 
   it('drops changes that cancel out inside the window', () => {
-    const [entity] = buildEntityTimelines([
+    const entity = buildTimeline([
       span('c', '2024-01-01', null, 100, { subscriptionId: 'a' }),
       {
         ...span('c', '2024-01-01', null, 100, { subscriptionId: 'a2' }),
         start: at('2024-03-01T10:00:00Z'),
         end: at('2024-03-01T10:30:00Z'),
       },
-    ]);
-    expect(entity?.lanes[0]?.at).toEqual([day('2024-01-01')]);
+    ]).entityAt(0);
+    expect(entity.lanes[0]?.at).toEqual([day('2024-01-01')]);
   });
 });
 
@@ -141,15 +139,41 @@ describe('currencies', () => {
   });
 });
 
-describe('timelines as stored data', () => {
-  it('round-trip through JSON into the same figures', () => {
+describe('a timeline built from spans', () => {
+  it('holds each entity as plain data: lanes of changes and attribute snapshots, sorted by id', () => {
     const spans = [
-      span('a', '2023-05-03', '2024-01-09', 10),
       span('b', '2023-02-01', null, 20, { attributes: { plan: 'Pro' } }),
+      span('a', '2023-05-03', '2024-01-09', 10),
+      span('b', '2023-06-01', '2023-09-01', 5, { subscriptionId: 'b-addon', attributes: { seats: '3' } }),
     ];
-    const entities = buildEntityTimelines(spans);
-    const restored = createTimeline(JSON.parse(JSON.stringify(entities)));
-    expect(computeRetention(restored, january)).toEqual(computeRetention(buildTimeline(spans), january));
+    const timeline = buildTimeline(spans);
+    expect(timeline.entities).toEqual([
+      {
+        id: 'a',
+        customerId: 'a',
+        lanes: [{ currency: 'USD', at: [day('2023-05-03'), day('2024-01-09')], mrr: [100_000, 0] }],
+        attributes: [],
+      },
+      {
+        id: 'b',
+        customerId: 'b',
+        lanes: [
+          {
+            currency: 'USD',
+            at: [day('2023-02-01'), day('2023-06-01'), day('2023-09-01')],
+            mrr: [200_000, 250_000, 200_000],
+          },
+        ],
+        attributes: [
+          { at: day('2023-02-01'), values: { plan: 'Pro' } },
+          { at: day('2023-06-01'), values: { plan: 'Pro', seats: '3' } },
+        ],
+      },
+    ]);
+    expect(JSON.parse(JSON.stringify(timeline.entities))).toEqual(timeline.entities);
+    expect(timeline.indexOf('b')).toBe(1);
+    expect(timeline.attributesOf(1)).toBe(timeline.entityAt(1).attributes);
+    expect(() => timeline.entityAt(2)).toThrow(RangeError);
   });
 
   it('takes the end of known data from the latest change unless told', () => {

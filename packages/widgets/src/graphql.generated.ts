@@ -102,6 +102,8 @@ export type WarningCode =
   | 'IMMATURE_WINDOW'
   /** The starting cohort has fewer customers than the minimum sample size (default 10). */
   | 'SMALL_SAMPLE'
+  /** A segment condition names a value no customer has ever had: that value selects nobody (the message names the close values). */
+  | 'UNKNOWN_SEGMENT_VALUE'
   /** The period starts after the last data: nothing about it is measured, so its ratios are null. */
   | 'WINDOW_AFTER_DATA';
 

@@ -16,14 +16,14 @@ import {
 } from '../src/index.ts';
 import { formatPercent } from '../src/internal/formatters.ts';
 
-const { url: ORIGIN, secret } = inject('nrrApi');
+const { url: ORIGIN, secret, demoSecret } = inject('nrrApi');
 const YEAR_2019 = { from: '2019-01-01', to: '2020-01-01' };
 
-/** What a host backend does: mint an embed token with its secret key. */
-async function mintEmbedToken(): Promise<EmbedToken> {
+/** What a host backend does: mint an embed token with its secret key (default: tenant `dbt`'s). */
+async function mintEmbedToken(key = secret): Promise<EmbedToken> {
   const response = await fetch(`${ORIGIN}/v1/embed-tokens`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: JSON.stringify({ ttlSeconds: 600 }),
   });
   expect(response.status).toBe(201);
@@ -144,5 +144,26 @@ describe('cards against the real API (dbt playbook on PGlite, over HTTP)', () =>
     const alert = await screen.findByRole('alert', {}, { timeout: 10_000 });
     expect(alert.textContent).toContain('embed token');
     expect(mints()).toBe(2); // the first refusal triggers exactly one refresh
+  });
+
+  it('<NrrCard> with a mistyped segment value is empty and shows the API’s warning naming the close match', async () => {
+    const segment = { attributes: [{ name: 'plan', values: ['growth'] }] };
+    renderConnected(<NrrCard period={{ from: '2023-03-01', to: '2023-06-01' }} segment={segment} />, {
+      fetchToken: () => mintEmbedToken(demoSecret),
+    });
+    const card = screen.getByRole('region', { name: 'Net revenue retention' });
+    // Nobody is in the segment, so the card is empty, and says why under the empty message.
+    await waitFor(() => expect(card.dataset.state).toBe('empty'), { timeout: 10_000 });
+    expect(card.querySelector('.nrr-placeholder')?.textContent).toBe(
+      'No paying customers at the start of this period, so there is no retention to report.',
+    );
+    const warnings = within(card).getByRole('list', { name: 'Caveats' });
+    expect(
+      within(warnings)
+        .getAllByRole('listitem')
+        .map((item) => item.textContent),
+    ).toEqual([
+      '⚠ No customer has plan "growth", so that value selects nobody; did you mean "Growth"? Values match exactly, case included.',
+    ]);
   });
 });

@@ -5,7 +5,15 @@
  * API's modules need Node's file URLs, which jsdom's `URL` does not give them, hence a global setup).
  */
 import { resolve } from 'node:path';
-import { createApi, createApiKey, fileLines, listen, openDatabase, runImport } from '@nrr/api';
+import {
+  createApi,
+  createApiKey,
+  fileLines,
+  listen,
+  loadDemoTenant,
+  openDatabase,
+  runImport,
+} from '@nrr/api';
 import type { TestProject } from 'vitest/node';
 
 const DBT_PERIODS = resolve(
@@ -15,8 +23,11 @@ const DBT_PERIODS = resolve(
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** Where the in-process API listens, and a read key of tenant `dbt`. */
-    nrrApi: { url: string; secret: string };
+    /**
+     * Where the in-process API listens, a read key of tenant `dbt`, and one of tenant `demo` (60
+     * generated customers with plan, country and industry, paying from 2023-01 to 2023-12).
+     */
+    nrrApi: { url: string; secret: string; demoSecret: string };
   }
 }
 
@@ -33,13 +44,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
     currency: 'USD',
   });
   const { secret } = await createApiKey(database.db, { tenantId: 'dbt', scope: 'read' });
+  await loadDemoTenant(database.db, { customers: 60, months: 12, start: Date.UTC(2023, 0, 1) });
+  const demo = await createApiKey(database.db, { tenantId: 'demo', scope: 'read' });
   const api = createApi({
     db: database.db,
     tokenSecret: 'widgets-tests-secret-of-at-least-32-bytes',
     rateLimit: false,
   });
   const server = await listen(api, 0);
-  project.provide('nrrApi', { url: server.url, secret });
+  project.provide('nrrApi', { url: server.url, secret, demoSecret: demo.secret });
   return async () => {
     await server.close();
     await database.close();

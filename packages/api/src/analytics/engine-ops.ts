@@ -28,6 +28,8 @@ import {
   type RetentionReport,
   rebaseExchangeRates,
   type SegmentFilter,
+  type SegmentVocabulary,
+  segmentVocabulary,
   type Timeline,
 } from '@nrr/core';
 
@@ -66,6 +68,8 @@ export interface TimelineSummary {
 /** One engine computation. */
 export type EngineOperation =
   | { readonly kind: 'summary' }
+  /** The attribute names of the data and the values of `names`, to check a segment against. */
+  | { readonly kind: 'segmentVocabulary'; readonly names: readonly string[] }
   | { readonly kind: 'retention'; readonly window: EngineWindow; readonly method: RetentionMethod }
   | {
       readonly kind: 'retentionSeries';
@@ -92,6 +96,7 @@ export type EngineOperation =
 /** The result of each operation kind. */
 export interface EngineResults {
   readonly summary: TimelineSummary;
+  readonly segmentVocabulary: SegmentVocabulary;
   readonly retention: RetentionReport;
   readonly retentionSeries: RetentionReport[];
   readonly breakdown: Breakdown;
@@ -134,6 +139,7 @@ export function runOperation<O extends EngineOperation>(
 
 function dispatch(timeline: Timeline, base: ExchangeRates, operation: EngineOperation): unknown {
   if (operation.kind === 'summary') return summaryOf(timeline);
+  if (operation.kind === 'segmentVocabulary') return segmentVocabulary(timeline.entities, operation.names);
   const { currency, ...window } = operation.window;
   const rates = rebaseExchangeRates(base, currency);
   if (!rates) throw new EngineError('MISSING_FX_RATE', `no exchange rates to report in ${currency}`);

@@ -9,13 +9,15 @@ import {
   type MissingRate,
   monthsIn,
   type RetentionMethod,
+  type RetentionWarning,
   type SegmentFilter,
 } from '@nrr/core';
+import { effectiveSegment, type SegmentFilterArg } from '../auth/segment-lock.ts';
 import type { ApiContext } from '../context.ts';
 import { ApiError, badInput } from '../errors.ts';
 import { questionWork } from '../internal/work-budget.ts';
-import { effectiveSegment, type SegmentFilterArg } from '../schema/segment-filter.ts';
 import type { EngineWindow } from './engine-ops.ts';
+import { segmentTypoWarnings } from './segment-typos.ts';
 
 /** Most points a series or cohort table may have (50 years by month). */
 export const MAX_PERIODS = 600;
@@ -26,6 +28,8 @@ export interface WindowArgs {
   readonly to: number;
   readonly segment?: SegmentFilterArg | null | undefined;
   readonly currency?: string | null | undefined;
+  /** A breakdown's dimension, checked with the segment (./segment-typos.ts). */
+  readonly by?: string | undefined;
 }
 
 /** The common part of a core query: window, effective segment and rates (see {@link engineWindow}). */
@@ -34,9 +38,17 @@ export interface CoreWindow {
   readonly to: number;
   readonly segment?: SegmentFilter;
   readonly rates: ExchangeRates;
+  /**
+   * `UNKNOWN_SEGMENT_VALUE` warnings for values of the requested segment no customer has; the
+   * resolver adds them to its answer (they are not part of the engine's memoised result).
+   */
+  readonly warnings: readonly RetentionWarning[];
 }
 
-/** Checks `[from, to)` and resolves segment and rates for a core query. */
+/**
+ * Checks `[from, to)` and resolves segment and rates for a core query. A segment or `by` naming an
+ * attribute no customer has is `BAD_USER_INPUT`; values no customer has give `warnings`.
+ */
 export async function coreWindow(
   context: ApiContext,
   args: WindowArgs,
@@ -52,7 +64,10 @@ export async function coreWindow(
   }
   const segment = effectiveSegment(context, args.segment);
   const rates = await context.analytics.rates(args.currency ?? undefined);
-  return { from: args.from, to: args.to, rates, ...(segment ? { segment } : {}) };
+  // The request's own conditions only: the lock's values are not the caller's to correct.
+  const requested = args.segment?.attributes ? { attributes: args.segment.attributes } : undefined;
+  const warnings = await segmentTypoWarnings(context, requested, args.by);
+  return { from: args.from, to: args.to, rates, warnings, ...(segment ? { segment } : {}) };
 }
 
 /** A memo key for a question: the operation, its window (with the effective segment and currency) and its options. */

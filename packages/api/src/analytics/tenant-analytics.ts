@@ -14,9 +14,9 @@ import { type ExchangeRates, rebaseExchangeRates, type Timeline } from '@nrr/cor
 import { and, eq, max } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
 import { fxRates, imports } from '../db/schema.ts';
+import { readTenantSpans } from '../db/spans/read.ts';
 import { withTenant } from '../db/tenant-scope.ts';
 import { ApiError } from '../errors.ts';
-import { readTenantSpans } from '../imports/store-spans.ts';
 import type { Tenant } from '../tenants.ts';
 import {
   buildTenantTimeline,

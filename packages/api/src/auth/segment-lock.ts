@@ -1,11 +1,43 @@
 /**
  * Segment locks. An embed token may be locked to a segment; every query it makes is confined to
- * that segment and may narrow it but never widen it.
+ * that segment and may narrow it but never widen it. What a lock lets the caller see besides the
+ * figures (customers, attribute values) is in ./segment-visibility.ts.
  */
 import { intersectSegments, type SegmentFilter, SIZE_BANDS, type SizeBand } from '@nrr/core';
+import type { ApiContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 
 export type { SegmentFilter, SizeBand };
+
+/** A segment as a GraphQL `SegmentFilter` argument carries it (see ../schema/segment-filter.ts). */
+export interface SegmentFilterArg {
+  readonly attributes?:
+    | readonly { readonly name: string; readonly values: readonly string[] }[]
+    | null
+    | undefined;
+  readonly sizeBands?: readonly SizeBand[] | null | undefined;
+}
+
+/** The caller's segment lock: an embed token's segment; `undefined` for secret keys and unlocked tokens. */
+export function segmentLockOf(context: Pick<ApiContext, 'principal'>): SegmentFilter | undefined {
+  return context.principal.kind === 'EMBED_TOKEN' ? context.principal.segment : undefined;
+}
+
+/** Converts a segment argument and applies the caller's lock ({@link applySegmentLock}); `undefined` = everyone. */
+export function effectiveSegment(
+  context: Pick<ApiContext, 'principal'>,
+  arg: SegmentFilterArg | null | undefined,
+): SegmentFilter | undefined {
+  const requested: SegmentFilter | undefined = arg
+    ? {
+        ...(arg.attributes
+          ? { attributes: arg.attributes.map((a) => ({ name: a.name, values: [...a.values] })) }
+          : {}),
+        ...(arg.sizeBands ? { sizeBands: [...arg.sizeBands] } : {}),
+      }
+    : undefined;
+  return applySegmentLock(segmentLockOf(context), requested);
+}
 
 /**
  * The effective segment of a request: the requested one intersected with the lock, so it can

@@ -1,79 +1,31 @@
-/** `--map COLUMN=FIELD` options → an invoice-line column mapping. */
-import type { InvoiceLineMapping } from '@nrr/core';
+/** `--map COLUMN=FIELD` options → core's `column → field` pairs, and the typed mapping. */
+import type { ColumnPair, InvoiceLineMapping } from '@nrr/core';
 import { ApiError } from '../errors.ts';
-
-/** Fields a column can be mapped to; `attribute:<name>` keeps a column as a customer attribute. */
-export const MAPPABLE_FIELDS = [
-  'customer',
-  'from',
-  'to',
-  'amount',
-  'currency',
-  'tax',
-  'kind',
-  'subscription',
-  'id',
-] as const;
-
-type MappableField = (typeof MAPPABLE_FIELDS)[number];
+import { columnMappingFor } from '../imports/column-mapping.ts';
 
 /**
- * Parses `COLUMN=FIELD` pairs (e.g. `name=customer`, `ValidFrom=from`, `Plan=attribute:plan`).
- * Throws `BAD_USER_INPUT` naming the pair at fault, or the required fields left unmapped.
+ * Splits `COLUMN=FIELD` options at their last `=` (e.g. `name=customer`, `ValidFrom=from`,
+ * `Plan=attribute:plan`). Throws `BAD_USER_INPUT` naming an option without a column or field.
  */
-export function parseColumnMapping(pairs: readonly string[]): InvoiceLineMapping {
-  const fields: Partial<Record<MappableField, string>> = {};
-  const attributes: Record<string, string> = {};
-  for (const pair of pairs) {
-    const at = pair.lastIndexOf('=');
-    const column = pair.slice(0, at).trim();
-    const field = pair.slice(at + 1).trim();
-    if (at <= 0 || column === '' || field === '') {
-      throw new ApiError('BAD_USER_INPUT', `--map ${pair}: expected COLUMN=FIELD, e.g. --map name=customer`);
-    }
-    if (field.startsWith('attribute:')) {
-      const name = field.slice('attribute:'.length).trim();
-      if (name === '') throw new ApiError('BAD_USER_INPUT', `--map ${pair}: expected attribute:<name>`);
-      // Defined, not assigned: a column named `__proto__` is an ordinary key too.
-      Object.defineProperty(attributes, column, {
-        value: name,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-      continue;
-    }
-    if (!(MAPPABLE_FIELDS as readonly string[]).includes(field)) {
+export function parseMapOptions(options: readonly string[]): ColumnPair[] {
+  return options.map((option) => {
+    const at = option.lastIndexOf('=');
+    const column = option.slice(0, at);
+    const field = option.slice(at + 1);
+    if (at <= 0 || column.trim() === '' || field.trim() === '') {
       throw new ApiError(
         'BAD_USER_INPUT',
-        `--map ${pair}: unknown field "${field}", expected one of ${MAPPABLE_FIELDS.join(', ')} or attribute:<name>`,
+        `--map ${option}: expected COLUMN=FIELD, e.g. --map name=customer`,
       );
     }
-    if (fields[field as MappableField] !== undefined) {
-      throw new ApiError(
-        'BAD_USER_INPUT',
-        `--map ${pair}: field "${field}" is already mapped to "${fields[field as MappableField]}"`,
-      );
-    }
-    fields[field as MappableField] = column;
-  }
-  const missing = (['customer', 'from', 'to', 'amount'] as const).filter(
-    (field) => fields[field] === undefined,
-  );
-  if (missing.length > 0) {
-    throw new ApiError(
-      'BAD_USER_INPUT',
-      `invoice lines need --map for ${missing.join(', ')} (e.g. --map name=customer --map ValidFrom=from --map ValidTo=to --map AUD=amount)`,
-    );
-  }
-  const { customer, from, to, amount, ...optional } = fields as Record<MappableField, string | undefined>;
-  const mapping: InvoiceLineMapping = {
-    customer: customer as string,
-    from: from as string,
-    to: to as string,
-    amount: amount as string,
-    ...Object.fromEntries(Object.entries(optional).filter(([, column]) => column !== undefined)),
-    ...(Object.keys(attributes).length > 0 ? { attributes } : {}),
-  };
-  return mapping;
+    return { column, field };
+  });
+}
+
+/**
+ * Parses `COLUMN=FIELD` options into an invoice-line column mapping. Throws `BAD_USER_INPUT`
+ * naming the option at fault, or the required fields left unmapped.
+ */
+export function parseColumnMapping(options: readonly string[]): InvoiceLineMapping {
+  return columnMappingFor('invoice-lines', parseMapOptions(options)) as InvoiceLineMapping;
 }

@@ -1,42 +1,41 @@
 /**
  * Imports: all-or-nothing (one transaction), idempotent (by span identity and content hash),
- * recorded (who, when, format, rows read, spans stored, errors). Parsing and normalisation are
- * @nrr/core's; this module only streams rows through them into storage.
+ * recorded (who, when, format, rows read, spans stored, errors). Reading the file (its rules:
+ * NUL, format sniffing, delimiters, row errors) and normalisation are @nrr/core's
+ * (`spanBatchesOfFile`, `importEventsFile`); this module only stores what core parsed.
  */
 import { randomBytes } from 'node:crypto';
 import {
+  type CsvDelimiter,
+  type DecimalSeparator,
+  IMPORT_FORMATS,
   ImportError,
+  type ImportFormat,
   type InvoiceLineMapping,
-  importInvoiceLines,
-  importSubscriptionEvents,
-  importSubscriptionEventsJson,
-  invoiceLinesToSpans,
+  importEventsFile,
   type LineChunks,
   type LineSource,
   MAX_REPORTED_ERRORS,
   type MrrSpan,
-  periodRowToSpan,
   type RowError,
-  rowError,
-  streamSubscriptionPeriodBatches,
-  wellFormed,
+  type SubscriptionPeriodMapping,
+  spanBatchesOfFile,
 } from '@nrr/core';
 import { eq, sql } from 'drizzle-orm';
 import { announceChange } from '../db/changes.ts';
 import type { Db } from '../db/connect.ts';
 import { imports, tenants } from '../db/schema.ts';
+import { SpanWriter, type SpanWriterOptions } from '../db/spans/writer.ts';
 import { type Tx, withTenant } from '../db/tenant-scope.ts';
 import { ApiError } from '../errors.ts';
-import { ensureTenant } from '../tenants.ts';
+import { ensureTenant, findTenant } from '../tenants.ts';
+import { EventLoopTurns } from './event-loop-turns.ts';
 import { storeEvents } from './store-events.ts';
-import { EventLoopTurns, SpanWriter, type SpanWriterOptions } from './store-spans.ts';
 import { oneImportAtATime } from './tenant-queue.ts';
 
-/** Input formats. */
-export type ImportFormat = 'periods' | 'invoice-lines' | 'events';
-
-/** The formats, for argument checks. */
-export const IMPORT_FORMATS: readonly ImportFormat[] = ['periods', 'invoice-lines', 'events'];
+/** Input formats (core's). */
+export type { ImportFormat };
+export { IMPORT_FORMATS };
 
 /** One import to run. */
 export interface ImportRequest {
@@ -52,11 +51,23 @@ export interface ImportRequest {
   readonly sourceName: string;
   /** `cli` (`CLI_ACTOR`; no OS user) or `key:<keyId>`. */
   readonly actor: string;
-  /** Column mapping, required for invoice lines. */
-  readonly mapping?: InvoiceLineMapping;
+  /**
+   * Column mapping: required for invoice lines (an {@link InvoiceLineMapping}); for periods, a
+   * {@link SubscriptionPeriodMapping} of the file's own column names. Core builds both from
+   * `column → field` pairs (`invoiceLineMapping`, `subscriptionPeriodMapping`).
+   */
+  readonly mapping?: InvoiceLineMapping | SubscriptionPeriodMapping;
+  /** CSV delimiter; default sniffed from the header (comma, or `;` / tab in a header without commas). */
+  readonly delimiter?: CsvDelimiter;
+  /** How CSV amounts are written; default strict (`1234.50`). */
+  readonly decimal?: DecimalSeparator;
   /** Currency of amounts that carry none, and a new tenant's reporting currency; default USD. */
   readonly currency?: string;
-  /** Create the tenant if it does not exist (the CLI does; the API never does). Default false. */
+  /**
+   * Create the tenant if it does not exist (the CLI does; the API never does). Default false. A
+   * tenant created so is removed again when the import fails: a failed import leaves no empty
+   * tenant behind (nor, with it, the record of the attempt).
+   */
   readonly createTenant?: boolean;
 }
 
@@ -101,6 +112,13 @@ export class ImportFailed extends ApiError {
  * nothing and recorded the attempt.
  */
 export async function runImport(db: Db, request: ImportRequest): Promise<ImportSummary> {
+  if (request.format === 'invoice-lines' && !request.mapping) {
+    throw new ApiError(
+      'BAD_USER_INPUT',
+      'invoice lines need a column mapping for customer, from, to and amount (e.g. --map name=customer)',
+    );
+  }
+  const created = request.createTenant === true && (await findTenant(db, request.tenantId)) === undefined;
   if (request.createTenant) {
     await ensureTenant(db, {
       tenantId: request.tenantId,
@@ -108,12 +126,26 @@ export async function runImport(db: Db, request: ImportRequest): Promise<ImportS
     });
     announceChange(db, { kind: 'tenant', tenantId: request.tenantId });
   }
-  if (request.format === 'invoice-lines' && !request.mapping) {
-    throw new ApiError(
-      'BAD_USER_INPUT',
-      'invoice lines need a column mapping for customer, from, to and amount (e.g. --map name=customer)',
-    );
+  try {
+    return await importInto(db, request);
+  } catch (error) {
+    if (created) await removeUnusedTenant(db, request.tenantId);
+    throw error;
   }
+}
+
+/**
+ * Deletes a tenant that this import created and that nothing has used since: no data version
+ * bumped (no import stored anything), no API key, no rate. Its failed import's record goes with it.
+ */
+async function removeUnusedTenant(db: Db, tenantId: string): Promise<void> {
+  await db.execute(sql`delete from tenants where tenant_id = ${tenantId} and data_version = 0
+    and not exists (select 1 from api_keys where tenant_id = ${tenantId})
+    and not exists (select 1 from fx_rates where tenant_id = ${tenantId})`);
+  announceChange(db, { kind: 'tenant', tenantId });
+}
+
+async function importInto(db: Db, request: ImportRequest): Promise<ImportSummary> {
   const origin: ImportOrigin = {
     tenantId: request.tenantId,
     format: request.format,
@@ -122,19 +154,37 @@ export async function runImport(db: Db, request: ImportRequest): Promise<ImportS
   };
   if (request.format === 'events') {
     return inImportTransaction(db, origin, async ({ tx, tenant, writer, importId }) => {
-      const result = await readEvents(withoutNul(request.source, request.format), {
+      const result = await importEventsFile(request.source, {
         defaultCurrency: request.currency ?? tenant.reportingCurrency,
       });
       const counts = await storeEvents(tx, request.tenantId, importId, result.rows, writer);
       return { rowsRead: result.rowsRead, removed: counts.spansRemoved };
     });
   }
-  const spanRequest = { ...request, format: request.format };
+  const format = request.format;
   return storeSpans(
     db,
     origin,
-    (tenant, onRowsRead) =>
-      spanBatches(spanRequest, { defaultCurrency: request.currency ?? tenant.reportingCurrency }, onRowsRead),
+    (tenant, onRowsRead) => {
+      const csv = {
+        defaultCurrency: request.currency ?? tenant.reportingCurrency,
+        ...(request.delimiter === undefined ? {} : { delimiter: request.delimiter }),
+        ...(request.decimal === undefined ? {} : { decimal: request.decimal }),
+      };
+      return spanBatchesOfFile(
+        request.source,
+        format === 'invoice-lines'
+          ? { format, mapping: request.mapping as InvoiceLineMapping, ...csv }
+          : {
+              format,
+              ...(request.mapping === undefined
+                ? {}
+                : { mapping: request.mapping as SubscriptionPeriodMapping }),
+              ...csv,
+            },
+        onRowsRead,
+      );
+    },
     // A periods file never repeats a span's identity: its importer rejects overlapping periods.
     { uniqueIdentities: request.format === 'periods' },
   );
@@ -313,151 +363,6 @@ async function recordFailure(
     await record(tx, origin, recorded, startedAt);
     return recorded;
   });
-}
-
-/**
- * Spans of the request's file (periods or invoice lines; events are stored as events), in batches. Periods stream row by row (constant memory beyond
- * the importer's own bookkeeping); invoice lines are normalised together, since lines of one
- * service period may be anywhere in the file. Throws core's `ImportError` on invalid rows.
- */
-async function* spanBatches(
-  checked: ImportRequest & { readonly format: 'periods' | 'invoice-lines' },
-  options: { defaultCurrency: string },
-  onRowsRead: (count: number) => void,
-): AsyncGenerator<MrrSpan[]> {
-  const request = { ...checked, source: withoutNul(checked.source, checked.format) };
-  switch (request.format) {
-    case 'periods': {
-      const errors: RowError[] = [];
-      let errorCount = 0;
-      let rowsRead = 0;
-      let batch: MrrSpan[] = [];
-      for await (const results of streamSubscriptionPeriodBatches(request.source, options)) {
-        rowsRead += results.length;
-        for (const parsed of results) {
-          if (!parsed.ok) {
-            errorCount += 1;
-            if (errors.length < MAX_REPORTED_ERRORS) errors.push(parsed.error);
-            continue;
-          }
-          // After the first error nothing is stored; keep reading only to report every bad row.
-          if (errorCount === 0) batch.push(periodRowToSpan(parsed.row));
-        }
-        if (batch.length >= 1000) {
-          yield batch;
-          batch = [];
-        }
-      }
-      if (errorCount > 0) throw new ImportError(errors, errorCount, rowsRead);
-      onRowsRead(rowsRead);
-      yield batch;
-      return;
-    }
-    case 'invoice-lines': {
-      const mapping = request.mapping as InvoiceLineMapping;
-      const result = await importInvoiceLines(lineByLine(request.source), mapping, options);
-      onRowsRead(result.rowsRead);
-      yield invoiceLinesToSpans(result.rows).spans;
-      return;
-    }
-    default:
-      request.format satisfies never;
-      throw new ApiError('BAD_USER_INPUT', `format must be one of ${IMPORT_FORMATS.join(', ')}`);
-  }
-}
-
-/**
- * The source, refused at its first NUL character (U+0000): Postgres text and jsonb cannot hold
- * one, so an id or attribute carrying it would otherwise fail inside the transaction as an
- * internal error. Throws core's `ImportError` (`INVALID_CSV` or `INVALID_JSON`) naming the line.
- * A lone surrogate (half of a UTF-16 pair, alone: a GraphQL text may carry one as a `\ud83d`
- * escape; a file read as UTF-8 cannot) becomes U+FFFD, as text columns would store it anyway
- * and as row errors show it; jsonb (attributes, recorded errors) refuses it.
- */
-function withoutNul(source: LineSource | LineChunks, format: ImportFormat): LineSource | LineChunks {
-  const refuse = (line: number, text: string) =>
-    new ImportError(
-      [
-        rowError(
-          format === 'events' ? 'INVALID_JSON' : 'INVALID_CSV',
-          line,
-          '(line)',
-          text.replaceAll('\u0000', '\\u0000'),
-          'text without NUL characters (U+0000)',
-        ),
-      ],
-      1,
-      line,
-    );
-  if (typeof source === 'string') {
-    const at = source.indexOf('\u0000');
-    if (at < 0) return wellFormed(source);
-    const start = source.lastIndexOf('\n', at) + 1;
-    const end = source.indexOf('\n', at);
-    const line = source.slice(0, at).split('\n').length;
-    throw refuse(line, source.slice(start, end < 0 ? undefined : end));
-  }
-  return (async function* () {
-    let line = 0;
-    for await (const item of source as AsyncIterable<string | readonly string[]>) {
-      if (typeof item === 'string') {
-        line += 1;
-        if (item.includes('\u0000')) throw refuse(line, item);
-        yield wellFormed(item);
-        continue;
-      }
-      let chunk = item;
-      for (const [index, text] of item.entries()) {
-        line += 1;
-        if (text.includes('\u0000')) throw refuse(line, text);
-        const formed = wellFormed(text);
-        if (formed !== text) {
-          if (chunk === item) chunk = [...item];
-          (chunk as string[])[index] = formed;
-        }
-      }
-      yield chunk;
-    }
-  })() as AsyncIterable<string> | LineChunks;
-}
-
-/** The source as text or single lines, for the readers that take no chunks. */
-function lineByLine(source: LineSource | LineChunks): LineSource {
-  if (typeof source === 'string' || Symbol.iterator in source) return source;
-  return (async function* () {
-    for await (const item of source as AsyncIterable<string | readonly string[]>) {
-      if (typeof item === 'string') yield item;
-      else yield* item;
-    }
-  })();
-}
-
-/**
- * Parses an events file: NDJSON, or one JSON document (an array or a Stripe list) when the source
- * is text starting with one. Throws core's `ImportError` on invalid events.
- */
-async function readEvents(source: LineSource | LineChunks, options: { defaultCurrency: string }) {
-  return typeof source === 'string' && isJsonDocument(source)
-    ? importSubscriptionEventsJson(source, options)
-    : await importSubscriptionEvents(lineByLine(source), options);
-}
-
-/**
- * Whether events text is one JSON document (an array, or a Stripe list object with `data`)
- * rather than NDJSON (one event object per line, possibly a single line).
- */
-function isJsonDocument(text: string): boolean {
-  const start = text.trimStart();
-  if (start.startsWith('[')) return true;
-  if (!start.startsWith('{')) return false;
-  try {
-    const parsed: unknown = JSON.parse(start);
-    return (
-      typeof parsed === 'object' && parsed !== null && Array.isArray((parsed as { data?: unknown }).data)
-    );
-  } catch {
-    return false;
-  }
 }
 
 async function bumpVersion(tx: Tx, tenantId: string, changed: boolean): Promise<number> {

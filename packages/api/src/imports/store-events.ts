@@ -8,8 +8,8 @@
  */
 import { eventsToSpans, type SubscriptionEvent } from '@nrr/core';
 import { sql } from 'drizzle-orm';
+import type { SpanWriter } from '../db/spans/writer.ts';
 import { arrayLiteral, resultRows, type Tx } from '../db/tenant-scope.ts';
-import type { SpanWriter } from './store-spans.ts';
 
 /** Events are upserted in batches of this many. */
 const EVENT_BATCH_SIZE = 2000;

@@ -14,6 +14,7 @@ import {
   questionKey,
   runEngine,
 } from '../analytics/query-input.ts';
+import { withWarnings } from '../analytics/segment-typos.ts';
 import { retentionWindows } from '../internal/work-budget.ts';
 import { builder } from './builder.ts';
 import { SizeBandEnum } from './enums.ts';
@@ -183,7 +184,7 @@ builder.queryField('benchmarkComparison', (t) =>
       });
       const figure = input.metric === 'GRR' ? report.grr : report.nrr;
       const comparison = runEngine(() => compareToBenchmark(figure, input.benchmark));
-      return { comparison, report };
+      return { comparison, report: withWarnings(report, window.warnings) };
     },
   }),
 );

@@ -1,10 +1,11 @@
 /** `CohortTable` and the `cohorts` query. */
-import { type CohortRow, type CohortTable, formatMoneyUnits } from '@nrr/core';
+import { type CohortRow, type CohortTable, formatMoneyUnits, type RetentionWarning } from '@nrr/core';
 import { chargeWork, coreWindow, engineWindow, questionKey } from '../analytics/query-input.ts';
 import { cohortWindows } from '../internal/work-budget.ts';
 import { builder } from './builder.ts';
 import { GranularityEnum } from './enums.ts';
 import { MoneyRef, money } from './money.ts';
+import { WarningRef } from './retention-report.ts';
 import { currencyField, segmentField, windowFields } from './window-input.ts';
 
 const CohortMeasureEnum = builder.enumType('CohortMeasure', {
@@ -76,7 +77,12 @@ const CohortRowRef = builder.objectRef<RowWithTable>('CohortRow').implement({
   }),
 });
 
-const CohortTableRef = builder.objectRef<CohortTable>('CohortTable').implement({
+/** A cohort table with the warnings about its question (see ../analytics/segment-typos.ts). */
+interface CohortTableAnswer extends CohortTable {
+  readonly warnings: readonly RetentionWarning[];
+}
+
+const CohortTableRef = builder.objectRef<CohortTableAnswer>('CohortTable').implement({
   description: 'Cohort retention: one row per cohort, one cell per age.',
   fields: (t) => ({
     granularity: t.field({
@@ -105,6 +111,12 @@ const CohortTableRef = builder.objectRef<CohortTable>('CohortTable').implement({
       type: [CohortRowRef],
       description: 'Cohorts, oldest first.',
       resolve: (table) => table.rows.map((row) => ({ row, table })),
+    }),
+    warnings: t.field({
+      type: [WarningRef],
+      description:
+        'Caveats about the question, e.g. UNKNOWN_SEGMENT_VALUE for a segment value no customer has.',
+      resolve: (table) => [...table.warnings],
     }),
   }),
 });
@@ -152,13 +164,14 @@ builder.queryField('cohorts', (t) =>
       const view = input.view ?? 'PERCENT_OF_START';
       const key = questionKey('cohorts', window, { granularity, measure, view });
       await chargeWork(context, 'cohorts', key, cohortWindows(window.from, window.to, granularity));
-      return context.analytics.run(key, {
+      const table = await context.analytics.run(key, {
         kind: 'cohorts',
         window: engineWindow(window),
         granularity,
         measure,
         view,
       });
+      return { ...table, warnings: window.warnings };
     },
   }),
 );

@@ -1,7 +1,7 @@
 /** `Customer`, `CustomerConnection` and the `customers` and `customer` queries. */
 import { customerHistory, type EntityTimeline, entityMrrAt, type LedgerEntry } from '@nrr/core';
 import { chargeWork } from '../analytics/query-input.ts';
-import { currentInstant, latestAttributes, visibleToCaller } from '../analytics/segment-visibility.ts';
+import { currentInstant, latestAttributes, visibleToCaller } from '../auth/segment-visibility.ts';
 import { checkedPageSize } from '../internal/query-limits.ts';
 import { AttributeRef, attributeList } from './attribute.ts';
 import { builder } from './builder.ts';

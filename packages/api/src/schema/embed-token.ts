@@ -1,8 +1,9 @@
 /** `createEmbedToken`: a secret key mints a short-lived, read-only token for a browser. */
 import { DEFAULT_EMBED_TTL_SECONDS, MAX_EMBED_TTL_SECONDS, signEmbedToken } from '../auth/embed-tokens.ts';
 import { requireSecretKey } from '../auth/principal.ts';
+import { effectiveSegment } from '../auth/segment-lock.ts';
 import { builder } from './builder.ts';
-import { effectiveSegment, SegmentFilterInput } from './segment-filter.ts';
+import { SegmentFilterInput } from './segment-filter.ts';
 
 const EmbedTokenRef = builder
   .objectRef<{ token: string; expiresAt: Date; tenantId: string }>('EmbedToken')

@@ -1,10 +1,10 @@
 /** The `importData` mutation (small batches; use `nrr import` for files) and the `imports` history. */
 import { eq } from 'drizzle-orm';
 import { requireSecretKey } from '../auth/principal.ts';
-import { parseColumnMapping } from '../cli/mapping.ts';
 import { imports } from '../db/schema.ts';
 import { withTenant } from '../db/tenant-scope.ts';
 import { ApiError } from '../errors.ts';
+import { columnMappingFor } from '../imports/column-mapping.ts';
 import { listImportRecords, publicImportActor, publicImportSource } from '../imports/import-records.ts';
 import type { ImportFormat } from '../imports/run-import.ts';
 import { runImport } from '../imports/run-import.ts';
@@ -33,12 +33,33 @@ const ImportFormatEnum = builder.enumType('ImportFormat', {
   } as const,
 });
 
+const CsvDelimiterEnum = builder.enumType('CsvDelimiter', {
+  description: 'What separates the fields of a CSV file.',
+  values: {
+    COMMA: { value: ',', description: 'A comma.' },
+    SEMICOLON: { value: ';', description: 'A semicolon.' },
+    TAB: { value: '\t', description: 'A tab.' },
+  } as const,
+});
+
+const DecimalSeparatorEnum = builder.enumType('DecimalSeparator', {
+  description: 'How CSV amounts are written.',
+  values: {
+    POINT: { value: '.', description: 'A decimal point; commas may group thousands: 1,234.50.' },
+    COMMA: {
+      value: ',',
+      description: 'A decimal comma; points or spaces may group thousands: 1.234,50.',
+    },
+  } as const,
+});
+
 const ColumnMappingInput = builder.inputType('ColumnMappingInput', {
   description: 'Which source column holds a field: e.g. { column: "name", field: "customer" }.',
   fields: (t) => ({
     column: t.string({ description: 'Column name as in the header (case-insensitive).' }),
     field: t.string({
-      description: 'customer, from, to, amount, currency, tax, kind, subscription, id, or attribute:<name>.',
+      description:
+        'INVOICE_LINES: customer, from, to, amount, currency, tax, kind, subscription, id, or attribute:<name>. PERIODS: subscription_id, customer_id, start_date, end_date, monthly_amount or currency (a field left unmapped is found under its own name).',
     }),
   }),
 });
@@ -53,7 +74,18 @@ const ImportDataInput = builder.inputType('ImportDataInput', {
     mapping: t.field({
       type: [ColumnMappingInput],
       required: false,
-      description: 'Required for INVOICE_LINES.',
+      description: "Required for INVOICE_LINES; for PERIODS, the file's own column names. Not for EVENTS.",
+    }),
+    delimiter: t.field({
+      type: CsvDelimiterEnum,
+      required: false,
+      description:
+        'CSV delimiter; default sniffed from the header: a comma, or a header without commas read with its semicolons or tabs.',
+    }),
+    decimal: t.field({
+      type: DecimalSeparatorEnum,
+      required: false,
+      description: 'How CSV amounts are written; default strict: 1234.50, no thousands separators.',
     }),
     currency: t.string({
       required: false,
@@ -147,9 +179,8 @@ builder.mutationField('importData', (t) =>
       }
       if (input.currency) assertCurrency(input.currency);
       const format = input.format as ImportFormat;
-      const mapping = input.mapping
-        ? parseColumnMapping(input.mapping.map((m) => `${m.column}=${m.field}`))
-        : undefined;
+      // Core checks the pairs as they are: nothing is written out for the command line's parser.
+      const mapping = input.mapping ? columnMappingFor(format, input.mapping) : undefined;
       const keyId = context.principal.kind === 'SECRET_KEY' ? context.principal.keyId : 'unknown';
       const summary = await runImport(context.db, {
         tenantId: context.tenant.tenantId,
@@ -159,6 +190,8 @@ builder.mutationField('importData', (t) =>
         actor: `key:${keyId}`,
         ...(mapping ? { mapping } : {}),
         ...(input.currency ? { currency: input.currency } : {}),
+        ...(input.delimiter ? { delimiter: input.delimiter } : {}),
+        ...(input.decimal ? { decimal: input.decimal } : {}),
       });
       const [row] = await withTenant(context.db, context.tenant.tenantId, (tx) =>
         tx.select().from(imports).where(eq(imports.importId, summary.importId)),

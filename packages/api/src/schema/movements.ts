@@ -1,5 +1,5 @@
 /** `Movement`, `MovementConnection` and the `movements` query: who moved MRR in a window. */
-import type { CustomerMovement } from '@nrr/core';
+import type { CustomerMovement, RetentionWarning } from '@nrr/core';
 import { chargeWork, coreWindow, engineWindow, questionKey } from '../analytics/query-input.ts';
 import { checkedPageSize } from '../internal/query-limits.ts';
 import { AttributeRef, attributeList } from './attribute.ts';
@@ -7,6 +7,7 @@ import { builder } from './builder.ts';
 import { decodeOffsetCursor, encodeOffsetCursor, PageInfoRef } from './connection.ts';
 import { MovementTypeEnum } from './enums.ts';
 import { MoneyRef, money } from './money.ts';
+import { WarningRef } from './retention-report.ts';
 import { currencyField, segmentField, windowFields } from './window-input.ts';
 
 interface MovementNode {
@@ -64,6 +65,7 @@ const MovementConnectionRef = builder
     edges: { node: MovementNode; cursor: string }[];
     pageInfo: { hasNextPage: boolean; endCursor: string | null };
     totalCount: number;
+    warnings: readonly RetentionWarning[];
   }>('MovementConnection')
   .implement({
     description: 'A page of movements, ordered by first change, then customer.',
@@ -71,6 +73,12 @@ const MovementConnectionRef = builder
       edges: t.field({ type: [MovementEdgeRef], description: 'This page.', resolve: (c) => c.edges }),
       pageInfo: t.field({ type: PageInfoRef, description: 'Paging.', resolve: (c) => c.pageInfo }),
       totalCount: t.exposeInt('totalCount', { description: 'Movements in the whole window.' }),
+      warnings: t.field({
+        type: [WarningRef],
+        description:
+          'Caveats about the question, e.g. UNKNOWN_SEGMENT_VALUE for a segment value no customer has.',
+        resolve: (c) => [...c.warnings],
+      }),
     }),
   });
 
@@ -120,6 +128,7 @@ builder.queryField('movements', (t) =>
         edges,
         pageInfo: { hasNextPage: start + size < movements.length, endCursor: edges.at(-1)?.cursor ?? null },
         totalCount: movements.length,
+        warnings: window.warnings,
       };
     },
   }),

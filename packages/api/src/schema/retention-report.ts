@@ -1,6 +1,7 @@
 /** `RetentionReport`, its parts, and the `retention`, `retentionSeries` and `breakdown` queries. */
 import type { CustomerCounts, RetentionReport, RetentionWarning } from '@nrr/core';
 import { chargeWork, coreWindow, engineWindow, methodOf, questionKey } from '../analytics/query-input.ts';
+import { withWarnings } from '../analytics/segment-typos.ts';
 import { checkedPageSize } from '../internal/query-limits.ts';
 import { retentionWindows, seriesWindows } from '../internal/work-budget.ts';
 import { builder } from './builder.ts';
@@ -24,7 +25,7 @@ const CustomerCountsRef = builder.objectRef<CustomerCounts>('CustomerCounts').im
   }),
 });
 
-const WarningRef = builder.objectRef<RetentionWarning>('RetentionWarning').implement({
+export const WarningRef = builder.objectRef<RetentionWarning>('RetentionWarning').implement({
   description: 'Something to know before trusting or presenting a figure.',
   fields: (t) => ({
     code: t.expose('code', { type: WarningCodeEnum, description: 'What the warning is about.' }),
@@ -173,7 +174,12 @@ builder.queryField('retention', (t) =>
       const method = methodOf(input.method);
       const key = questionKey('retention', window, { method });
       await chargeWork(context, 'retention', key, retentionWindows(method, window.from, window.to));
-      return context.analytics.run(key, { kind: 'retention', window: engineWindow(window), method });
+      const report = await context.analytics.run(key, {
+        kind: 'retention',
+        window: engineWindow(window),
+        method,
+      });
+      return withWarnings(report, window.warnings);
     },
   }),
 );
@@ -190,12 +196,13 @@ builder.queryField('retentionSeries', (t) =>
       const key = questionKey('retentionSeries', window, { method, granularity });
       const windows = seriesWindows(method, window.from, window.to, granularity);
       await chargeWork(context, 'retentionSeries', key, windows);
-      return context.analytics.run(key, {
+      const series = await context.analytics.run(key, {
         kind: 'retentionSeries',
         window: engineWindow(window),
         method,
         granularity,
       });
+      return series.map((report) => withWarnings(report, window.warnings));
     },
   }),
 );
@@ -226,11 +233,15 @@ builder.queryField('breakdown', (t) =>
         by: input.by,
         limit,
       });
-      const rows = breakdown.segments.map((segment) => ({ ...segment, valueCount: 1 }));
+      const rows = breakdown.segments.map((segment) => ({
+        value: segment.value,
+        report: withWarnings(segment.report, window.warnings),
+        valueCount: 1,
+      }));
       if (breakdown.rest) {
         rows.push({
           value: BREAKDOWN_OTHER,
-          report: breakdown.rest.report,
+          report: withWarnings(breakdown.rest.report, window.warnings),
           valueCount: breakdown.rest.values,
         });
       }

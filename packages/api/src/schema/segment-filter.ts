@@ -1,6 +1,7 @@
-/** `SegmentFilter` input and the helper that applies a token's segment lock to it. */
-import { applySegmentLock, type SegmentFilter, type SizeBand } from '../auth/segment-lock.ts';
-import type { ApiContext } from '../context.ts';
+/**
+ * The `SegmentFilter` input. Its argument shape and the lock applied to it (`effectiveSegment`)
+ * are in ../auth/segment-lock.ts.
+ */
 import { builder } from './builder.ts';
 import { SizeBandEnum } from './enums.ts';
 
@@ -31,29 +32,3 @@ export const SegmentFilterInput = builder.inputType('SegmentFilter', {
     }),
   }),
 });
-
-/** The GraphQL input shape of {@link SegmentFilterInput}. */
-export interface SegmentFilterArg {
-  readonly attributes?:
-    | readonly { readonly name: string; readonly values: readonly string[] }[]
-    | null
-    | undefined;
-  readonly sizeBands?: readonly SizeBand[] | null | undefined;
-}
-
-/** Converts a segment argument and applies the caller's lock; `undefined` = everyone. */
-export function effectiveSegment(
-  context: ApiContext,
-  arg: SegmentFilterArg | null | undefined,
-): SegmentFilter | undefined {
-  const requested: SegmentFilter | undefined = arg
-    ? {
-        ...(arg.attributes
-          ? { attributes: arg.attributes.map((a) => ({ name: a.name, values: [...a.values] })) }
-          : {}),
-        ...(arg.sizeBands ? { sizeBands: [...arg.sizeBands] } : {}),
-      }
-    : undefined;
-  const lock = context.principal.kind === 'EMBED_TOKEN' ? context.principal.segment : undefined;
-  return applySegmentLock(lock, requested);
-}

@@ -6,7 +6,8 @@ import {
   segmentDimensions,
   segmentValues,
 } from '@nrr/core';
-import { attributeHistoryInLock, segmentLockOf } from '../analytics/segment-visibility.ts';
+import { segmentLockOf } from '../auth/segment-lock.ts';
+import { attributeHistoryInLock } from '../auth/segment-visibility.ts';
 import { builder } from './builder.ts';
 
 builder.queryField('segments', (t) =>

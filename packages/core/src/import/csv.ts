@@ -32,17 +32,44 @@ export interface CsvRecord {
   readonly fields: readonly string[];
 }
 
+/** What separates the fields of a record. */
+export type CsvDelimiter = ',' | ';' | '\t';
+
+/** Every {@link CsvDelimiter}. */
+export const CSV_DELIMITERS: readonly CsvDelimiter[] = [',', ';', '\t'];
+
 /** Options of {@link readCsv} and {@link parseCsv}. */
 export interface CsvOptions {
   /** Longest field accepted, in UTF-16 code units; default {@link MAX_CSV_FIELD_LENGTH} (1 MB). */
   readonly maxFieldLength?: number;
+  /**
+   * The delimiter. Default: sniffed from the header's first line: a comma when it has a comma
+   * outside quotes (or no delimiter at all), else the more frequent of `;` and tab, so a file
+   * exported with semicolons or tabs is not read as one column.
+   */
+  readonly delimiter?: CsvDelimiter;
+}
+
+/** A delimiter as a word, for messages. */
+export function delimiterName(delimiter: string): string {
+  return delimiter === ','
+    ? 'comma'
+    : delimiter === ';'
+      ? 'semicolon'
+      : delimiter === '\t'
+        ? 'tab'
+        : delimiter;
+}
+
+/** A delimiter as an option's value is written (`','`, `';'`, `tab`). */
+function delimiterShown(delimiter: string): string {
+  return delimiter === '\t' ? 'tab' : `'${delimiter}'`;
 }
 
 /** Default longest field: 1,048,576 characters. A longer field is a `VALUE_TOO_LONG` error. */
 export const MAX_CSV_FIELD_LENGTH = 1_048_576;
 
 const QUOTE = 34;
-const COMMA = 44;
 const CARRIAGE_RETURN = 13;
 const BYTE_ORDER_MARK = 0xfeff;
 
@@ -53,7 +80,9 @@ const BYTE_ORDER_MARK = 0xfeff;
  * - a UTF-8 byte order mark at the start is dropped; CRLF and LF line ends are both accepted;
  * - blank lines outside quoted fields are skipped wherever they are (they carry no data), so a
  *   one-column file cannot hold an empty value on a line of its own;
- * - a field is quoted when it starts with `"`; inside it `""` is a quote and commas and line
+ * - fields are separated by the delimiter (`options.delimiter`, else sniffed from the header's
+ *   first line: see {@link CsvOptions.delimiter});
+ * - a field is quoted when it starts with `"`; inside it `""` is a quote and delimiters and line
  *   breaks are data; fields are not trimmed;
  * - errors are yielded in place of the record (code `INVALID_CSV`, or `VALUE_TOO_LONG` for a
  *   field longer than `maxFieldLength`), and reading resumes at the next record: a quote inside an
@@ -68,15 +97,32 @@ export async function* readCsv(
   source: LineSource,
   options: CsvOptions = {},
 ): AsyncGenerator<ParsedRow<CsvRecord>, void, undefined> {
+  yield* readRecords(
+    new CsvParser(options.maxFieldLength ?? MAX_CSV_FIELD_LENGTH, options.delimiter),
+    source,
+  );
+}
+
+/**
+ * {@link readCsv} through a given parser, for a reader that asks the parser about the file
+ * afterwards (its delimiter, {@link CsvParser.delimiterHint}).
+ */
+export async function* readRecords(
+  parser: CsvParser,
+  source: LineSource,
+): AsyncGenerator<ParsedRow<CsvRecord>, void, undefined> {
   if (typeof source === 'string' || Symbol.iterator in source) {
-    yield* parseCsv(source, options);
-    return;
-  }
-  const parser = new CsvParser(options.maxFieldLength ?? MAX_CSV_FIELD_LENGTH);
-  for await (const line of source) {
-    const parsed = parser.pushLine(line);
-    if (parsed) yield parsed;
-    if (parser.stopped) return;
+    for (const line of typeof source === 'string' ? linesOf(source) : source) {
+      const parsed = parser.pushLine(line);
+      if (parsed) yield parsed;
+      if (parser.stopped) return;
+    }
+  } else {
+    for await (const line of source) {
+      const parsed = parser.pushLine(line);
+      if (parsed) yield parsed;
+      if (parser.stopped) return;
+    }
   }
   const last = parser.end();
   if (last) yield last;
@@ -87,7 +133,7 @@ export function* parseCsv(
   source: string | Iterable<string>,
   options: CsvOptions = {},
 ): Generator<ParsedRow<CsvRecord>, void, undefined> {
-  const parser = new CsvParser(options.maxFieldLength ?? MAX_CSV_FIELD_LENGTH);
+  const parser = new CsvParser(options.maxFieldLength ?? MAX_CSV_FIELD_LENGTH, options.delimiter);
   for (const line of typeof source === 'string' ? linesOf(source) : source) {
     const parsed = parser.pushLine(line);
     if (parsed) yield parsed;
@@ -107,7 +153,7 @@ export async function* readCsvChunks(
   source: LineSource | LineChunks,
   options: CsvOptions = {},
 ): AsyncGenerator<ParsedRow<CsvRecord>[], void, undefined> {
-  const parser = new CsvParser(options.maxFieldLength ?? MAX_CSV_FIELD_LENGTH);
+  const parser = new CsvParser(options.maxFieldLength ?? MAX_CSV_FIELD_LENGTH, options.delimiter);
   const sink = new RecordSink();
   for await (const chunk of lineChunks(source)) {
     parser.pushLines(chunk, sink);
@@ -246,6 +292,13 @@ export class CsvParser {
   private header: readonly string[] | undefined;
   /** Set when the header is malformed: nothing more is read. */
   stopped = false;
+  /** The delimiter: given, or sniffed from the header's first line. */
+  delimiter: CsvDelimiter;
+  private delimiterCode: number;
+  /** The delimiter is still to be sniffed. */
+  private sniffing: boolean;
+  /** Delimiters other than {@link delimiter} that the header's first line has (outside quotes). */
+  private otherDelimiters: CsvDelimiter[] = [];
 
   // The record being read.
   private fields: string[] = [];
@@ -261,7 +314,56 @@ export class CsvParser {
   /** Field ends of a plain record, one per header column (see {@link CsvSink.plain}). */
   private ends = new Int32Array(0);
 
-  constructor(private readonly maxFieldLength: number) {}
+  constructor(
+    private readonly maxFieldLength: number,
+    delimiter?: CsvDelimiter,
+  ) {
+    this.delimiter = delimiter ?? ',';
+    this.delimiterCode = this.delimiter.charCodeAt(0);
+    this.sniffing = true;
+    this.given = delimiter !== undefined;
+  }
+
+  /** The delimiter was given, not sniffed. */
+  private readonly given: boolean;
+
+  /**
+   * Counts the candidate delimiters outside quotes on the header's first line; unless one was
+   * given and the line has no comma, takes the more frequent of semicolon and tab.
+   */
+  private sniff(text: string): void {
+    this.sniffing = false;
+    const counts = [0, 0, 0];
+    let inQuotes = false;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code === QUOTE) inQuotes = !inQuotes;
+      else if (!inQuotes) {
+        const k = code === 44 ? 0 : code === 59 ? 1 : code === 9 ? 2 : -1;
+        if (k >= 0) counts[k] = (counts[k] as number) + 1;
+      }
+    }
+    // A header with a comma is read as it always was; one without takes the more frequent of
+    // semicolon and tab (a semicolon on a tie), so that it is not read as one column.
+    if (!this.given && counts[0] === 0 && ((counts[1] as number) > 0 || (counts[2] as number) > 0)) {
+      this.delimiter = (counts[2] as number) > (counts[1] as number) ? '\t' : ';';
+      this.delimiterCode = this.delimiter.charCodeAt(0);
+    }
+    this.otherDelimiters = CSV_DELIMITERS.filter(
+      (delimiter, k) => delimiter !== this.delimiter && (counts[k] as number) > 0,
+    );
+  }
+
+  /**
+   * For an error about the header's columns: `''`, or when the header's first line also has
+   * another delimiter, a sentence naming the delimiter it was read with and the others found.
+   */
+  delimiterHint(): string {
+    if (this.otherDelimiters.length === 0) return '';
+    const others = this.otherDelimiters.map(delimiterName).join(' and ');
+    const options = this.otherDelimiters.map(delimiterShown).join(' or ');
+    return `; the header was read with the ${delimiterName(this.delimiter)} as the delimiter but also has a ${others}: if that separates the columns, name it (delimiter option; nrr import --delimiter ${options})`;
+  }
 
   /**
    * Reads a chunk of lines, handing each result to the sink, in order: the same results as
@@ -295,14 +397,15 @@ export class CsvParser {
     if (text.indexOf('"') !== -1) return false;
     const ends = this.ends;
     const last = ends.length - 1;
+    const delimiter = this.delimiter;
     let from = 0;
     for (let field = 0; field < last; field++) {
-      const comma = text.indexOf(',', from);
+      const comma = text.indexOf(delimiter, from);
       if (comma === -1 || comma >= length) return false;
       ends[field] = comma;
       from = comma + 1;
     }
-    const comma = text.indexOf(',', from);
+    const comma = text.indexOf(delimiter, from);
     if (comma !== -1 && comma < length) return false;
     ends[last] = length;
     return true;
@@ -319,11 +422,12 @@ export class CsvParser {
       return this.scan(text, 0, true);
     }
     if (text.length === 0) return undefined;
+    if (this.sniffing) this.sniff(text);
     this.recordLine = this.lineNumber;
     this.recordText = text;
     if (text.indexOf('"') === -1) {
-      // Fast path: no quotes, so no field can hold a comma or a line break.
-      const fields = text.split(',');
+      // Fast path: no quotes, so no field can hold a delimiter or a line break.
+      const fields = text.split(this.delimiter);
       if (text.length > this.maxFieldLength) {
         const index = fields.findIndex((field) => field.length > this.maxFieldLength);
         if (index >= 0) return this.tooLong(index, fields[index] ?? '');
@@ -386,11 +490,11 @@ export class CsvParser {
         }
         this.quoted = '';
         if (i === length) return this.complete();
-        if (text.charCodeAt(i) !== COMMA) {
+        if (text.charCodeAt(i) !== this.delimiterCode) {
           return this.malformed(
             this.fields.length - 1,
             text,
-            'a comma or the end of the line after a closing quote (")',
+            `a ${delimiterName(this.delimiter)} or the end of the line after a closing quote (")`,
           );
         }
         i += 1;
@@ -402,7 +506,7 @@ export class CsvParser {
         i += 1;
         continue;
       }
-      const comma = text.indexOf(',', i);
+      const comma = text.indexOf(this.delimiter, i);
       const end = comma === -1 ? length : comma;
       const field = text.slice(i, end);
       if (field.indexOf('"') !== -1) {

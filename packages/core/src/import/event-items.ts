@@ -3,7 +3,7 @@
  * Stripe's `items` list (price objects in minor units). Tax-inclusive prices are stripped of their
  * tax here, so every amount leaving this module excludes tax.
  */
-import { type BillingInterval, parseBillingInterval } from '../normalize/intervals.ts';
+import { type BillingInterval, parseBillingInterval } from './billing-interval.ts';
 import { readItemDiscounts } from './event-discounts.ts';
 import {
   isAbsent,

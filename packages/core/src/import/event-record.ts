@@ -19,8 +19,8 @@
  * subscription with `pause_collection` set is read as `paused`, with `collectionPaused`.
  */
 import type { Instant } from '../dates.ts';
-import type { BillingInterval } from '../normalize/intervals.ts';
 import { CURRENCY_CODE } from '../spans.ts';
+import type { BillingInterval } from './billing-interval.ts';
 import { readDiscounts } from './event-discounts.ts';
 import {
   isAbsent,

@@ -1,6 +1,6 @@
 import type { Instant } from '../dates.ts';
 import type { MoneyUnits } from '../money.ts';
-import type { BillingInterval } from '../normalize/intervals.ts';
+import type { BillingInterval } from './billing-interval.ts';
 
 /**
  * A subscription's status as Stripe names it, plus `ended` (a subscription that ran its course).

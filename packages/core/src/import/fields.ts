@@ -3,11 +3,18 @@
  * (case-insensitive, trimmed), and per-field parsing that rejects a row with a {@link RowError}
  * naming the line, the column as written in the file, the value and what was expected.
  */
-import { type Instant, parseInstant, toIsoDate } from '../dates.ts';
+import type { Instant } from '../dates.ts';
 import { type RowError, type RowErrorCode, rowError } from '../errors.ts';
-import { MONEY_SCALE, type MoneyUnits, parseMoney } from '../money.ts';
+import type { MoneyUnits } from '../money.ts';
 import { CURRENCY_CODE } from '../spans.ts';
 import type { CsvRecord } from './csv.ts';
+import {
+  type DecimalSeparator,
+  EXPECTED_AMOUNT,
+  expectedAmount,
+  parseAmount,
+  parseDate,
+} from './csv-values.ts';
 
 /** A column of the header: its position and its name as written (trimmed). */
 export interface Column {
@@ -62,12 +69,14 @@ export function emptyFileError(required: readonly string[]): RowError {
 
 /**
  * One `MISSING_COLUMN` error for all the required columns the header lacks (names as the
- * importer documents them), or `undefined` when none is missing.
+ * importer documents them), or `undefined` when none is missing. `hint`, when given, is added to
+ * the expected text (the delimiter the header was read with, when it has another one too).
  */
 export function missingColumnsError(
   header: CsvRecord,
   columns: HeaderColumns,
   required: readonly string[],
+  hint = '',
 ): RowError | undefined {
   const missing = required.filter((name) => !columns.has(columnKey(name)));
   if (missing.length === 0) return undefined;
@@ -76,7 +85,7 @@ export function missingColumnsError(
     header.line,
     missing.join(', '),
     header.fields.join(','),
-    `a header with the columns ${required.join(', ')} (missing: ${missing.join(', ')})`,
+    `a header with the columns ${required.join(', ')} (missing: ${missing.join(', ')})${hint}`,
   );
 }
 
@@ -89,7 +98,7 @@ export class Rejection {
 export const EXPECTED = {
   value: 'a non-empty value',
   date: 'a real calendar date in ISO 8601 form, such as 2024-01-31 or 2024-01-31T12:00:00Z',
-  amount: 'a decimal number such as 49.99 (no currency symbols, thousands separators or exponents)',
+  amount: EXPECTED_AMOUNT,
   nonNegativeAmount: 'a decimal number of zero or more, such as 49.99',
   currency: 'a three-letter ISO 4217 currency code such as USD',
 } as const;
@@ -103,6 +112,9 @@ export class RowReader {
   /** 1-based line of the record being read. */
   line = 0;
   private fields: readonly string[] = [];
+
+  /** `decimal`: how amounts are written (default: strict, a decimal point and no grouping). */
+  constructor(private readonly decimal?: DecimalSeparator) {}
 
   /** Points the reader at a record. */
   load(line: number, fields: readonly string[]): this {
@@ -149,8 +161,10 @@ export class RowReader {
     if (!value && options.fallback !== undefined) return options.fallback;
     if (column === undefined) throw new Error('amount column is required when no fallback is given');
     if (!value) this.reject('MISSING_VALUE', column, value, EXPECTED.amount);
-    const units = parseAmount(value);
-    if (units === undefined) this.reject('INVALID_AMOUNT', column, value, EXPECTED.amount);
+    const units = parseAmount(value, this.decimal);
+    if (units === undefined) {
+      this.reject('INVALID_AMOUNT', column, value, expectedAmount(value, this.decimal));
+    }
     if (options.nonNegative && (units as MoneyUnits) < 0) {
       this.reject('INVALID_AMOUNT', column, value, EXPECTED.nonNegativeAmount);
     }
@@ -191,62 +205,11 @@ export class RowReader {
   }
 }
 
-const DIGIT_0 = 48;
-
 /** Sets an attribute; a key `__proto__` becomes an ordinary own property instead of changing the prototype. */
 export function setAttribute(attributes: Record<string, string>, key: string, value: string): void {
   if (key === '__proto__') {
     Object.defineProperty(attributes, key, { value, enumerable: true, writable: true, configurable: true });
   } else attributes[key] = value;
-}
-
-/** The number written by `length` ASCII digits at `start`, or -1 if any is not a digit. */
-export function digitsAt(text: string, start: number, length: number): number {
-  let value = 0;
-  for (let i = start; i < start + length; i++) {
-    const digit = text.charCodeAt(i) - DIGIT_0;
-    if (digit < 0 || digit > 9) return -1;
-    value = value * 10 + digit;
-  }
-  return value;
-}
-
-/** Days in a month (1–12) of the proleptic Gregorian calendar. */
-export function monthLength(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
-
-/**
- * {@link parseInstant} with a fast path for plain ISO dates (`2024-03-01`), the common case in
- * billing exports; same results.
- */
-export function parseDate(text: string): Instant | undefined {
-  if (text.length === 10 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45) {
-    const year = digitsAt(text, 0, 4);
-    const month = digitsAt(text, 5, 2);
-    const dayOfMonth = digitsAt(text, 8, 2);
-    if (year >= 1000 && month >= 0 && dayOfMonth >= 0) {
-      if (month < 1 || month > 12 || dayOfMonth < 1 || dayOfMonth > monthLength(year, month))
-        return undefined;
-      return Date.UTC(year, month - 1, dayOfMonth);
-    }
-  }
-  return parseInstant(text);
-}
-
-const PLAIN_AMOUNT = /^(-?)(\d{1,11})(?:\.(\d{1,4}))?$/;
-
-/**
- * {@link parseMoney} with a fast path for amounts of at most 11 integer digits and 4 decimals,
- * which are exact in floating point; same results.
- */
-export function parseAmount(text: string): MoneyUnits | undefined {
-  const match = PLAIN_AMOUNT.exec(text);
-  if (match === null) return parseMoney(text);
-  const fraction = match[3];
-  const units = Number(match[2]) * MONEY_SCALE + (fraction ? Number(fraction.padEnd(4, '0')) : 0);
-  return match[1] && units !== 0 ? -units : units;
 }
 
 /** The default currency of an import, checked: a three-letter ISO 4217 code (upper-cased). */
@@ -256,9 +219,4 @@ export function checkedCurrency(code: string | undefined, fallback = 'USD'): str
     throw new RangeError(`defaultCurrency must be a three-letter ISO 4217 code, got ${JSON.stringify(code)}`);
   }
   return currency;
-}
-
-/** An instant as an ISO date when it is midnight UTC, else as a full ISO date-time. */
-export function formatInstant(instant: Instant): string {
-  return instant % 86_400_000 === 0 ? toIsoDate(instant) : new Date(instant).toISOString();
 }

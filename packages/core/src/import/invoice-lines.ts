@@ -3,15 +3,15 @@
  * a customer, a service period and an amount. Parsing only; {@link invoiceLinesToSpans} in
  * `normalize/invoice-lines.ts` turns the rows into MRR.
  */
-import type { Instant } from '../dates.ts';
+import { formatInstant, type Instant } from '../dates.ts';
 import type { MoneyUnits } from '../money.ts';
-import { type CsvOptions, type LineSource, readCsv } from './csv.ts';
+import { type CsvOptions, CsvParser, type LineSource, MAX_CSV_FIELD_LENGTH, readRecords } from './csv.ts';
+import type { DecimalSeparator } from './csv-values.ts';
 import {
   type Column,
   checkedCurrency,
   columnKey,
   emptyFileError,
-  formatInstant,
   type HeaderColumns,
   missingColumnsError,
   Rejection,
@@ -149,6 +149,8 @@ export interface InvoiceLineOptions extends ImportOptions, CsvOptions {
   readonly defaultCurrency?: string;
   /** Default `false`. `true`: the amount column includes tax, and the tax column is subtracted from it. */
   readonly amountIncludesTax?: boolean;
+  /** How amounts and tax are written; default strict (`1234.50`; see {@link DecimalSeparator}). */
+  readonly decimal?: DecimalSeparator;
 }
 
 interface MappedColumns {
@@ -187,8 +189,9 @@ export async function* streamInvoiceLines(
   const seenIds = new Map<string, number>();
   let columns: MappedColumns | undefined;
   let recordsRead = 0;
-  const reader = new RowReader();
-  for await (const record of readCsv(source, options)) {
+  const reader = new RowReader(options.decimal);
+  const parser = new CsvParser(options.maxFieldLength ?? MAX_CSV_FIELD_LENGTH, options.delimiter);
+  for await (const record of readRecords(parser, source)) {
     recordsRead += 1;
     if (!record.ok) {
       yield record;
@@ -196,7 +199,8 @@ export async function* streamInvoiceLines(
     }
     if (columns === undefined) {
       const header = readHeader(record.row);
-      const missing = 'code' in header ? header : missingColumnsError(record.row, header, required);
+      const missing =
+        'code' in header ? header : missingColumnsError(record.row, header, required, parser.delimiterHint());
       if (missing || 'code' in header) {
         if (missing) yield { ok: false, error: missing };
         return;

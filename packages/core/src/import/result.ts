@@ -77,6 +77,44 @@ export function collectRowsSync<T>(
   return collector.finish();
 }
 
+/**
+ * The valid rows of a stream of batches of parsed rows, each mapped, yielded in arrays of about
+ * `size` (a batch is yielded once it holds `size` or more; the last, possibly empty, at the end).
+ * After the first error no row is kept or yielded; reading goes on only to count the errors, and
+ * the stream ends by throwing {@link ImportError} with the first {@link MAX_REPORTED_ERRORS} errors,
+ * the count of all and the records read. When every row was valid, `onRowsRead` hears the count of
+ * records read before the last array is yielded. Memory stays flat: rows are not collected.
+ */
+export async function* streamValidRows<T, U>(
+  batches: AsyncIterable<readonly ParsedRow<T>[]>,
+  map: (row: T) => U,
+  size: number,
+  onRowsRead: (count: number) => void,
+): AsyncGenerator<U[], void, undefined> {
+  const errors: RowError[] = [];
+  let errorCount = 0;
+  let rowsRead = 0;
+  let batch: U[] = [];
+  for await (const results of batches) {
+    rowsRead += results.length;
+    for (const parsed of results) {
+      if (!parsed.ok) {
+        errorCount += 1;
+        if (errors.length < MAX_REPORTED_ERRORS) errors.push(parsed.error);
+        continue;
+      }
+      if (errorCount === 0) batch.push(map(parsed.row));
+    }
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (errorCount > 0) throw new ImportError(errors, errorCount, rowsRead);
+  onRowsRead(rowsRead);
+  yield batch;
+}
+
 class RowCollector<T> {
   private readonly rows: T[] = [];
   private readonly errors: RowError[] = [];

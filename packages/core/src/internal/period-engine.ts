@@ -471,6 +471,24 @@ export function classifyMovement(
  */
 export function reactivationGap(timeline: Timeline, entity: number, from: Instant, to: Instant): number {
   const { laneStart, changeStart, times, values } = timeline.columns;
+  const firstLane = laneStart[entity] as number;
+  if ((laneStart[entity + 1] as number) - firstLane === 1) {
+    // One currency (almost every entity): its changes are already ascending, so the walk below
+    // needs no merged, sorted copy (a repeated instant keeps its last value, as below).
+    let positive = false;
+    let droppedAt = Number.NEGATIVE_INFINITY;
+    const end = changeStart[firstLane + 1] as number;
+    for (let p = changeStart[firstLane] as number; p < end; ) {
+      const at = times[p] as number;
+      let value = values[p] as number;
+      for (p++; p < end && (times[p] as number) === at; p++) value = values[p] as number;
+      const now = value > 0;
+      if (at < from && positive && !now) droppedAt = at;
+      if (at >= from && at < to && !positive && now) return at - droppedAt;
+      positive = now;
+    }
+    return Number.POSITIVE_INFINITY;
+  }
   const events: { at: number; lane: number; value: number }[] = [];
   for (let lane = laneStart[entity] as number; lane < (laneStart[entity + 1] as number); lane++) {
     for (let p = changeStart[lane] as number; p < (changeStart[lane + 1] as number); p++) {

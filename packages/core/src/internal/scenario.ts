@@ -5,7 +5,7 @@
 
 import type { Instant } from '../dates.ts';
 import { EngineError } from '../engine-error.ts';
-import type { GenerateBillingDataOptions, GeneratorCurrency, GeneratorPlan } from '../generator.ts';
+import type { GenerateBillingDataOptions, GeneratorCurrency, GeneratorPlan } from '../generator-types.ts';
 import { MONEY_SCALE, type MoneyUnits } from '../money.ts';
 import { CURRENCY_CODE } from '../spans.ts';
 

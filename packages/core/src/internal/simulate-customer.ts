@@ -6,7 +6,7 @@
  * SMB 86–87%, mid-market 100% and enterprise 109–114%.
  */
 import type { Instant } from '../dates.ts';
-import type { GeneratedCustomer, GeneratedPeriod, GeneratorPlan } from '../generator.ts';
+import type { GeneratedCustomer, GeneratedPeriod, GeneratorPlan } from '../generator-types.ts';
 import { divideRounded, type MoneyUnits } from '../money.ts';
 import { monthlyAmount } from '../normalize/intervals.ts';
 import { Random } from './random.ts';

@@ -4,8 +4,7 @@
  * refunds on that period included; a period whose sum is positive becomes a span at
  * `sum ÷ length in months`; everything else is counted by why it is not MRR.
  */
-import { type Instant, MS_PER_DAY, wholeMonthsBetween } from '../dates.ts';
-import { formatInstant } from '../import/fields.ts';
+import { formatInstant, type Instant, MS_PER_DAY, wholeMonthsBetween } from '../dates.ts';
 import type { InvoiceLineKind, InvoiceLineRow } from '../import/invoice-lines.ts';
 import type { MoneyUnits } from '../money.ts';
 import type { MrrSpan } from '../spans.ts';

@@ -9,8 +9,11 @@ import {
   formatMoneyUnits,
   importSubscriptionPeriods,
   type MovementKind,
+  PRESET_DEFINITIONS,
   parseCsv,
   periodRowsToSpans,
+  queryOptionsOf,
+  timelineUnder,
   toIsoDate,
 } from '../../src/index.ts';
 import { day } from '../support/spans.ts';
@@ -33,13 +36,19 @@ function table(name: string): Record<string, string>[] {
 const magnitude = (text: string | undefined) => (text ?? '').replace(/^-/, '');
 
 const { rows } = await importSubscriptionPeriods(read('subscription_periods.csv'));
-const timeline = buildTimeline(periodRowsToSpans(rows));
+const spans = periodRowsToSpans(rows);
+const dbt = PRESET_DEFINITIONS.DBT_PLAYBOOK;
+// The same figures with the engine's defaults and under the DBT_PLAYBOOK preset.
+const setups = [
+  { name: 'engine defaults', timeline: buildTimeline(spans), options: {} },
+  { name: 'DBT_PLAYBOOK preset', timeline: timelineUnder({ spans }, dbt), options: queryOptionsOf(dbt) },
+];
 const first = day('2018-01-01');
 const end = day('2020-03-01');
 
-describe('dbt MRR playbook', () => {
+describe.each(setups)('dbt MRR playbook ($name)', ({ timeline, options }) => {
   const expected = table('expected_mrr_by_month.derived.csv');
-  const series = computeRetentionSeries(timeline, { from: first, to: end, granularity: 'MONTH' });
+  const series = computeRetentionSeries(timeline, { ...options, from: first, to: end, granularity: 'MONTH' });
 
   it('imports all 121 subscription periods', () => {
     expect(rows).toHaveLength(121);
@@ -97,7 +106,11 @@ describe('dbt MRR playbook', () => {
     };
     const actual: string[] = [];
     for (let month = first; month < end; month = addMonths(month, 1)) {
-      for (const movement of computeMovements(timeline, { from: month, to: addMonths(month, 1) })) {
+      for (const movement of computeMovements(timeline, {
+        ...options,
+        from: month,
+        to: addMonths(month, 1),
+      })) {
         const sign = movement.kind === 'CONTRACTION' || movement.kind === 'CHURN' ? '-' : '';
         actual.push(
           `${toIsoDate(month)} ${movement.customerId} ${categories[movement.kind]} ${sign}${formatMoneyUnits(movement.amount)}`,

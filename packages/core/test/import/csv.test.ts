@@ -1,12 +1,26 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CsvRecord, type ParsedRow, parseCsv, readCsv } from '../../src/index.ts';
+import {
+  CSV_DELIMITERS,
+  type CsvDelimiter,
+  type CsvRecord,
+  type ParsedRow,
+  parseCsv,
+  readCsv,
+} from '../../src/index.ts';
 import { asyncLines, toCsv } from './support.ts';
 
-async function readAll(source: Parameters<typeof readCsv>[0], maxFieldLength?: number) {
+async function readAll(
+  source: Parameters<typeof readCsv>[0],
+  maxFieldLength?: number,
+  delimiter?: CsvDelimiter,
+) {
   const out: ParsedRow<CsvRecord>[] = [];
-  for await (const item of readCsv(source, maxFieldLength === undefined ? {} : { maxFieldLength }))
-    out.push(item);
+  const options = {
+    ...(maxFieldLength === undefined ? {} : { maxFieldLength }),
+    ...(delimiter === undefined ? {} : { delimiter }),
+  };
+  for await (const item of readCsv(source, options)) out.push(item);
   return out;
 }
 
@@ -212,12 +226,33 @@ const style = fc.record({
 describe('readCsv laws', () => {
   it('parses any serialised table back to the same fields, from a text or from lines', async () => {
     await fc.assert(
-      fc.asyncProperty(table, style, async (rows, how) => {
-        const text = toCsv(rows, how);
-        const fromText = await readAll(text);
+      fc.asyncProperty(table, style, fc.constantFrom(...CSV_DELIMITERS), async (rows, how, delimiter) => {
+        const text = toCsv(rows, how, delimiter);
+        const fromText = await readAll(text, undefined, delimiter);
         expect(fromText.map((item) => (item.ok ? item.row.fields : item.error))).toEqual(rows);
-        expect(await readAll(asyncLines(text.split(/\r?\n/)))).toEqual(fromText);
+        expect(await readAll(asyncLines(text.split(/\r?\n/)), undefined, delimiter)).toEqual(fromText);
       }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('sniffs the delimiter of any serialised table whose other delimiters are quoted', async () => {
+    // The delimiter is sniffed from the header's first physical line: header fields without line breaks.
+    const oneLineHeader = table.map(([header, ...rest]) => [
+      (header ?? []).map((field) => field.replaceAll('\n', ' ')),
+      ...rest,
+    ]);
+    await fc.assert(
+      fc.asyncProperty(
+        oneLineHeader,
+        style,
+        fc.constantFrom(...CSV_DELIMITERS),
+        async (rows, how, delimiter) => {
+          const text = toCsv(rows, how, delimiter, true);
+          const fromText = await readAll(text);
+          expect(fromText.map((item) => (item.ok ? item.row.fields : item.error))).toEqual(rows);
+        },
+      ),
       { numRuns: 300 },
     );
   });

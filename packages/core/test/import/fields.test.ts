@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseAmount, parseDate } from '../../src/import/fields.ts';
+import { parseAmount, parseDate } from '../../src/import/csv-values.ts';
 import { parseInstant, parseMoney } from '../../src/index.ts';
 
 describe('fast paths of the field readers', () => {

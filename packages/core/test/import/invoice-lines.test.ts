@@ -154,7 +154,7 @@ describe('importInvoiceLines', () => {
       'INVALID_AMOUNT',
       'amount',
       '1,000',
-      'a decimal number such as 49.99 (no currency symbols, thousands separators or exponents)',
+      'a decimal number such as 49.99 (no currency symbols, thousands separators or exponents); for amounts written like 1,234.50 or 1.234,50, name the decimal separator (decimal option; nrr import --decimal . or --decimal ,)',
     ],
     [
       'a tax that is not a number',

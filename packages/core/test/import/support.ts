@@ -22,17 +22,23 @@ export async function* asyncLines(lines: readonly string[]): AsyncGenerator<stri
 export function toCsv(
   table: readonly (readonly string[])[],
   style: { crlf: boolean; bom: boolean; trailing: boolean; quote: readonly boolean[] },
+  delimiter = ',',
+  /** Quote every field holding any of the delimiters the reader sniffs (`,`, `;`, tab), not only `delimiter`. */
+  quoteDelimiters = false,
 ): string {
+  const special = quoteDelimiters
+    ? /[",;\t\n]/
+    : new RegExp(`["\n${delimiter === '\t' ? '\\t' : delimiter}]`);
   const eol = style.crlf ? '\r\n' : '\n';
   let k = 0;
   const lines = table.map((record) =>
     record
       .map((field) => {
-        const mustQuote = /[",\n]/.test(field) || (record.length === 1 && field === '');
+        const mustQuote = special.test(field) || (record.length === 1 && field === '');
         const quote = mustQuote || (style.quote[k++ % style.quote.length] ?? false);
         return quote ? `"${field.replaceAll('"', '""').replaceAll('\n', eol)}"` : field;
       })
-      .join(','),
+      .join(delimiter),
   );
   return (style.bom ? '\uFEFF' : '') + lines.join(eol) + (style.trailing ? eol : '');
 }

@@ -58,6 +58,10 @@ export function RetentionFigure({
   const change = data && describeChange(value, data.previous?.[metric], 'higher-is-better', locale);
   const trend = data?.trend ?? [];
   const comparison = data?.benchmark?.benchmark.metric === names.benchmark ? data.benchmark : undefined;
+  // With no figure, the warnings that say why (a mistyped segment value) still show; the empty
+  // message already says what EMPTY_COHORT would.
+  const emptyWarnings =
+    showWarnings === false ? [] : (data?.current.warnings ?? []).filter((w) => w.code !== 'EMPTY_COHORT');
   return (
     <CardFrame
       {...props}
@@ -68,6 +72,7 @@ export function RetentionFigure({
       loadingText={`Loading ${names.title.toLowerCase()}…`}
       skeleton={<FigureSkeleton />}
       emptyText="No paying customers at the start of this period, so there is no retention to report."
+      emptyDetails={emptyWarnings.length > 0 ? <Warnings warnings={emptyWarnings} /> : null}
     >
       <p className="nrr-figure">{percent(value)}</p>
       {change && data?.previous ? (

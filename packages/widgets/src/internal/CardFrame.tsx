@@ -45,6 +45,8 @@ interface CardFrameProps extends CardBaseProps {
   /** What a loading placeholder and the empty message say. */
   readonly loadingText: string;
   readonly emptyText: string;
+  /** Shown under the default empty message, e.g. the warnings that explain why nothing is there. */
+  readonly emptyDetails?: ReactNode;
   /** Placeholder shapes shown while loading, laid out like the content so the card keeps its size. */
   readonly skeleton?: ReactNode;
   readonly children?: ReactNode;
@@ -100,7 +102,14 @@ function stateView(props: CardFrameProps): ReactNode {
     case 'error':
       return props.renderError?.(state.error, state.retry) ?? <ErrorView {...props} state={state} />;
     case 'empty':
-      return props.renderEmpty?.() ?? <p className="nrr-placeholder">{props.emptyText}</p>;
+      return (
+        props.renderEmpty?.() ?? (
+          <>
+            <p className="nrr-placeholder">{props.emptyText}</p>
+            {props.emptyDetails}
+          </>
+        )
+      );
     case 'ready':
       return props.children;
     default:

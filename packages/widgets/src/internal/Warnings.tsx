@@ -6,7 +6,8 @@ export function Warnings({ warnings }: { readonly warnings: RetentionReportResul
   return (
     <ul className="nrr-warnings" aria-label="Caveats">
       {warnings.map((warning) => (
-        <li key={warning.code} data-code={warning.code}>
+        // Two typos give two warnings of one code: the message tells them apart.
+        <li key={`${warning.code} ${warning.message}`} data-code={warning.code}>
           <span aria-hidden="true">⚠ </span>
           {warning.message}
         </li>

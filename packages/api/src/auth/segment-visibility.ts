@@ -1,23 +1,20 @@
 /**
  * What an embed token locked to a segment may see outside the figures themselves: which customers
  * (for `customers` and `customer`) and which attribute values and names (for `segments` and
- * `segmentDimensions`). The figures are confined by the effective segment of each query instead.
+ * `segmentDimensions`). The figures are confined by the effective segment of each query instead
+ * (`effectiveSegment` in ./segment-lock.ts). "Current" here ({@link latestAttributes},
+ * {@link currentInstant}) is the same current that `Customer` shows.
  */
 import {
   type EntityTimeline,
   entityMrrAt,
   matchesAttributes,
   matchesSegment,
-  type SegmentFilter,
   sizeBandOf,
   type Timeline,
 } from '@nrr/core';
 import type { ApiContext } from '../context.ts';
-
-/** The caller's segment lock: an embed token's segment; `undefined` for secret keys and unlocked tokens. */
-export function segmentLockOf(context: ApiContext): SegmentFilter | undefined {
-  return context.principal.kind === 'EMBED_TOKEN' ? context.principal.segment : undefined;
-}
+import { segmentLockOf } from './segment-lock.ts';
 
 /** Latest attributes of an entity. */
 export function latestAttributes(

@@ -1,0 +1,99 @@
+/**
+ * Reading a tenant's stored spans (`mrr_spans`) back into core's form. Spans are the only stored
+ * form of a tenant's revenue: the API builds its timeline from them when it loads the tenant.
+ */
+import { type MrrSpan, parseMoney } from '@nrr/core';
+import { eq } from 'drizzle-orm';
+import { copyConnection } from '../copy.ts';
+import { mrrSpans } from '../schema.ts';
+import type { Tx } from '../tenant-scope.ts';
+import { readAttributeSets } from './attribute-sets.ts';
+
+/** Reads a stored span row back into core's form. */
+function spanFromRow(
+  row: typeof mrrSpans.$inferSelect,
+  sets: ReadonlyMap<number, Readonly<Record<string, string>> | undefined>,
+): MrrSpan {
+  const attributes = sets.get(row.attributesId);
+  const mrr = parseMoney(row.mrr);
+  if (mrr === undefined) throw new Error(`stored mrr ${row.mrr} is not a decimal`);
+  const span: MrrSpan = {
+    customerId: row.customerId,
+    subscriptionId: row.subscriptionId,
+    start: row.startAt.getTime(),
+    end: row.endAt === null ? null : row.endAt.getTime(),
+    mrr,
+    currency: row.currency,
+    ...(row.canceledAt ? { canceledAt: row.canceledAt.getTime() } : {}),
+    ...(attributes === undefined ? {} : { attributes }),
+  };
+  return span;
+}
+
+/** Orders spans by customer, subscription (UTF-16 code units) and start. */
+function compareSpans(a: MrrSpan, b: MrrSpan): number {
+  if (a.customerId !== b.customerId) return a.customerId < b.customerId ? -1 : 1;
+  if (a.subscriptionId !== b.subscriptionId) return a.subscriptionId < b.subscriptionId ? -1 : 1;
+  return a.start - b.start;
+}
+
+/** A stored span row as {@link readTenantSpans} selects it on Postgres. */
+interface SpanRow {
+  customer_id: string;
+  subscription_id: string;
+  start_ms: number;
+  end_ms: number | null;
+  mrr: string;
+  currency: string;
+  canceled_ms: number | null;
+  attributes_id: number;
+}
+
+/**
+ * Every stored span of the tenant, ordered by customer, subscription (code units) and start: one
+ * order however they were stored, so that spans starting together merge their attributes the
+ * same way every time. On Postgres instants come as epoch milliseconds; each attribute set is
+ * parsed once and shared by the spans that have it.
+ */
+export async function readTenantSpans(tx: Tx, tenantId: string): Promise<MrrSpan[]> {
+  const sets = await readAttributeSets(tx, tenantId);
+  const connection = copyConnection(tx);
+  let spans: MrrSpan[];
+  if (connection) {
+    const rows = await connection.unsafe<SpanRow[]>(
+      `select customer_id, subscription_id,
+        (extract(epoch from start_at) * 1000)::float8 as start_ms, (extract(epoch from end_at) * 1000)::float8 as end_ms,
+        mrr::text as mrr, currency, (extract(epoch from canceled_at) * 1000)::float8 as canceled_ms, attributes_id
+      from mrr_spans where tenant_id = $1 order by customer_id, subscription_id, start_at`,
+      [tenantId],
+    );
+    spans = new Array<MrrSpan>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as SpanRow;
+      const mrr = parseMoney(row.mrr);
+      if (mrr === undefined) throw new Error(`stored mrr ${row.mrr} is not a decimal`);
+      // Literal shapes, no spread: spans stay small objects of few shapes, which the engine reads fast.
+      const span: MrrSpan = {
+        customerId: row.customer_id,
+        subscriptionId: row.subscription_id,
+        start: row.start_ms,
+        end: row.end_ms,
+        mrr,
+        currency: row.currency,
+      };
+      if (row.canceled_ms !== null) (span as { canceledAt?: number }).canceledAt = row.canceled_ms;
+      const values = sets.get(row.attributes_id);
+      if (values !== undefined)
+        (span as { attributes?: Readonly<Record<string, string>> }).attributes = values;
+      spans[i] = span;
+    }
+  } else {
+    const rows = await tx.select().from(mrrSpans).where(eq(mrrSpans.tenantId, tenantId));
+    spans = rows.map((row) => spanFromRow(row, sets));
+  }
+  // The database's order (bytes of UTF-8) and code-unit order differ only past U+E000.
+  for (let i = 1; i < spans.length; i++) {
+    if (compareSpans(spans[i - 1] as MrrSpan, spans[i] as MrrSpan) > 0) return spans.sort(compareSpans);
+  }
+  return spans;
+}
