@@ -6,19 +6,10 @@ import {
   compareToBenchmark,
   type RetentionReport,
 } from '@nrr/core';
-import {
-  chargeWork,
-  coreWindow,
-  engineWindow,
-  methodOf,
-  questionKey,
-  runEngine,
-} from '../analytics/query-input.ts';
-import { withWarnings } from '../analytics/segment-typos.ts';
-import { retentionWindows } from '../internal/work-budget.ts';
+import { runEngine } from '../analytics/query-input.ts';
 import { builder } from './builder.ts';
 import { SizeBandEnum } from './enums.ts';
-import { RetentionReportRef } from './retention-report.ts';
+import { RetentionReportRef, retentionReport } from './retention-report.ts';
 import { currencyField, methodField, segmentField, windowFields } from './window-input.ts';
 
 const BenchmarkMetricEnum = builder.enumType('BenchmarkMetric', {
@@ -171,20 +162,12 @@ builder.queryField('benchmarkComparison', (t) =>
       input: t.arg({ type: BenchmarkComparisonInput, required: true, description: 'Window and range.' }),
     },
     resolve: async (_root, { input }, context) => {
-      const window = await coreWindow(context, input);
-      const method = methodOf(input.method);
-      // The same question as `retention` with this input (currency included), memoised with it: a
-      // card asking both computes the window once.
-      const key = questionKey('retention', window, { method });
-      await chargeWork(context, 'benchmarkComparison', key, retentionWindows(method, window.from, window.to));
-      const report = await context.analytics.run(key, {
-        kind: 'retention',
-        window: engineWindow(window),
-        method,
-      });
+      // The `retention` question of this input (currency included), memoised with it: a card
+      // asking both computes the window once.
+      const report = await retentionReport(context, input, 'benchmarkComparison');
       const figure = input.metric === 'GRR' ? report.grr : report.nrr;
       const comparison = runEngine(() => compareToBenchmark(figure, input.benchmark));
-      return { comparison, report: withWarnings(report, window.warnings) };
+      return { comparison, report };
     },
   }),
 );
