@@ -34,7 +34,6 @@ describe('warning codes over GraphQL', () => {
     );
     expect(names.sort()).toEqual(Object.keys(WARNING_CODES).sort());
     expect(names).toHaveLength(8);
-    expect(names).toContain('UNKNOWN_SEGMENT_VALUE');
     expect(names).not.toContain('MISSING_FX_RATE');
   });
 

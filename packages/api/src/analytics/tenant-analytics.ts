@@ -83,6 +83,7 @@ const MAX_RESULTS = 256;
  */
 export class TimelineCache {
   readonly #entries = new Map<string, CachedTenant>();
+  readonly #computed = new Map<EngineOperation['kind'], number>();
   /**
    * @param capacity Tenants kept (least recently used evicted).
    * @param engine Worker threads to run figures in; `undefined` runs them on this thread.
@@ -119,6 +120,7 @@ export class TimelineCache {
       return cached.timeline;
     };
     const engine = this.engine;
+    const count = (kind: EngineOperation['kind']) => this.#count(kind);
     /** Runs an operation in the pool; notes the timeline's summary on the way. */
     const execute = async <O extends EngineOperation>(
       engine: EnginePool,
@@ -169,11 +171,13 @@ export class TimelineCache {
           if (entry().results.has(key)) return analytics.memo(key, () => undefined as never);
           const rates = await entry().rates;
           const built = await timeline();
-          return analytics.memo(key, () =>
-            runEngine(() => runOperation(built, rates, operation), tenant.tenantId),
-          );
+          return analytics.memo(key, () => {
+            count(operation.kind);
+            return runEngine(() => runOperation(built, rates, operation), tenant.tenantId);
+          });
         }
         // Memoised as a promise, so concurrent requests share one job; a failure is not kept.
+        count(operation.kind);
         const pending = execute(engine, operation);
         analytics.memo(key, () => pending);
         pending.catch(() => {
@@ -210,6 +214,14 @@ export class TimelineCache {
     return analytics;
   }
 
+  /**
+   * How many engine operations of `kind` were computed since this cache was made, rather than
+   * answered from the memo: what shows that two questions with the same key cost one computation.
+   */
+  computations(kind: EngineOperation['kind']): number {
+    return this.#computed.get(kind) ?? 0;
+  }
+
   /** Drops everything, the engine workers' timelines too (tests, the bench's cold requests). */
   clear(): void {
     this.#entries.clear();
@@ -241,6 +253,10 @@ export class TimelineCache {
       this.#entries.delete(oldest);
     }
     return fresh;
+  }
+
+  #count(kind: EngineOperation['kind']): void {
+    this.#computed.set(kind, this.computations(kind) + 1);
   }
 
   #forget(tenantId: string, entry: CachedTenant): void {

@@ -6,20 +6,11 @@ import {
   compareToBenchmark,
   type RetentionReport,
 } from '@nrr/core';
-import {
-  chargeWork,
-  coreWindow,
-  engineWindow,
-  methodOf,
-  questionKey,
-  runEngine,
-} from '../analytics/query-input.ts';
-import { withWarnings } from '../analytics/segment-typos.ts';
-import { retentionWindows } from '../internal/work-budget.ts';
+import { runEngine } from '../analytics/query-input.ts';
 import { builder } from './builder.ts';
 import { SizeBandEnum } from './enums.ts';
-import { RetentionReportRef } from './retention-report.ts';
-import { methodField, segmentField, windowFields } from './window-input.ts';
+import { RetentionReportRef, retentionReport } from './retention-report.ts';
+import { currencyField, methodField, segmentField, windowFields } from './window-input.ts';
 
 const BenchmarkMetricEnum = builder.enumType('BenchmarkMetric', {
   description: 'The ratio a benchmark describes.',
@@ -146,6 +137,10 @@ const BenchmarkComparisonInput = builder.inputType('BenchmarkComparisonInput', {
       description: 'Default NRR.',
     }),
     segment: segmentField(t),
+    currency: currencyField(
+      t,
+      'Report in this currency (needs stored exchange rates); pass what `retention` of the same window is asked in, so both share one computation.',
+    ),
   }),
 });
 
@@ -167,19 +162,12 @@ builder.queryField('benchmarkComparison', (t) =>
       input: t.arg({ type: BenchmarkComparisonInput, required: true, description: 'Window and range.' }),
     },
     resolve: async (_root, { input }, context) => {
-      const window = await coreWindow(context, input);
-      const method = methodOf(input.method);
-      // The same question as `retention` with this input, memoised with it.
-      const key = questionKey('retention', window, { method });
-      await chargeWork(context, 'benchmarkComparison', key, retentionWindows(method, window.from, window.to));
-      const report = await context.analytics.run(key, {
-        kind: 'retention',
-        window: engineWindow(window),
-        method,
-      });
+      // The `retention` question of this input (currency included), memoised with it: a card
+      // asking both computes the window once.
+      const report = await retentionReport(context, input, 'benchmarkComparison');
       const figure = input.metric === 'GRR' ? report.grr : report.nrr;
       const comparison = runEngine(() => compareToBenchmark(figure, input.benchmark));
-      return { comparison, report: withWarnings(report, window.warnings) };
+      return { comparison, report };
     },
   }),
 );
