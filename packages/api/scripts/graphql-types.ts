@@ -33,13 +33,13 @@ import {
   type OperationDefinitionNode,
   parse,
   print,
+  type SelectionNode,
   type SelectionSetNode,
   Source,
   specifiedRules,
   stripIgnoredCharacters,
   typeFromAST,
   validate,
-  visit,
 } from 'graphql';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -54,9 +54,9 @@ export interface CodegenTarget {
   /** File (from the repository root) to write. */
   readonly output: string;
   /**
-   * Emit each operation as `export const <Name>Document` (a {@link TypedDocument}-typed string that
-   * carries the fragments it uses; a leading `prefix` of the operation name is dropped) and each
-   * fragment's text as `<Name>Fragment`, importing `TypedDocument` from this module.
+   * Emit each operation as `export const <Name>Document`: a {@link TypedDocument}-typed string, one
+   * self-contained operation with its fragments written in place (a leading `prefix` of the
+   * operation name is dropped), importing `TypedDocument` from this module.
    */
   readonly typedDocuments?: { readonly from: string; readonly prefix: string };
   /** Export every fragment's text as `<Name>Fragment` (for clients that compose queries by hand). */
@@ -146,7 +146,7 @@ class Emitter {
         `${doc(type.description)}export ${declare(fragment.name.value, this.selection(fragment.selectionSet, type, ''))}`,
       );
     }
-    if (this.target.typedDocuments || this.target.fragmentSources) {
+    if (this.target.fragmentSources) {
       for (const [name, fragment] of this.fragments)
         blocks.push(
           `/** Text of fragment \`${name}\`. */\nexport const ${name}Fragment = ${JSON.stringify(compact(fragment))};`,
@@ -175,12 +175,9 @@ class Emitter {
       if (this.target.typedDocuments) {
         const { prefix } = this.target.typedDocuments;
         const constant = `${name.startsWith(prefix) ? name.slice(prefix.length) : name}Document`;
-        const parts = [
-          JSON.stringify(compact(operation)),
-          ...this.fragmentsOf(operation).map((f) => `${f}Fragment`),
-        ];
+        const text = compact({ ...operation, selectionSet: this.inline(operation.selectionSet) });
         blocks.push(
-          `/** \`${name}\` as sent (with the fragments it spreads). */\nexport const ${constant} = (${parts.join(' + ')}) as TypedDocument<\n  ${name}Query,\n  ${name}QueryVariables\n>;`,
+          `/** \`${name}\` as sent (its fragments written in place). */\nexport const ${constant} = ${JSON.stringify(text)} as TypedDocument<\n  ${name}Query,\n  ${name}QueryVariables\n>;`,
         );
       }
     }
@@ -211,17 +208,26 @@ class Emitter {
 ${imports}${[...scalars, ...head, ...blocks].join('\n\n')}\n`;
   }
 
-  /** Fragments `node` spreads, transitively, each once, in order of first use. */
-  private fragmentsOf(node: OperationDefinitionNode | FragmentDefinitionNode, seen: string[] = []): string[] {
-    visit(node, {
-      FragmentSpread: (spread) => {
-        const name = spread.name.value;
-        if (seen.includes(name)) return;
-        seen.push(name);
-        this.fragmentsOf(this.fragments.get(name) as FragmentDefinitionNode, seen);
-      },
+  /**
+   * `set` with every fragment spread replaced by the fragment's selections (the fragments here have
+   * no type conditions to keep: each is spread on its own type), so that a document is one
+   * self-contained operation: shorter on the wire and in a bundle than operation plus fragments.
+   */
+  private inline(set: SelectionSetNode): SelectionSetNode {
+    const selections = set.selections.flatMap((selection): SelectionNode[] => {
+      if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = this.fragments.get(selection.name.value) as FragmentDefinitionNode;
+        return [...this.inline(fragment.selectionSet).selections];
+      }
+      if (selection.kind === Kind.INLINE_FRAGMENT)
+        return [{ ...selection, selectionSet: this.inline(selection.selectionSet) }];
+      return [
+        selection.selectionSet
+          ? { ...selection, selectionSet: this.inline(selection.selectionSet) }
+          : selection,
+      ];
     });
-    return seen;
+    return { ...set, selections };
   }
 
   /** The TypeScript type of a selection on `parent`: a fragment's name, an object literal, or both. */

@@ -33,7 +33,7 @@ describe('warning codes over GraphQL', () => {
       (value) => value.name,
     );
     expect(names.sort()).toEqual(Object.keys(WARNING_CODES).sort());
-    expect(names).toHaveLength(7);
+    expect(names).toHaveLength(8);
     expect(names).not.toContain('MISSING_FX_RATE');
   });
 

@@ -162,6 +162,8 @@ export interface AttributeFilter {
 export interface BenchmarkComparisonInput {
   /** Benchmark key, e.g. "smb-saas" (see `benchmarks`). */
   readonly benchmark: string;
+  /** Report in this currency (needs stored exchange rates); pass what `retention` of the same window is asked in, so both share one computation. */
+  readonly currency?: string;
   /** Start of the window (inclusive). */
   readonly from: IsoDate;
   /** Default PERIOD. */
@@ -603,66 +605,6 @@ export interface ViewerResult {
   readonly tenant: TenantResult;
 }
 
-/** Text of fragment `BenchmarkTierResult`. */
-export const BenchmarkTierResultFragment = "fragment BenchmarkTierResult on BenchmarkTier{label low high}";
-
-/** Text of fragment `BenchmarkResult`. */
-export const BenchmarkResultFragment = "fragment BenchmarkResult on Benchmark{key segment metric low high sourceTitle sourcePublisher tiers{...BenchmarkTierResult}}";
-
-/** Text of fragment `BenchmarkComparisonResult`. */
-export const BenchmarkComparisonResultFragment = "fragment BenchmarkComparisonResult on BenchmarkComparison{figure position pointsFromRange tier benchmark{...BenchmarkResult}}";
-
-/** Text of fragment `CohortRowResult`. */
-export const CohortRowResultFragment = "fragment CohortRowResult on CohortRow{cohort label size small initialMrr{...Money}initialCustomers cells amounts}";
-
-/** Text of fragment `CohortTableResult`. */
-export const CohortTableResultFragment = "fragment CohortTableResult on CohortTable{granularity measure view currency maxAge dataEnd rows{...CohortRowResult}}";
-
-/** Text of fragment `AttributeResult`. */
-export const AttributeResultFragment = "fragment AttributeResult on Attribute{name value}";
-
-/** Text of fragment `CustomerSummaryResult`. */
-export const CustomerSummaryResultFragment = "fragment CustomerSummaryResult on Customer{id attributes{...AttributeResult}mrr{...Money}}";
-
-/** Text of fragment `CustomerPageResult`. */
-export const CustomerPageResultFragment = "fragment CustomerPageResult on CustomerConnection{totalCount pageInfo{...PageInfoResult}edges{cursor node{...CustomerSummaryResult}}}";
-
-/** Text of fragment `LedgerEntryResult`. */
-export const LedgerEntryResultFragment = "fragment LedgerEntryResult on LedgerEntry{type at amount{...Money}mrrBefore{...Money}mrrAfter{...Money}}";
-
-/** Text of fragment `CustomerResult`. */
-export const CustomerResultFragment = "fragment CustomerResult on Customer{id attributes{...AttributeResult}mrr(at:$at){...Money}history{at mrr{...Money}}ledger{...LedgerEntryResult}}";
-
-/** Text of fragment `PageInfoResult`. */
-export const PageInfoResultFragment = "fragment PageInfoResult on PageInfo{hasNextPage endCursor}";
-
-/** Text of fragment `MovementResult`. */
-export const MovementResultFragment = "fragment MovementResult on Movement{customerId type at amount{...Money}startingMrr{...Money}endingMrr{...Money}}";
-
-/** Text of fragment `MovementPageResult`. */
-export const MovementPageResultFragment = "fragment MovementPageResult on MovementConnection{totalCount pageInfo{...PageInfoResult}edges{cursor node{...MovementResult}}}";
-
-/** Text of fragment `Money`. */
-export const MoneyFragment = "fragment Money on Money{amount currency}";
-
-/** Text of fragment `CustomerCountsResult`. */
-export const CustomerCountsResultFragment = "fragment CustomerCountsResult on CustomerCounts{starting retained churned expanded contracted new reactivated ending}";
-
-/** Text of fragment `RetentionWarningResult`. */
-export const RetentionWarningResultFragment = "fragment RetentionWarningResult on RetentionWarning{code message}";
-
-/** Text of fragment `RetentionReportResult`. */
-export const RetentionReportResultFragment = "fragment RetentionReportResult on RetentionReport{method grain currency from to startingMrr{...Money}newBusiness{...Money}reactivation{...Money}expansion{...Money}contraction{...Money}churn{...Money}endingMrr{...Money}fxImpact{...Money}nrr grr logoRetention netMrrChurnRate grossMrrChurnRate quickRatio customers{...CustomerCountsResult}warnings{...RetentionWarningResult}}";
-
-/** Text of fragment `SegmentReportResult`. */
-export const SegmentReportResultFragment = "fragment SegmentReportResult on SegmentReport{value valueCount report{...RetentionReportResult}}";
-
-/** Text of fragment `TenantResult`. */
-export const TenantResultFragment = "fragment TenantResult on Tenant{id name reportingCurrency currencies dataEnd dataVersion}";
-
-/** Text of fragment `ViewerResult`. */
-export const ViewerResultFragment = "fragment ViewerResult on Viewer{kind canWrite tenant{...TenantResult}}";
-
 /** Result of `NrrBenchmarks`. */
 export interface NrrBenchmarksQuery {
   /** Published NRR ranges; with `segment`, those that fit it (a key, a label, or words such as "SMB fintech"). */
@@ -674,8 +616,8 @@ export interface NrrBenchmarksQueryVariables {
   readonly segment?: string | null;
 }
 
-/** `NrrBenchmarks` as sent (with the fragments it spreads). */
-export const BenchmarksDocument = ("query NrrBenchmarks($segment:String){benchmarks(segment:$segment){...BenchmarkResult}}" + BenchmarkResultFragment + BenchmarkTierResultFragment) as TypedDocument<
+/** `NrrBenchmarks` as sent (its fragments written in place). */
+export const BenchmarksDocument = "query NrrBenchmarks($segment:String){benchmarks(segment:$segment){key segment metric low high sourceTitle sourcePublisher tiers{label low high}}}" as TypedDocument<
   NrrBenchmarksQuery,
   NrrBenchmarksQueryVariables
 >;
@@ -691,8 +633,8 @@ export interface NrrBenchmarkComparisonQueryVariables {
   readonly input: BenchmarkComparisonInput;
 }
 
-/** `NrrBenchmarkComparison` as sent (with the fragments it spreads). */
-export const BenchmarkComparisonDocument = ("query NrrBenchmarkComparison($input:BenchmarkComparisonInput!){benchmarkComparison(input:$input){...BenchmarkComparisonResult}}" + BenchmarkComparisonResultFragment + BenchmarkResultFragment + BenchmarkTierResultFragment) as TypedDocument<
+/** `NrrBenchmarkComparison` as sent (its fragments written in place). */
+export const BenchmarkComparisonDocument = "query NrrBenchmarkComparison($input:BenchmarkComparisonInput!){benchmarkComparison(input:$input){figure position pointsFromRange tier benchmark{key segment metric low high sourceTitle sourcePublisher tiers{label low high}}}}" as TypedDocument<
   NrrBenchmarkComparisonQuery,
   NrrBenchmarkComparisonQueryVariables
 >;
@@ -708,8 +650,8 @@ export interface NrrCohortsQueryVariables {
   readonly input: CohortsInput;
 }
 
-/** `NrrCohorts` as sent (with the fragments it spreads). */
-export const CohortsDocument = ("query NrrCohorts($input:CohortsInput!){cohorts(input:$input){...CohortTableResult}}" + CohortTableResultFragment + CohortRowResultFragment + MoneyFragment) as TypedDocument<
+/** `NrrCohorts` as sent (its fragments written in place). */
+export const CohortsDocument = "query NrrCohorts($input:CohortsInput!){cohorts(input:$input){granularity measure view currency maxAge dataEnd rows{cohort label size small initialMrr{amount currency}initialCustomers cells amounts}}}" as TypedDocument<
   NrrCohortsQuery,
   NrrCohortsQueryVariables
 >;
@@ -727,8 +669,8 @@ export interface NrrCustomersQueryVariables {
   readonly after?: string | null;
 }
 
-/** `NrrCustomers` as sent (with the fragments it spreads). */
-export const CustomersDocument = ("query NrrCustomers($search:String$first:Int!$after:String){customers(search:$search first:$first after:$after){...CustomerPageResult}}" + CustomerPageResultFragment + PageInfoResultFragment + CustomerSummaryResultFragment + AttributeResultFragment + MoneyFragment) as TypedDocument<
+/** `NrrCustomers` as sent (its fragments written in place). */
+export const CustomersDocument = "query NrrCustomers($search:String$first:Int!$after:String){customers(search:$search first:$first after:$after){totalCount pageInfo{hasNextPage endCursor}edges{cursor node{id attributes{name value}mrr{amount currency}}}}}" as TypedDocument<
   NrrCustomersQuery,
   NrrCustomersQueryVariables
 >;
@@ -745,8 +687,8 @@ export interface NrrCustomerQueryVariables {
   readonly at?: IsoDate | null;
 }
 
-/** `NrrCustomer` as sent (with the fragments it spreads). */
-export const CustomerDocument = ("query NrrCustomer($id:ID!$at:Date){customer(id:$id){...CustomerResult}}" + CustomerResultFragment + AttributeResultFragment + MoneyFragment + LedgerEntryResultFragment) as TypedDocument<
+/** `NrrCustomer` as sent (its fragments written in place). */
+export const CustomerDocument = "query NrrCustomer($id:ID!$at:Date){customer(id:$id){id attributes{name value}mrr(at:$at){amount currency}history{at mrr{amount currency}}ledger{type at amount{amount currency}mrrBefore{amount currency}mrrAfter{amount currency}}}}" as TypedDocument<
   NrrCustomerQuery,
   NrrCustomerQueryVariables
 >;
@@ -764,8 +706,8 @@ export interface NrrMovementsQueryVariables {
   readonly after?: string | null;
 }
 
-/** `NrrMovements` as sent (with the fragments it spreads). */
-export const MovementsDocument = ("query NrrMovements($input:MovementsInput!$first:Int!$after:String){movements(input:$input first:$first after:$after){...MovementPageResult}}" + MovementPageResultFragment + PageInfoResultFragment + MovementResultFragment + MoneyFragment) as TypedDocument<
+/** `NrrMovements` as sent (its fragments written in place). */
+export const MovementsDocument = "query NrrMovements($input:MovementsInput!$first:Int!$after:String){movements(input:$input first:$first after:$after){totalCount pageInfo{hasNextPage endCursor}edges{cursor node{customerId type at amount{amount currency}startingMrr{amount currency}endingMrr{amount currency}}}}}" as TypedDocument<
   NrrMovementsQuery,
   NrrMovementsQueryVariables
 >;
@@ -781,8 +723,8 @@ export interface NrrRetentionQueryVariables {
   readonly input: RetentionInput;
 }
 
-/** `NrrRetention` as sent (with the fragments it spreads). */
-export const RetentionDocument = ("query NrrRetention($input:RetentionInput!){retention(input:$input){...RetentionReportResult}}" + RetentionReportResultFragment + MoneyFragment + CustomerCountsResultFragment + RetentionWarningResultFragment) as TypedDocument<
+/** `NrrRetention` as sent (its fragments written in place). */
+export const RetentionDocument = "query NrrRetention($input:RetentionInput!){retention(input:$input){method grain currency from to startingMrr{amount currency}newBusiness{amount currency}reactivation{amount currency}expansion{amount currency}contraction{amount currency}churn{amount currency}endingMrr{amount currency}fxImpact{amount currency}nrr grr logoRetention netMrrChurnRate grossMrrChurnRate quickRatio customers{starting retained churned expanded contracted new reactivated ending}warnings{code message}}}" as TypedDocument<
   NrrRetentionQuery,
   NrrRetentionQueryVariables
 >;
@@ -798,8 +740,8 @@ export interface NrrRetentionSeriesQueryVariables {
   readonly input: RetentionSeriesInput;
 }
 
-/** `NrrRetentionSeries` as sent (with the fragments it spreads). */
-export const RetentionSeriesDocument = ("query NrrRetentionSeries($input:RetentionSeriesInput!){retentionSeries(input:$input){...RetentionReportResult}}" + RetentionReportResultFragment + MoneyFragment + CustomerCountsResultFragment + RetentionWarningResultFragment) as TypedDocument<
+/** `NrrRetentionSeries` as sent (its fragments written in place). */
+export const RetentionSeriesDocument = "query NrrRetentionSeries($input:RetentionSeriesInput!){retentionSeries(input:$input){method grain currency from to startingMrr{amount currency}newBusiness{amount currency}reactivation{amount currency}expansion{amount currency}contraction{amount currency}churn{amount currency}endingMrr{amount currency}fxImpact{amount currency}nrr grr logoRetention netMrrChurnRate grossMrrChurnRate quickRatio customers{starting retained churned expanded contracted new reactivated ending}warnings{code message}}}" as TypedDocument<
   NrrRetentionSeriesQuery,
   NrrRetentionSeriesQueryVariables
 >;
@@ -816,8 +758,8 @@ export interface NrrBreakdownQueryVariables {
   readonly first?: number | null;
 }
 
-/** `NrrBreakdown` as sent (with the fragments it spreads). */
-export const BreakdownDocument = ("query NrrBreakdown($input:BreakdownInput!$first:Int){breakdown(input:$input first:$first){...SegmentReportResult}}" + SegmentReportResultFragment + RetentionReportResultFragment + MoneyFragment + CustomerCountsResultFragment + RetentionWarningResultFragment) as TypedDocument<
+/** `NrrBreakdown` as sent (its fragments written in place). */
+export const BreakdownDocument = "query NrrBreakdown($input:BreakdownInput!$first:Int){breakdown(input:$input first:$first){value valueCount report{method grain currency from to startingMrr{amount currency}newBusiness{amount currency}reactivation{amount currency}expansion{amount currency}contraction{amount currency}churn{amount currency}endingMrr{amount currency}fxImpact{amount currency}nrr grr logoRetention netMrrChurnRate grossMrrChurnRate quickRatio customers{starting retained churned expanded contracted new reactivated ending}warnings{code message}}}}" as TypedDocument<
   NrrBreakdownQuery,
   NrrBreakdownQueryVariables
 >;
@@ -831,8 +773,8 @@ export interface NrrSegmentDimensionsQuery {
 /** Variables of `NrrSegmentDimensions`. */
 export type NrrSegmentDimensionsQueryVariables = Record<string, never>;
 
-/** `NrrSegmentDimensions` as sent (with the fragments it spreads). */
-export const SegmentDimensionsDocument = ("query NrrSegmentDimensions{segmentDimensions}") as TypedDocument<
+/** `NrrSegmentDimensions` as sent (its fragments written in place). */
+export const SegmentDimensionsDocument = "query NrrSegmentDimensions{segmentDimensions}" as TypedDocument<
   NrrSegmentDimensionsQuery,
   NrrSegmentDimensionsQueryVariables
 >;
@@ -848,8 +790,8 @@ export interface NrrSegmentsQueryVariables {
   readonly dimension: string;
 }
 
-/** `NrrSegments` as sent (with the fragments it spreads). */
-export const SegmentsDocument = ("query NrrSegments($dimension:String!){segments(dimension:$dimension)}") as TypedDocument<
+/** `NrrSegments` as sent (its fragments written in place). */
+export const SegmentsDocument = "query NrrSegments($dimension:String!){segments(dimension:$dimension)}" as TypedDocument<
   NrrSegmentsQuery,
   NrrSegmentsQueryVariables
 >;
@@ -863,8 +805,8 @@ export interface NrrViewerQuery {
 /** Variables of `NrrViewer`. */
 export type NrrViewerQueryVariables = Record<string, never>;
 
-/** `NrrViewer` as sent (with the fragments it spreads). */
-export const ViewerDocument = ("query NrrViewer{viewer{...ViewerResult}}" + ViewerResultFragment + TenantResultFragment) as TypedDocument<
+/** `NrrViewer` as sent (its fragments written in place). */
+export const ViewerDocument = "query NrrViewer{viewer{kind canWrite tenant{id name reportingCurrency currencies dataEnd dataVersion}}}" as TypedDocument<
   NrrViewerQuery,
   NrrViewerQueryVariables
 >;

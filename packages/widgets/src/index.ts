@@ -16,35 +16,8 @@ export { NrrCard, type RetentionCardProps } from './cards/NrrCard.tsx';
 // Types of card data, GraphQL documents and results, and shared card props.
 export type { RetentionFigureData, RetentionMetric } from './cards/RetentionFigure.tsx';
 export { RetentionTrend, type RetentionTrendProps } from './cards/RetentionTrend.tsx';
-export type * from './documents.ts';
-export {
-  BenchmarkComparisonDocument,
-  BenchmarksDocument,
-  BreakdownDocument,
-  CohortsDocument,
-  CustomerDocument,
-  CustomersDocument,
-  MovementsDocument,
-  RetentionDocument,
-  RetentionSeriesDocument,
-  SegmentDimensionsDocument,
-  SegmentsDocument,
-  ViewerDocument,
-} from './documents.ts';
-export {
-  useBenchmarkComparison,
-  useBenchmarks,
-  useBreakdown,
-  useCohorts,
-  useCustomer,
-  useCustomers,
-  useMovements,
-  useRetention,
-  useRetentionSeries,
-  useSegmentDimensions,
-  useSegments,
-  useViewer,
-} from './hooks/hooks.ts';
+export * from './documents.ts';
+export * from './hooks/hooks.ts';
 export { type MovementsQuery, movementsQueryOptions } from './hooks/movementsQueryOptions.ts';
 export {
   type BenchmarkComparisonQuery,

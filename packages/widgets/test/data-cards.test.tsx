@@ -82,7 +82,7 @@ async function violations(container: HTMLElement) {
 }
 
 describe('the provider currency', () => {
-  it('is sent with every query that returns money, and not with benchmark comparisons', async () => {
+  it('is sent with every query that returns money, and with the benchmark comparison (the card’s own retention question)', async () => {
     const { network } = withNetwork(
       <>
         <CohortHeatmap view="ABSOLUTE" />
@@ -101,7 +101,7 @@ describe('the provider currency', () => {
       (r) => `${r.operation}:${(r.variables.input as { currency?: string }).currency}`,
     );
     expect(currencies.sort()).toEqual([
-      'NrrBenchmarkComparison:undefined',
+      'NrrBenchmarkComparison:EUR',
       'NrrCohorts:EUR',
       'NrrMovements:EUR',
       'NrrRetention:EUR',

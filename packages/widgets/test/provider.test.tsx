@@ -67,6 +67,31 @@ describe('<NrrProvider> data mode', () => {
     expect(new Set(network.seen.map((r) => r.token))).toEqual(new Set([network.issued[0]]));
   });
 
+  it('asks the benchmark comparison in the card’s currency, the same question as its retention', async () => {
+    const network = fakeNetwork({ clock: () => JAN_15_2025 });
+    const client = createNrrClient({
+      endpoint: 'https://nrr.test/graphql',
+      fetchToken: network.fetchToken,
+      fetch: network.fetch,
+      now: () => JAN_15_2025,
+    });
+    render(
+      <NrrProvider client={client} queryClient={new QueryClient()} now={() => JAN_15_2025} currency="EUR">
+        <NrrCard period="last-12-months" />
+      </NrrProvider>,
+    );
+    await waitFor(() => expect(network.seen.map((r) => r.operation)).toContain('NrrBenchmarkComparison'));
+    const input = (operation: string, from: string) =>
+      network.seen
+        .map((r) => ({ operation: r.operation, input: r.variables.input as Record<string, unknown> }))
+        .find((r) => r.operation === operation && r.input.from === from)?.input ?? {};
+    const { benchmark, metric, ...question } = input('NrrBenchmarkComparison', '2024-01-01');
+    expect([benchmark, metric]).toEqual(['b2b-saas', 'NRR']);
+    // The server memoises both under one key (window, segment, method, currency): one computation.
+    expect(question).toEqual({ from: '2024-01-01', to: '2025-01-01', currency: 'EUR' });
+    expect(input('NrrRetention', '2024-01-01')).toEqual(question);
+  });
+
   it('puts the tenant from the token in every query key, and NRR and GRR cards share their queries', async () => {
     const { network, wrapper, queryClient } = setup({ tenant: 'tenant-42' });
     render(

@@ -134,6 +134,7 @@ function lru<V>(map: Map<string, V>, key: string, capacity: number, make: () => 
  */
 export class TimelineCache {
   readonly #entries = new Map<string, CachedTenant>();
+  readonly #computed = new Map<EngineOperation['kind'], number>();
   /**
    * @param capacity Tenants kept (least recently used evicted).
    * @param engine Worker threads to run figures in; `undefined` runs them on this thread.
@@ -182,6 +183,7 @@ export class TimelineCache {
       );
     };
     const engine = this.engine;
+    const count = (kind: EngineOperation['kind']) => this.#count(kind);
     /** Runs an operation in the pool; notes the timeline's summary on the way. */
     const execute = async <O extends EngineOperation>(
       engine: EnginePool,
@@ -237,11 +239,13 @@ export class TimelineCache {
           if (entry().results.has(key)) return analytics.memo(key, () => undefined as never);
           const rates = await entry().rates;
           const built = await timeline(definitions);
-          return analytics.memo(key, () =>
-            runEngine(() => runOperation(built, rates, operation, definitions), tenant.tenantId),
-          );
+          return analytics.memo(key, () => {
+            count(operation.kind);
+            return runEngine(() => runOperation(built, rates, operation, definitions), tenant.tenantId);
+          });
         }
         // Memoised as a promise, so concurrent requests share one job; a failure is not kept.
+        count(operation.kind);
         const pending = execute(engine, operation, definitions);
         analytics.memo(key, () => pending);
         pending.catch(() => {
@@ -278,6 +282,14 @@ export class TimelineCache {
     return analytics;
   }
 
+  /**
+   * How many engine operations of `kind` were computed since this cache was made, rather than
+   * answered from the memo: what shows that two questions with the same key cost one computation.
+   */
+  computations(kind: EngineOperation['kind']): number {
+    return this.#computed.get(kind) ?? 0;
+  }
+
   /** Drops everything, the engine workers' timelines too (tests, the bench's cold requests). */
   clear(): void {
     this.#entries.clear();
@@ -311,6 +323,10 @@ export class TimelineCache {
       this.#entries.delete(oldest);
     }
     return fresh;
+  }
+
+  #count(kind: EngineOperation['kind']): void {
+    this.#computed.set(kind, this.computations(kind) + 1);
   }
 
   #forget(tenantId: string, entry: CachedTenant): void {

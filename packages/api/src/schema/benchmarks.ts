@@ -1,20 +1,10 @@
 /** `Benchmark`, `BenchmarkComparison` and their queries: published NRR ranges and where a tenant falls. */
 import { type Benchmark, type BenchmarkComparison, benchmarksFor, compareToBenchmark } from '@nrr/core';
-import {
-  chargeWork,
-  coreWindow,
-  engineWindow,
-  methodOf,
-  questionKey,
-  runEngine,
-} from '../analytics/query-input.ts';
-import { presentedReport } from '../analytics/question-definitions.ts';
-import { withWarnings } from '../analytics/segment-typos.ts';
-import { retentionWindows } from '../internal/work-budget.ts';
+import { runEngine } from '../analytics/query-input.ts';
 import { builder } from './builder.ts';
 import { SizeBandEnum } from './enums.ts';
-import { type PresentedReport, RetentionReportRef } from './retention-report.ts';
-import { methodField, segmentField, windowFields } from './window-input.ts';
+import { type PresentedReport, RetentionReportRef, retentionReport } from './retention-report.ts';
+import { currencyField, methodField, segmentField, windowFields } from './window-input.ts';
 
 const BenchmarkMetricEnum = builder.enumType('BenchmarkMetric', {
   description: 'The ratio a benchmark describes.',
@@ -141,6 +131,10 @@ const BenchmarkComparisonInput = builder.inputType('BenchmarkComparisonInput', {
       description: 'Default NRR.',
     }),
     segment: segmentField(t),
+    currency: currencyField(
+      t,
+      'Report in this currency (needs stored exchange rates); pass what `retention` of the same window is asked in, so both share one computation.',
+    ),
   }),
 });
 
@@ -162,28 +156,12 @@ builder.queryField('benchmarkComparison', (t) =>
       input: t.arg({ type: BenchmarkComparisonInput, required: true, description: 'Window and range.' }),
     },
     resolve: async (_root, { input }, context) => {
-      const window = await coreWindow(context, input);
-      const method = methodOf(input.method);
-      // The same question as `retention` with this input, memoised with it.
-      const key = questionKey('retention', window, { method });
-      const zone = window.definitions.timeZone;
-      await chargeWork(
-        context,
-        'benchmarkComparison',
-        key,
-        retentionWindows(method, window.from, window.to, zone),
-      );
-      const report = await context.analytics.run(
-        key,
-        { kind: 'retention', window: engineWindow(window), method },
-        window.definitions,
-      );
+      // The `retention` question of this input (currency included), memoised with it: a card
+      // asking both computes the window once.
+      const report = await retentionReport(context, input, 'benchmarkComparison');
       const figure = input.metric === 'GRR' ? report.grr : report.nrr;
       const comparison = runEngine(() => compareToBenchmark(figure, input.benchmark));
-      return {
-        comparison,
-        report: presentedReport(withWarnings(report, window.warnings), window.definitions),
-      };
+      return { comparison, report };
     },
   }),
 );

@@ -1,8 +1,22 @@
 /** `RetentionReport`, its parts, and the `retention`, `retentionSeries` and `breakdown` queries. */
-import type { CustomerCounts, ResolvedDefinitions, RetentionReport, RetentionWarning } from '@nrr/core';
-import { chargeWork, coreWindow, engineWindow, methodOf, questionKey } from '../analytics/query-input.ts';
+import type {
+  CustomerCounts,
+  ResolvedDefinitions,
+  RetentionMethod,
+  RetentionReport,
+  RetentionWarning,
+} from '@nrr/core';
+import {
+  chargeWork,
+  coreWindow,
+  engineWindow,
+  methodOf,
+  questionKey,
+  type WindowArgs,
+} from '../analytics/query-input.ts';
 import { presentedReport } from '../analytics/question-definitions.ts';
 import { withWarnings } from '../analytics/segment-typos.ts';
+import type { ApiContext } from '../context.ts';
 import { checkedPageSize } from '../internal/query-limits.ts';
 import { retentionWindows, seriesWindows } from '../internal/work-budget.ts';
 import { builder } from './builder.ts';
@@ -178,24 +192,35 @@ const SegmentReportRef = builder
     }),
   });
 
+/**
+ * The report of `retention` for `input`: window, segment, method, currency and definitions checked, the work
+ * charged to `field`, and computed once per data version under one memo key, so every field that
+ * asks this question (`retention`, `benchmarkComparison`) shares one computation.
+ */
+export async function retentionReport(
+  context: ApiContext,
+  input: WindowArgs & { readonly method?: RetentionMethod | null | undefined },
+  field: string,
+): Promise<PresentedReport> {
+  const window = await coreWindow(context, input);
+  const method = methodOf(input.method);
+  const key = questionKey('retention', window, { method });
+  const zone = window.definitions.timeZone;
+  await chargeWork(context, field, key, retentionWindows(method, window.from, window.to, zone));
+  const report = await context.analytics.run(
+    key,
+    { kind: 'retention', window: engineWindow(window), method },
+    window.definitions,
+  );
+  return presentedReport(withWarnings(report, window.warnings), window.definitions);
+}
+
 builder.queryField('retention', (t) =>
   t.field({
     type: RetentionReportRef,
     description: 'Retention over one window, e.g. the year 2024 (annual NRR) or one month.',
     args: { input: t.arg({ type: RetentionInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
-      const window = await coreWindow(context, input);
-      const method = methodOf(input.method);
-      const key = questionKey('retention', window, { method });
-      const zone = window.definitions.timeZone;
-      await chargeWork(context, 'retention', key, retentionWindows(method, window.from, window.to, zone));
-      const report = await context.analytics.run(
-        key,
-        { kind: 'retention', window: engineWindow(window), method },
-        window.definitions,
-      );
-      return presentedReport(withWarnings(report, window.warnings), window.definitions);
-    },
+    resolve: (_root, { input }, context) => retentionReport(context, input, 'retention'),
   }),
 );
 

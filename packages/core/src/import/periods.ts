@@ -6,7 +6,7 @@
  * `period-index.ts` (overlap detection).
  */
 import type { MrrSpan } from '../spans.ts';
-import { type LineChunks, type LineSource, lineChunks } from './csv.ts';
+import { type LineChunks, type LineSource, lineChunks } from './line-chunks.ts';
 import { PeriodReader } from './period-reader.ts';
 import type { SubscriptionPeriodOptions, SubscriptionPeriodRow } from './period-row.ts';
 import { collectRowBatches, type ImportResult, type ParsedRow } from './result.ts';

@@ -209,6 +209,8 @@ export function benchmarkComparisonQueryOptions(context: NrrQueryContext, query:
     method: query.method,
     metric: query.metric,
     segment: query.segment,
+    // In the currency of the card's `retention`, so the server answers both from one computation.
+    currency: context.currency,
   });
   return queryOptions({
     queryKey: nrrKey(context, 'benchmarkComparison', input),
