@@ -32,6 +32,7 @@ import { CLI_ACTOR, listImportRecords } from './imports/import-records.ts';
 import { IMPORT_FORMATS, ImportFailed, type ImportFormat, runImport } from './imports/run-import.ts';
 import { listen } from './server.ts';
 import { ensureTenant, listTenants, setAllowedOrigins } from './tenants.ts';
+import { WebhookDispatcher } from './webhooks/dispatcher.ts';
 import { createApi } from './yoga.ts';
 
 const USAGE = `usage:
@@ -272,10 +273,12 @@ export async function runCli(
           ...apiTuning(config),
         });
         const server = await listen(api, config.port);
+        const webhooks = new WebhookDispatcher(db, config.webhooks ?? {}).start();
         keepOpen = true;
         out(`GraphQL API on ${server.url}/graphql (${database.kind})`);
         const stop = async () => {
           await server.close();
+          await webhooks.stop();
           await database.close();
           process.exit(0);
         };
