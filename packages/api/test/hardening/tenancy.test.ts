@@ -283,6 +283,12 @@ describe.each(DATABASE_KINDS)('tenancy and auth matrix on %s', (kind) => {
       'span_attribute_sets',
       'subscription_events',
       'fx_rates',
+      'webhook_endpoints',
+      'webhook_messages',
+      'webhook_deliveries',
+      'webhook_attempts',
+      'webhook_movement_ledgers',
+      'webhook_ledger_baselines',
     ];
     for (const setting of ["set local app.tenant_id = 'acme'", null]) {
       await db
@@ -314,6 +320,9 @@ describe.each(DATABASE_KINDS)('tenancy and auth matrix on %s', (kind) => {
       "insert into span_attribute_sets (tenant_id, set_id, attributes) values ('globex', 999, '{}')",
       "update tenants set data_version = 99 where tenant_id = 'globex'",
       "insert into api_keys (tenant_id, key_id, name, scope, secret_hash) values ('acme', 'k', 'k', 'read', 'h')",
+      "insert into webhook_endpoints (tenant_id, endpoint_id, url, event_types, secret) values ('globex', 'we_x', 'https://example.com/', '{mrr.movement}', 'whsec_eA==')",
+      "insert into webhook_messages (tenant_id, message_id, event_type, payload) values ('globex', 'mov_x', 'mrr.movement', '{}')",
+      "update webhook_deliveries set status = 'pending' where tenant_id = 'globex'",
     ];
     const globexBefore = await tenantState(test.database, 'globex');
     for (const statement of attempts) {
