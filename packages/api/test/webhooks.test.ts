@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultRows, withTenant } from '../src/db/tenant-scope.ts';
+import { setFxRate } from '../src/fx-rates.ts';
 import { runImport } from '../src/imports/run-import.ts';
 import { WebhookDispatcher } from '../src/webhooks/dispatcher.ts';
 import { blockedAddressReason } from '../src/webhooks/url-policy.ts';
@@ -527,5 +528,61 @@ describe.each(DATABASE_KINDS)('outbound webhooks (%s)', (kind) => {
     expect(receiver.received).toHaveLength(count);
     const log = await graphql(api, DELIVERIES, { credential: acme, variables: { id: endpointId } });
     expect(log.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('a customer billed in several currencies moves in the reporting currency; without a rate it keeps what was announced', async () => {
+    const gamma = await tenantWithKey(test.database, 'gamma');
+    const created = await graphql<{ createWebhookEndpoint: { endpoint: { id: string } } }>(api, CREATE, {
+      credential: gamma,
+      variables: { url: receiver.url },
+    });
+    expect(created.body.errors).toBeUndefined();
+    const count = receiver.received.length;
+    await setFxRate(test.database.db, { tenantId: 'gamma', currency: 'EUR', rate: 1.1, from: '2023-01-01' });
+    await importPeriods(
+      'gamma',
+      `${HEADER}s1,c1,2024-01-01,,100,USD\ns2,c1,2024-02-01,,50,EUR\ns3,c2,2024-01-01,,40,EUR\n`,
+    );
+    await pump(() => receiver.received.length >= count + 3, "gamma's movements");
+    const data = payloads()
+      .slice(count)
+      .map(({ data: { id: _id, tenantId: _tenant, supersedes: _s, ...rest } }) => rest)
+      .sort((a, b) => `${a.customerId}${a.at}`.localeCompare(`${b.customerId}${b.at}`));
+    expect(data).toEqual([
+      {
+        customerId: 'c1',
+        kind: 'NEW',
+        at: '2024-01-01T00:00:00.000Z',
+        amount: '100',
+        mrrBefore: '0',
+        mrrAfter: '100',
+        currency: 'USD',
+      },
+      {
+        customerId: 'c1',
+        kind: 'EXPANSION',
+        at: '2024-02-01T00:00:00.000Z',
+        amount: '55',
+        mrrBefore: '100',
+        mrrAfter: '155',
+        currency: 'USD',
+      },
+      // Billed in EUR only: in EUR, as billed, whatever the rates.
+      {
+        customerId: 'c2',
+        kind: 'NEW',
+        at: '2024-01-01T00:00:00.000Z',
+        amount: '40',
+        mrrBefore: '0',
+        mrrAfter: '40',
+        currency: 'EUR',
+      },
+    ]);
+    // A customer that gains a GBP subscription, with no GBP rate: the import succeeds, nothing is
+    // enqueued for it, and nothing announced is retracted.
+    const summary = await importPeriods('gamma', `${HEADER}s4,c1,2024-03-01,,10,GBP\n`);
+    expect(summary.status).toBe('SUCCEEDED');
+    expect(await dispatcher.runOnce()).toBe(0);
+    expect(receiver.received).toHaveLength(count + 3);
   });
 });

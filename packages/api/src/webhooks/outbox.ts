@@ -160,9 +160,12 @@ export async function enqueueMovementChanges(
   const spans = list === 'all' ? await readTenantSpans(tx, tenantId) : await spansOf(tx, tenantId, list);
   const current = await movementsByCustomer(tenantId, spans, () => loadRates(tx, tenantId));
   const before = await storedLedgers(tx, tenantId, list);
-  // A customer changed but left without spans has no movements any more.
-  if (list !== 'all') for (const customer of list) if (!current.has(customer)) current.set(customer, []);
-  for (const customer of before.keys()) if (!current.has(customer)) current.set(customer, []);
+  // A customer changed but left without spans has no movements any more; one that has spans but
+  // no result (several currencies, a rate missing) keeps what was announced until its next change.
+  const withSpans = new Set(spans.map((span) => span.customerId));
+  const gone = (customer: string) => !current.has(customer) && !withSpans.has(customer);
+  if (list !== 'all') for (const customer of list) if (gone(customer)) current.set(customer, []);
+  for (const customer of before.keys()) if (gone(customer)) current.set(customer, []);
   const timestamp = new Date().toISOString();
   const messages: { id: string; payload: WebhookPayload }[] = [];
   const changed = new Map<string, AnnouncedMovement[]>();
