@@ -76,7 +76,7 @@ ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_message_fk" 
 --> statement-breakpoint
 ALTER TABLE "webhook_attempts" ADD CONSTRAINT "webhook_attempts_delivery_fk" FOREIGN KEY ("tenant_id", "endpoint_id", "message_id") REFERENCES "webhook_deliveries"("tenant_id", "endpoint_id", "message_id") ON DELETE cascade;
 --> statement-breakpoint
-GRANT SELECT, INSERT, DELETE ON "webhook_endpoints" TO nrr_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON "webhook_endpoints" TO nrr_app;
 --> statement-breakpoint
 GRANT SELECT, INSERT ON "webhook_messages", "webhook_attempts", "webhook_ledger_baselines" TO nrr_app;
 --> statement-breakpoint

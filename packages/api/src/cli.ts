@@ -41,6 +41,7 @@ import {
   listWebhookAttempts,
   listWebhookEndpoints,
   redeliverWebhook,
+  setWebhookEndpointDisabled,
 } from './webhooks/endpoints.ts';
 import { createApi } from './yoga.ts';
 
@@ -58,6 +59,7 @@ const USAGE = `usage:
   nrr webhooks create --tenant <id> --url URL [--event mrr.movement|mrr.movement.retracted …]
   nrr webhooks list --tenant <id>
   nrr webhooks delete --tenant <id> <endpointId>
+  nrr webhooks disable|enable --tenant <id> <endpointId>
   nrr webhooks deliveries --tenant <id> <endpointId> [--first N]
   nrr webhooks redeliver --tenant <id> <messageId|deliveryId> [--endpoint <endpointId>]
   nrr serve [--port 4000]
@@ -302,6 +304,20 @@ export async function runCli(
         if (sub === 'delete' && rest.length === 1) {
           await deleteWebhookEndpoint(db, tenantId, rest[0] as string);
           out(`deleted webhook endpoint ${rest[0]}`);
+          return 0;
+        }
+        if ((sub === 'disable' || sub === 'enable') && rest.length === 1) {
+          const endpoint = await setWebhookEndpointDisabled(
+            db,
+            tenantId,
+            rest[0] as string,
+            sub === 'disable',
+          );
+          out(
+            endpoint.disabledAt
+              ? `disabled webhook endpoint ${endpoint.endpointId}: it gets no new messages, queued ones wait`
+              : `enabled webhook endpoint ${endpoint.endpointId}`,
+          );
           return 0;
         }
         if (sub === 'deliveries' && rest.length === 1) {

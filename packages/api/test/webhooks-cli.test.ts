@@ -82,11 +82,36 @@ describe('nrr webhooks', () => {
     expect(messageId).toMatch(/^mov_[0-9a-f]{32}$/);
     await database.close();
 
+    // Disabled: queued deliveries wait, and new messages are not queued for it.
+    expect((await nrr(['webhooks', 'disable', '--tenant', 'acme', endpointId])).out).toEqual([
+      `disabled webhook endpoint ${endpointId}: it gets no new messages, queued ones wait`,
+    ]);
+    expect((await nrr(['webhooks', 'list', '--tenant', 'acme'])).out[0]).toMatch(
+      new RegExp(`^${endpointId}\\tdisabled \\d{4}-`),
+    );
+    expect((await nrr(['webhooks', 'redeliver', '--tenant', 'acme', messageId])).code).toBe(0);
+    const paused = await openDatabase({ kind: 'pglite', dataDir: join(dir, 'data') });
+    expect(await new WebhookDispatcher(paused.db, { allowPrivate: true }).runOnce()).toBe(0);
+    await paused.close();
+    expect((await nrr(['webhooks', 'enable', '--tenant', 'acme', endpointId])).out).toEqual([
+      `enabled webhook endpoint ${endpointId}`,
+    ]);
+    const resumed = await openDatabase({ kind: 'pglite', dataDir: join(dir, 'data') });
+    expect(await new WebhookDispatcher(resumed.db, { allowPrivate: true }).runOnce()).toBe(1);
+    await resumed.close();
+    expect(receiver.delivered()).toEqual([messageId, messageId]);
+
     const log = await nrr(['webhooks', 'deliveries', '--tenant', 'acme', endpointId]);
-    expect(log.out).toHaveLength(1);
-    const fields = (log.out[0] ?? '').split('\t');
+    expect(log.out).toHaveLength(2);
+    const fields = (log.out[1] ?? '').split('\t');
     expect(fields[0]).toMatch(/^wa_[0-9a-f]{16}$/);
     expect(fields.slice(2, 6)).toEqual([messageId, 'attempt 1', 'delivered', 'HTTP 200']);
+    expect((log.out[0] ?? '').split('\t').slice(2, 6)).toEqual([
+      messageId,
+      'attempt 2',
+      'delivered',
+      'HTTP 200',
+    ]);
     const redelivered = await nrr(['webhooks', 'redeliver', '--tenant', 'acme', fields[0] as string]);
     expect(redelivered.out).toEqual([
       `redelivering ${messageId} to ${endpointId} (a running server sends it)`,

@@ -34,7 +34,8 @@ const WebhookEndpointRef = builder.objectRef<WebhookEndpoint>('WebhookEndpoint')
     disabledAt: t.field({
       type: 'DateTime',
       nullable: true,
-      description: 'When it stopped receiving deliveries (set by an operator); null while active.',
+      description:
+        'When it was disabled (`nrr webhooks disable`): it gets no new messages and queued ones wait; null while active.',
       resolve: (e) => e.disabledAt?.getTime() ?? null,
     }),
   }),

@@ -142,6 +142,27 @@ export async function deleteWebhookEndpoint(db: Db, tenantId: string, endpointId
   if (deleted.length === 0) throw notFound(tenantId, endpointId);
 }
 
+/**
+ * Disables an endpoint (it gets no new messages; deliveries already queued wait) or enables it
+ * again (they are sent). `NOT_FOUND` when the tenant has no such endpoint.
+ */
+export async function setWebhookEndpointDisabled(
+  db: Db,
+  tenantId: string,
+  endpointId: string,
+  disabled: boolean,
+): Promise<WebhookEndpoint> {
+  const [row] = await withTenant(db, tenantId, (tx) =>
+    tx
+      .update(webhookEndpoints)
+      .set({ disabledAt: disabled ? sql`coalesce(${webhookEndpoints.disabledAt}, now())` : null })
+      .where(and(eq(webhookEndpoints.tenantId, tenantId), eq(webhookEndpoints.endpointId, endpointId)))
+      .returning(),
+  );
+  if (!row) throw notFound(tenantId, endpointId);
+  return endpointOf(row);
+}
+
 function notFound(tenantId: string, endpointId: string): ApiError {
   return new ApiError(
     'NOT_FOUND',
