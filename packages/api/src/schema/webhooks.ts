@@ -76,7 +76,10 @@ const WebhookDeliveryRef = builder.objectRef<WebhookAttempt>('WebhookDelivery').
     id: t.exposeID('attemptId', { description: 'Attempt id (`wa_…`); pass to `redeliverWebhook`.' }),
     endpointId: t.exposeID('endpointId', { description: 'The endpoint.' }),
     messageId: t.exposeID('messageId', { description: 'The message (`webhook-id` header).' }),
-    attempt: t.exposeInt('attempt', { description: '1 for a message’s first attempt to this endpoint.' }),
+    attempt: t.exposeInt('attempt', {
+      description:
+        'Which attempt of this message to this endpoint: 1 for the first. Counted when claimed, so one lost with a killed process counts too.',
+    }),
     startedAt: t.field({
       type: 'DateTime',
       description: 'When it was sent.',
