@@ -10,6 +10,8 @@
  *   nrr tenants origins <id> [URL …]
  *   nrr tenants settings --tenant <id> [--set name=value …]   (prints the resolved definitions)
  *   nrr rates set --tenant <id> --currency X --rate R --from YYYY-MM-DD
+ *   nrr webhooks create --tenant <id> --url URL [--event TYPE …]   (prints the signing secret as its last line)
+ *   nrr webhooks list|delete|deliveries|redeliver --tenant <id> …   (see USAGE)
  *   nrr serve [--port 4000]
  *   nrr demo [--tenant demo]
  *   nrr migrate
@@ -35,6 +37,15 @@ import { IMPORT_FORMATS, ImportFailed, type ImportFormat, runImport } from './im
 import { listen } from './server.ts';
 import { updateTenantSettings } from './settings.ts';
 import { ensureTenant, findTenant, listTenants, setAllowedOrigins } from './tenants.ts';
+import { WebhookDispatcher } from './webhooks/dispatcher.ts';
+import {
+  createWebhookEndpoint,
+  deleteWebhookEndpoint,
+  listWebhookAttempts,
+  listWebhookEndpoints,
+  redeliverWebhook,
+  setWebhookEndpointDisabled,
+} from './webhooks/endpoints.ts';
 import { createApi } from './yoga.ts';
 
 const USAGE = `usage:
@@ -49,6 +60,12 @@ const USAGE = `usage:
   nrr tenants origins <id> [URL …]
   nrr tenants settings --tenant <id> [--set name=value …]
   nrr rates set --tenant <id> --currency X --rate R --from YYYY-MM-DD
+  nrr webhooks create --tenant <id> --url URL [--event mrr.movement|mrr.movement.retracted …]
+  nrr webhooks list --tenant <id>
+  nrr webhooks delete --tenant <id> <endpointId>
+  nrr webhooks disable|enable --tenant <id> <endpointId>
+  nrr webhooks deliveries --tenant <id> <endpointId> [--first N]
+  nrr webhooks redeliver --tenant <id> <messageId|deliveryId> [--endpoint <endpointId>]
   nrr serve [--port 4000]
   nrr demo [--tenant demo]
   nrr migrate`;
@@ -95,6 +112,9 @@ export async function runCli(
       port: { type: 'string' },
       first: { type: 'string' },
       set: { type: 'string', multiple: true },
+      url: { type: 'string' },
+      event: { type: 'string', multiple: true },
+      endpoint: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -276,6 +296,84 @@ export async function runCli(
         }
         break;
       }
+      case 'webhooks': {
+        const tenantId = requireTenant();
+        const policy = { allowPrivate: config.webhooks?.allowPrivate ?? false };
+        if (sub === 'create' && rest.length === 0) {
+          if (!values.url) throw new ApiError('BAD_USER_INPUT', 'webhooks create: --url URL is required');
+          const created = await createWebhookEndpoint(
+            db,
+            tenantId,
+            { url: values.url, ...(values.event ? { eventTypes: values.event } : {}) },
+            policy,
+          );
+          out(
+            `created webhook endpoint ${created.endpointId} (${shown(created.url)}: ${created.eventTypes.join(', ')}) for ${tenantId}; its signing secret is shown only once:`,
+          );
+          out(created.secret);
+          return 0;
+        }
+        if (sub === 'list' && rest.length === 0) {
+          for (const endpoint of await listWebhookEndpoints(db, tenantId)) {
+            const state = endpoint.disabledAt ? `disabled ${endpoint.disabledAt.toISOString()}` : 'active';
+            out(
+              `${endpoint.endpointId}\t${state}\t${endpoint.createdAt.toISOString()}\t${endpoint.eventTypes.join(',')}\t${shown(endpoint.url)}`,
+            );
+          }
+          return 0;
+        }
+        if (sub === 'delete' && rest.length === 1) {
+          await deleteWebhookEndpoint(db, tenantId, rest[0] as string);
+          out(`deleted webhook endpoint ${rest[0]}`);
+          return 0;
+        }
+        if ((sub === 'disable' || sub === 'enable') && rest.length === 1) {
+          const endpoint = await setWebhookEndpointDisabled(
+            db,
+            tenantId,
+            rest[0] as string,
+            sub === 'disable',
+          );
+          out(
+            endpoint.disabledAt
+              ? `disabled webhook endpoint ${endpoint.endpointId}: it gets no new messages, queued ones wait`
+              : `enabled webhook endpoint ${endpoint.endpointId}`,
+          );
+          return 0;
+        }
+        if (sub === 'deliveries' && rest.length === 1) {
+          const first = values.first === undefined ? 20 : Number(values.first);
+          const page = await listWebhookAttempts(db, tenantId, rest[0] as string, { first });
+          for (const attempt of page.attempts) {
+            out(
+              [
+                attempt.attemptId,
+                attempt.startedAt.toISOString(),
+                attempt.messageId,
+                `attempt ${attempt.attempt}`,
+                attempt.outcome,
+                attempt.statusCode === null ? 'no answer' : `HTTP ${attempt.statusCode}`,
+                `${attempt.durationMs} ms`,
+                attempt.nextAttemptAt ? `next ${attempt.nextAttemptAt.toISOString()}` : '',
+                shown(attempt.error ?? ''),
+              ].join('\t'),
+            );
+          }
+          return 0;
+        }
+        if (sub === 'redeliver' && rest.length === 1) {
+          const id = rest[0] as string;
+          const rescheduled = await redeliverWebhook(db, tenantId, {
+            ...(id.startsWith('wa_') ? { attemptId: id } : { messageId: id }),
+            ...(values.endpoint ? { endpointId: values.endpoint } : {}),
+          });
+          for (const delivery of rescheduled) {
+            out(`redelivering ${delivery.messageId} to ${delivery.endpointId} (a running server sends it)`);
+          }
+          return 0;
+        }
+        break;
+      }
       case 'demo': {
         const tenantId = values.tenant ?? 'demo';
         const loaded = await loadDemoTenant(db, { tenantId });
@@ -293,10 +391,12 @@ export async function runCli(
           ...apiTuning(config),
         });
         const server = await listen(api, config.port);
+        const webhooks = new WebhookDispatcher(db, config.webhooks ?? {}).start();
         keepOpen = true;
         out(`GraphQL API on ${server.url}/graphql (${database.kind})`);
         const stop = async () => {
           await server.close();
+          await webhooks.stop();
           await database.close();
           process.exit(0);
         };

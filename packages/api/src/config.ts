@@ -13,11 +13,17 @@
  *   the available parallelism minus one, at least 1; 0 = on the request thread).
  * - `NRR_WORK_BUDGET`: engine work one request may cause, in customer-windows
  *   (`ApiOptions.workBudget`; default 40,000,000).
+ * - `NRR_WEBHOOKS_ALLOW_PRIVATE`: `1` lets webhook endpoints use loopback, private, link-local and
+ *   unique-local addresses (default `0`: public addresses only).
+ * - `NRR_WEBHOOKS_POLL_MS`, `NRR_WEBHOOKS_BACKOFF_MS`, `NRR_WEBHOOKS_RETRY_FOR_MS`,
+ *   `NRR_WEBHOOKS_TIMEOUT_MS`, `NRR_WEBHOOKS_LEASE_MS`: the webhook dispatcher's pacing
+ *   (`DispatcherOptions`: defaults 1000, 5000, 86,400,000 (a day), 10,000, timeout + 30,000).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DatabaseTarget, targetFromEnv } from './db/connect.ts';
+import type { DispatcherOptions } from './webhooks/dispatcher.ts';
 
 /** Default HTTP port. */
 export const DEFAULT_PORT = 4000;
@@ -34,6 +40,8 @@ export interface ServerConfig {
   readonly engineWorkers?: number;
   /** `ApiOptions.workBudget`; `undefined` = the API's default. */
   readonly workBudget?: number;
+  /** The webhook dispatcher's options (and `allowPrivate`, which the API's URL checks share); default all defaults. */
+  readonly webhooks?: DispatcherOptions;
 }
 
 /** The API options a server config sets (spread into `createApi`'s options). */
@@ -41,8 +49,10 @@ export function apiTuning(config: ServerConfig): {
   cacheTtlMs?: number;
   engineWorkers?: number;
   workBudget?: number;
+  webhooks: { allowPrivate: boolean };
 } {
   return {
+    webhooks: { allowPrivate: config.webhooks?.allowPrivate ?? false },
     ...(config.cacheTtlMs === undefined ? {} : { cacheTtlMs: config.cacheTtlMs }),
     ...(config.engineWorkers === undefined ? {} : { engineWorkers: config.engineWorkers }),
     ...(config.workBudget === undefined ? {} : { workBudget: config.workBudget }),
@@ -77,6 +87,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, portOverride
   const engineWorkers = wholeNumber(env, 'NRR_ENGINE_WORKERS', 'worker threads');
   const workBudget = wholeNumber(env, 'NRR_WORK_BUDGET', 'customer-windows');
   return {
+    webhooks: webhookOptions(env),
     database,
     tokenSecret: tokenSecretFor(database, env),
     port,
@@ -84,6 +95,37 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, portOverride
     ...(engineWorkers === undefined ? {} : { engineWorkers }),
     ...(workBudget === undefined ? {} : { workBudget }),
   };
+}
+
+/** The webhook dispatcher's options from the environment; throws naming a variable that is invalid. */
+function webhookOptions(env: NodeJS.ProcessEnv): DispatcherOptions {
+  const allow = env.NRR_WEBHOOKS_ALLOW_PRIVATE?.trim() ?? '';
+  if (!['', '0', '1', 'false', 'true'].includes(allow)) {
+    throw new Error(
+      `NRR_WEBHOOKS_ALLOW_PRIVATE: got ${JSON.stringify(env.NRR_WEBHOOKS_ALLOW_PRIVATE)}, expected 1 or 0`,
+    );
+  }
+  const options: { -readonly [K in keyof DispatcherOptions]: DispatcherOptions[K] } = {
+    allowPrivate: allow === '1' || allow === 'true',
+  };
+  const pollMs = wholeNumber(env, 'NRR_WEBHOOKS_POLL_MS', 'milliseconds');
+  const backoffBaseMs = wholeNumber(env, 'NRR_WEBHOOKS_BACKOFF_MS', 'milliseconds');
+  const retryForMs = wholeNumber(env, 'NRR_WEBHOOKS_RETRY_FOR_MS', 'milliseconds');
+  const timeoutMs = wholeNumber(env, 'NRR_WEBHOOKS_TIMEOUT_MS', 'milliseconds');
+  const leaseMs = wholeNumber(env, 'NRR_WEBHOOKS_LEASE_MS', 'milliseconds');
+  if (pollMs !== undefined) options.pollMs = pollMs;
+  if (backoffBaseMs !== undefined) options.backoffBaseMs = backoffBaseMs;
+  if (retryForMs !== undefined) options.retryForMs = retryForMs;
+  if (timeoutMs !== undefined) options.timeoutMs = timeoutMs;
+  if (leaseMs !== undefined) {
+    if (leaseMs <= (timeoutMs ?? 10_000)) {
+      throw new Error(
+        `NRR_WEBHOOKS_LEASE_MS: got ${leaseMs}, expected more than the delivery timeout (${timeoutMs ?? 10_000} ms)`,
+      );
+    }
+    options.leaseMs = leaseMs;
+  }
+  return options;
 }
 
 function tokenSecretFor(database: DatabaseTarget, env: NodeJS.ProcessEnv): string {

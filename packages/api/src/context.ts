@@ -9,6 +9,7 @@ import type { Principal } from './auth/principal.ts';
 import type { Db } from './db/connect.ts';
 import type { WorkBudget } from './internal/work-budget.ts';
 import type { Tenant } from './tenants.ts';
+import type { UrlPolicy } from './webhooks/url-policy.ts';
 
 /** Per-request context. */
 export interface ApiContext {
@@ -21,4 +22,6 @@ export interface ApiContext {
   readonly analytics: TenantAnalytics;
   /** Engine work this request may still cause (see ./internal/work-budget.ts). */
   readonly budget: WorkBudget;
+  /** Which webhook URLs may be registered (`ApiOptions.webhooks`). */
+  readonly webhookPolicy: UrlPolicy;
 }

@@ -10,6 +10,7 @@ import { apiTuning, configFromEnv, type ServerConfig } from './config.ts';
 import { type Database, openDatabase } from './db/connect.ts';
 import { type DemoOptions, loadDemoTenant } from './demo.ts';
 import { listen, type RunningServer } from './server.ts';
+import { WebhookDispatcher } from './webhooks/dispatcher.ts';
 import { type Api, createApi } from './yoga.ts';
 
 /** The tenant `pnpm start` loads and hands a key for. */
@@ -35,7 +36,9 @@ export interface StartedApi {
   readonly tenantId: string;
   /** A fresh read-only secret key of the demo tenant (`nrr_sk_…`); earlier `pnpm start` keys are revoked. */
   readonly demoKey: string;
-  /** Closes the server, then the database. */
+  /** Sends the outbox's webhooks (stopped by {@link StartedApi.close}). */
+  readonly webhooks: WebhookDispatcher;
+  /** Closes the server and the webhook dispatcher, then the database. */
   close(): Promise<void>;
 }
 
@@ -78,14 +81,17 @@ export async function startApi(options: StartApiOptions): Promise<StartedApi> {
     ...apiTuning(config),
   });
   const server = await listen(api, config.port);
+  const webhooks = new WebhookDispatcher(database.db, config.webhooks ?? {}).start();
   return {
     server,
     database,
     api,
     tenantId,
     demoKey: secret,
+    webhooks,
     async close() {
       await server.close();
+      await webhooks.stop();
       await api.close();
       await database.close();
     },

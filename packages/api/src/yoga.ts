@@ -100,6 +100,12 @@ export interface ApiOptions {
    * available parallelism minus one, at least 1. 0 computes on the request thread.
    */
   readonly engineWorkers?: number;
+  /**
+   * Outbound webhooks: `allowPrivate` lets endpoints use loopback, private, link-local and
+   * unique-local addresses (default false; `NRR_WEBHOOKS_ALLOW_PRIVATE=1`). The dispatcher that
+   * sends them is started beside the API (`startApi`, `nrr serve`; ./webhooks/dispatcher.ts).
+   */
+  readonly webhooks?: { readonly allowPrivate?: boolean };
 }
 
 /** The built API. */
@@ -150,6 +156,7 @@ export function createApi(options: ApiOptions): Api {
   const corsOrigin = new WeakMap<Request, string>();
   const schema = buildSchema();
   const workBudget = options.workBudget ?? DEFAULT_WORK_BUDGET;
+  const webhookPolicy = { allowPrivate: options.webhooks?.allowPrivate ?? false };
 
   /** A 429 naming what was exhausted, with the seconds until `limiter` has a token for `bucket`. */
   const rateLimited = (limiter: RateLimiter, bucket: string, message: string) =>
@@ -211,6 +218,7 @@ export function createApi(options: ApiOptions): Api {
         tokenKey: key,
         analytics: timelines.forTenant(db, tenant),
         budget: new WorkBudget(workBudget),
+        webhookPolicy,
       },
     };
   }

@@ -198,3 +198,133 @@ export const fxRates = pgTable(
     check('fx_rates_positive', sql`${t.rate} > 0`),
   ],
 );
+
+/**
+ * Outbound webhook endpoints (migration 0009): where a tenant wants its events POSTed. The signing
+ * secret (`whsec_` + base64, Standard Webhooks) is shown once, when the endpoint is created; it is
+ * kept as is because every delivery must be signed with it (an HMAC key cannot be stored hashed).
+ */
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.tenantId, { onDelete: 'cascade' }),
+    /** `we_` + 16 hex digits. */
+    endpointId: text('endpoint_id').notNull(),
+    /** An http(s) URL, checked against the address policy when created and before every delivery. */
+    url: text('url').notNull(),
+    /** Event types delivered, e.g. `{mrr.movement}`. */
+    eventTypes: text('event_types').array().notNull(),
+    /** `whsec_` + base64 of 24 random bytes. */
+    secret: text('secret').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** Set when the endpoint stops receiving deliveries (its pending ones wait); `null` = active. */
+    disabledAt: timestamp('disabled_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.endpointId] })],
+);
+
+/**
+ * The outbox: one row per event, written in the transaction of the data change that caused it, so
+ * an event is never lost and never sent for a change that rolled back. The id is the
+ * `webhook-id` header, the same on every attempt.
+ */
+export const webhookMessages = pgTable(
+  'webhook_messages',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.tenantId, { onDelete: 'cascade' }),
+    /** Deterministic for a movement (`mov_…`, see src/webhooks/movement-events.ts). */
+    messageId: text('message_id').notNull(),
+    /** `mrr.movement` or `mrr.movement.retracted`. */
+    eventType: text('event_type').notNull(),
+    /** The JSON body as sent: `{ type, timestamp, data }`. */
+    payload: jsonb('payload').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.messageId] })],
+);
+
+/**
+ * One message's way to one endpoint: pending until a 2xx answer (`delivered`) or until its retry
+ * period ends (`failed`). A dispatcher claims a due row for `lease_until`; a claim whose process
+ * died expires and the row is claimed again (at least once).
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    tenantId: text('tenant_id').notNull(),
+    endpointId: text('endpoint_id').notNull(),
+    messageId: text('message_id').notNull(),
+    /** `pending`, `delivered` or `failed`. */
+    status: text('status').notNull().default('pending'),
+    /** Attempts made so far. */
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** No retry is scheduled after this instant (the delivery is `failed` instead); set by the first attempt, cleared by a redelivery. */
+    retryUntil: timestamp('retry_until', { withTimezone: true, mode: 'date' }),
+    /** A dispatcher holds the row until then; `null` = unclaimed. */
+    leaseUntil: timestamp('lease_until', { withTimezone: true, mode: 'date' }),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.endpointId, t.messageId] }),
+    index('webhook_deliveries_due').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    check('webhook_deliveries_status', sql`${t.status} in ('pending', 'delivered', 'failed')`),
+  ],
+);
+
+/** The delivery log: one row per attempt (what was answered, how long it took, what comes next). */
+export const webhookAttempts = pgTable(
+  'webhook_attempts',
+  {
+    tenantId: text('tenant_id').notNull(),
+    /** `wa_` + 16 hex digits. */
+    attemptId: text('attempt_id').notNull(),
+    endpointId: text('endpoint_id').notNull(),
+    messageId: text('message_id').notNull(),
+    /** 1 for the first attempt of a delivery, counting on across a manual redelivery. */
+    attempt: integer('attempt').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    /** The HTTP status answered; `null` when there was no answer (refused, timeout, blocked address). */
+    statusCode: integer('status_code'),
+    error: text('error'),
+    /** `delivered`, `retrying` or `failed`. */
+    outcome: text('outcome').notNull(),
+    /** When the next attempt is due (`retrying` only). */
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.attemptId] }),
+    index('webhook_attempts_endpoint').on(t.tenantId, t.endpointId, t.startedAt),
+  ],
+);
+
+/**
+ * The movements already announced, per customer (the ledger as last seen), so that a data change
+ * announces only what it changed. Kept from the tenant's first endpoint on (a baseline row in
+ * {@link webhookLedgerBaselines}); movements that existed then are recorded, not sent.
+ */
+export const webhookMovementLedgers = pgTable(
+  'webhook_movement_ledgers',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.tenantId, { onDelete: 'cascade' }),
+    customerId: text('customer_id').notNull(),
+    /** `AnnouncedMovement[]` (src/webhooks/movement-events.ts). */
+    movements: jsonb('movements').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.customerId] })],
+);
+
+/** Tenants whose movement ledger is kept (since their first webhook endpoint). */
+export const webhookLedgerBaselines = pgTable('webhook_ledger_baselines', {
+  tenantId: text('tenant_id')
+    .primaryKey()
+    .references(() => tenants.tenantId, { onDelete: 'cascade' }),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});

@@ -30,6 +30,7 @@ import { SpanWriter, type SpanWriterOptions } from '../db/spans/writer.ts';
 import { type Tx, withTenant } from '../db/tenant-scope.ts';
 import { ApiError } from '../errors.ts';
 import { ensureTenant, findTenant, storedDefinitions } from '../tenants.ts';
+import { enqueueMovementChanges } from '../webhooks/outbox.ts';
 import { EventLoopTurns } from './event-loop-turns.ts';
 import { storeEvents } from './store-events.ts';
 import { oneImportAtATime } from './tenant-queue.ts';
@@ -304,6 +305,8 @@ async function importTransaction(
       const { rowsRead, removed } = await work({ tx, tenant, writer, importId });
       const stored = writer.counts.stored + removed;
       const dataVersion = await bumpVersion(tx, origin.tenantId, stored > 0);
+      // The transactional outbox: movement messages commit (or roll back) with the spans.
+      if (stored > 0) await enqueueMovementChanges(tx, origin.tenantId, writer.changedCustomers, dataVersion);
       const summary: ImportSummary = {
         importId,
         tenantId: origin.tenantId,

@@ -27,8 +27,16 @@ import { CaseCounter, expectCleanAnswer, tenantState } from './support.ts';
 const WINDOW = 'from: "2024-02-01", to: "2024-04-01"';
 const REPORT = 'startingMrr { amount } endingMrr { amount } churn { amount } customers { starting }';
 
-/** Which operations need what: any credential (`read`), a secret key (`secret`), or a read_write key (`write`). */
-const OPERATIONS: { name: string; needs: 'read' | 'secret' | 'write'; document: string }[] = [
+/** An operation and who may call it; `answers` is the error code an authorised caller gets (none: data). */
+interface Operation {
+  readonly name: string;
+  /** Any credential (`read`), a secret key (`secret`), or a read_write key (`write`). */
+  readonly needs: 'read' | 'secret' | 'write';
+  readonly document: string;
+  readonly answers?: string;
+}
+
+const OPERATIONS: Operation[] = [
   { name: 'viewer', needs: 'read', document: '{ viewer { kind tenant { id } } }' },
   { name: 'retention', needs: 'read', document: `{ retention(input: { ${WINDOW} }) { ${REPORT} } }` },
   {
@@ -79,6 +87,33 @@ const OPERATIONS: { name: string; needs: 'read' | 'secret' | 'write'; document: 
     // A batch with a bad row: authorised callers get BAD_USER_INPUT, and nothing is stored.
     document:
       'mutation { importData(input: { format: PERIODS, text: "subscription_id,customer_id,start_date,end_date,monthly_amount\\nz1,z1,2023-02-30,,1" }) { status } }',
+    answers: 'BAD_USER_INPUT',
+  },
+  { name: 'webhookEndpoints', needs: 'write', document: '{ webhookEndpoints { id url } }' },
+  {
+    name: 'createWebhookEndpoint',
+    needs: 'write',
+    // A loopback URL, refused by the default address policy: nothing is stored.
+    document: 'mutation { createWebhookEndpoint(url: "http://127.0.0.1:9/") { secret } }',
+    answers: 'BAD_USER_INPUT',
+  },
+  {
+    name: 'deleteWebhookEndpoint',
+    needs: 'write',
+    document: 'mutation { deleteWebhookEndpoint(id: "we_0000000000000000") }',
+    answers: 'NOT_FOUND',
+  },
+  {
+    name: 'webhookDeliveries',
+    needs: 'write',
+    document: '{ webhookDeliveries(endpointId: "we_0000000000000000") { edges { cursor } } }',
+    answers: 'NOT_FOUND',
+  },
+  {
+    name: 'redeliverWebhook',
+    needs: 'write',
+    document: 'mutation { redeliverWebhook(messageId: "mov_0") }',
+    answers: 'NOT_FOUND',
   },
 ];
 
@@ -184,7 +219,7 @@ describe.each(DATABASE_KINDS)('tenancy and auth matrix on %s', (kind) => {
           expect(code, label).toBe('FORBIDDEN');
           continue;
         }
-        if (operation.name === 'importData') expect(code, label).toBe('BAD_USER_INPUT');
+        if (operation.answers) expect(code, label).toBe(operation.answers);
         else expect(body.errors, label).toBeUndefined();
         // Who sees what: globex's key never sees an acme id, acme's credentials never a globex id,
         // and the US-locked token never sees the French customer a2.
@@ -283,6 +318,12 @@ describe.each(DATABASE_KINDS)('tenancy and auth matrix on %s', (kind) => {
       'span_attribute_sets',
       'subscription_events',
       'fx_rates',
+      'webhook_endpoints',
+      'webhook_messages',
+      'webhook_deliveries',
+      'webhook_attempts',
+      'webhook_movement_ledgers',
+      'webhook_ledger_baselines',
     ];
     for (const setting of ["set local app.tenant_id = 'acme'", null]) {
       await db
@@ -314,6 +355,9 @@ describe.each(DATABASE_KINDS)('tenancy and auth matrix on %s', (kind) => {
       "insert into span_attribute_sets (tenant_id, set_id, attributes) values ('globex', 999, '{}')",
       "update tenants set data_version = 99 where tenant_id = 'globex'",
       "insert into api_keys (tenant_id, key_id, name, scope, secret_hash) values ('acme', 'k', 'k', 'read', 'h')",
+      "insert into webhook_endpoints (tenant_id, endpoint_id, url, event_types, secret) values ('globex', 'we_x', 'https://example.com/', '{mrr.movement}', 'whsec_eA==')",
+      "insert into webhook_messages (tenant_id, message_id, event_type, payload) values ('globex', 'mov_x', 'mrr.movement', '{}')",
+      "update webhook_deliveries set status = 'pending' where tenant_id = 'globex'",
     ];
     const globexBefore = await tenantState(test.database, 'globex');
     for (const statement of attempts) {

@@ -189,6 +189,14 @@ export class SpanWriter {
     return repeats || this.#returning.has(customer);
   }
 
+  /**
+   * The customers whose stored spans changed, or `'all'` when the tenant had no spans before this
+   * writer (every stored customer is new; a direct copy counts them without naming them).
+   */
+  get changedCustomers(): ReadonlySet<string> | 'all' {
+    return this.#first ? 'all' : this.affectedCustomers;
+  }
+
   /** How many customers' stored spans changed. */
   get customersAffected(): number {
     return this.#countedCustomers + this.affectedCustomers.size;
