@@ -9,6 +9,10 @@
  *   nrr tenants create <id> [--name …] [--currency X] [--origin URL …] | nrr tenants list
  *   nrr tenants origins <id> [URL …]
  *   nrr rates set --tenant <id> --currency X --rate R --from YYYY-MM-DD
+ *   nrr stripe connect --tenant <id> --secret whsec_…   (prints only the secret's fingerprint)
+ *   nrr stripe connect --tenant <id> --remove fp_…
+ *   nrr stripe secrets --tenant <id>
+ *   nrr stripe backfill --tenant <id> <page.json> [<page.json> …]   (saved GET /v1/events or /v1/subscriptions pages)
  *   nrr serve [--port 4000]
  *   nrr demo [--tenant demo]
  *   nrr migrate
@@ -21,6 +25,7 @@ import { parseArgs } from 'node:util';
 import { type CsvDelimiter, type DecimalSeparator, escapeControlCharacters as shown } from '@nrr/core';
 import { createApiKey, type KeyScope, listApiKeys, revokeApiKey } from './auth/keys.ts';
 import { parseMapOptions } from './cli/mapping.ts';
+import { stripeCommand } from './cli/stripe.ts';
 import { apiTuning, configFromEnv } from './config.ts';
 import { openDatabase } from './db/connect.ts';
 import { loadDemoTenant } from './demo.ts';
@@ -45,6 +50,9 @@ const USAGE = `usage:
   nrr tenants list
   nrr tenants origins <id> [URL …]
   nrr rates set --tenant <id> --currency X --rate R --from YYYY-MM-DD
+  nrr stripe connect --tenant <id> --secret whsec_… | --remove fp_…
+  nrr stripe secrets --tenant <id>
+  nrr stripe backfill --tenant <id> <page.json> [<page.json> …]
   nrr serve [--port 4000]
   nrr demo [--tenant demo]
   nrr migrate`;
@@ -90,6 +98,8 @@ export async function runCli(
       from: { type: 'string' },
       port: { type: 'string' },
       first: { type: 'string' },
+      secret: { type: 'string' },
+      remove: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -253,6 +263,12 @@ export async function runCli(
           );
           return 0;
         }
+        break;
+      }
+      case 'stripe': {
+        const tenantId = requireTenant();
+        const code = await stripeCommand(db, config.stripeSecretsKey, tenantId, sub, rest, values, out);
+        if (code !== undefined) return code;
         break;
       }
       case 'demo': {

@@ -13,11 +13,16 @@
  *   the available parallelism minus one, at least 1; 0 = on the request thread).
  * - `NRR_WORK_BUDGET`: engine work one request may cause, in customer-windows
  *   (`ApiOptions.workBudget`; default 40,000,000).
+ * - `NRR_SECRETS_KEY`: 32 bytes (base64 or 64 hex digits) that encrypt the tenants' Stripe
+ *   endpoint secrets (`ApiOptions.stripeSecretsKey`, ./stripe/secrets.ts). With PGlite, one is
+ *   generated on first use and kept in `<NRR_DATA_DIR>/secrets-key`; with `DATABASE_URL` and no
+ *   key, Stripe webhooks are off.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DatabaseTarget, targetFromEnv } from './db/connect.ts';
+import { secretsKeyFromEnv } from './stripe/secrets.ts';
 
 /** Default HTTP port. */
 export const DEFAULT_PORT = 4000;
@@ -34,6 +39,8 @@ export interface ServerConfig {
   readonly engineWorkers?: number;
   /** `ApiOptions.workBudget`; `undefined` = the API's default. */
   readonly workBudget?: number;
+  /** `ApiOptions.stripeSecretsKey`; `undefined` = Stripe webhooks off. */
+  readonly stripeSecretsKey?: Buffer;
 }
 
 /** The API options a server config sets (spread into `createApi`'s options). */
@@ -41,8 +48,10 @@ export function apiTuning(config: ServerConfig): {
   cacheTtlMs?: number;
   engineWorkers?: number;
   workBudget?: number;
+  stripeSecretsKey?: Buffer;
 } {
   return {
+    ...(config.stripeSecretsKey === undefined ? {} : { stripeSecretsKey: config.stripeSecretsKey }),
     ...(config.cacheTtlMs === undefined ? {} : { cacheTtlMs: config.cacheTtlMs }),
     ...(config.engineWorkers === undefined ? {} : { engineWorkers: config.engineWorkers }),
     ...(config.workBudget === undefined ? {} : { workBudget: config.workBudget }),
@@ -76,6 +85,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, portOverride
   }
   const engineWorkers = wholeNumber(env, 'NRR_ENGINE_WORKERS', 'worker threads');
   const workBudget = wholeNumber(env, 'NRR_WORK_BUDGET', 'customer-windows');
+  const stripeSecretsKey = secretsKeyFromEnv(env, database.kind === 'pglite' ? database.dataDir : undefined);
   return {
     database,
     tokenSecret: tokenSecretFor(database, env),
@@ -83,6 +93,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, portOverride
     ...(cacheTtlMs === undefined ? {} : { cacheTtlMs }),
     ...(engineWorkers === undefined ? {} : { engineWorkers }),
     ...(workBudget === undefined ? {} : { workBudget }),
+    ...(stripeSecretsKey === undefined ? {} : { stripeSecretsKey }),
   };
 }
 

@@ -5,11 +5,14 @@
  * `eventsToSpans`, and makes them the subscription's stored spans: new and corrected spans are
  * upserted by identity, stored spans the events no longer imply are deleted. A batch may thus
  * carry a single cancellation (the webhook pattern), and batches may arrive in any order.
+ * A customer's stored attributes (Stripe customer events, ./customer-attributes.ts) fill in the
+ * attributes its subscription events do not state.
  */
 import { eventsToSpans, type SubscriptionEvent } from '@nrr/core';
 import { sql } from 'drizzle-orm';
 import type { SpanWriter } from '../db/spans/writer.ts';
 import { arrayLiteral, resultRows, type Tx } from '../db/tenant-scope.ts';
+import { withCustomerAttributes } from './customer-attributes.ts';
 
 /** Events are upserted in batches of this many. */
 const EVENT_BATCH_SIZE = 2000;
@@ -76,13 +79,29 @@ export async function storeEvents(
       formerCustomers.add(row.customer_id);
     }
   }
+  const spansRemoved = await recomputeSpans(tx, tenantId, subscriptions, formerCustomers, writer);
+  return { events: changedEvents, subscriptions: subscriptions.size, spansRemoved };
+}
+
+/**
+ * Recomputes the spans of `subscriptions` from all their stored events (see {@link storeEvents}),
+ * in chunks; `formerCustomers` held some of their events before. Returns how many stored spans
+ * were deleted as no longer implied.
+ */
+export async function recomputeSpans(
+  tx: Tx,
+  tenantId: string,
+  subscriptions: Iterable<string>,
+  formerCustomers: ReadonlySet<string>,
+  writer: SpanWriter,
+): Promise<number> {
   let spansRemoved = 0;
   const all = [...subscriptions].sort();
   for (let index = 0; index < all.length; index += EVENT_BATCH_SIZE) {
     const chunk = all.slice(index, index + EVENT_BATCH_SIZE);
     spansRemoved += await replaceSpans(tx, tenantId, chunk, formerCustomers, writer);
   }
-  return { events: changedEvents, subscriptions: subscriptions.size, spansRemoved };
+  return spansRemoved;
 }
 
 /**
@@ -104,9 +123,10 @@ async function replaceSpans(
       where tenant_id = ${tenantId} and subscription_id = any(${list}::text[])`),
   );
   // Both drivers parse jsonb; text is handled the same way should a driver return it.
-  const events = rows.map((row) =>
+  const stored = rows.map((row) =>
     typeof row.event === 'string' ? (JSON.parse(row.event) as SubscriptionEvent) : row.event,
   );
+  const events = await withCustomerAttributes(tx, tenantId, stored);
   const spans = eventsToSpans(events);
   for (const span of spans) await writer.add(span);
   await writer.flush();
