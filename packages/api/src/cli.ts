@@ -12,6 +12,10 @@
  *   nrr rates set --tenant <id> --currency X --rate R --from YYYY-MM-DD
  *   nrr webhooks create --tenant <id> --url URL [--event TYPE …]   (prints the signing secret as its last line)
  *   nrr webhooks list|delete|deliveries|redeliver --tenant <id> …   (see USAGE)
+ *   nrr stripe connect --tenant <id> --secret whsec_…   (prints only the secret's fingerprint)
+ *   nrr stripe connect --tenant <id> --remove fp_…
+ *   nrr stripe secrets --tenant <id>
+ *   nrr stripe backfill --tenant <id> <page.json> [<page.json> …]   (saved GET /v1/events or /v1/subscriptions pages)
  *   nrr serve [--port 4000]
  *   nrr demo [--tenant demo]
  *   nrr migrate
@@ -25,6 +29,7 @@ import { type CsvDelimiter, type DecimalSeparator, escapeControlCharacters as sh
 import { createApiKey, type KeyScope, listApiKeys, revokeApiKey } from './auth/keys.ts';
 import { parseMapOptions } from './cli/mapping.ts';
 import { parseSetOptions, settingsLines } from './cli/settings.ts';
+import { stripeCommand } from './cli/stripe.ts';
 import { apiTuning, configFromEnv } from './config.ts';
 import { openDatabase } from './db/connect.ts';
 import { loadDemoTenant } from './demo.ts';
@@ -66,6 +71,9 @@ const USAGE = `usage:
   nrr webhooks disable|enable --tenant <id> <endpointId>
   nrr webhooks deliveries --tenant <id> <endpointId> [--first N]
   nrr webhooks redeliver --tenant <id> <messageId|deliveryId> [--endpoint <endpointId>]
+  nrr stripe connect --tenant <id> --secret whsec_… | --remove fp_…
+  nrr stripe secrets --tenant <id>
+  nrr stripe backfill --tenant <id> <page.json> [<page.json> …]
   nrr serve [--port 4000]
   nrr demo [--tenant demo]
   nrr migrate`;
@@ -115,6 +123,8 @@ export async function runCli(
       url: { type: 'string' },
       event: { type: 'string', multiple: true },
       endpoint: { type: 'string' },
+      secret: { type: 'string' },
+      remove: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -372,6 +382,12 @@ export async function runCli(
           }
           return 0;
         }
+        break;
+      }
+      case 'stripe': {
+        const tenantId = requireTenant();
+        const code = await stripeCommand(db, config.stripeSecretsKey, tenantId, sub, rest, values, out);
+        if (code !== undefined) return code;
         break;
       }
       case 'demo': {

@@ -18,11 +18,16 @@
  * - `NRR_WEBHOOKS_POLL_MS`, `NRR_WEBHOOKS_BACKOFF_MS`, `NRR_WEBHOOKS_RETRY_FOR_MS`,
  *   `NRR_WEBHOOKS_TIMEOUT_MS`, `NRR_WEBHOOKS_LEASE_MS`: the webhook dispatcher's pacing
  *   (`DispatcherOptions`: defaults 1000, 5000, 86,400,000 (a day), 10,000, timeout + 30,000).
+ * - `NRR_SECRETS_KEY`: 32 bytes (base64 or 64 hex digits) that encrypt the tenants' Stripe
+ *   endpoint secrets (`ApiOptions.stripeSecretsKey`, ./stripe/secrets.ts). With PGlite, one is
+ *   generated on first use and kept in `<NRR_DATA_DIR>/secrets-key`; with `DATABASE_URL` and no
+ *   key, Stripe webhooks are off.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DatabaseTarget, targetFromEnv } from './db/connect.ts';
+import { secretsKeyFromEnv } from './stripe/secrets.ts';
 import type { DispatcherOptions } from './webhooks/dispatcher.ts';
 
 /** Default HTTP port. */
@@ -42,6 +47,8 @@ export interface ServerConfig {
   readonly workBudget?: number;
   /** The webhook dispatcher's options (and `allowPrivate`, which the API's URL checks share); default all defaults. */
   readonly webhooks?: DispatcherOptions;
+  /** `ApiOptions.stripeSecretsKey`; `undefined` = Stripe webhooks off. */
+  readonly stripeSecretsKey?: Buffer;
 }
 
 /** The API options a server config sets (spread into `createApi`'s options). */
@@ -50,9 +57,11 @@ export function apiTuning(config: ServerConfig): {
   engineWorkers?: number;
   workBudget?: number;
   webhooks: { allowPrivate: boolean };
+  stripeSecretsKey?: Buffer;
 } {
   return {
     webhooks: { allowPrivate: config.webhooks?.allowPrivate ?? false },
+    ...(config.stripeSecretsKey === undefined ? {} : { stripeSecretsKey: config.stripeSecretsKey }),
     ...(config.cacheTtlMs === undefined ? {} : { cacheTtlMs: config.cacheTtlMs }),
     ...(config.engineWorkers === undefined ? {} : { engineWorkers: config.engineWorkers }),
     ...(config.workBudget === undefined ? {} : { workBudget: config.workBudget }),
@@ -86,6 +95,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, portOverride
   }
   const engineWorkers = wholeNumber(env, 'NRR_ENGINE_WORKERS', 'worker threads');
   const workBudget = wholeNumber(env, 'NRR_WORK_BUDGET', 'customer-windows');
+  const stripeSecretsKey = secretsKeyFromEnv(env, database.kind === 'pglite' ? database.dataDir : undefined);
   return {
     webhooks: webhookOptions(env),
     database,
@@ -94,6 +104,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, portOverride
     ...(cacheTtlMs === undefined ? {} : { cacheTtlMs }),
     ...(engineWorkers === undefined ? {} : { engineWorkers }),
     ...(workBudget === undefined ? {} : { workBudget }),
+    ...(stripeSecretsKey === undefined ? {} : { stripeSecretsKey }),
   };
 }
 

@@ -21,6 +21,7 @@ import { ApiError, definitionsError } from './errors.ts';
 import { recomputeEventSpans } from './imports/store-events.ts';
 import { oneImportAtATime } from './imports/tenant-queue.ts';
 import { storedDefinitions, type Tenant, tenantOfRow } from './tenants.ts';
+import { enqueueMovementChanges } from './webhooks/outbox.ts';
 
 /** What {@link updateTenantSettings} did. */
 export interface SettingsChange {
@@ -60,12 +61,14 @@ export async function updateTenantSettings(
           return { tenant: tenantOfRow(row), changed: false, subscriptionsRecomputed: 0 };
         }
         let subscriptionsRecomputed = 0;
+        let changedCustomers: ReadonlySet<string> | 'all' = new Set<string>();
         if (definitionKeys(next).spans !== definitionKeys(current).spans) {
           const changeId = `settings_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
           const writer = new SpanWriter(tx, tenantId, changeId);
           try {
             subscriptionsRecomputed = (await recomputeEventSpans(tx, tenantId, writer, eventPolicyOf(next)))
               .subscriptions;
+            changedCustomers = writer.changedCustomers;
           } catch (error) {
             writer.abort(error instanceof Error ? error : new Error(String(error)));
             if (error instanceof RangeError) {
@@ -84,6 +87,8 @@ export async function updateTenantSettings(
           .where(eq(tenants.tenantId, tenantId))
           .returning();
         if (!updated) throw new Error(`tenant ${tenantId} vanished while its settings changed`);
+        // Recomputed spans change movements: the outbox announces them with the change, as an import's.
+        await enqueueMovementChanges(tx, tenantId, changedCustomers, updated.dataVersion);
         return { tenant: tenantOfRow(updated), changed: true, subscriptionsRecomputed };
       }),
     );

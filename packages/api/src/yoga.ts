@@ -1,6 +1,7 @@
 /**
  * Builds the HTTP API without listening (tests call `api.fetch`; ./server.ts listens):
- * GraphQL at `/graphql` (GraphiQL in a browser), `POST /v1/embed-tokens`, per-tenant CORS,
+ * GraphQL at `/graphql` (GraphiQL in a browser), `POST /v1/embed-tokens`,
+ * `POST /v1/webhooks/stripe/{tenantId}` (Stripe's deliveries), per-tenant CORS,
  * authentication, rate limits, query limits and error masking.
  */
 import { GraphQLError, type GraphQLSchema, parse } from 'graphql';
@@ -21,6 +22,11 @@ import { responseLimit } from './internal/response-limit.ts';
 import { resultCache } from './internal/result-cache.ts';
 import { DEFAULT_WORK_BUDGET, WorkBudget } from './internal/work-budget.ts';
 import { handleEmbedTokenRequest } from './rest/embed-tokens.ts';
+import {
+  DEFAULT_MAX_STRIPE_BODY_BYTES,
+  handleStripeWebhook,
+  STRIPE_WEBHOOK_PATH,
+} from './rest/stripe-webhooks.ts';
 import { buildSchema } from './schema/index.ts';
 
 /** A token bucket: a burst of `capacity` requests, refilled at `perSecond`. */
@@ -84,6 +90,14 @@ export interface ApiOptions {
    * once; changes made by other processes within this time. 0 reads the database on every request.
    */
   readonly cacheTtlMs?: number;
+  /**
+   * The operator's secrets key (32 bytes, `NRR_SECRETS_KEY`), which decrypts the tenants' Stripe
+   * endpoint secrets; without it `POST /v1/webhooks/stripe/{tenantId}` answers 404
+   * `STRIPE_NOT_CONFIGURED` (see ./rest/stripe-webhooks.ts).
+   */
+  readonly stripeSecretsKey?: Buffer;
+  /** Largest Stripe webhook delivery accepted, in bytes (larger: 400 `BODY_TOO_LARGE`); default 1,000,000. */
+  readonly maxStripeWebhookBodyBytes?: number;
   /** Largest request body accepted, in bytes (larger: HTTP 413); default 25,000,000. */
   readonly maxRequestBodyBytes?: number;
   /**
@@ -251,6 +265,18 @@ export function createApi(options: ApiOptions): Api {
 
   const rest: Plugin<Record<string, unknown>, ServerContext> = {
     async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
+      if (url.pathname.startsWith(STRIPE_WEBHOOK_PATH)) {
+        const client = `client:${clientBucket(clientAddress(request, serverContext))}`;
+        endResponse(
+          await handleStripeWebhook(request, url, fetchAPI, {
+            db,
+            secretsKey: options.stripeSecretsKey,
+            maxBodyBytes: options.maxStripeWebhookBodyBytes ?? DEFAULT_MAX_STRIPE_BODY_BYTES,
+            limits: buckets && { failedAuth: buckets.failedAuth, tenant: buckets.tenant, client },
+          }),
+        );
+        return;
+      }
       if (url.pathname !== '/v1/embed-tokens') return;
       endResponse(
         await handleEmbedTokenRequest(request, fetchAPI, (caller) => resolveCaller(caller, serverContext)),

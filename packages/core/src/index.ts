@@ -186,6 +186,16 @@ export {
 } from './import/periods.ts';
 export type { ImportOptions, ImportResult, ParsedRow } from './import/result.ts';
 export { collectRows, collectRowsSync, streamValidRows } from './import/result.ts';
+export type { CustomerEvent, StripeEventKind, StripeRecords } from './import/stripe-records.ts';
+export {
+  parseCustomerEvent,
+  readStripeListPage,
+  readStripeRecords,
+  STRIPE_CUSTOMER_EVENT_TYPES,
+  STRIPE_SUBSCRIPTION_EVENT_TYPES,
+  stripeEventKind,
+  subscriptionSnapshotEvents,
+} from './import/stripe-records.ts';
 export type { MoneyUnits } from './money.ts';
 export {
   convertUnits,

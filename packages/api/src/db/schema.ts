@@ -179,6 +179,8 @@ export const subscriptionEvents = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.eventId] }),
     index('subscription_events_subscription').on(t.tenantId, t.subscriptionId),
+    /** Migration 0008: a customer's subscriptions, whose spans a customer event recomputes. */
+    index('subscription_events_customer').on(t.tenantId, t.customerId),
   ],
 );
 
@@ -328,3 +330,53 @@ export const webhookLedgerBaselines = pgTable('webhook_ledger_baselines', {
     .references(() => tenants.tenantId, { onDelete: 'cascade' }),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });
+
+/**
+ * Stripe webhook endpoint secrets (`whsec_…`, migration 0008), several per tenant while one is
+ * rotated. Verifying Stripe's HMAC needs the secret itself, so it is stored encrypted
+ * (AES-256-GCM, the key from `NRR_SECRETS_KEY` or the data directory's `secrets-key`; see
+ * src/stripe/secrets.ts), never hashed; `fingerprint` names it in listings without revealing it.
+ */
+export const stripeEndpointSecrets = pgTable(
+  'stripe_endpoint_secrets',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.tenantId, { onDelete: 'cascade' }),
+    /** `fp_` and the first 16 hex digits of the secret's SHA-256. */
+    fingerprint: text('fingerprint').notNull(),
+    /** `v1.<iv>.<tag>.<ciphertext>` (base64url), the tenant id as associated data. */
+    secretEncrypted: text('secret_encrypted').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.fingerprint] })],
+);
+
+/**
+ * Stripe `customer.created|updated` events as received (`CustomerEvent` of @nrr/core, migration
+ * 0008): a customer's attributes (country, metadata) are those of its latest event, merged into
+ * the spans of its subscriptions (src/imports/store-customers.ts). Kept by event id, so a
+ * redelivery or a late older event changes nothing.
+ */
+export const customerEvents = pgTable(
+  'customer_events',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.tenantId, { onDelete: 'cascade' }),
+    eventId: text('event_id').notNull(),
+    customerId: text('customer_id').notNull(),
+    /** The event's `created`. */
+    occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** `created` or `updated`. */
+    kind: text('kind').notNull(),
+    attributes: jsonb('attributes').$type<Record<string, string>>().notNull(),
+    /** The import that last inserted or changed the event. */
+    importId: text('import_id').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.eventId] }),
+    index('customer_events_customer').on(t.tenantId, t.customerId),
+    check('customer_events_kind', sql`${t.kind} in ('created', 'updated')`),
+  ],
+);

@@ -247,7 +247,7 @@ export async function storeSpans(
 }
 
 /** What an import's work gets inside its transaction. */
-interface ImportScope {
+export interface ImportScope {
   readonly tx: Tx;
   readonly tenant: { reportingCurrency: string; definitions: unknown };
   readonly writer: SpanWriter;
@@ -262,7 +262,7 @@ interface ImportScope {
  * {@link ImportFailed} is thrown. Either way the tenant's change is then announced on `db`.
  * Imports of one tenant through one `db` run one at a time, in call order.
  */
-async function inImportTransaction(
+export async function inImportTransaction(
   db: Db,
   origin: ImportOrigin,
   work: (scope: ImportScope) => Promise<{ rowsRead: number; removed: number }>,

@@ -7,11 +7,14 @@
  * carry a single cancellation (the webhook pattern), and batches may arrive in any order. Spans
  * are computed under the tenant's span definitions (discounts, past due, unpaid, pause); a change
  * of those recomputes every event-derived span ({@link recomputeEventSpans}).
+ * A customer's stored attributes (Stripe customer events, ./customer-attributes.ts) fill in the
+ * attributes its subscription events do not state.
  */
 import { type EventPolicy, eventsToSpans, type SubscriptionEvent } from '@nrr/core';
 import { sql } from 'drizzle-orm';
 import type { SpanWriter } from '../db/spans/writer.ts';
 import { arrayLiteral, resultRows, type Tx } from '../db/tenant-scope.ts';
+import { withCustomerAttributes } from './customer-attributes.ts';
 
 /** Events are upserted in batches of this many. */
 const EVENT_BATCH_SIZE = 2000;
@@ -79,13 +82,30 @@ export async function storeEvents(
       formerCustomers.add(row.customer_id);
     }
   }
+  const spansRemoved = await recomputeSpans(tx, tenantId, subscriptions, formerCustomers, writer, policy);
+  return { events: changedEvents, subscriptions: subscriptions.size, spansRemoved };
+}
+
+/**
+ * Recomputes the spans of `subscriptions` from all their stored events (see {@link storeEvents}),
+ * in chunks, under the span definitions `policy`; `formerCustomers` held some of their events
+ * before. Returns how many stored spans were deleted as no longer implied.
+ */
+export async function recomputeSpans(
+  tx: Tx,
+  tenantId: string,
+  subscriptions: Iterable<string>,
+  formerCustomers: ReadonlySet<string>,
+  writer: SpanWriter,
+  policy: Partial<EventPolicy> = {},
+): Promise<number> {
   let spansRemoved = 0;
   const all = [...subscriptions].sort();
   for (let index = 0; index < all.length; index += EVENT_BATCH_SIZE) {
     const chunk = all.slice(index, index + EVENT_BATCH_SIZE);
     spansRemoved += await replaceSpans(tx, tenantId, chunk, formerCustomers, writer, policy);
   }
-  return { events: changedEvents, subscriptions: subscriptions.size, spansRemoved };
+  return spansRemoved;
 }
 
 /**
@@ -133,9 +153,10 @@ async function replaceSpans(
       where tenant_id = ${tenantId} and subscription_id = any(${list}::text[])`),
   );
   // Both drivers parse jsonb; text is handled the same way should a driver return it.
-  const events = rows.map((row) =>
+  const stored = rows.map((row) =>
     typeof row.event === 'string' ? (JSON.parse(row.event) as SubscriptionEvent) : row.event,
   );
+  const events = await withCustomerAttributes(tx, tenantId, stored);
   const spans = eventsToSpans(events, policy);
   for (const span of spans) await writer.add(span);
   await writer.flush();

@@ -130,14 +130,18 @@ const ImportRecordRef = builder.objectRef<ImportRecordValue>('ImportRecord').imp
   description: 'One import attempt, successful or not.',
   fields: (t) => ({
     id: t.exposeID('importId', { description: 'Import id.' }),
-    format: t.exposeString('format', { description: 'periods, invoice-lines or generated.' }),
+    format: t.exposeString('format', {
+      description:
+        'periods, invoice-lines, events, generated, or stripe (a Stripe webhook delivery or `nrr stripe backfill`).',
+    }),
     source: t.string({
       description:
-        'Base name of the imported file (never its directory), "graphql" for `importData`, or the generator of demo data.',
+        'Base name of the imported file (never its directory), "graphql" for `importData`, "webhook:<event id>" for a Stripe delivery, or the generator of demo data.',
       resolve: (r) => publicImportSource(r.source),
     }),
     actor: t.string({
-      description: '"key:<keyId>" for `importData`, "cli" for the command line (no OS user is recorded).',
+      description:
+        '"key:<keyId>" for `importData`, "cli" for the command line (no OS user is recorded), "stripe" for a Stripe webhook delivery.',
       resolve: (r) => publicImportActor(r.actor),
     }),
     status: t.exposeString('status', { description: 'SUCCEEDED or FAILED.' }),
