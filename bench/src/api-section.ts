@@ -335,7 +335,8 @@ async function httpLatency(options: ApiSectionOptions): Promise<ApiRecord['http'
 }
 
 /** The non-default definition set of issue 14's line: another preset, window and time zone. */
-const NON_DEFAULT_DEFINITIONS = '{ preset: BAREMETRICS, reactivationWindowDays: 90, timeZone: "America/New_York" }';
+const NON_DEFAULT_DEFINITIONS =
+  '{ preset: BAREMETRICS, reactivationWindowDays: 90, timeZone: "America/New_York" }';
 
 /**
  * Issue 14: warm `retention` under a non-default definition set beside the tenant's own. The

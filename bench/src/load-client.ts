@@ -103,7 +103,10 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 /** The figures of latencies (ms, any order) answered over `elapsedMs`. */
-export function summarizeLatencies(latencies: readonly number[], elapsedMs: number): Omit<LoadResult, 'perQuery'> {
+export function summarizeLatencies(
+  latencies: readonly number[],
+  elapsedMs: number,
+): Omit<LoadResult, 'perQuery'> {
   const sorted = [...latencies].sort((a, b) => a - b);
   return {
     requests: sorted.length,
