@@ -3,8 +3,9 @@
  * (`runImport`: parse, validate, store spans, one transaction; then the same file again) against plain
  * `COPY` of the same file into a bare table, alternated; then `retention` and `retentionSeries`
  * over HTTP on a loopback port for a tenant loaded through that import path, cold (timeline
- * cache dropped) and warm with concurrent clients. The API's answers are checked against
- * @nrr/core's figures for the same file before any latency counts.
+ * cache dropped) and warm with concurrent clients; then `retention` under a non-default definition
+ * set (issue 14) beside the default one, cold and then interleaved with it. The API's answers are
+ * checked against @nrr/core's figures for the same file before any latency counts.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
