@@ -3,8 +3,9 @@
  * (`runImport`: parse, validate, store spans, one transaction; then the same file again) against plain
  * `COPY` of the same file into a bare table, alternated; then `retention` and `retentionSeries`
  * over HTTP on a loopback port for a tenant loaded through that import path, cold (timeline
- * cache dropped) and warm with concurrent clients. The API's answers are checked against
- * @nrr/core's figures for the same file before any latency counts.
+ * cache dropped) and warm with concurrent clients; then `retention` under a non-default definition
+ * set (issue 14) beside the default one, cold and then interleaved with it. The API's answers are
+ * checked against @nrr/core's figures for the same file before any latency counts.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -243,8 +244,8 @@ async function httpLatency(options: ApiSectionOptions): Promise<ApiRecord['http'
         const from = toIsoDate(dataset.start);
         const seriesQuery = (end: string, method = 'PERIOD') =>
           `{ retentionSeries(input: { from: "${from}", to: "${end}", granularity: MONTH, method: ${method} }) { ${REPORT_FIELDS} } } ${BenchReportFragment}`;
-        const retentionQuery = (start: string, end: string) =>
-          `{ retention(input: { from: "${start}", to: "${end}" }) { ${REPORT_FIELDS} } } ${BenchReportFragment}`;
+        const retentionQuery = (start: string, end: string, definitions?: string) =>
+          `{ retention(input: { from: "${start}", to: "${end}"${definitions ? `, definitions: ${definitions}` : ''} }) { ${REPORT_FIELDS} } } ${BenchReportFragment}`;
         const series = seriesQuery(to);
         const trailing = seriesQuery(to, 'TRAILING_12M');
         const yearAgo = day(-12);
@@ -309,6 +310,13 @@ async function httpLatency(options: ApiSectionOptions): Promise<ApiRecord['http'
               `new windows p50 ${formatMs(uncached.p50)}, p99 ${formatMs(uncached.p99)}`,
           );
         }
+        const definitions = await definitionsLatency(
+          retention,
+          retentionQuery(yearAgo, to, NON_DEFAULT_DEFINITIONS),
+          post,
+          { url: `${url}/graphql`, authorization: `Bearer ${secret}` },
+          options,
+        );
         return {
           customers: dataset.customers,
           rows: dataset.rows,
@@ -316,6 +324,7 @@ async function httpLatency(options: ApiSectionOptions): Promise<ApiRecord['http'
           concurrency: options.concurrency,
           seconds: options.seconds,
           queries,
+          definitions,
         };
       } finally {
         await server.close();
@@ -324,6 +333,63 @@ async function httpLatency(options: ApiSectionOptions): Promise<ApiRecord['http'
       await dispose();
     }
   });
+}
+
+/** The non-default definition set of issue 14's line: another preset, window and time zone. */
+const NON_DEFAULT_DEFINITIONS =
+  '{ preset: BAREMETRICS, reactivationWindowDays: 90, timeZone: "America/New_York" }';
+
+/**
+ * Issue 14: warm `retention` under a non-default definition set beside the tenant's own. The
+ * first question under the set is timed alone (cold: its timeline is built while the default's
+ * stays cached); then the same clients send both questions interleaved, so both meet the same
+ * conditions, and each gets its own p50/p99.
+ */
+async function definitionsLatency(
+  base: string,
+  other: string,
+  post: (query: string) => Promise<Record<string, unknown>>,
+  endpoint: { readonly url: string; readonly authorization: string },
+  options: ApiSectionOptions,
+): Promise<NonNullable<ApiRecord['http']['definitions']>> {
+  const baseAnswer = (await post(base)).retention as BenchReport;
+  const started = performance.now();
+  const answer = (await post(other)).retention as BenchReport;
+  const coldMs = performance.now() - started;
+  if (!answer || typeof answer.nrr !== 'number') {
+    throw new Error(`retention under ${NON_DEFAULT_DEFINITIONS} answered no NRR: ${JSON.stringify(answer)}`);
+  }
+  // The set must change the figures, or the line would time the default's answer twice.
+  if (JSON.stringify(answer) === JSON.stringify(baseAnswer)) {
+    throw new Error(`retention under ${NON_DEFAULT_DEFINITIONS} answered the default's figures exactly`);
+  }
+  const load = await loadConcurrently({
+    ...endpoint,
+    queries: [base, other],
+    concurrency: options.concurrency,
+    seconds: options.seconds,
+  });
+  const [baseLoad, otherLoad] = load.perQuery;
+  if (!baseLoad || !otherLoad) throw new Error('the interleaved load reported no per-query figures');
+  // The tenant is loaded from a periods file: no subscription events, so no event-derived spans for a
+  // SPANS-stage option (pause, discounts, pastDueChurnDays, unpaid) to recompute.
+  const spansStage =
+    'not measured: the tenant is loaded from a periods file, so it has no event-derived spans for a SPANS-stage option (e.g. pause: ZERO) to recompute';
+  console.log(
+    `  retention (12 months), definitions ${NON_DEFAULT_DEFINITIONS}: cold ${formatMs(coldMs)} (its timeline built); ` +
+      `interleaved with the default (${options.concurrency} clients, ${count(load.requests)} requests): ` +
+      `default warm p50 ${formatMs(baseLoad.p50)}, p99 ${formatMs(baseLoad.p99)}; ` +
+      `non-default warm p50 ${formatMs(otherLoad.p50)}, p99 ${formatMs(otherLoad.p99)}; ` +
+      `p99 ratio ${(otherLoad.p99 / baseLoad.p99).toFixed(2)}× (target ≤ 1.5×); NRR ${baseAnswer.nrr} default, ${answer.nrr} non-default`,
+  );
+  console.log(`  SPANS-stage definitions line: ${spansStage}`);
+  return {
+    input: NON_DEFAULT_DEFINITIONS,
+    coldMs,
+    base: baseLoad,
+    other: otherLoad,
+    spansStage,
+  };
 }
 
 /** Runs the API section and returns its record. */

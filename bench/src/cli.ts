@@ -138,8 +138,10 @@ async function main(): Promise<void> {
       seed: options.seed,
       command,
     });
-    const { apiVerdicts, targetsTable, textTable } = await import('./render.ts');
-    console.log(`\nTargets\n${textTable(targetsTable(apiVerdicts(record)))}`);
+    const { apiDefinitionsVerdicts, apiVerdicts, targetsTable, textTable } = await import('./render.ts');
+    console.log(
+      `\nTargets\n${textTable(targetsTable([...apiVerdicts(record), ...apiDefinitionsVerdicts(record)]))}`,
+    );
     saveRecord('api', record);
   }
   if (options.writeDocs) {

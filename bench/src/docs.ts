@@ -2,6 +2,8 @@
 
 import type { ApiRecord, EngineRecord } from './records.ts';
 import {
+  apiDefinitionsTable,
+  apiDefinitionsVerdicts,
   apiHttpTable,
   apiImportTable,
   apiVerdicts,
@@ -86,9 +88,31 @@ answers per tenant and data version and caches verified keys and tenant rows for
 New windows: 24 different windows sent once each by ${record.http.concurrency} clients, timeline
 cached — the engine's cost per request.
 
+${definitionsSection(record)}
+
 ### Targets (issue 6)
 
-${markdownTable(targetsTable(apiVerdicts(record)))}`;
+${markdownTable(targetsTable(apiVerdicts(record)))}
+
+### Targets (issue 14)
+
+${markdownTable(targetsTable(apiDefinitionsVerdicts(record)))}`;
+}
+
+/** Issue 14's line: `retention` under a non-default definition set beside the default. */
+function definitionsSection(record: ApiRecord): string {
+  const table = apiDefinitionsTable(record);
+  const d = record.http.definitions;
+  if (!table || !d) return '### Definitions override\n\nNot measured in this run.';
+  return `### Definitions override: retention under a non-default definition set
+
+${markdownTable(table)}
+
+The same 12-month \`retention\` question with \`definitions: ${d.input}\` in its input. Cold: the
+first question under that set (its own timeline built from the tenant's spans; the default's stays
+cached). Warm: the default and the non-default question sent interleaved by the same
+${record.http.concurrency} clients for ${record.http.seconds} s, so both meet the same conditions, each
+with its own p50/p99. A SPANS-stage option (\`pause: ZERO\` and the like): ${d.spansStage}.`;
 }
 
 function engineSection(input: EngineRecord): string {

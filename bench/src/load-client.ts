@@ -31,6 +31,11 @@ export interface LoadResult {
   readonly max: number;
   /** Requests answered per second over the whole run. */
   readonly requestsPerSecond: number;
+  /**
+   * The same figures for each query alone, in the order of `queries` (the queries were sent
+   * interleaved, so each met the same conditions); `requestsPerSecond` is that query's share.
+   */
+  readonly perQuery: readonly Omit<LoadResult, 'perQuery'>[];
 }
 
 // CommonJS, evaluated by the worker: plain JavaScript over node:http with keep-alive connections
@@ -44,6 +49,7 @@ const target = new URL(url);
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 const bodies = queries.map((query) => Buffer.from(JSON.stringify({ query })));
 const latencies = [];
+const byQuery = queries.map(() => []);
 let next = 0;
 const until = performance.now() + seconds * 1000;
 const more = () => (seconds > 0 ? performance.now() < until : next < bodies.length);
@@ -71,18 +77,20 @@ function post(body) {
 }
 async function client() {
   while (more()) {
-    const body = bodies[next++ % bodies.length];
+    const index = next++ % bodies.length;
     const started = performance.now();
-    const json = JSON.parse(await post(body));
+    const json = JSON.parse(await post(bodies[index]));
     if (json.errors || !json.data) throw new Error('GraphQL error: ' + JSON.stringify(json.errors));
-    latencies.push(performance.now() - started);
+    const latency = performance.now() - started;
+    latencies.push(latency);
+    byQuery[index].push(latency);
   }
 }
 const began = performance.now();
 Promise.all(Array.from({ length: concurrency }, client)).then(
   () => {
     agent.destroy();
-    parentPort.postMessage({ latencies, elapsed: performance.now() - began });
+    parentPort.postMessage({ latencies, byQuery, elapsed: performance.now() - began });
   },
   (error) => parentPort.postMessage({ error: String(error) }),
 );
@@ -94,26 +102,38 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
 }
 
+/** The figures of latencies (ms, any order) answered over `elapsedMs`. */
+export function summarizeLatencies(
+  latencies: readonly number[],
+  elapsedMs: number,
+): Omit<LoadResult, 'perQuery'> {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    requests: sorted.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? Number.NaN,
+    requestsPerSecond: sorted.length / (elapsedMs / 1000),
+  };
+}
+
 /** Sends the queries from `concurrency` clients and measures every answer. */
 export async function loadConcurrently(options: LoadOptions): Promise<LoadResult> {
-  const message = await new Promise<{ latencies: number[]; elapsed: number }>((resolve, reject) => {
+  type Reply = { latencies: number[]; byQuery: number[][]; elapsed: number; error?: string };
+  const message = await new Promise<Reply>((resolve, reject) => {
     const worker = new Worker(CLIENT, {
       eval: true,
       workerData: { ...options, queries: [...options.queries] },
     });
-    worker.once('message', (reply: { latencies: number[]; elapsed: number; error?: string }) => {
+    worker.once('message', (reply: Reply) => {
       void worker.terminate();
       if (reply.error) reject(new Error(reply.error));
       else resolve(reply);
     });
     worker.once('error', reject);
   });
-  const sorted = message.latencies.sort((a, b) => a - b);
   return {
-    requests: sorted.length,
-    p50: percentile(sorted, 50),
-    p99: percentile(sorted, 99),
-    max: sorted.at(-1) ?? Number.NaN,
-    requestsPerSecond: sorted.length / (message.elapsed / 1000),
+    ...summarizeLatencies(message.latencies, message.elapsed),
+    perQuery: message.byQuery.map((latencies) => summarizeLatencies(latencies, message.elapsed)),
   };
 }

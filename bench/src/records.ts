@@ -72,6 +72,22 @@ export interface ApiRecord extends RunContext {
       /** 24 different windows once each, timeline cached: the engine's cost per request. */
       readonly uncached: LoadResult;
     }[];
+    /**
+     * `retention` (12 months) under a non-default definition set beside the tenant's own, sent
+     * interleaved by the same clients (issue 14). Absent in records written before it was measured.
+     */
+    readonly definitions?: {
+      /** The `definitions` argument, as GraphQL input text. */
+      readonly input: string;
+      /** The first question under that set (its timeline built; the default's already cached), ms. */
+      readonly coldMs: number;
+      /** The tenant's settings, interleaved with `other`. */
+      readonly base: Omit<LoadResult, 'perQuery'>;
+      /** The non-default set, interleaved with `base`. */
+      readonly other: Omit<LoadResult, 'perQuery'>;
+      /** Why no SPANS-stage line (e.g. `pause: ZERO`) was measured, when none was. */
+      readonly spansStage: string;
+    };
   };
 }
 

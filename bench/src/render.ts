@@ -210,6 +210,48 @@ export function apiHttpTable(record: ApiRecord): Table {
   };
 }
 
+/** Issue 14's line: warm `retention` under a non-default definition set beside the default. */
+export function apiDefinitionsTable(record: ApiRecord): Table | undefined {
+  const d = record.http.definitions;
+  if (!d) return undefined;
+  return {
+    header: ['retention (12 months)', 'cold', 'warm p50', 'warm p99', 'warm requests', 'p99 × default'],
+    rows: [
+      [
+        'tenant settings (default)',
+        '(cached)',
+        formatMs(d.base.p50),
+        formatMs(d.base.p99),
+        count(d.base.requests),
+        '1.00×',
+      ],
+      [
+        `definitions: ${d.input}`,
+        formatMs(d.coldMs),
+        formatMs(d.other.p50),
+        formatMs(d.other.p99),
+        count(d.other.requests),
+        `${(d.other.p99 / d.base.p99).toFixed(2)}×`,
+      ],
+    ],
+  };
+}
+
+/** Issue 14's target, judged. */
+export function apiDefinitionsVerdicts(record: ApiRecord): TargetVerdict[] {
+  const d = record.http.definitions;
+  const target = `warm retention p99 under a non-default definition set within 1.5× the default's at ${count(record.http.customers)} customers`;
+  if (!d) return [{ target, verdict: 'not measured', evidence: '' }];
+  const ratio = d.other.p99 / d.base.p99;
+  return [
+    {
+      target,
+      verdict: ratio <= 1.5 ? 'met' : 'missed',
+      evidence: `p99 ${formatMs(d.other.p99)} against ${formatMs(d.base.p99)} = ${ratio.toFixed(2)}× (interleaved, ${record.http.concurrency} clients); cold ${formatMs(d.coldMs)}`,
+    },
+  ];
+}
+
 /** The API targets of issue 6, judged. */
 export function apiVerdicts(record: ApiRecord): TargetVerdict[] {
   const share = record.import.apiRowsPerSecond / record.import.copyRowsPerSecond;
