@@ -257,8 +257,11 @@ describe('NRR_ENGINE_WORKERS and NRR_WORK_BUDGET', () => {
 
   it('reach createApi as engineWorkers and workBudget, unset meaning the API defaults', () => {
     const config = configFromEnv(env({ NRR_ENGINE_WORKERS: '0', NRR_WORK_BUDGET: '1000000' }));
-    expect(apiTuning(config)).toEqual({ engineWorkers: 0, workBudget: 1_000_000 });
-    expect(apiTuning(configFromEnv(env({})))).toEqual({});
+    expect(apiTuning(config)).toMatchObject({ engineWorkers: 0, workBudget: 1_000_000 });
+    const defaults = apiTuning(configFromEnv(env({})));
+    expect(defaults.engineWorkers).toBeUndefined();
+    expect(defaults.workBudget).toBeUndefined();
+    expect(defaults.cacheTtlMs).toBeUndefined();
     expect(() => configFromEnv(env({ NRR_ENGINE_WORKERS: 'two' }))).toThrow(
       'NRR_ENGINE_WORKERS: got "two", expected a whole number of worker threads ≥ 0',
     );
