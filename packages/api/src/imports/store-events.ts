@@ -125,11 +125,7 @@ export async function recomputeEventSpans(
       select distinct subscription_id from subscription_events where tenant_id = ${tenantId}
       order by subscription_id`),
   ).map((row) => row.subscription_id);
-  let spansRemoved = 0;
-  for (let index = 0; index < all.length; index += EVENT_BATCH_SIZE) {
-    const chunk = all.slice(index, index + EVENT_BATCH_SIZE);
-    spansRemoved += await replaceSpans(tx, tenantId, chunk, new Set(), writer, policy);
-  }
+  const spansRemoved = await recomputeSpans(tx, tenantId, all, new Set(), writer, policy);
   return { subscriptions: all.length, spansRemoved };
 }
 
