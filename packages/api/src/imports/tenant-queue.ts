@@ -39,3 +39,12 @@ export async function oneImportAtATime<T>(
     if (tenants.get(tenantId) === tail) tenants.delete(tenantId);
   }
 }
+
+/**
+ * Resolves once every call of {@link oneImportAtATime} made so far for `tenantId` on `database`
+ * has settled (at once when none is running). Takes no place in the queue: a caller that then
+ * calls {@link oneImportAtATime} waits behind any call made in between.
+ */
+export async function importsSettled(database: object, tenantId: string): Promise<void> {
+  await queues.get(database)?.get(tenantId);
+}

@@ -21,7 +21,7 @@ import { stripeEventKind } from '@nrr/core';
 import type { Db } from '../db/connect.ts';
 import { ApiError } from '../errors.ts';
 import { ImportFailed } from '../imports/run-import.ts';
-import { importStripeRecords } from '../imports/stripe-import.ts';
+import { storeStripeDelivery } from '../imports/stripe-deliveries.ts';
 import { readBodyText } from '../internal/body-limit.ts';
 import type { RateLimiter } from '../internal/rate-limit.ts';
 import { stripeSecretsOf } from '../stripe/secrets.ts';
@@ -154,12 +154,7 @@ async function answer(
   }
   if (stripeEventKind(type) === 'ignored') return reply(200, { received: true, stored: false, id, type });
   try {
-    const summary = await importStripeRecords(deps.db, {
-      tenantId: tenant,
-      sourceName: `webhook:${id}`,
-      actor: 'stripe',
-      sources: [{ name: id, records: [event] }],
-    });
+    const { summary, batched } = await storeStripeDelivery(deps.db, tenant, { id, event });
     return reply(200, {
       received: true,
       stored: true,
@@ -168,6 +163,7 @@ async function answer(
       importId: summary.importId,
       spansChanged: summary.rowsStored,
       dataVersion: summary.dataVersion,
+      batched,
     });
   } catch (error) {
     if (error instanceof ImportFailed) {

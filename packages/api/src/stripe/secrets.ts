@@ -85,7 +85,8 @@ export interface StripeSecretInfo {
 
 /**
  * Stores `secret` for `tenantId` (an operator command; the API's role may not write secrets).
- * Storing a secret already stored changes nothing. Returns its fingerprint.
+ * Storing a secret already stored changes nothing. Returns its fingerprint. The API over the same
+ * `db` accepts deliveries signed with it from its next one (see {@link STRIPE_SECRETS_CACHE_TTL_MS}).
  */
 export async function addStripeSecret(
   db: Db,
@@ -111,6 +112,8 @@ export async function addStripeSecret(
     .values({ tenantId, fingerprint, secretEncrypted: encrypt(key, tenantId, secret) })
     .onConflictDoNothing()
     .returning({ createdAt: stripeEndpointSecrets.createdAt });
+  // After the write, so that no delivery in between caches the secrets from before it.
+  forgetStripeSecrets(db, tenantId);
   if (inserted[0]) return { fingerprint, createdAt: inserted[0].createdAt, added: true };
   const [existing] = await db
     .select({ createdAt: stripeEndpointSecrets.createdAt })
@@ -130,7 +133,10 @@ export async function listStripeSecrets(db: Db, tenantId: string): Promise<Strip
     .orderBy(asc(stripeEndpointSecrets.createdAt), asc(stripeEndpointSecrets.fingerprint));
 }
 
-/** Removes the secret with `fingerprint`; throws `NOT_FOUND` naming the fingerprints stored. */
+/**
+ * Removes the secret with `fingerprint`; throws `NOT_FOUND` naming the fingerprints stored. The API
+ * over the same `db` refuses deliveries signed only with it from its next one.
+ */
 export async function removeStripeSecret(db: Db, tenantId: string, fingerprint: string): Promise<void> {
   const removed = await db
     .delete(stripeEndpointSecrets)
@@ -138,6 +144,7 @@ export async function removeStripeSecret(db: Db, tenantId: string, fingerprint: 
       and(eq(stripeEndpointSecrets.tenantId, tenantId), eq(stripeEndpointSecrets.fingerprint, fingerprint)),
     )
     .returning({ fingerprint: stripeEndpointSecrets.fingerprint });
+  forgetStripeSecrets(db, tenantId);
   if (removed.length === 0) {
     const stored = (await listStripeSecrets(db, tenantId)).map((entry) => entry.fingerprint);
     throw new ApiError(
@@ -148,10 +155,67 @@ export async function removeStripeSecret(db: Db, tenantId: string, fingerprint: 
 }
 
 /**
- * The tenant's secrets in clear, for verifying a delivery: read as the tenant (row-level
- * security), so an unknown tenant and a tenant without a secret both give `[]` by the same query.
+ * How long a tenant's decrypted secrets are kept in memory, in milliseconds: a delivery then
+ * costs no database read before its signature is checked. {@link addStripeSecret} and
+ * {@link removeStripeSecret} drop the tenant's entry at once for the API over the same `Db` (the
+ * same process); an API in another process (another instance, or the API beside an `nrr stripe
+ * connect` run elsewhere) sees a rotation within this time.
  */
-export async function stripeSecretsOf(db: Db, key: Buffer, tenantId: string): Promise<string[]> {
+export const STRIPE_SECRETS_CACHE_TTL_MS = 10_000;
+
+/** Tenants kept per database at most (unknown tenant ids are kept too, as `[]`): then it starts over. */
+const MAX_CACHED_TENANTS = 10_000;
+
+/**
+ * Decrypted secrets by tenant, per database (a `Db` object), with when they expire; `changes`
+ * counts the secrets stored or removed, so that a read that overlapped one is not kept.
+ */
+const cached = new WeakMap<
+  object,
+  { entries: Map<string, { secrets: readonly string[]; expiresAt: number }>; changes: number }
+>();
+
+function cacheOf(db: Db) {
+  let cache = cached.get(db);
+  if (!cache) {
+    cache = { entries: new Map(), changes: 0 };
+    cached.set(db, cache);
+  }
+  return cache;
+}
+
+/** Drops the tenant's cached secrets in this process (after a secret was stored or removed). */
+export function forgetStripeSecrets(db: Db, tenantId: string): void {
+  const cache = cacheOf(db);
+  cache.entries.delete(tenantId);
+  cache.changes += 1;
+}
+
+/**
+ * The tenant's secrets in clear, for verifying a delivery: read as the tenant (row-level
+ * security), so an unknown tenant and a tenant without a secret both give `[]` by the same query;
+ * then kept for {@link STRIPE_SECRETS_CACHE_TTL_MS} (both kinds of `[]` too, so they still cost the
+ * same). `nowMs` is for tests.
+ */
+export async function stripeSecretsOf(
+  db: Db,
+  key: Buffer,
+  tenantId: string,
+  nowMs: number = Date.now(),
+): Promise<readonly string[]> {
+  const cache = cacheOf(db);
+  const hit = cache.entries.get(tenantId);
+  if (hit !== undefined && hit.expiresAt > nowMs) return hit.secrets;
+  const changes = cache.changes;
+  const secrets = await readStripeSecrets(db, key, tenantId);
+  // A secret stored or removed during the read: answer with what was read, but keep nothing.
+  if (cache.changes !== changes) return secrets;
+  if (cache.entries.size >= MAX_CACHED_TENANTS) cache.entries.clear();
+  cache.entries.set(tenantId, { secrets, expiresAt: nowMs + STRIPE_SECRETS_CACHE_TTL_MS });
+  return secrets;
+}
+
+async function readStripeSecrets(db: Db, key: Buffer, tenantId: string): Promise<string[]> {
   const rows = await withTenant(
     db,
     tenantId,
