@@ -86,6 +86,57 @@ export class AttributeSets {
   }
 }
 
+/**
+ * The numbers of a few spans' attribute sets (`undefined`: the empty set), in order, for a write
+ * too small to be worth {@link AttributeSets.load}ing every set of the tenant: the stored sets are
+ * found by value (the `(tenant_id, attributes)` index) and the new ones numbered after the
+ * tenant's greatest and stored, within the import's transaction (imports of a tenant run one at a
+ * time, so numbers cannot collide). One statement, and one more when some set is new.
+ */
+export async function attributeSetIds(
+  tx: Tx,
+  tenantId: string,
+  attributes: readonly (Readonly<Record<string, string>> | undefined)[],
+): Promise<number[]> {
+  const byKey = new Map<string, { json: string; id: number | undefined }>();
+  const keys = attributes.map((values) => {
+    const object = values ?? NO_ATTRIBUTES;
+    const key = setKey(object);
+    if (!byKey.has(key)) byKey.set(key, { json: JSON.stringify(object), id: undefined });
+    return key;
+  });
+  const wanted = [...byKey.values()].map((entry) => entry.json);
+  const rows = resultRows<{ set_id: number; attributes: string | null }>(
+    await tx.execute(sql`
+      select set_id, attributes::text as attributes from span_attribute_sets
+      where tenant_id = ${tenantId} and attributes = any(${arrayLiteral(wanted)}::jsonb[])
+      union all
+      select coalesce(max(set_id), 0), null from span_attribute_sets where tenant_id = ${tenantId}`),
+  );
+  let next = 1;
+  for (const row of rows) {
+    if (row.attributes === null) next = Number(row.set_id) + 1;
+    else {
+      const entry = byKey.get(setKey(JSON.parse(row.attributes) as Record<string, string>));
+      if (entry) entry.id = Number(row.set_id);
+    }
+  }
+  const added: { id: number; json: string }[] = [];
+  for (const entry of byKey.values()) {
+    if (entry.id !== undefined) continue;
+    entry.id = next++;
+    added.push({ id: entry.id, json: entry.json });
+  }
+  if (added.length > 0) {
+    await tx.execute(sql`
+      insert into span_attribute_sets (tenant_id, set_id, attributes)
+      select ${tenantId}, u.set_id, u.attributes::jsonb
+      from unnest(${arrayLiteral(added.map((set) => String(set.id)))}::integer[],
+        ${arrayLiteral(added.map((set) => set.json))}::text[]) as u(set_id, attributes)`);
+  }
+  return keys.map((key) => byKey.get(key)?.id as number);
+}
+
 /** The attributes of a span that has none. */
 const NO_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({});
 

@@ -41,6 +41,34 @@ export const CHANGED_SPANS = `select s.* from staged s
       and (m.end_at, m.mrr, m.currency, m.canceled_at, m.attributes_id)
         is not distinct from (s.end_at, s.mrr, s.currency, s.canceled_at, s.attributes_id))`;
 
+/**
+ * A few spans written in one statement, without a staging table: their columns as arrays (`$3`…
+ * `$10`: customer, subscription, start, end, MRR in units of 1/10,000, currency, cancellation,
+ * attribute set; `$1` the tenant, `$2` the import), the last of spans sharing an identity kept,
+ * only new or changed ones upserted ({@link CHANGED_SPANS}, {@link SPAN_UPSERT_TEXT}). Returns one
+ * row: spans given (`staged`, after repeats), spans written, the customers written, and whether
+ * the tenant had no span before the statement (`first`: every statement of it sees the same
+ * snapshot, from before its insert).
+ */
+export const FEW_SPANS_UPSERT = `with staged as (
+    select distinct on (customer_id, subscription_id, start_at) customer_id, subscription_id, start_at,
+      end_at, mrr, currency, canceled_at, attributes_id
+    from (select u.customer_id collate "C" as customer_id, u.subscription_id collate "C" as subscription_id,
+        u.start_at, u.end_at, (u.mrr_units / 10000)::numeric(20, 4) as mrr, u.currency, u.canceled_at,
+        u.attributes_id, u.seq
+      from unnest($3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::numeric[], $8::text[],
+        $9::timestamptz[], $10::integer[]) with ordinality
+        as u(customer_id, subscription_id, start_at, end_at, mrr_units, currency, canceled_at, attributes_id, seq)) given
+    order by customer_id, subscription_id, start_at, seq desc),
+  changed as (${CHANGED_SPANS}),
+  written as (insert into mrr_spans (tenant_id, customer_id, subscription_id, start_at, end_at, mrr, currency,
+      canceled_at, attributes_id, import_id)
+    select $1, customer_id, subscription_id, start_at, end_at, mrr, currency, canceled_at, attributes_id, $2
+    from changed ${SPAN_UPSERT_TEXT} returning customer_id)
+  select (select count(*) from staged) as staged, (select count(*) from written) as written,
+    (select array_agg(distinct customer_id) from written) as customers,
+    not exists (select 1 from mrr_spans where tenant_id = $1) as first`;
+
 /** The distinct customers of the staged spans. */
 export async function stagedCustomers(client: CopyClient): Promise<string[]> {
   const rows = await client.query<{ customer_id: string }>('select distinct customer_id from import_spans');

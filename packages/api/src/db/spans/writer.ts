@@ -7,10 +7,11 @@ import type { MrrSpan } from '@nrr/core';
 import type { BinaryCopyWriter } from '../binary-copy.ts';
 import { textBytes } from '../binary-copy.ts';
 import { type CopyClient, copyClient } from '../copy-client.ts';
-import type { Tx } from '../tenant-scope.ts';
-import { AttributeSets } from './attribute-sets.ts';
+import { arrayLiteral, type Tx } from '../tenant-scope.ts';
+import { AttributeSets, attributeSetIds } from './attribute-sets.ts';
 import {
   CHANGED_SPANS,
+  FEW_SPANS_UPSERT,
   mayCopyIntoSpans,
   SPAN_UPSERT_TEXT,
   SPANS_TARGET,
@@ -43,6 +44,13 @@ export interface SpanWriterOptions {
    */
   readonly direct?: boolean;
 }
+
+/**
+ * Spans a staged writer holds before it starts a COPY: up to this many per flush are written by
+ * one multi-row statement instead ({@link FEW_SPANS_UPSERT}), sparing the staging table, the COPY
+ * and their round trips (a webhook delivery changes a few spans; a file, thousands).
+ */
+export const FEW_SPANS = 500;
 
 /** Spans of one customer's run beyond which a repeated identity is assumed rather than looked for. */
 const RUN_SCAN_LIMIT = 64;
@@ -97,6 +105,11 @@ export class SpanWriter {
   #mayRepeat = false;
   /** The direct copy in progress. */
   #binary: BinaryCopyWriter | undefined;
+  /**
+   * Spans held until the next flush while they are at most {@link FEW_SPANS}; `undefined` once
+   * they went to a COPY (a direct writer never holds any), after which every span does.
+   */
+  #few: MrrSpan[] | undefined;
   readonly #tenantBytes: Buffer;
   readonly #importBytes: Buffer;
 
@@ -110,6 +123,7 @@ export class SpanWriter {
     this.#uniqueIdentities = options.uniqueIdentities ?? false;
     this.#tenantBytes = textBytes(tenantId);
     this.#importBytes = textBytes(importId);
+    this.#few = options.direct ? undefined : [];
   }
 
   /**
@@ -118,11 +132,29 @@ export class SpanWriter {
    * every span would cost a turn of the event loop each.
    */
   add(span: MrrSpan): Promise<void> | undefined {
+    const few = this.#few;
+    if (few === undefined) return this.#addCopied(span);
+    few.push(span);
+    if (few.length <= FEW_SPANS) return undefined;
+    // Too many for one statement: these and every later span go through the COPY.
+    this.#few = undefined;
+    return this.#addAllCopied(few);
+  }
+
+  async #addAllCopied(spans: readonly MrrSpan[]): Promise<void> {
+    for (const span of spans) {
+      const pending = this.#addCopied(span);
+      if (pending) await pending;
+    }
+  }
+
+  /** Queues a span for a COPY (see {@link SpanWriter.add}). */
+  #addCopied(span: MrrSpan): Promise<void> | undefined {
     const sets = this.#sets;
     if (sets === undefined) {
       return AttributeSets.load(this.tx, this.tenantId).then((loaded) => {
         this.#sets = loaded;
-        return this.add(span);
+        return this.#addCopied(span);
       });
     }
     const binary = this.#binary;
@@ -139,7 +171,7 @@ export class SpanWriter {
       return binary.endRow();
     }
     const staging = this.#staging;
-    if (staging === undefined) return this.#open().then(() => this.add(span));
+    if (staging === undefined) return this.#open().then(() => this.#addCopied(span));
     this.#track(span);
     return this.#writeStaged(staging, span, sets);
   }
@@ -204,6 +236,12 @@ export class SpanWriter {
 
   /** Writes everything queued; only spans whose content differs from the stored one are written. */
   async flush(): Promise<void> {
+    const few = this.#few;
+    if (few !== undefined) {
+      this.#few = [];
+      if (few.length > 0) await this.#upsertFew(few);
+      return;
+    }
     const client = this.#client;
     if (this.#copying) await this.#copying;
     const binary = this.#binary;
@@ -238,6 +276,45 @@ export class SpanWriter {
     this.#staging = undefined;
     await staging.end();
     await this.#upsertStaged();
+  }
+
+  /**
+   * Upserts a few spans in one statement ({@link FEW_SPANS_UPSERT}: the last of spans sharing an
+   * identity wins, only new or changed ones are written), their attribute sets found or stored
+   * first. The first write of the writer also learns whether the tenant had spans before.
+   */
+  async #upsertFew(spans: readonly MrrSpan[]): Promise<void> {
+    const setIds = await attributeSetIds(
+      this.tx,
+      this.tenantId,
+      spans.map((span) => span.attributes),
+    );
+    const iso = (instant: number) => new Date(instant).toISOString();
+    const [result] = await this.#client.query<{
+      staged: string;
+      written: string;
+      customers: string[] | null;
+      first: boolean;
+    }>(FEW_SPANS_UPSERT, [
+      this.tenantId,
+      this.importId,
+      arrayLiteral(spans.map((span) => span.customerId)),
+      arrayLiteral(spans.map((span) => span.subscriptionId)),
+      arrayLiteral(spans.map((span) => iso(span.start))),
+      arrayLiteral(spans.map((span) => (span.end === null ? null : iso(span.end)))),
+      arrayLiteral(spans.map((span) => String(span.mrr))),
+      arrayLiteral(spans.map((span) => span.currency)),
+      arrayLiteral(spans.map((span) => (span.canceledAt === undefined ? null : iso(span.canceledAt)))),
+      arrayLiteral(setIds.map(String)),
+    ]);
+    if (this.#mode === undefined) {
+      this.#first = result?.first === true;
+      this.#mode = 'staged';
+    }
+    const written = Number(result?.written ?? 0);
+    this.counts.stored += written;
+    this.counts.unchanged += Number(result?.staged ?? 0) - written;
+    for (const customer of result?.customers ?? []) this.affectedCustomers.add(customer);
   }
 
   /** Abandons a COPY in progress (the import failed; its transaction rolls back). */
