@@ -50,26 +50,37 @@ export async function storeEvents(
   for (let index = 0; index < events.length; index += EVENT_BATCH_SIZE) {
     const batch = events.slice(index, index + EVENT_BATCH_SIZE);
     const ids = arrayLiteral(batch.map((event) => event.id));
-    const before = resultRows<{ event_id: string; customer_id: string; subscription_id: string }>(
+    // One statement: the stored events' customers and subscriptions as they were (every part of
+    // a statement sees the snapshot from before its insert), and the events inserted or changed.
+    const rows = resultRows<{
+      written: boolean;
+      event_id: string;
+      customer_id: string;
+      subscription_id: string;
+    }>(
       await tx.execute(sql`
-        select event_id, customer_id, subscription_id from subscription_events
-        where tenant_id = ${tenantId} and event_id = any(${ids}::text[])`),
+        with before as (
+          select event_id, customer_id, subscription_id from subscription_events
+          where tenant_id = ${tenantId} and event_id = any(${ids}::text[])),
+        written as (
+          insert into subscription_events (tenant_id, event_id, customer_id, subscription_id, effective_at, event, import_id)
+          select ${tenantId}, u.event_id, u.customer_id, u.subscription_id, u.effective_at, u.event::jsonb, ${importId}
+          from unnest(${ids}::text[], ${arrayLiteral(batch.map((event) => event.customerId))}::text[],
+            ${arrayLiteral(batch.map((event) => event.subscriptionId))}::text[],
+            ${arrayLiteral(batch.map((event) => new Date(event.effectiveAt).toISOString()))}::timestamptz[],
+            ${arrayLiteral(batch.map((event) => JSON.stringify(event)))}::text[])
+            as u(event_id, customer_id, subscription_id, effective_at, event)
+          on conflict (tenant_id, event_id) do update set
+            customer_id = excluded.customer_id, subscription_id = excluded.subscription_id,
+            effective_at = excluded.effective_at, event = excluded.event, import_id = excluded.import_id
+          where subscription_events.event is distinct from excluded.event
+          returning event_id, customer_id, subscription_id)
+        select false as written, event_id, customer_id, subscription_id from before
+        union all
+        select true, event_id, customer_id, subscription_id from written`),
     );
-    const written = resultRows<{ event_id: string; subscription_id: string }>(
-      await tx.execute(sql`
-        insert into subscription_events (tenant_id, event_id, customer_id, subscription_id, effective_at, event, import_id)
-        select ${tenantId}, u.event_id, u.customer_id, u.subscription_id, u.effective_at, u.event::jsonb, ${importId}
-        from unnest(${ids}::text[], ${arrayLiteral(batch.map((event) => event.customerId))}::text[],
-          ${arrayLiteral(batch.map((event) => event.subscriptionId))}::text[],
-          ${arrayLiteral(batch.map((event) => new Date(event.effectiveAt).toISOString()))}::timestamptz[],
-          ${arrayLiteral(batch.map((event) => JSON.stringify(event)))}::text[])
-          as u(event_id, customer_id, subscription_id, effective_at, event)
-        on conflict (tenant_id, event_id) do update set
-          customer_id = excluded.customer_id, subscription_id = excluded.subscription_id,
-          effective_at = excluded.effective_at, event = excluded.event, import_id = excluded.import_id
-        where subscription_events.event is distinct from excluded.event
-        returning event_id, subscription_id`),
-    );
+    const before = rows.filter((row) => !row.written);
+    const written = rows.filter((row) => row.written);
     changedEvents += written.length;
     const changedIds = new Set<string>();
     // Every subscription of the batch is recomputed, changed or not, so that the import reports
