@@ -7,8 +7,9 @@
  *   pnpm bench:full                             # docs/benchmarks.md in one run (about 20 minutes on 2 cores)
  *   pnpm --filter @nrr/bench bench -- --sections engine --sizes 1000000
  *
- * Sections: `engine` (@nrr/core, DuckDB, Postgres, the floor) and `api` (import through @nrr/api
- * against COPY; retention over HTTP), both by default (--sections engine,api).
+ * Sections: `engine` (@nrr/core, DuckDB, Postgres, the floor), `api` (import through @nrr/api
+ * against COPY; retention over HTTP) and `receiver` (Stripe webhook deliveries while the tenant is
+ * queried: latency and receipts per second), all by default (--sections engine,api,receiver).
  *
  * --full: what docs/benchmarks.md shows, in one run: --sizes 10000,100000,1000000
  * --api-import-customers 525000 --api-runs 5 --write-docs (any of them may still be given).
@@ -23,6 +24,8 @@
  * API options: --api-import-customers (the imported file; 525000 give about 1,000,000 rows;
  * default 100000), --api-customers (the tenant queried over HTTP; 100000), --api-runs (alternated
  * import rounds; 2), --concurrency (clients; 16), --seconds (warm load per query; 5).
+ * Receiver options: --receiver-customers (the tenant receiving deliveries; 100000),
+ * --receiver-seconds (deliveries per concurrency level; 5), --receiver-databases (postgres,pglite).
  * Postgres: DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test.
  */
 import { writeFileSync } from 'node:fs';
@@ -34,7 +37,7 @@ import { CONTENDER_KEYS, type ContenderKey } from './protocol.ts';
 import { loadRecord, mergeEngineRecord, REPO_ROOT, saveRecord } from './records.ts';
 
 /** The benchmark's sections, run in this order. */
-const SECTIONS = ['engine', 'api'] as const;
+const SECTIONS = ['engine', 'api', 'receiver'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseOptions() {
@@ -60,6 +63,9 @@ function parseOptions() {
       'api-runs': { type: 'string' },
       concurrency: { type: 'string', default: '16' },
       seconds: { type: 'string', default: '5' },
+      'receiver-customers': { type: 'string', default: '100000' },
+      'receiver-seconds': { type: 'string', default: '5' },
+      'receiver-databases': { type: 'string', default: 'postgres,pglite' },
     },
   });
   // --full: the sizes and import docs/benchmarks.md shows; flags given beside it still win.
@@ -90,8 +96,19 @@ function parseOptions() {
       throw new Error(`--sections: unknown "${section}", expected some of ${SECTIONS.join(', ')}`);
     }
   }
+  const databases = values['receiver-databases'].split(',').map((k) => k.trim());
+  for (const kind of databases) {
+    if (kind !== 'postgres' && kind !== 'pglite') {
+      throw new Error(`--receiver-databases: unknown "${kind}", expected postgres and/or pglite`);
+    }
+  }
   return {
     sections,
+    receiver: {
+      customers: positive('receiver-customers', values['receiver-customers']),
+      seconds: positive('receiver-seconds', values['receiver-seconds']),
+      databases: databases as ('postgres' | 'pglite')[],
+    },
     api: {
       importCustomers: positive('api-import-customers', importCustomers),
       httpCustomers: positive('api-customers', values['api-customers']),
@@ -143,6 +160,11 @@ async function main(): Promise<void> {
       `\nTargets\n${textTable(targetsTable([...apiVerdicts(record), ...apiDefinitionsVerdicts(record)]))}`,
     );
     saveRecord('api', record);
+  }
+  if (options.sections.includes('receiver') && !options.docsOnly) {
+    // Loaded only here, as the API section: it pulls in the API and its database drivers.
+    const { runReceiverSection } = await import('./receiver-section.ts');
+    await runReceiverSection({ ...options.receiver, months: options.months, seed: options.seed });
   }
   if (options.writeDocs) {
     const path = join(REPO_ROOT, 'docs', 'benchmarks.md');

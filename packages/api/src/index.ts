@@ -36,11 +36,18 @@ export { IMPORT_FORMATS, ImportFailed, runImport, storeSpans } from './imports/r
 export { MAX_COST, MAX_DEPTH, MAX_PAGE_SIZE } from './internal/query-limits.ts';
 export { DEFAULT_MAX_RESPONSE_BYTES } from './internal/response-limit.ts';
 export { DEFAULT_WORK_BUDGET } from './internal/work-budget.ts';
+export { STRIPE_WEBHOOK_PATH } from './rest/stripe-webhooks.ts';
 export { buildSchema } from './schema/index.ts';
 export type { RunningServer } from './server.ts';
 export { listen } from './server.ts';
 export type { StartApiOptions, StartedApi } from './start.ts';
 export { apiBanner, closeOnSignals, DEMO_TENANT, startApi } from './start.ts';
+export {
+  addStripeSecret,
+  listStripeSecrets,
+  removeStripeSecret,
+  STRIPE_SECRETS_CACHE_TTL_MS,
+} from './stripe/secrets.ts';
 export type { Tenant } from './tenants.ts';
 export { ensureTenant, findTenant, listTenants, setAllowedOrigins } from './tenants.ts';
 export type { Api, ApiOptions, BucketSize, RateLimitOptions, ServerContext } from './yoga.ts';

@@ -80,6 +80,9 @@ export function storeStripeDelivery(db: Db, tenantId: string, delivery: StripeDe
       try {
         // Open until the tenant's earlier imports have ended: deliveries arriving meanwhile join.
         await importsSettled(db, tenantId);
+        // And for a turn of the event loop: with PGlite a whole import runs in microtasks, so the
+        // deliveries that arrived during it are read from their sockets only now.
+        await new Promise(setImmediate);
         if (state.open === batch) state.open = undefined;
         await storeBatch(db, tenantId, batch);
       } finally {

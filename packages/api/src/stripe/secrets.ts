@@ -167,12 +167,13 @@ export const STRIPE_SECRETS_CACHE_TTL_MS = 10_000;
 const MAX_CACHED_TENANTS = 10_000;
 
 /**
- * Decrypted secrets by tenant, per database (a `Db` object), with when they expire; `changes`
- * counts the secrets stored or removed, so that a read that overlapped one is not kept.
+ * Decrypted secrets by tenant, per database (a `Db` object): the read (shared by the deliveries
+ * that arrive while it runs) and when it expires; `changes` counts the secrets stored or removed,
+ * so that a read that overlapped one is not kept.
  */
 const cached = new WeakMap<
   object,
-  { entries: Map<string, { secrets: readonly string[]; expiresAt: number }>; changes: number }
+  { entries: Map<string, { read: Promise<readonly string[]>; expiresAt: number }>; changes: number }
 >();
 
 function cacheOf(db: Db) {
@@ -195,9 +196,10 @@ export function forgetStripeSecrets(db: Db, tenantId: string): void {
  * The tenant's secrets in clear, for verifying a delivery: read as the tenant (row-level
  * security), so an unknown tenant and a tenant without a secret both give `[]` by the same query;
  * then kept for {@link STRIPE_SECRETS_CACHE_TTL_MS} (both kinds of `[]` too, so they still cost the
- * same). `nowMs` is for tests.
+ * same). Deliveries that arrive while the tenant's secrets are being read wait for that one read.
+ * `nowMs` is for tests.
  */
-export async function stripeSecretsOf(
+export function stripeSecretsOf(
   db: Db,
   key: Buffer,
   tenantId: string,
@@ -205,14 +207,21 @@ export async function stripeSecretsOf(
 ): Promise<readonly string[]> {
   const cache = cacheOf(db);
   const hit = cache.entries.get(tenantId);
-  if (hit !== undefined && hit.expiresAt > nowMs) return hit.secrets;
+  if (hit !== undefined && hit.expiresAt > nowMs) return hit.read;
   const changes = cache.changes;
-  const secrets = await readStripeSecrets(db, key, tenantId);
-  // A secret stored or removed during the read: answer with what was read, but keep nothing.
-  if (cache.changes !== changes) return secrets;
+  const read = readStripeSecrets(db, key, tenantId);
   if (cache.entries.size >= MAX_CACHED_TENANTS) cache.entries.clear();
-  cache.entries.set(tenantId, { secrets, expiresAt: nowMs + STRIPE_SECRETS_CACHE_TTL_MS });
-  return secrets;
+  const entry = { read, expiresAt: nowMs + STRIPE_SECRETS_CACHE_TTL_MS };
+  cache.entries.set(tenantId, entry);
+  const drop = () => {
+    if (cache.entries.get(tenantId) === entry) cache.entries.delete(tenantId);
+  };
+  // A failed read is not kept; nor one that a secret stored or removed meanwhile may have missed
+  // (its callers get what it read, the next delivery reads again).
+  read.then(() => {
+    if (cache.changes !== changes) drop();
+  }, drop);
+  return read;
 }
 
 async function readStripeSecrets(db: Db, key: Buffer, tenantId: string): Promise<string[]> {
