@@ -162,6 +162,48 @@ export const CUSTOMER_EVENTS = [
   }),
 ];
 
+/**
+ * cus_2 deleted in Stripe on 2024-06-01: Stripe sends `customer.deleted` (its `data.object` the
+ * customer as it was) and, having cancelled the customer's subscriptions at once,
+ * `customer.subscription.deleted` for sub_2.
+ */
+export const CUSTOMER_DELETION = [
+  event('evt_d1', 'customer.deleted', at('2024-06-01'), {
+    id: 'cus_2',
+    object: 'customer',
+    address: { country: 'us' },
+    metadata: {},
+  }),
+  event(
+    'evt_d2',
+    'customer.subscription.deleted',
+    at('2024-06-01'),
+    subscription(
+      'sub_2',
+      'cus_2',
+      'canceled',
+      [{ id: 'si_9', price: 'price_starter', cents: 5000, quantity: 2 }],
+      {
+        canceled_at: at('2024-06-01'),
+        ended_at: at('2024-06-01'),
+      },
+    ),
+  ),
+];
+
+/**
+ * {@link SUBSCRIPTION_EVENTS} for `copies` more pairs of customers (`cus_1` → `cus_b<k>_1`, event
+ * and subscription ids likewise): 10 × `copies` deliveries, each copy an independent life.
+ */
+export function copiedLives(copies: number): Record<string, unknown>[] {
+  const text = JSON.stringify(SUBSCRIPTION_EVENTS);
+  return Array.from(
+    { length: copies },
+    (_, k) =>
+      JSON.parse(text.replace(/"(evt|sub|cus)_([a-z]?\d+)"/g, `"$1_b${k}_$2"`)) as Record<string, unknown>[],
+  ).flat();
+}
+
 /** An event the receiver answers 2xx without storing. */
 export const IGNORED_EVENT = event('evt_i1', 'invoice.paid', at('2024-02-01'), {
   id: 'in_1',

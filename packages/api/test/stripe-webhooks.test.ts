@@ -13,8 +13,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mrrSpans, spanAttributeSets, tenants } from '../src/db/schema.ts';
 import { resultRows, withTenant } from '../src/db/tenant-scope.ts';
 import { runImport } from '../src/imports/run-import.ts';
+import { waitingDeliveries } from '../src/imports/stripe-deliveries.ts';
+import { oneImportAtATime } from '../src/imports/tenant-queue.ts';
 import { listen, type RunningServer } from '../src/server.ts';
-import { addStripeSecret } from '../src/stripe/secrets.ts';
+import {
+  addStripeSecret,
+  removeStripeSecret,
+  STRIPE_SECRETS_CACHE_TTL_MS,
+  secretFingerprint,
+  stripeSecretsOf,
+} from '../src/stripe/secrets.ts';
 import { type Api, createApi } from '../src/yoga.ts';
 import { storeTestSpans } from './fixtures.ts';
 import {
@@ -27,7 +35,9 @@ import {
   tenantWithKey,
 } from './harness.ts';
 import {
+  CUSTOMER_DELETION,
   CUSTOMER_EVENTS,
+  copiedLives,
   IGNORED_EVENT,
   rotatedSignature,
   SUBSCRIPTION_EVENTS,
@@ -62,7 +72,18 @@ describe.each(DATABASE_KINDS)('Stripe webhooks on %s', (kind) => {
   let test: TestDatabase;
   let api: Api;
   let server: RunningServer;
-  const keys = { hooked: '', filed: '', other: '', unconnected: '', busy: '' };
+  const keys = {
+    hooked: '',
+    filed: '',
+    other: '',
+    unconnected: '',
+    busy: '',
+    burst: '',
+    burstfile: '',
+    batched: '',
+    deleting: '',
+    rotating: '',
+  };
 
   /** Posts `body` to a tenant's webhook URL with the given `Stripe-Signature` (none if `null`). */
   async function deliver(tenantId: string, body: string, signature: string | null) {
@@ -137,7 +158,9 @@ describe.each(DATABASE_KINDS)('Stripe webhooks on %s', (kind) => {
     }
     await addStripeSecret(test.database.db, KEY, 'hooked', SECRET);
     await addStripeSecret(test.database.db, KEY, 'other', OTHER_SECRET);
-    await addStripeSecret(test.database.db, KEY, 'busy', SECRET);
+    for (const tenantId of ['busy', 'burst', 'batched', 'deleting', 'rotating']) {
+      await addStripeSecret(test.database.db, KEY, tenantId, SECRET);
+    }
   }, 60_000);
   afterAll(async () => {
     await server?.close();
@@ -410,6 +433,178 @@ describe.each(DATABASE_KINDS)('Stripe webhooks on %s', (kind) => {
     );
     expect(body.data?.customer).toEqual({ id: 'cus_2' });
   }, 120_000);
+
+  it('a concurrent burst of 50 deliveries ends in the spans and figures of the same events imported as a file', async () => {
+    const events = copiedLives(5);
+    expect(events).toHaveLength(50);
+    const answers = await Promise.all(shuffled(events).map((event) => signed('burst', event)));
+    for (const { status, body } of answers)
+      expect({ status, stored: body.stored }).toEqual({ status: 200, stored: true });
+    const imported = await runImport(test.database.db, {
+      tenantId: 'burstfile',
+      format: 'events',
+      source: events.map((event) => JSON.stringify(event)).join('\n'),
+      sourceName: 'lives.ndjson',
+      actor: 'test',
+    });
+    expect(imported.status).toBe('SUCCEEDED');
+    const spans = await storedSpans('burst');
+    expect(spans).toHaveLength(30);
+    expect(spans).toEqual(await storedSpans('burstfile'));
+    const fromHooks = await graphql(api, FIGURES, { credential: keys.burst });
+    expect(fromHooks.body.errors).toBeUndefined();
+    expect(fromHooks.body).toEqual((await graphql(api, FIGURES, { credential: keys.burstfile })).body);
+    // Each import that stored some of them says how many deliveries it stored; together, all 50.
+    const byImport = new Map(answers.map(({ body }) => [body.importId, body.batched as number]));
+    expect([...byImport.values()].reduce((sum, n) => sum + n, 0)).toBe(50);
+    expect(await count('subscription_events', 'burst')).toBe(50);
+  });
+
+  it('deliveries arriving while the tenant imports are stored together, one import and one data version', async () => {
+    const events = SUBSCRIPTION_EVENTS.slice(0, 4);
+    let release: () => void = () => {};
+    const held = oneImportAtATime(
+      test.database.db,
+      'batched',
+      () => new Promise<void>((resolve) => (release = resolve)),
+    );
+    const answers = Promise.all(events.map((event) => signed('batched', event)));
+    while (waitingDeliveries(test.database.db, 'batched') < events.length)
+      await new Promise((r) => setTimeout(r, 5));
+    release();
+    await held;
+    const bodies = (await answers).map(
+      ({ status, body }) => ({ ...body, status }) as Record<string, unknown>,
+    );
+    expect(new Set(bodies.map((body) => body.importId)).size).toBe(1);
+    expect(
+      bodies.map(({ status, stored, batched, dataVersion }) => ({ status, stored, batched, dataVersion })),
+    ).toEqual(events.map(() => ({ status: 200, stored: true, batched: 4, dataVersion: 1 })));
+    const [record] = resultRows<{ source: string; status: string; rows_read: number }>(
+      await test.database.db.execute(
+        sql`select source, status, rows_read from imports where tenant_id = 'batched' and import_id = ${bodies[0]?.importId as string}`,
+      ),
+    );
+    // Named by the deliveries' event ids, in the order they arrived.
+    const [prefix, ids] = (record?.source ?? '').split(':');
+    expect({ ...record, source: `${prefix}:${ids?.split(',').sort().join(',')}` }).toEqual({
+      source: `webhook:${events.map((event) => event.id).join(',')}`,
+      status: 'SUCCEEDED',
+      rows_read: 4,
+    });
+  });
+
+  it('a batch with one bad delivery stores the others; the bad one is answered with its own error', async () => {
+    const good = SUBSCRIPTION_EVENTS.slice(4, 7);
+    const bad = {
+      ...SUBSCRIPTION_EVENTS[7],
+      id: 'evt_bad',
+      data: { object: { ...SUBSCRIPTION_EVENTS[7]?.data.object, items: 'not a list' } },
+    };
+    const version = await dataVersion('batched');
+    let release: () => void = () => {};
+    const held = oneImportAtATime(
+      test.database.db,
+      'batched',
+      () => new Promise<void>((resolve) => (release = resolve)),
+    );
+    const answers = Promise.all([good[0], bad, good[1], good[2]].map((event) => signed('batched', event)));
+    while (waitingDeliveries(test.database.db, 'batched') < 4) await new Promise((r) => setTimeout(r, 5));
+    release();
+    await held;
+    const [first, refused, second, third] = await answers;
+    for (const answer of [first, second, third]) {
+      expect({ status: answer?.status, stored: answer?.body.stored, batched: answer?.body.batched }).toEqual({
+        status: 200,
+        stored: true,
+        batched: 1,
+      });
+    }
+    expect(refused?.status).toBe(400);
+    expect(refused?.body.error?.code).toBe('INVALID_EVENT');
+    // Named by its event id, line and field, as a backfill names a page's records.
+    expect(refused?.body.error?.message).toContain(
+      'evt_bad: line 1, field "data.object.items": got "not a list", expected a JSON array',
+    );
+    expect(
+      (refused?.body.error as { rowErrors?: { field: string }[] } | undefined)?.rowErrors?.map(
+        (e) => e.field,
+      ),
+    ).toEqual(['data.object.items']);
+    // Stored: the three good events, not the bad one.
+    const ids = resultRows<{ event_id: string }>(
+      await test.database.db.execute(
+        sql`select event_id from subscription_events where tenant_id = 'batched' and event_id = any(${`{${[...good.map((event) => event.id), 'evt_bad'].join(',')}}`}::text[]) order by event_id`,
+      ),
+    ).map((row) => row.event_id);
+    expect(ids).toEqual(good.map((event) => event.id));
+    // The failed batch bumped nothing: the tenant is at the version the last good delivery gave.
+    const versions = [first, second, third].map((answer) => answer?.body.dataVersion as number);
+    expect(Math.min(...versions)).toBeGreaterThan(version as number);
+    expect(await dataVersion('batched')).toBe(Math.max(...versions));
+  });
+
+  it('customer.deleted changes no figure; the subscription.deleted Stripe sends with it churns the customer', async () => {
+    for (const event of [SUBSCRIPTION_EVENTS[9], CUSTOMER_EVENTS[2]]) {
+      expect((await signed('deleting', event)).status).toBe(200);
+    }
+    const version = await dataVersion('deleting');
+    const [deleted, subscriptionDeleted] = CUSTOMER_DELETION;
+    const answer = await signed('deleting', deleted);
+    expect({ status: answer.status, ...answer.body }).toEqual({
+      status: 200,
+      received: true,
+      stored: false,
+      id: 'evt_d1',
+      type: 'customer.deleted',
+    });
+    expect(await dataVersion('deleting')).toBe(version);
+    expect((await signed('deleting', subscriptionDeleted)).body.stored).toBe(true);
+    // The customer keeps its attributes (its history stays in its segments) and churns on 2024-06-01.
+    expect(await storedSpans('deleting')).toEqual([
+      {
+        customerId: 'cus_2',
+        subscriptionId: 'sub_2',
+        startAt: '2024-01-10',
+        endAt: '2024-06-01',
+        mrr: '100.0000',
+        currency: 'USD',
+        canceledAt: null,
+        attributes: { billing_interval: 'month', plan: 'price_starter', country: 'US' },
+      },
+    ]);
+    const { body } = await graphql<{
+      retention: { churn: { amount: string }; customers: { churned: number } };
+    }>(
+      api,
+      '{ retention(input: { from: "2024-06-01", to: "2024-07-01" }) { churn { amount } customers { churned } } }',
+      { credential: keys.deleting },
+    );
+    expect(body.data?.retention).toEqual({ churn: { amount: '100' }, customers: { churned: 1 } });
+  });
+
+  it('a secret stored or removed takes effect at once in this process, within the cache TTL in others', async () => {
+    const body = JSON.stringify(IGNORED_EVENT);
+    const next = 'whsec_test_rotating_next_secret_0001';
+    expect((await deliver('rotating', body, stripeSignature(body, SECRET))).status).toBe(200);
+    await addStripeSecret(test.database.db, KEY, 'rotating', next);
+    expect((await deliver('rotating', body, stripeSignature(body, next))).status).toBe(200);
+    await removeStripeSecret(test.database.db, 'rotating', secretFingerprint(SECRET));
+    const refused = await deliver('rotating', body, stripeSignature(body, SECRET));
+    expect({ status: refused.status, code: refused.body.error?.code }).toEqual({
+      status: 400,
+      code: 'SIGNATURE_INVALID',
+    });
+    // Another process removing the secret (here: the row deleted behind this process's back) is
+    // seen once the cached entry expires.
+    const now = Date.now();
+    expect(await stripeSecretsOf(test.database.db, KEY, 'rotating', now)).toEqual([next]);
+    await test.database.db.execute(sql`delete from stripe_endpoint_secrets where tenant_id = 'rotating'`);
+    expect(await stripeSecretsOf(test.database.db, KEY, 'rotating', now + 1)).toEqual([next]);
+    expect(
+      await stripeSecretsOf(test.database.db, KEY, 'rotating', now + STRIPE_SECRETS_CACHE_TTL_MS + 1),
+    ).toEqual([]);
+  });
 
   it('counts failed signatures against the client address, as failed authentications are', async () => {
     const limited = createApi({
