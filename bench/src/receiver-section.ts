@@ -10,7 +10,9 @@
  * the load client got meanwhile. Figures only: nothing here is asserted against a time.
  */
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -20,7 +22,6 @@ import {
   createApiKey,
   type Database,
   fileLineChunks,
-  listen,
   openDatabase,
   runImport,
   setFxRates,
@@ -114,7 +115,7 @@ async function sender() {
     const answer = JSON.parse(text);
     if (status !== 200 || answer.stored !== true) throw new Error('delivery answered ' + status + ': ' + text);
     latencies.push(performance.now() - started);
-    batched.push(answer.batched);
+    batched.push(answer.batched ?? 1);
   }
 }
 const began = performance.now();
@@ -207,15 +208,23 @@ async function runOn(kind: 'postgres' | 'pglite', options: ReceiverSectionOption
       graphiql: false,
       stripeSecretsKey: key,
     });
-    const server = await listen(api, 0);
-    const base = server.url.replace('localhost', '127.0.0.1');
+    // The API's server, but with long keep-alive: with PGlite a query holds the event loop for
+    // seconds, and Node's 5 s keep-alive timer would then fire before a waiting request is read
+    // and reset its connection.
+    const server = createServer(api.yoga);
+    server.keepAliveTimeout = 120_000;
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const address = server.address();
+    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     const hookUrl = `${base}/v1/webhooks/stripe/${TENANT}`;
     try {
       const day = (months: number) => toIsoDate(addMonths(dataset.asOf, months));
       // Distinct windows, so that answers are computed rather than remembered.
       const questions = Array.from(
         { length: 24 },
-        (_, k) => `{ retention(input: { from: "${day(-13 - k)}", to: "${day(-1 - k)}" }) { nrr endingMrr { amount } } }`,
+        (_, k) =>
+          `{ retention(input: { from: "${day(-13 - k)}", to: "${day(-1 - k)}" }) { nrr endingMrr { amount } } }`,
       );
       const load = (seconds: number) =>
         loadConcurrently({
@@ -252,10 +261,12 @@ async function runOn(kind: 'postgres' | 'pglite', options: ReceiverSectionOption
         );
       }
       const stored = await storedEvents(database);
-      if (stored !== sent) throw new Error(`${sent} deliveries answered stored, but ${stored} events are stored`);
+      if (stored !== sent)
+        throw new Error(`${sent} deliveries answered stored, but ${stored} events are stored`);
       console.log(`  ${count(stored)} events stored, one per delivery answered`);
     } finally {
-      await server.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
       await api.close();
     }
   } finally {

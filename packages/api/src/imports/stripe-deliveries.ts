@@ -54,7 +54,11 @@ const batches = new WeakMap<object, Map<string, TenantBatches>>();
  * stored it; rejects with that delivery's own error (`ImportFailed` for an event the importer
  * cannot read, `ApiError` NOT_FOUND for a tenant deleted meanwhile, …).
  */
-export function storeStripeDelivery(db: Db, tenantId: string, delivery: StripeDelivery): Promise<DeliveryResult> {
+export function storeStripeDelivery(
+  db: Db,
+  tenantId: string,
+  delivery: StripeDelivery,
+): Promise<DeliveryResult> {
   let tenants = batches.get(db);
   if (!tenants) {
     tenants = new Map();

@@ -12,10 +12,16 @@
  * - 429 `RATE_LIMITED` as for the rest of the API: failed signatures count against the client
  *   address's failed-authentication bucket, genuine deliveries against the tenant's bucket.
  *
- * Nothing is stored unless the signature is genuine and recent. `customer.subscription.*` and
- * `customer.created|updated` events are imported (../imports/stripe-import.ts); every other type
- * is answered 200 with `stored: false`. Redeliveries and out-of-order deliveries change nothing
- * twice: events are kept by id and spans recomputed from all of a subscription's events.
+ * Nothing is stored unless the signature is genuine and recent. The tenant's secrets are cached
+ * for a few seconds (../stripe/secrets.ts), so a delivery reads nothing before its signature is
+ * checked. `customer.subscription.*` and `customer.created|updated` events are imported
+ * (../imports/stripe-import.ts); those of one tenant that arrive while its import is in flight
+ * are stored together in the next one (../imports/stripe-deliveries.ts), each answered with that
+ * import's `importId`, `spansChanged` and `dataVersion` and how many deliveries it stored
+ * (`batched`). Every other type, `customer.deleted` included (deleting a customer changes no
+ * figure: the `customer.subscription.deleted` Stripe sends for each of its subscriptions ends
+ * them), is answered 200 with `stored: false`. Redeliveries and out-of-order deliveries change
+ * nothing twice: events are kept by id and spans recomputed from all of a subscription's events.
  */
 import { stripeEventKind } from '@nrr/core';
 import type { Db } from '../db/connect.ts';
