@@ -89,6 +89,11 @@ export function storeStripeDelivery(
         await new Promise(setImmediate);
         if (state.open === batch) state.open = undefined;
         await storeBatch(db, tenantId, batch);
+      } catch (error) {
+        // storeBatch settles every delivery itself; this only keeps the tenant's chain going
+        // (a rejected tail would stop every later batch) should anything before it throw.
+        if (state.open === batch) state.open = undefined;
+        for (const waiting of batch) waiting.reject(error);
       } finally {
         state.pending -= 1;
         if (state.pending === 0) registry.delete(tenantId);
