@@ -9,42 +9,35 @@ import type { SubscriptionEvent } from '@nrr/core';
 import { sql } from 'drizzle-orm';
 import { arrayLiteral, resultRows, type Tx } from '../db/tenant-scope.ts';
 
-/** The current attributes of each of `customers` that has customer events. */
-export async function customerAttributes(
+/**
+ * The stored subscription events of `subscriptions`, each with its customer's attributes filled
+ * in (the event's own win; unchanged for a customer without customer events), read with those
+ * attributes in one statement.
+ */
+export async function storedEventsWithAttributes(
   tx: Tx,
   tenantId: string,
-  customers: readonly string[],
-): Promise<Map<string, Record<string, string>>> {
-  const found = new Map<string, Record<string, string>>();
-  if (customers.length === 0) return found;
-  const rows = resultRows<{ customer_id: string; attributes: Record<string, string> | string }>(
-    await tx.execute(sql`
-      select distinct on (customer_id) customer_id, attributes from customer_events
-      where tenant_id = ${tenantId} and customer_id = any(${arrayLiteral(customers)}::text[])
-      order by customer_id, occurred_at desc, (kind = 'updated') desc, event_id desc`),
-  );
-  for (const row of rows) {
-    found.set(
-      row.customer_id,
-      typeof row.attributes === 'string'
-        ? (JSON.parse(row.attributes) as Record<string, string>)
-        : row.attributes,
-    );
-  }
-  return found;
-}
-
-/** `events` with their customers' attributes filled in (the events' own win); unchanged without any. */
-export async function withCustomerAttributes(
-  tx: Tx,
-  tenantId: string,
-  events: readonly SubscriptionEvent[],
+  subscriptions: readonly string[],
 ): Promise<SubscriptionEvent[]> {
-  const customers = [...new Set(events.map((event) => event.customerId))];
-  const attributes = await customerAttributes(tx, tenantId, customers);
-  if (attributes.size === 0) return [...events];
-  return events.map((event) => {
-    const own = attributes.get(event.customerId);
-    return own === undefined ? event : { ...event, attributes: { ...own, ...event.attributes } };
+  const rows = resultRows<{
+    event: SubscriptionEvent | string;
+    attributes: Record<string, string> | string | null;
+  }>(
+    await tx.execute(sql`
+      with events as (
+        select customer_id, event from subscription_events
+        where tenant_id = ${tenantId} and subscription_id = any(${arrayLiteral(subscriptions)}::text[])),
+      latest as (
+        select distinct on (customer_id) customer_id, attributes from customer_events
+        where tenant_id = ${tenantId} and customer_id in (select customer_id from events)
+        order by customer_id, occurred_at desc, (kind = 'updated') desc, event_id desc)
+      select e.event, l.attributes from events e left join latest l on l.customer_id = e.customer_id`),
+  );
+  // Both drivers parse jsonb; text is handled the same way should a driver return it.
+  const parse = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
+  return rows.map((row) => {
+    const event = parse(row.event);
+    if (row.attributes === null) return event;
+    return { ...event, attributes: { ...parse(row.attributes), ...event.attributes } };
   });
 }

@@ -14,7 +14,7 @@ import { type EventPolicy, eventsToSpans, type SubscriptionEvent } from '@nrr/co
 import { sql } from 'drizzle-orm';
 import type { SpanWriter } from '../db/spans/writer.ts';
 import { arrayLiteral, resultRows, type Tx } from '../db/tenant-scope.ts';
-import { withCustomerAttributes } from './customer-attributes.ts';
+import { storedEventsWithAttributes } from './customer-attributes.ts';
 
 /** Events are upserted in batches of this many. */
 const EVENT_BATCH_SIZE = 2000;
@@ -154,16 +154,7 @@ async function replaceSpans(
   policy: Partial<EventPolicy>,
 ): Promise<number> {
   const list = arrayLiteral(subscriptions);
-  const rows = resultRows<{ event: SubscriptionEvent | string }>(
-    await tx.execute(sql`
-      select event from subscription_events
-      where tenant_id = ${tenantId} and subscription_id = any(${list}::text[])`),
-  );
-  // Both drivers parse jsonb; text is handled the same way should a driver return it.
-  const stored = rows.map((row) =>
-    typeof row.event === 'string' ? (JSON.parse(row.event) as SubscriptionEvent) : row.event,
-  );
-  const events = await withCustomerAttributes(tx, tenantId, stored);
+  const events = await storedEventsWithAttributes(tx, tenantId, subscriptions);
   const spans = eventsToSpans(events, policy);
   for (const span of spans) await writer.add(span);
   await writer.flush();
