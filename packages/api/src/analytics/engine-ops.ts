@@ -26,6 +26,7 @@ import {
   type Granularity,
   type MovementKind,
   type MrrSpan,
+  patchTimeline,
   queryOptionsOf,
   type RetentionMethod,
   type RetentionReport,
@@ -34,6 +35,7 @@ import {
   type SegmentVocabulary,
   segmentVocabulary,
   type Timeline,
+  type TimelinePatch,
   timelineOptionsOf,
 } from '@nrr/core';
 
@@ -124,6 +126,17 @@ export function buildTenantTimeline(
     ...timelineOptionsOf(definitions),
     ...(source.asOfAtLeast === undefined ? {} : { asOfAtLeast: source.asOfAtLeast }),
   });
+}
+
+/**
+ * `base` with `patch` applied (the patch's customers rebuilt from its spans, as a full rebuild
+ * would build them): `base` itself when no customer changed and the end of known data cannot
+ * move (the floor is not past `base`'s end), else core's `patchTimeline`.
+ */
+export function applyPatch(base: Timeline, patch: TimelinePatch): Timeline {
+  const customers = Array.isArray(patch.customerIds) ? patch.customerIds : [...patch.customerIds];
+  if (customers.length === 0 && (patch.asOfAtLeast === undefined || patch.asOfAtLeast <= base.asOf)) return base;
+  return patchTimeline(base, { ...patch, customerIds: customers });
 }
 
 /** Core's rates from a stored table (`createExchangeRates`). */

@@ -13,7 +13,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Definitions, MissingRate } from '@nrr/core';
+import type { Definitions, MissingRate, TimelinePatch } from '@nrr/core';
 import {
   type EngineOperation,
   packSpans,
@@ -46,6 +46,19 @@ export interface EngineRequest {
   readonly definitions: Definitions;
   /** Reads the tenant's spans under the definitions' span options (only when the chosen worker does not hold the timeline). */
   readonly source: () => Promise<TimelineSource>;
+  /** How a worker holding the timeline at the tenant's previous data version patches it to this one. */
+  readonly patch?: PatchRequest;
+}
+
+/** A timeline patch a worker may apply instead of building the timeline from every span. */
+export interface PatchRequest {
+  /** The timeline's key at the previous data version (`${tenantId}@${previous}#${timeline key}`). */
+  readonly baseKey: string;
+  /**
+   * Reads the patch (only when the chosen worker holds `baseKey`); `undefined`: the changes cannot
+   * be patched, and the worker gets the spans instead.
+   */
+  readonly read: () => Promise<TimelinePatch | undefined>;
 }
 
 /** A successful job: the operation's result and the summary of the timeline it ran on. */
@@ -103,6 +116,8 @@ export class EnginePool {
   readonly #queues = new Map<string, Pending[]>();
   #nextId = 1;
   #closed = false;
+  /** What was sent to workers: every span of a tenant (`sources`), or a patch (`patches`). */
+  readonly #sent = { sources: 0, patches: 0 };
 
   /** @param size Worker threads (≥ 1). */
   constructor(readonly size: number = defaultEngineWorkers()) {
@@ -121,6 +136,14 @@ export class EnginePool {
     let queued = 0;
     for (const queue of this.#queues.values()) queued += queue.length;
     return { queued, running: this.#slots.filter((slot) => slot.job).length };
+  }
+
+  /**
+   * How many times workers were sent a tenant's spans (`sources`, to build a timeline) or a patch
+   * of the changed customers (`patches`) since the pool started.
+   */
+  get sent(): { readonly sources: number; readonly patches: number } {
+    return { ...this.#sent };
   }
 
   /** Runs a job on a worker when its tenant's turn comes. */
@@ -186,13 +209,44 @@ export class EnginePool {
     const job = slot.job;
     if (!job || job.id !== reply.id) return;
     const { request } = job.pending;
+    const fail = (error: unknown) => this.#finish(slot, () => job.pending.reject(asError(error)));
+    const sendSource = () =>
+      request.source().then((source) => {
+        this.#sent.sources++;
+        return this.#sendSource(slot, job, source);
+      }, fail);
     if ('needsSource' in reply) {
       // The worker stays reserved for this job while the main thread reads the spans.
       slot.holds.delete(request.timelineKey);
-      request.source().then(
-        (source) => this.#sendSource(slot, job, source),
-        (error: unknown) => this.#finish(slot, () => job.pending.reject(asError(error))),
-      );
+      sendSource();
+      return;
+    }
+    if ('needsPatch' in reply) {
+      // The worker holds the timeline at the previous version: it gets the changed customers only.
+      const patch = request.patch;
+      if (!patch) {
+        sendSource();
+        return;
+      }
+      patch.read().then((read) => {
+        if (!read) return sendSource();
+        if (slot.job !== job) return; // the worker died meanwhile
+        this.#sent.patches++;
+        slot.holds.delete(patch.baseKey);
+        const spans = packSpans(read.spans);
+        const message: EngineJob = {
+          ...this.#message(job.id, request),
+          patch: {
+            customerIds: [...read.customerIds],
+            spans,
+            ...(read.asOfAtLeast === undefined ? {} : { asOfAtLeast: read.asOfAtLeast }),
+          },
+        };
+        slot.worker.postMessage(message, [
+          spans.numbers.buffer as ArrayBuffer,
+          spans.stringIndex.buffer as ArrayBuffer,
+        ]);
+      }, fail);
       return;
     }
     this.#finish(slot, () => {
@@ -245,6 +299,7 @@ export class EnginePool {
       rates: request.rates,
       operation: request.operation,
       definitions: request.definitions,
+      ...(request.patch ? { baseKey: request.patch.baseKey } : {}),
     };
   }
 
@@ -258,8 +313,11 @@ export class EnginePool {
       // Round-robin: the tenant goes to the back of the line (or leaves it when served).
       this.#queues.delete(tenantId);
       if (queue.length > 0) this.#queues.set(tenantId, queue);
-      const { timelineKey } = pending.request;
-      const slot = idle.find((candidate) => candidate.holds.has(timelineKey)) ?? (idle[0] as Slot);
+      const { timelineKey, patch } = pending.request;
+      const slot =
+        idle.find((candidate) => candidate.holds.has(timelineKey)) ??
+        (patch && idle.find((candidate) => candidate.holds.has(patch.baseKey))) ??
+        (idle[0] as Slot);
       const id = this.#nextId++;
       slot.job = { id, pending };
       slot.worker.ref();

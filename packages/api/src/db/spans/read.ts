@@ -3,7 +3,7 @@
  * form of a tenant's revenue: the API builds its timeline from them when it loads the tenant.
  */
 import { type MrrSpan, parseMoney } from '@nrr/core';
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { copyConnection } from '../copy.ts';
 import { mrrSpans } from '../schema.ts';
 import type { Tx } from '../tenant-scope.ts';
@@ -55,7 +55,20 @@ interface SpanRow {
  * same way every time. On Postgres instants come as epoch milliseconds; each attribute set is
  * parsed once and shared by the spans that have it.
  */
-export async function readTenantSpans(tx: Tx, tenantId: string): Promise<MrrSpan[]> {
+export function readTenantSpans(tx: Tx, tenantId: string): Promise<MrrSpan[]> {
+  return readSpans(tx, tenantId, undefined);
+}
+
+/**
+ * The stored spans of the given customers of the tenant, in {@link readTenantSpans}'s order and
+ * shape (what a timeline patch rebuilds them from; an unknown customer has none).
+ */
+export function readCustomerSpans(tx: Tx, tenantId: string, customerIds: readonly string[]): Promise<MrrSpan[]> {
+  if (customerIds.length === 0) return Promise.resolve([]);
+  return readSpans(tx, tenantId, customerIds);
+}
+
+async function readSpans(tx: Tx, tenantId: string, customerIds: readonly string[] | undefined): Promise<MrrSpan[]> {
   const sets = await readAttributeSets(tx, tenantId);
   const connection = copyConnection(tx);
   let spans: MrrSpan[];
@@ -64,8 +77,9 @@ export async function readTenantSpans(tx: Tx, tenantId: string): Promise<MrrSpan
       `select customer_id, subscription_id,
         (extract(epoch from start_at) * 1000)::float8 as start_ms, (extract(epoch from end_at) * 1000)::float8 as end_ms,
         mrr::text as mrr, currency, (extract(epoch from canceled_at) * 1000)::float8 as canceled_ms, attributes_id
-      from mrr_spans where tenant_id = $1 order by customer_id, subscription_id, start_at`,
-      [tenantId],
+      from mrr_spans where tenant_id = $1${customerIds ? ' and customer_id = any($2::text[])' : ''}
+      order by customer_id, subscription_id, start_at`,
+      customerIds ? [tenantId, customerIds as string[]] : [tenantId],
     );
     spans = new Array<MrrSpan>(rows.length);
     for (let i = 0; i < rows.length; i++) {
@@ -88,7 +102,14 @@ export async function readTenantSpans(tx: Tx, tenantId: string): Promise<MrrSpan
       spans[i] = span;
     }
   } else {
-    const rows = await tx.select().from(mrrSpans).where(eq(mrrSpans.tenantId, tenantId));
+    const rows = await tx
+      .select()
+      .from(mrrSpans)
+      .where(
+        customerIds
+          ? and(eq(mrrSpans.tenantId, tenantId), sql`${mrrSpans.customerId} = any(${sql.param(customerIds)}::text[])`)
+          : eq(mrrSpans.tenantId, tenantId),
+      );
     spans = rows.map((row) => spanFromRow(row, sets));
   }
   // The database's order (bytes of UTF-8) and code-unit order differ only past U+E000.
