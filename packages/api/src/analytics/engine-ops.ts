@@ -135,7 +135,8 @@ export function buildTenantTimeline(
  */
 export function applyPatch(base: Timeline, patch: TimelinePatch): Timeline {
   const customers = Array.isArray(patch.customerIds) ? patch.customerIds : [...patch.customerIds];
-  if (customers.length === 0 && (patch.asOfAtLeast === undefined || patch.asOfAtLeast <= base.asOf)) return base;
+  if (customers.length === 0 && (patch.asOfAtLeast === undefined || patch.asOfAtLeast <= base.asOf))
+    return base;
   return patchTimeline(base, { ...patch, customerIds: customers });
 }
 

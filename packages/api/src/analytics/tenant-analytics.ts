@@ -236,11 +236,15 @@ export class TimelineCache {
     };
     /** The timeline under `definitions`: the one held before patched, or built from the spans. */
     const patchedOrBuilt = async (cached: CachedTenant, definitions: Definitions): Promise<Timeline> => {
-      const build = () => source(cached, definitions).then((loaded) => buildTenantTimeline(loaded, definitions));
+      const build = () =>
+        source(cached, definitions).then((loaded) => buildTenantTimeline(loaded, definitions));
       const { transition } = cached;
       const key = definitionKeys(definitions).timeline;
-      const held = transition?.timelines.get(key);
-      if (!transition || !held) return build();
+      if (!transition) return build();
+      // Decided first in any case (it is already being read), so the refresh counts are settled.
+      await transition.plan;
+      const held = transition.timelines.get(key);
+      if (!held) return build();
       transition.timelines.delete(key);
       const patch = await patchFor(cached, transition, definitions);
       if (!patch) return build();
@@ -275,10 +279,11 @@ export class TimelineCache {
         read: () => patchFor(cached, transition, definitions),
       };
       try {
+        const [rates] = await Promise.all([cached.rateTable, transition?.plan]);
         const answer = await engine.run({
           tenantId: tenant.tenantId,
           timelineKey: `${tenant.tenantId}@${tenant.dataVersion}#${timelineKey}`,
-          rates: await cached.rateTable,
+          rates,
           operation,
           definitions,
           source: () => source(cached, definitions),
@@ -549,4 +554,48 @@ async function loadPatch(
     },
     { readOnly: true },
   );
+}
+
+/** Stored spans with those of the events' subscriptions recomputed under `policy`, in stored order. */
+function spansUnder(
+  stored: readonly MrrSpan[],
+  events: Parameters<typeof eventsToSpans>[0],
+  policy: EventPolicy,
+): MrrSpan[] {
+  if (events.length === 0) return [...stored];
+  const fromEvents = new Set(events.map((event) => event.subscriptionId));
+  const spans = stored.filter((span) => !fromEvents.has(span.subscriptionId));
+  for (const span of eventsToSpans(events, policy)) spans.push(span);
+  return spans.sort(compareSpans);
+}
+
+async function loadRateTable(db: Db, tenant: Tenant): Promise<RateTable> {
+  const rows = await withTenant(
+    db,
+    tenant.tenantId,
+    (tx) => tx.select().from(fxRates).where(eq(fxRates.tenantId, tenant.tenantId)),
+    { readOnly: true },
+  );
+  return {
+    reportingCurrency: tenant.reportingCurrency,
+    rates: rows.map((row) => ({
+      currency: row.currency,
+      effective: row.effectiveAt.getTime(),
+      rate: row.rate,
+    })),
+  };
+}
+
+/** The tenant's rates re-expressed in another reporting currency (core's cross rates), or BAD_USER_INPUT. */
+function reportingIn(base: ExchangeRates, currency: string, currencies: readonly string[]): ExchangeRates {
+  const known = new Set([base.reportingCurrency, ...currencies]);
+  const rebased = known.has(currency) ? rebaseExchangeRates(base, currency) : undefined;
+  if (!rebased) {
+    throw new ApiError(
+      'BAD_USER_INPUT',
+      `currency: got ${JSON.stringify(currency)}, expected the reporting currency ${base.reportingCurrency} or a currency with stored exchange rates`,
+      { field: 'currency' },
+    );
+  }
+  return rebased;
 }

@@ -7,7 +7,7 @@
  * patches just those customers; a version without a row (pruned, or bumped before the log
  * existed) means "rebuild".
  */
-import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, lte } from 'drizzle-orm';
 import { dataChanges } from './schema.ts';
 import type { Tx } from './tenant-scope.ts';
 
@@ -45,14 +45,8 @@ export async function recordDataChange(
     customerIds = [...change.customers];
     if (customerIds.length > MAX_NAMED_CUSTOMERS) customerIds = null;
   }
-  await tx
-    .insert(dataChanges)
-    .values({ tenantId, dataVersion, customerIds, ratesOnly })
-    .onConflictDoUpdate({
-      // A version recorded before (a tenant deleted and created again cannot reuse versions, but be safe).
-      target: [dataChanges.tenantId, dataChanges.dataVersion],
-      set: { customerIds: sql`null`, ratesOnly: false },
-    });
+  // Versions only grow, and a deleted tenant's rows go with it: a version is never recorded twice.
+  await tx.insert(dataChanges).values({ tenantId, dataVersion, customerIds, ratesOnly });
   await tx
     .delete(dataChanges)
     .where(
@@ -71,13 +65,22 @@ export type ChangesSince =
  * The customers whose spans changed after version `from` up to and including `to`, from the log:
  * complete only if every version in between has a row and none of them says "everything".
  */
-export async function changesBetween(tx: Tx, tenantId: string, from: number, to: number): Promise<ChangesSince> {
+export async function changesBetween(
+  tx: Tx,
+  tenantId: string,
+  from: number,
+  to: number,
+): Promise<ChangesSince> {
   if (to <= from) return { complete: true, customerIds: [] };
   const rows = await tx
     .select({ dataVersion: dataChanges.dataVersion, customerIds: dataChanges.customerIds })
     .from(dataChanges)
     .where(
-      and(eq(dataChanges.tenantId, tenantId), gt(dataChanges.dataVersion, from), lte(dataChanges.dataVersion, to)),
+      and(
+        eq(dataChanges.tenantId, tenantId),
+        gt(dataChanges.dataVersion, from),
+        lte(dataChanges.dataVersion, to),
+      ),
     )
     .orderBy(asc(dataChanges.dataVersion));
   if (rows.length !== to - from) return { complete: false };

@@ -307,7 +307,8 @@ async function importTransaction(
       const stored = writer.counts.stored + removed;
       const dataVersion = await bumpVersion(tx, origin.tenantId, stored > 0);
       // The change log: other instances patch just these customers (../db/data-changes.ts).
-      if (stored > 0) await recordDataChange(tx, origin.tenantId, dataVersion, { customers: writer.changedCustomers });
+      if (stored > 0)
+        await recordDataChange(tx, origin.tenantId, dataVersion, { customers: writer.changedCustomers });
       // The transactional outbox: movement messages commit (or roll back) with the spans.
       if (stored > 0) await enqueueMovementChanges(tx, origin.tenantId, writer.changedCustomers, dataVersion);
       const summary: ImportSummary = {

@@ -63,12 +63,20 @@ export function readTenantSpans(tx: Tx, tenantId: string): Promise<MrrSpan[]> {
  * The stored spans of the given customers of the tenant, in {@link readTenantSpans}'s order and
  * shape (what a timeline patch rebuilds them from; an unknown customer has none).
  */
-export function readCustomerSpans(tx: Tx, tenantId: string, customerIds: readonly string[]): Promise<MrrSpan[]> {
+export function readCustomerSpans(
+  tx: Tx,
+  tenantId: string,
+  customerIds: readonly string[],
+): Promise<MrrSpan[]> {
   if (customerIds.length === 0) return Promise.resolve([]);
   return readSpans(tx, tenantId, customerIds);
 }
 
-async function readSpans(tx: Tx, tenantId: string, customerIds: readonly string[] | undefined): Promise<MrrSpan[]> {
+async function readSpans(
+  tx: Tx,
+  tenantId: string,
+  customerIds: readonly string[] | undefined,
+): Promise<MrrSpan[]> {
   const sets = await readAttributeSets(tx, tenantId);
   const connection = copyConnection(tx);
   let spans: MrrSpan[];
@@ -107,7 +115,10 @@ async function readSpans(tx: Tx, tenantId: string, customerIds: readonly string[
       .from(mrrSpans)
       .where(
         customerIds
-          ? and(eq(mrrSpans.tenantId, tenantId), sql`${mrrSpans.customerId} = any(${sql.param(customerIds)}::text[])`)
+          ? and(
+              eq(mrrSpans.tenantId, tenantId),
+              sql`${mrrSpans.customerId} = any(${sql.param(customerIds)}::text[])`,
+            )
           : eq(mrrSpans.tenantId, tenantId),
       );
     spans = rows.map((row) => spanFromRow(row, sets));
