@@ -7,8 +7,9 @@
  *   pnpm bench:full                             # docs/benchmarks.md in one run (about 20 minutes on 2 cores)
  *   pnpm --filter @nrr/bench bench -- --sections engine --sizes 1000000
  *
- * Sections: `engine` (@nrr/core, DuckDB, Postgres, the floor) and `api` (import through @nrr/api
- * against COPY; retention over HTTP), both by default (--sections engine,api).
+ * Sections: `engine` (@nrr/core, DuckDB, Postgres, the floor), `api` (import through @nrr/api
+ * against COPY; retention over HTTP) and `freshness` (from a Stripe webhook's 2xx to a retention
+ * answer including it), all by default (--sections engine,api,freshness).
  *
  * --full: what docs/benchmarks.md shows, in one run: --sizes 10000,100000,1000000
  * --api-import-customers 525000 --api-runs 5 --write-docs (any of them may still be given).
@@ -23,6 +24,8 @@
  * API options: --api-import-customers (the imported file; 525000 give about 1,000,000 rows;
  * default 100000), --api-customers (the tenant queried over HTTP; 100000), --api-runs (alternated
  * import rounds; 2), --concurrency (clients; 16), --seconds (warm load per query; 5).
+ * Freshness options: --freshness-sizes (tenants' customers; default 100000,1000000),
+ * --freshness-runs (deliveries timed per instance and size; default 20).
  * Postgres: DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test.
  */
 import { writeFileSync } from 'node:fs';
@@ -34,7 +37,7 @@ import { CONTENDER_KEYS, type ContenderKey } from './protocol.ts';
 import { loadRecord, mergeEngineRecord, REPO_ROOT, saveRecord } from './records.ts';
 
 /** The benchmark's sections, run in this order. */
-const SECTIONS = ['engine', 'api'] as const;
+const SECTIONS = ['engine', 'api', 'freshness'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseOptions() {
@@ -60,6 +63,8 @@ function parseOptions() {
       'api-runs': { type: 'string' },
       concurrency: { type: 'string', default: '16' },
       seconds: { type: 'string', default: '5' },
+      'freshness-sizes': { type: 'string', default: '100000,1000000' },
+      'freshness-runs': { type: 'string', default: '20' },
     },
   });
   // --full: the sizes and import docs/benchmarks.md shows; flags given beside it still win.
@@ -98,6 +103,10 @@ function parseOptions() {
       runs: positive('api-runs', apiRuns),
       concurrency: positive('concurrency', values.concurrency),
       seconds: positive('seconds', values.seconds),
+    },
+    freshness: {
+      sizes: values['freshness-sizes'].split(',').map((s) => positive('freshness-sizes', s.trim())),
+      runs: positive('freshness-runs', values['freshness-runs']),
     },
     sizes: sizesText.split(',').map((s) => positive('sizes', s.trim())),
     runs: positive('runs', values.runs),
@@ -143,6 +152,11 @@ async function main(): Promise<void> {
       `\nTargets\n${textTable(targetsTable([...apiVerdicts(record), ...apiDefinitionsVerdicts(record)]))}`,
     );
     saveRecord('api', record);
+  }
+  if (options.sections.includes('freshness') && !options.docsOnly) {
+    // Loaded only here: it pulls in the API and its database drivers.
+    const { runFreshnessSection } = await import('./freshness-section.ts');
+    await runFreshnessSection({ ...options.freshness, months: options.months, seed: options.seed });
   }
   if (options.writeDocs) {
     const path = join(REPO_ROOT, 'docs', 'benchmarks.md');

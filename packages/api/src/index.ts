@@ -41,6 +41,7 @@ export type { RunningServer } from './server.ts';
 export { listen } from './server.ts';
 export type { StartApiOptions, StartedApi } from './start.ts';
 export { apiBanner, closeOnSignals, DEMO_TENANT, startApi } from './start.ts';
+export { addStripeSecret } from './stripe/secrets.ts';
 export type { Tenant } from './tenants.ts';
 export { ensureTenant, findTenant, listTenants, setAllowedOrigins } from './tenants.ts';
 export type { Api, ApiOptions, BucketSize, RateLimitOptions, ServerContext } from './yoga.ts';
