@@ -241,7 +241,7 @@ async function measureSize(customers: number, options: FreshnessSectionOptions):
     // The subscription starts at one seat, 60 days before the end of data (both instances warm after).
     const at = Math.floor(dataset.asOf / 1000) - 60 * DAY_S;
     await deliver(subscriptionEvent('evt_bench_fresh_0', 'customer.subscription.created', at, customer, 1));
-    const unit = SEAT_CENTS / 100;
+    const unit = parseMoney(String(SEAT_CENTS / 100)) as number;
     await until(receivingUrl, before + unit, performance.now());
     await until(otherUrl, before + unit, performance.now());
 

@@ -6,7 +6,7 @@ import { type MrrSpan, parseMoney } from '@nrr/core';
 import { and, eq, sql } from 'drizzle-orm';
 import { copyConnection } from '../copy.ts';
 import { mrrSpans } from '../schema.ts';
-import type { Tx } from '../tenant-scope.ts';
+import { resultRows, type Tx } from '../tenant-scope.ts';
 import { readAttributeSets } from './attribute-sets.ts';
 
 /** Reads a stored span row back into core's form. */
@@ -77,7 +77,9 @@ async function readSpans(
   tenantId: string,
   customerIds: readonly string[] | undefined,
 ): Promise<MrrSpan[]> {
-  const sets = await readAttributeSets(tx, tenantId);
+  const sets = customerIds
+    ? await customerAttributeSets(tx, tenantId, customerIds)
+    : await readAttributeSets(tx, tenantId);
   const connection = copyConnection(tx);
   let spans: MrrSpan[];
   if (connection) {
@@ -128,4 +130,25 @@ async function readSpans(
     if (compareSpans(spans[i - 1] as MrrSpan, spans[i] as MrrSpan) > 0) return spans.sort(compareSpans);
   }
   return spans;
+}
+
+/** The attribute sets the spans of `customerIds` refer to (not all of a tenant's: a patch reads a few customers). */
+async function customerAttributeSets(
+  tx: Tx,
+  tenantId: string,
+  customerIds: readonly string[],
+): Promise<Map<number, Readonly<Record<string, string>> | undefined>> {
+  const rows = resultRows<{ set_id: number; attributes: string }>(
+    await tx.execute(sql`
+      select set_id, attributes::text as attributes from span_attribute_sets
+      where tenant_id = ${tenantId} and set_id in (
+        select attributes_id from mrr_spans
+        where tenant_id = ${tenantId} and customer_id = any(${sql.param(customerIds)}::text[]))`),
+  );
+  const sets = new Map<number, Readonly<Record<string, string>> | undefined>();
+  for (const row of rows) {
+    const values = JSON.parse(row.attributes) as Record<string, string>;
+    sets.set(Number(row.set_id), Object.keys(values).length > 0 ? values : undefined);
+  }
+  return sets;
 }
