@@ -173,10 +173,12 @@ function timelineOf(state: TimelineBuild): Timeline {
       : end.atLeast !== undefined && end.atLeast > latest
         ? end.atLeast
         : latest;
-  const cache: (EntityTimeline | undefined)[] = new Array(size);
-  const attributeCache: (readonly AttributeChange[] | undefined)[] = new Array(size);
+  // Allocated on first use: a patched timeline that is only queried through its columns needs neither.
+  let cache: (EntityTimeline | undefined)[] | undefined;
+  let attributeCache: (readonly AttributeChange[] | undefined)[] | undefined;
   const attributesOf = (e: number): readonly AttributeChange[] => {
     if (!(e >= 0 && e < size)) throw new RangeError(`no entity at index ${e}`);
+    attributeCache ??= new Array(size);
     let changes = attributeCache[e];
     if (!changes) {
       changes = attributeChangesOf(built, e);
@@ -188,6 +190,7 @@ function timelineOf(state: TimelineBuild): Timeline {
   let all: EntityTimeline[] | undefined;
   const entityAt = (e: number): EntityTimeline => {
     if (!(e >= 0 && e < size)) throw new RangeError(`no entity at index ${e}`);
+    cache ??= new Array(size);
     let entity = cache[e];
     if (!entity) {
       entity = materializeEntity(built, e, attributesOf(e));

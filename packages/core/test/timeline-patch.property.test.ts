@@ -5,6 +5,8 @@ import {
   computeMovements,
   computeRetention,
   type ExchangeRates,
+  generatedPeriodToSpan,
+  generatePeriods,
   type Instant,
   type MrrSpan,
   patchTimeline,
@@ -207,6 +209,37 @@ describe('patchTimeline', () => {
       ),
       { numRuns: 150 },
     );
+  });
+
+  it('patches hundreds of customers of a generated dataset, at both grains, as the rebuild', () => {
+    const spans: MrrSpan[] = [];
+    for (const period of generatePeriods({ seed: 7, customers: 2_000, months: 24, start: origin }))
+      spans.push(generatedPeriodToSpan(period));
+    const ids = [...new Set(spans.map((s) => s.customerId))];
+    // Every 7th customer changes price, every 11th leaves, 50 new ones arrive (some in CHF).
+    const changed = ids.filter((_, k) => k % 7 === 0 || k % 11 === 0);
+    const arrivals = Array.from({ length: 50 }, (_, k) => `new_${String(k).padStart(3, '0')}`);
+    const patch: TimelinePatch = {
+      customerIds: new Set([...changed, ...arrivals]),
+      spans: [
+        ...spans
+          .filter((s) => changed.includes(s.customerId) && ids.indexOf(s.customerId) % 11 !== 0)
+          .map((s) => ({ ...s, mrr: s.mrr * 2, attributes: { ...s.attributes, plan: 'Repriced' } })),
+        ...arrivals.map((customerId, k) =>
+          span(customerId, '2024-06-01', null, 10 + k, { currency: k % 5 === 0 ? 'CHF' : 'USD' }),
+        ),
+      ],
+      asOfAtLeast: day('2026-01-01'),
+    };
+    for (const grain of ['CUSTOMER', 'SUBSCRIPTION'] as const) {
+      const base = buildTimeline(spans, { grain });
+      const patched = patchTimeline(base, patch);
+      const rebuilt = buildTimeline(patchedSpans(spans, patch), { grain, asOfAtLeast: day('2026-01-01') });
+      // 2,000 customers, 182 of them (every 11th) gone, 50 new.
+      if (grain === 'CUSTOMER') expect(patched.size).toBe(1_868);
+      expect(patched.currencies).toContain('CHF');
+      expectSameTimeline(patched, rebuilt);
+    }
   });
 
   it('replaces, removes and adds customers: a worked example', () => {

@@ -63,14 +63,12 @@ export function spliceColumns(
       r++;
     }
   }
-  const latest = latestAfter(base, removed, patch, out.columns.times);
+  const spliced = out.finish();
   const built: BuiltColumns = {
+    ...spliced,
     grain: base.grain,
     currencies: currencies.codes,
-    spans: out.spans,
-    latest,
-    columns: out.finish(),
-    ...out.runs(),
+    latest: latestAfter(base, removed, patch, spliced.columns.times),
   };
   return { built, laneCounts: currencies.counts, inserted };
 }
@@ -156,29 +154,53 @@ function latestAfter(
   return latest;
 }
 
+/**
+ * Identity arrays (`a[i] === i`) shared by spliced timelines as their `runOrder` and
+ * `entityRuns`: indexing is all they need, so one long array serves every size up to its length.
+ */
+const identities = new WeakSet<readonly number[]>();
+let identity: readonly number[] = [];
+
+/** A shared identity array of length at least `length`. */
+function identityOf(length: number): readonly number[] {
+  if (identity.length < length) {
+    const next: number[] = [];
+    for (let i = 0; i < length + (length >> 3); i++) next.push(i);
+    identities.add(next);
+    identity = next;
+  }
+  return identity;
+}
+
 /** Whether entity `e`'s spans are the one run `e` for every `e` (as in a spliced or presorted build). */
 function oneRunPerEntity(runs: EntityRuns): boolean {
   const { runOrder, ids } = runs;
+  if (identities.has(runOrder)) return true;
   if (runOrder.length !== ids.length) return false;
   for (let r = 0; r < runOrder.length; r++) if (runOrder[r] !== r) return false;
   return true;
 }
 
-/** The spliced columns being written: ranges of base's entities and single patch entities. */
+/** Entities `from .. to` of `source`, lane currencies renumbered by `rank` when given. */
+interface Piece {
+  readonly source: BuiltColumns;
+  readonly from: number;
+  readonly to: number;
+  readonly rank: Int32Array | undefined;
+  /** Entity `e`'s spans are `source`'s run `e`. */
+  readonly contiguous: boolean;
+}
+
+/**
+ * The spliced columns: ranges of base's entities and single patch entities, recorded as pieces,
+ * then copied once into arrays of the final length (lanes and changes re-offset, currencies
+ * renumbered). Plain arrays, as in the build (./timeline-columns.ts); one copy and no
+ * intermediate slices, since the garbage of copying large arrays costs as much as the copying.
+ */
 class ColumnsOut {
-  readonly ids: string[] = [];
-  readonly customerIds: string[] = [];
-  readonly spans: MrrSpan[] = [];
-  private readonly spanStart: number[] = [];
-  readonly columns = {
-    laneStart: [] as number[],
-    laneCurrency: [] as number[],
-    changeStart: [] as number[],
-    times: [] as number[],
-    values: [] as number[],
-    firstPaidAt: [] as number[],
-    paidUntil: [] as number[],
-  };
+  private readonly pieces: Piece[] = [];
+  /** Entities written so far. */
+  size = 0;
   private readonly baseContiguous: boolean;
   /** Base's lane currencies keep their numbers. */
   private readonly sameCodes: boolean;
@@ -195,99 +217,145 @@ class ColumnsOut {
       codes.length === base.currencies.length && base.currencies.every((code, c) => codes[c] === code);
   }
 
-  get size(): number {
-    return this.ids.length;
-  }
-
   /** Appends base's entities `from .. to`. */
   copyBase(from: number, to: number): void {
-    const { base } = this;
-    append(this.ids, base.ids, from, to);
-    append(this.customerIds, base.customerIds, from, to);
-    if (this.baseContiguous) {
-      const first = base.runStart[from] as number;
-      appendShifted(this.spanStart, base.runStart, from, to, this.spans.length - first);
-      append(this.spans, base.spans, first, base.runStart[to] as number);
-    } else {
-      for (let e = from; e < to; e++) this.appendSpans(base, e);
-    }
-    this.copyColumns(base.columns, from, to, this.sameCodes ? undefined : this.baseRank);
+    const rank = this.sameCodes ? undefined : this.baseRank;
+    this.pieces.push({ source: this.base, from, to, rank, contiguous: this.baseContiguous });
+    this.size += to - from;
   }
 
   /** Appends the patch's entity `j`. */
   copyPatch(j: number): void {
-    const { patch } = this;
-    this.ids.push(patch.ids[j] as string);
-    this.customerIds.push(patch.customerIds[j] as string);
-    this.appendSpans(patch, j);
-    this.copyColumns(patch.columns, j, j + 1, this.patchRank);
+    this.pieces.push({ source: this.patch, from: j, to: j + 1, rank: this.patchRank, contiguous: false });
+    this.size++;
   }
 
-  private appendSpans(built: BuiltColumns, e: number): void {
-    this.spanStart.push(this.spans.length);
-    const { entityRuns, runOrder, runStart, spans } = built;
-    for (let i = entityRuns[e] as number; i < (entityRuns[e + 1] as number); i++) {
-      const run = runOrder[i] as number;
-      append(this.spans, spans, runStart[run] as number, runStart[run + 1] as number);
+  /** The entities' runs (entity `e`'s spans are the one run `e`) and columns. */
+  finish(): EntityRuns & { spans: MrrSpan[]; columns: TimelineColumns } {
+    const { pieces } = this;
+    const n = this.size;
+    let lanes = 0;
+    let changes = 0;
+    let spanCount = 0;
+    for (const { source, from, to, contiguous } of pieces) {
+      const { laneStart, changeStart } = source.columns;
+      lanes += (laneStart[to] as number) - (laneStart[from] as number);
+      changes +=
+        (changeStart[laneStart[to] as number] as number) - (changeStart[laneStart[from] as number] as number);
+      if (contiguous) spanCount += (source.runStart[to] as number) - (source.runStart[from] as number);
+      else for (let e = from; e < to; e++) spanCount += spansIn(source, e);
     }
-  }
-
-  /** Entities `from .. to` of `columns`, lane currencies renumbered by `rank` when given. */
-  private copyColumns(
-    columns: TimelineColumns,
-    from: number,
-    to: number,
-    rank: Int32Array | undefined,
-  ): void {
-    const out = this.columns;
-    const firstLane = columns.laneStart[from] as number;
-    const lastLane = columns.laneStart[to] as number;
-    const firstChange = columns.changeStart[firstLane] as number;
-    const lastChange = columns.changeStart[lastLane] as number;
-    appendShifted(out.laneStart, columns.laneStart, from, to, out.laneCurrency.length - firstLane);
-    appendShifted(out.changeStart, columns.changeStart, firstLane, lastLane, out.times.length - firstChange);
-    if (rank) {
-      for (let l = firstLane; l < lastLane; l++)
-        out.laneCurrency.push(rank[columns.laneCurrency[l] as number] as number);
-    } else append(out.laneCurrency, columns.laneCurrency, firstLane, lastLane);
-    append(out.times, columns.times, firstChange, lastChange);
-    append(out.values, columns.values, firstChange, lastChange);
-    append(out.firstPaidAt, columns.firstPaidAt, from, to);
-    append(out.paidUntil, columns.paidUntil, from, to);
-  }
-
-  /** Closes the columns. */
-  finish(): TimelineColumns {
-    const out = this.columns;
-    out.laneStart.push(out.laneCurrency.length);
-    out.changeStart.push(out.times.length);
-    return out;
-  }
-
-  /** The spliced entities' runs: entity `e`'s spans are the one run `e`. */
-  runs(): EntityRuns {
-    const n = this.ids.length;
-    this.spanStart.push(this.spans.length);
+    const ids = new Array<string>(n);
+    const customerIds = new Array<string>(n);
+    const spans = new Array<MrrSpan>(spanCount);
+    const runStart = new Array<number>(n + 1);
+    const laneStart = new Array<number>(n + 1);
+    const laneCurrency = new Array<number>(lanes);
+    const changeStart = new Array<number>(lanes + 1);
+    const times = new Array<number>(changes);
+    const values = new Array<number>(changes);
+    const firstPaidAt = new Array<number>(n);
+    const paidUntil = new Array<number>(n);
+    let entity = 0;
+    let lane = 0;
+    let change = 0;
+    let span = 0;
+    for (const { source, from, to, rank, contiguous } of pieces) {
+      const { columns } = source;
+      const firstLane = columns.laneStart[from] as number;
+      const lastLane = columns.laneStart[to] as number;
+      const firstChange = columns.changeStart[firstLane] as number;
+      const lastChange = columns.changeStart[lastLane] as number;
+      copyItems(ids, entity, source.ids, from, to);
+      copyItems(customerIds, entity, source.customerIds, from, to);
+      copyNumbers(firstPaidAt, entity, columns.firstPaidAt, from, to);
+      copyNumbers(paidUntil, entity, columns.paidUntil, from, to);
+      copyShifted(laneStart, entity, columns.laneStart, from, to, lane - firstLane);
+      copyShifted(changeStart, lane, columns.changeStart, firstLane, lastLane, change - firstChange);
+      if (rank) copyRanked(laneCurrency, lane, columns.laneCurrency, firstLane, lastLane, rank);
+      else copyNumbers(laneCurrency, lane, columns.laneCurrency, firstLane, lastLane);
+      copyNumbers(times, change, columns.times, firstChange, lastChange);
+      copyNumbers(values, change, columns.values, firstChange, lastChange);
+      if (contiguous) {
+        const first = source.runStart[from] as number;
+        copyShifted(runStart, entity, source.runStart, from, to, span - first);
+        copyItems(spans, span, source.spans, first, source.runStart[to] as number);
+        span += (source.runStart[to] as number) - first;
+      } else {
+        for (let e = from; e < to; e++) {
+          runStart[entity + e - from] = span;
+          span = copySpansOf(spans, span, source, e);
+        }
+      }
+      entity += to - from;
+      lane += lastLane - firstLane;
+      change += lastChange - firstChange;
+    }
+    runStart[n] = span;
+    laneStart[n] = lane;
+    changeStart[lanes] = change;
+    const order = identityOf(n + 1);
     return {
-      ids: this.ids,
-      customerIds: this.customerIds,
-      runStart: this.spanStart,
-      runOrder: Array.from({ length: n }, (_, e) => e),
-      entityRuns: Array.from({ length: n + 1 }, (_, e) => e),
+      ids,
+      customerIds,
+      spans,
+      runStart,
+      runOrder: order,
+      entityRuns: order,
+      columns: { laneStart, laneCurrency, changeStart, times, values, firstPaidAt, paidUntil },
     };
   }
 }
 
-function append<T>(out: T[], from: readonly T[], start: number, end: number): void {
-  for (let i = start; i < end; i++) out.push(from[i] as T);
+/** The number of entity `e`'s spans. */
+function spansIn(built: BuiltColumns, e: number): number {
+  const { entityRuns, runOrder, runStart } = built;
+  let count = 0;
+  for (let i = entityRuns[e] as number; i < (entityRuns[e + 1] as number); i++) {
+    const run = runOrder[i] as number;
+    count += (runStart[run + 1] as number) - (runStart[run] as number);
+  }
+  return count;
 }
 
-function appendShifted(
+/** Copies entity `e`'s spans, in input order, to `out` from `at`; returns the next free index. */
+function copySpansOf(out: MrrSpan[], at: number, built: BuiltColumns, e: number): number {
+  const { entityRuns, runOrder, runStart, spans } = built;
+  let next = at;
+  for (let i = entityRuns[e] as number; i < (entityRuns[e + 1] as number); i++) {
+    const run = runOrder[i] as number;
+    copyItems(out, next, spans, runStart[run] as number, runStart[run + 1] as number);
+    next += (runStart[run + 1] as number) - (runStart[run] as number);
+  }
+  return next;
+}
+
+function copyItems<T>(out: T[], at: number, from: readonly T[], start: number, end: number): void {
+  for (let i = start, o = at; i < end; i++, o++) out[o] = from[i] as T;
+}
+
+function copyNumbers(out: number[], at: number, from: readonly number[], start: number, end: number): void {
+  for (let i = start, o = at; i < end; i++, o++) out[o] = from[i] as number;
+}
+
+function copyShifted(
   out: number[],
+  at: number,
   from: readonly number[],
   start: number,
   end: number,
   shift: number,
 ): void {
-  for (let i = start; i < end; i++) out.push((from[i] as number) + shift);
+  for (let i = start, o = at; i < end; i++, o++) out[o] = (from[i] as number) + shift;
+}
+
+function copyRanked(
+  out: number[],
+  at: number,
+  from: readonly number[],
+  start: number,
+  end: number,
+  rank: Int32Array,
+): void {
+  for (let i = start, o = at; i < end; i++, o++) out[o] = rank[from[i] as number] as number;
 }
