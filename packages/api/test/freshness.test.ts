@@ -278,3 +278,62 @@ describe.each(KINDS)('fresh answers after a change on %s, engine workers %i', (k
     expect(end.patch).toBe(start.patch);
   });
 });
+
+describe.each(DATABASE_KINDS)('concurrent questions after a change on %s, two engine workers', (kind) => {
+  let test: TestDatabase;
+  let credential: string;
+  let api: Api;
+
+  beforeAll(async () => {
+    test = await openTestDatabase(kind);
+    credential = await tenantWithKey(test.database, 'fresh');
+    await setFxRate(test.database.db, { tenantId: 'fresh', currency: 'EUR', rate: 1.1, from: '2023-01-01' });
+    await storeTestSpans(test.database, 'fresh', PERIOD_SPANS);
+    api = createApi({
+      db: test.database.db,
+      tokenSecret: TEST_TOKEN_SECRET,
+      rateLimit: false,
+      workBudget: Number.POSITIVE_INFINITY,
+      engineWorkers: 2,
+    });
+  });
+  afterAll(async () => {
+    await api.close();
+    await test.dispose();
+  });
+
+  it('share one patch per timeline: no worker reads every span again', async () => {
+    // The questions run concurrently: the default set's and `pause: ZERO`'s timelines, several
+    // operations on each.
+    const ask = async () => {
+      const answer = await graphql(api, QUESTIONS, { credential });
+      expect(answer.body.errors).toBeUndefined();
+      return answer.body.data;
+    };
+    await ask();
+    const before = api.engine?.sent ?? { sources: 0, patches: 0 };
+    await storeTestSpans(test.database, 'fresh', [
+      {
+        customerId: 'p10',
+        subscriptionId: 'p10-s',
+        start: day('2024-04-01'),
+        end: day('2024-05-01'),
+        mrr: 160,
+        currency: 'EUR',
+      },
+    ]);
+    const after = await Promise.all([ask(), ask(), ask()]);
+    const sent = api.engine?.sent ?? { sources: 0, patches: 0 };
+    expect(sent.sources - before.sources).toBe(0);
+    // One patch for each of the two timelines, however many questions asked for them at once.
+    expect(sent.patches - before.patches).toBe(2);
+    const cold = createApi({
+      db: test.database.db,
+      tokenSecret: TEST_TOKEN_SECRET,
+      rateLimit: false,
+      engineWorkers: 0,
+    });
+    const expected = (await graphql(cold, QUESTIONS, { credential })).body.data;
+    for (const answer of after) expect(answer).toEqual(expected);
+  });
+});

@@ -23,6 +23,9 @@ import {
 } from './engine-ops.ts';
 import type { EngineJob, EngineMessage, EngineReply, SpansPart } from './engine-worker.ts';
 
+/** Timelines a worker keeps (engine-worker.ts's `TIMELINES_PER_WORKER`): the hints kept per slot. */
+const HELD_PER_WORKER = 16;
+
 /** Spans packed and posted at a time (see `#sendSource`). */
 const SPANS_PER_PART = 20_000;
 
@@ -216,8 +219,8 @@ export class EnginePool {
         return this.#sendSource(slot, job, source);
       }, fail);
     if ('needsSource' in reply) {
-      // The worker stays reserved for this job while the main thread reads the spans.
-      slot.holds.delete(request.timelineKey);
+      // The worker stays reserved for this job while the main thread reads the spans (and holds
+      // the timeline after it: jobs for it wait for this worker meanwhile).
       sendSource();
       return;
     }
@@ -251,7 +254,7 @@ export class EnginePool {
     }
     this.#finish(slot, () => {
       if ('result' in reply) {
-        slot.holds.add(request.timelineKey);
+        hold(slot, request.timelineKey);
         job.pending.resolve({ result: reply.result, summary: reply.summary });
       } else if ('engineError' in reply) {
         job.pending.reject(
@@ -303,26 +306,49 @@ export class EnginePool {
     };
   }
 
-  /** Hands queued jobs to idle workers, one tenant per turn. */
+  /**
+   * Hands queued jobs to idle workers, one tenant per turn. A job whose timeline (or the previous
+   * version's, to patch) a busy worker holds, or is building, waits for that worker rather than
+   * making an idle one read every span: concurrent questions after a change share one patch.
+   */
   #dispatch(): void {
-    while (this.#queues.size > 0) {
-      const idle = this.#slots.filter((slot) => !slot.job);
-      if (idle.length === 0) return;
-      const [tenantId, queue] = this.#queues.entries().next().value as [string, Pending[]];
-      const pending = queue.shift() as Pending;
-      // Round-robin: the tenant goes to the back of the line (or leaves it when served).
-      this.#queues.delete(tenantId);
-      if (queue.length > 0) this.#queues.set(tenantId, queue);
-      const { timelineKey, patch } = pending.request;
-      const slot =
-        idle.find((candidate) => candidate.holds.has(timelineKey)) ??
-        (patch && idle.find((candidate) => candidate.holds.has(patch.baseKey))) ??
-        (idle[0] as Slot);
-      const id = this.#nextId++;
-      slot.job = { id, pending };
-      slot.worker.ref();
-      slot.worker.postMessage(this.#message(id, pending.request));
+    for (let progress = true; progress && this.#queues.size > 0; ) {
+      progress = false;
+      for (const [tenantId, queue] of [...this.#queues]) {
+        const idle = this.#slots.filter((slot) => !slot.job);
+        if (idle.length === 0) return;
+        const pending = queue[0] as Pending;
+        const { timelineKey, patch } = pending.request;
+        const holds = (slot: Slot) =>
+          slot.holds.has(timelineKey) || (patch !== undefined && slot.holds.has(patch.baseKey));
+        const slot =
+          idle.find((candidate) => candidate.holds.has(timelineKey)) ??
+          idle.find(holds) ??
+          (this.#slots.some((busy) => busy.job && holds(busy)) ? undefined : (idle[0] as Slot));
+        if (!slot) continue;
+        queue.shift();
+        // Round-robin: the tenant goes to the back of the line (or leaves it when served).
+        this.#queues.delete(tenantId);
+        if (queue.length > 0) this.#queues.set(tenantId, queue);
+        const id = this.#nextId++;
+        slot.job = { id, pending };
+        // The worker holds the timeline once this job is done (it has it, or gets spans or a patch).
+        hold(slot, timelineKey);
+        slot.worker.ref();
+        slot.worker.postMessage(this.#message(id, pending.request));
+        progress = true;
+      }
     }
+  }
+}
+
+/** Notes that `slot`'s worker holds `key`, forgetting the oldest past what a worker keeps. */
+function hold(slot: Slot, key: string): void {
+  slot.holds.delete(key);
+  slot.holds.add(key);
+  for (const oldest of slot.holds) {
+    if (slot.holds.size <= HELD_PER_WORKER) break;
+    slot.holds.delete(oldest);
   }
 }
 
