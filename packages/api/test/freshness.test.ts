@@ -10,8 +10,16 @@ import { randomBytes } from 'node:crypto';
 import type { MrrSpan } from '@nrr/core';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { patchLimit } from '../src/analytics/tenant-analytics.ts';
 import { announceChange } from '../src/db/changes.ts';
 import type { Db } from '../src/db/connect.ts';
+import {
+  changesBetween,
+  KEPT_DATA_CHANGES,
+  MAX_NAMED_CUSTOMERS,
+  recordDataChange,
+} from '../src/db/data-changes.ts';
+import { resultRows, withTenant } from '../src/db/tenant-scope.ts';
 import { setFxRate } from '../src/fx-rates.ts';
 import { listen, type RunningServer } from '../src/server.ts';
 import { updateTenantSettings } from '../src/settings.ts';
@@ -335,5 +343,80 @@ describe.each(DATABASE_KINDS)('concurrent questions after a change on %s, two en
     });
     const expected = (await graphql(cold, QUESTIONS, { credential })).body.data;
     for (const answer of after) expect(answer).toEqual(expected);
+  });
+});
+
+describe.each(DATABASE_KINDS)('the change log on %s', (kind) => {
+  let test: TestDatabase;
+  beforeAll(async () => {
+    test = await openTestDatabase(kind);
+    await tenantWithKey(test.database, 'logged');
+    await tenantWithKey(test.database, 'other');
+  });
+  afterAll(() => test.dispose());
+
+  const between = (tenantId: string, from: number, to: number) =>
+    withTenant(test.database.db, tenantId, (tx) => changesBetween(tx, tenantId, from, to));
+
+  it('records each import’s changed customers, “everything” for a first import, and is per tenant', async () => {
+    const first = await storeTestSpans(test.database, 'logged', PERIOD_SPANS.slice(0, 4));
+    expect(first.dataVersion).toBe(1);
+    // A first import copies straight into storage without naming its customers: rebuild.
+    expect(await between('logged', 0, 1)).toEqual({ complete: false });
+    await storeTestSpans(test.database, 'logged', [
+      {
+        customerId: 'p01',
+        subscriptionId: 'p01-s',
+        start: day('2024-04-01'),
+        end: null,
+        mrr: 999,
+        currency: 'USD',
+      },
+      {
+        customerId: 'z9',
+        subscriptionId: 'z9-s',
+        start: day('2024-04-01'),
+        end: null,
+        mrr: 5,
+        currency: 'USD',
+      },
+    ]);
+    await setFxRate(test.database.db, { tenantId: 'logged', currency: 'EUR', rate: 1.2, from: '2023-01-01' });
+    expect(await between('logged', 1, 2)).toEqual({ complete: true, customerIds: ['p01', 'z9'] });
+    // A rates-only change names nobody: the timelines stay.
+    expect(await between('logged', 2, 3)).toEqual({ complete: true, customerIds: [] });
+    expect(await between('logged', 1, 3)).toEqual({ complete: true, customerIds: ['p01', 'z9'] });
+    // Another tenant sees none of it (row-level security), so it would rebuild.
+    expect(await between('other', 1, 3)).toEqual({ complete: false });
+    await updateTenantSettings(test.database.db, 'logged', { coalesceWindowMinutes: 30 });
+    expect(await between('logged', 1, 4)).toEqual({ complete: false });
+  });
+
+  it('prunes rows past the last 1,000 of a tenant and records a change to too many customers as everything', async () => {
+    const many = Array.from({ length: MAX_NAMED_CUSTOMERS + 1 }, (_, k) => `c${k}`);
+    await withTenant(test.database.db, 'other', async (tx) => {
+      await recordDataChange(tx, 'other', 1, { customers: ['a'] });
+      await recordDataChange(tx, 'other', 2, { customers: many });
+      await recordDataChange(tx, 'other', 3, { customers: many.slice(0, MAX_NAMED_CUSTOMERS) });
+    });
+    expect(await between('other', 1, 2)).toEqual({ complete: false });
+    expect(((await between('other', 2, 3)) as { customerIds: string[] }).customerIds).toHaveLength(
+      MAX_NAMED_CUSTOMERS,
+    );
+    await withTenant(test.database.db, 'other', (tx) =>
+      recordDataChange(tx, 'other', KEPT_DATA_CHANGES + 2, { customers: ['b'] }),
+    );
+    const versions = await withTenant(test.database.db, 'other', (tx) =>
+      tx.execute(sql`select data_version from data_changes where tenant_id = 'other' order by data_version`),
+    );
+    expect(
+      resultRows<{ data_version: number | string }>(versions).map((row) => Number(row.data_version)),
+    ).toEqual([3, KEPT_DATA_CHANGES + 2]);
+  });
+
+  it('patches at most 2 % of the customers, at least 1,000', () => {
+    expect([patchLimit(undefined), patchLimit(40), patchLimit(100_000), patchLimit(1_000_000)]).toEqual([
+      1000, 1000, 2000, 20_000,
+    ]);
   });
 });
