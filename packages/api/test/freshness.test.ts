@@ -400,9 +400,9 @@ describe.each(DATABASE_KINDS)('the change log on %s', (kind) => {
       await recordDataChange(tx, 'other', 3, { customers: many.slice(0, MAX_NAMED_CUSTOMERS) });
     });
     expect(await between('other', 1, 2)).toEqual({ complete: false });
-    expect(((await between('other', 2, 3)) as { customerIds: string[] }).customerIds).toHaveLength(
-      MAX_NAMED_CUSTOMERS,
-    );
+    expect(
+      ((await between('other', 2, 3)) as { readonly customerIds: readonly string[] }).customerIds,
+    ).toHaveLength(MAX_NAMED_CUSTOMERS);
     await withTenant(test.database.db, 'other', (tx) =>
       recordDataChange(tx, 'other', KEPT_DATA_CHANGES + 2, { customers: ['b'] }),
     );
