@@ -97,10 +97,14 @@ function timelineFor(job: EngineJob): Held | 'patch' | undefined {
     // Without the base (dropped meanwhile) the job asks for the spans.
     if (!base || job.baseKey === undefined) return undefined;
     const { spans, ...rest } = job.patch;
-    const patched: Held = {
-      timeline: applyPatch(base.timeline, { ...rest, spans: unpackSpans(spans) }),
-      rates: new Map(),
-    };
+    let timeline: Timeline;
+    try {
+      timeline = applyPatch(base.timeline, { ...rest, spans: unpackSpans(spans) });
+    } catch {
+      // Refused (e.g. two entities would share an id): build from every span, as a rebuild would.
+      return undefined;
+    }
+    const patched: Held = { timeline, rates: new Map() };
     // Versions only move forward: the previous one is not asked again.
     held.delete(job.baseKey);
     held.set(job.timelineKey, patched);

@@ -248,13 +248,12 @@ export class TimelineCache {
       transition.timelines.delete(key);
       const patch = await patchFor(cached, transition, definitions);
       if (!patch) return build();
-      let base: Timeline;
       try {
-        base = await held;
+        return applyPatch(await held, patch);
       } catch {
+        // The old timeline failed, or the patch was refused: build from the spans (which says why, if it fails too).
         return build();
       }
-      return applyPatch(base, patch);
     };
     const timeline = (definitions: Definitions = tenant.definitions) => {
       const cached = entry();
