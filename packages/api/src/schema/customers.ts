@@ -115,10 +115,11 @@ const CustomerRef = builder.objectRef<CustomerNode>('Customer').implement({
       type: [LedgerEntryRef],
       description: 'Every change of the customer’s MRR, classified, oldest first.',
       resolve: async ({ entity, definitions }, _args, context) => {
-        const timeline = await context.analytics.timeline(
-          customerGrain(definitions ?? context.tenant.definitions),
-        );
-        const history = customerHistory(timeline, entity.id, await context.analytics.rates());
+        const chosen = definitions ?? context.tenant.definitions;
+        const timeline = await context.analytics.timeline(customerGrain(chosen));
+        const history = customerHistory(timeline, entity.id, await context.analytics.rates(), {
+          reactivationWindowDays: chosen.reactivationWindowDays,
+        });
         return (history?.ledger ?? []).map((entry) => ({ entry, currency: history?.currency ?? '' }));
       },
     }),
