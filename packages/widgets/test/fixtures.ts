@@ -3,12 +3,30 @@ import type {
   BenchmarkResult,
   CohortRowResult,
   CohortTableResult,
+  DefinitionsResult,
   Money,
   MovementResult,
   RetentionReportResult,
 } from '../src/index.ts';
 
 export const usd = (amount: string): Money => ({ amount, currency: 'USD' });
+
+/** The engine's default definitions as the API returns them (docs/metrics.md, "Definitions"). */
+export const defaultDefinitions: DefinitionsResult = {
+  preset: null,
+  customizedOptions: [],
+  grain: 'CUSTOMER',
+  churnDate: 'END_OF_SERVICE',
+  reactivationWindowDays: null,
+  coalesceWindowMinutes: 60,
+  discounts: 'ALL_RECURRING',
+  pastDueChurnDays: null,
+  unpaid: 'CHURN',
+  pause: 'KEEP',
+  sizeBandMidMarket: '1000',
+  sizeBandEnterprise: '10000',
+  timeZone: 'UTC',
+};
 
 /**
  * A report whose bridge balances: start 100,000 + new 8,000 + reactivation 1,000 + expansion 12,000
@@ -47,6 +65,7 @@ export function report(overrides: Partial<RetentionReportResult> = {}): Retentio
       ending: 118,
     },
     warnings: [],
+    definitions: defaultDefinitions,
     ...overrides,
   };
 }
@@ -142,6 +161,7 @@ export const cohorts: CohortTableResult = {
     cohortRow('2024-11-01', 7, [1, 1.12, null]),
     cohortRow('2024-12-01', 30, [1, null, null]),
   ],
+  definitions: defaultDefinitions,
 };
 
 const KINDS = ['NEW', 'EXPANSION', 'CONTRACTION', 'CHURN', 'REACTIVATION'] as const;
