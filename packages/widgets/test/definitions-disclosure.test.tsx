@@ -52,16 +52,16 @@ describe('<DefinitionsDisclosure>', () => {
     const text = panelText(toggle().parentElement as HTMLElement);
     expect(text.sentence).toBe('Default definitions.');
     expect(text.lines).toEqual([
-      ['Grain', 'Per customer: ending one of several subscriptions is contraction, not churn'],
+      ['Grain', 'Per customer: ending one of several subscriptions is contraction'],
       ['Churn date', 'When the paid service ends'],
-      ['Reactivation window', 'Any gap: a returning customer is a reactivation, not new business'],
-      ['Coalescing window', '60 minutes: changes this close together are one movement'],
-      ['Discounts', 'Every recurring discount reduces MRR while it applies'],
+      ['Reactivation window', 'Any gap: a returning customer is a reactivation'],
+      ['Coalescing window', '60 minutes: changes this close are one movement'],
+      ['Discounts', 'Every recurring discount reduces MRR'],
       ['Past-due subscriptions', 'Keep their MRR'],
-      ['Unpaid subscriptions', 'Churn, then reactivate if active again'],
+      ['Unpaid subscriptions', 'Churn'],
       ['Paused subscriptions', 'Keep their MRR'],
-      ['Size bands', 'By MRR a month: SMB below $1,000, mid-market from $1,000, enterprise from $10,000'],
-      ['Time zone', 'Periods start at midnight in UTC'],
+      ['Size bands', 'SMB below $1,000, mid-market from $1,000, enterprise from $10,000 MRR a month'],
+      ['Time zone', 'UTC'],
     ]);
     expect(text.customized).toEqual([]);
   });
@@ -77,15 +77,12 @@ describe('<DefinitionsDisclosure>', () => {
     expect(text.sentence).toBe(
       'ChartMogul-style definitions, customized: reactivation window, size bands, and time zone.',
     );
-    expect(text.lines).toContainEqual([
-      'Reactivation window',
-      '90 days: a return after a longer gap is new business',
-    ]);
+    expect(text.lines).toContainEqual(['Reactivation window', '90 days: a later return is new business']);
     expect(text.lines).toContainEqual(['Unpaid subscriptions', 'Count as past due']);
-    expect(text.lines).toContainEqual(['Time zone', 'Periods start at midnight in Europe/Paris']);
+    expect(text.lines).toContainEqual(['Time zone', 'Europe/Paris']);
     expect(text.lines).toContainEqual([
       'Size bands',
-      'By MRR a month: SMB below 2.500\u00a0€, mid-market from 2.500\u00a0€, enterprise from 25.000,50\u00a0€',
+      'SMB below 2.500\u00a0€, mid-market from 2.500\u00a0€, enterprise from 25.000,50\u00a0€ MRR a month',
     ]);
     expect(text.customized).toEqual(['Reactivation window', 'Size bands', 'Time zone']);
   });
@@ -114,20 +111,29 @@ describe('<DefinitionsDisclosure>', () => {
       'Default definitions, customized: grain, churn date, coalescing window, discounts, past-due subscriptions, and paused subscriptions.',
     );
     expect(text.lines.slice(0, 8)).toEqual([
-      ['Grain', 'Per subscription: each subscription is compared on its own'],
+      ['Grain', 'Per subscription'],
       ['Churn date', 'When the customer asks to cancel'],
-      ['Reactivation window', 'Any gap: a returning customer is a reactivation, not new business'],
-      ['Coalescing window', 'None: every change is its own movement'],
+      ['Reactivation window', 'Any gap: a returning customer is a reactivation'],
+      ['Coalescing window', 'None'],
       ['Discounts', 'Only discounts with no end reduce MRR'],
-      ['Past-due subscriptions', 'Churn after 1 day past due'],
-      ['Unpaid subscriptions', 'Churn, then reactivate if active again'],
-      ['Paused subscriptions', 'Churn, then reactivate when resumed'],
+      ['Past-due subscriptions', 'Churn after 1 day'],
+      ['Unpaid subscriptions', 'Churn'],
+      ['Paused subscriptions', 'Churn'],
     ]);
     // No currency: the bands are bare numbers.
     expect(text.lines.at(-2)).toEqual([
       'Size bands',
-      'By MRR a month: SMB below 1,000, mid-market from 1,000, enterprise from 10,000',
+      'SMB below 1,000, mid-market from 1,000, enterprise from 10,000 MRR a month',
     ]);
+  });
+
+  it('names a preset used as it is with nothing customized (ProfitWell: paused is MRR 0)', () => {
+    const profitwell: DefinitionsResult = { ...defaultDefinitions, preset: 'PROFITWELL', pause: 'ZERO' };
+    render(<DefinitionsDisclosure definitions={profitwell} defaultOpen />);
+    const text = panelText(toggle().parentElement as HTMLElement);
+    expect(text.sentence).toBe('ProfitWell-style definitions.');
+    expect(text.lines).toContainEqual(['Paused subscriptions', 'MRR 0, not churned']);
+    expect(toggle().getAttribute('aria-expanded')).toBe('true');
   });
 
   it('is closed by default, opens and closes from the keyboard (Enter, Space), aria-expanded says so', async () => {

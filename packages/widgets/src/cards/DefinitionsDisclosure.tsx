@@ -23,13 +23,13 @@ export const DefinitionsDisclosure = forwardRef<HTMLDivElement, DefinitionsDiscl
     const { locale } = useNrrSettings();
     const [open, setOpen] = useState(defaultOpen);
     const panelId = useId();
-    const state = open ? 'open' : 'closed';
+    const lines = definitionLines(definitions, locale, currency);
     return (
       <div
         {...rest}
         ref={ref}
         className={`nrr-definitions${className ? ` ${className}` : ''}`}
-        data-state={state}
+        data-state={open ? 'open' : 'closed'}
       >
         <button
           type="button"
@@ -42,9 +42,9 @@ export const DefinitionsDisclosure = forwardRef<HTMLDivElement, DefinitionsDiscl
           How this is calculated
         </button>
         <div id={panelId} className="nrr-definitions-panel" hidden={!open}>
-          <p>{presetSentence(definitions)}</p>
+          <p>{presetSentence(definitions, lines)}</p>
           <dl>
-            {definitionLines(definitions, locale, currency).map((line) => (
+            {lines.map((line) => (
               <div key={line.term} data-customized={line.customized || undefined}>
                 <dt>{line.term}</dt>
                 <dd>{line.text}</dd>
