@@ -342,6 +342,13 @@ export interface BenchmarkComparisonResult {
   readonly tier: string | null;
   /** The range compared with. */
   readonly benchmark: BenchmarkResult;
+  /** The figures the comparison used. */
+  readonly report: {
+    /** Currency of every amount. */
+    readonly currency: string;
+    /** The definitions that produced these figures (the tenant’s settings or the query’s override). */
+    readonly definitions: DefinitionsResult;
+  };
 }
 
 /** The customers whose first MRR > 0 fell in one period, followed over time. */
@@ -670,7 +677,7 @@ export interface NrrBenchmarkComparisonQueryVariables {
 }
 
 /** `NrrBenchmarkComparison` as sent (its fragments written in place). */
-export const BenchmarkComparisonDocument = "query NrrBenchmarkComparison($input:BenchmarkComparisonInput!){benchmarkComparison(input:$input){figure position pointsFromRange tier benchmark{key segment metric low high sourceTitle sourcePublisher tiers{label low high}}}}" as TypedDocument<
+export const BenchmarkComparisonDocument = "query NrrBenchmarkComparison($input:BenchmarkComparisonInput!){benchmarkComparison(input:$input){figure position pointsFromRange tier benchmark{key segment metric low high sourceTitle sourcePublisher tiers{label low high}}report{currency definitions{preset customizedOptions grain churnDate reactivationWindowDays coalesceWindowMinutes discounts pastDueChurnDays unpaid pause sizeBandMidMarket sizeBandEnterprise timeZone}}}}" as TypedDocument<
   NrrBenchmarkComparisonQuery,
   NrrBenchmarkComparisonQueryVariables
 >;

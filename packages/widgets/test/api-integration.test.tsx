@@ -8,6 +8,7 @@ import { userEvent } from '@testing-library/user-event';
 import type { ReactNode } from 'react';
 import { describe, expect, inject, it } from 'vitest';
 import {
+  BenchmarkComparison,
   CohortHeatmap,
   createNrrClient,
   type EmbedToken,
@@ -170,7 +171,7 @@ describe('cards against the real API (dbt playbook on PGlite, over HTTP)', () =>
     ]);
   });
 
-  it('shows a tenant’s own settings under "How this is calculated" on the report, cohort and movement cards', async () => {
+  it('shows a tenant’s own settings under "How this is calculated" on the report, cohort, movement and benchmark cards', async () => {
     // The finance team picks ChartMogul's preset and changes three things over it, with the API's
     // own mutation (a read_write secret key), as the admin panel's backend would.
     const changed = await fetch(`${ORIGIN}/graphql`, {
@@ -193,11 +194,17 @@ describe('cards against the real API (dbt playbook on PGlite, over HTTP)', () =>
         <NrrCard period={YEAR_2019} />
         <CohortHeatmap period={YEAR_2019} />
         <MovementsTable period={YEAR_2019} />
+        <BenchmarkComparison period={YEAR_2019} benchmarks={['b2b-saas']} />
       </>,
       { fetchToken: () => mintEmbedToken(settingsSecret) },
     );
     const user = userEvent.setup();
-    for (const name of ['Net revenue retention', 'Cohort retention', 'Customer movements']) {
+    for (const name of [
+      'Net revenue retention',
+      'Cohort retention',
+      'Customer movements',
+      'NRR benchmarks',
+    ]) {
       const card = screen.getByRole('region', { name });
       await waitFor(() => expect(card.dataset.state).toBe('ready'), { timeout: 10_000 });
       const button = within(card).getByRole('button', { name: 'How this is calculated' });

@@ -3,6 +3,7 @@ import { userEvent } from '@testing-library/user-event';
 import type { ReactNode } from 'react';
 import { describe, expect, it } from 'vitest';
 import {
+  BenchmarkComparison,
   CohortHeatmap,
   DefinitionsDisclosure,
   type DefinitionsResult,
@@ -13,7 +14,7 @@ import {
   NrrSettings,
   RetentionTrend,
 } from '../src/index.ts';
-import { cohorts, defaultDefinitions, movements, report, trend } from './fixtures.ts';
+import { benchmarks, cohorts, defaultDefinitions, movements, report, trend } from './fixtures.ts';
 
 /**
  * ChartMogul's preset with a 90-day reactivation window, Paris time and size bands of 2,500 and
@@ -197,6 +198,15 @@ const cards: Record<string, (showDefinitions?: boolean) => ReactNode> = {
   ),
   'Cohort retention': (show) => (
     <CohortHeatmap data={{ ...cohorts, definitions: chartmogulCustomized }} {...flag(show)} />
+  ),
+  'NRR benchmarks': (show) => (
+    <BenchmarkComparison
+      data={benchmarks.map((row) => ({
+        ...row,
+        report: { currency: 'USD', definitions: chartmogulCustomized },
+      }))}
+      {...flag(show)}
+    />
   ),
   'Customer movements': (show) => (
     <MovementsTable data={movements(3)} definitions={chartmogulCustomized} {...flag(show)} />

@@ -80,6 +80,9 @@ export const trend: RetentionReportResult[] = [
   report({ method: 'TRAILING_12M', from: '2024-01-01', to: '2025-01-01', nrr: 1.05, grr: 0.93 }),
 ];
 
+/** What a benchmark comparison carries of the report it compared. */
+export const comparedReport = { currency: 'USD', definitions: defaultDefinitions };
+
 const GUIDE = 'A Complete Guide to Net Revenue Retention for Business Growth';
 
 /** A published NRR range as the API returns it. */
@@ -100,6 +103,7 @@ export const benchmarks: BenchmarkComparisonResult[] = [
     position: 'WITHIN',
     pointsFromRange: 0,
     tier: null,
+    report: comparedReport,
   },
   {
     benchmark: range('enterprise-saas', 'Enterprise SaaS', 1.2, 1.35),
@@ -107,6 +111,7 @@ export const benchmarks: BenchmarkComparisonResult[] = [
     position: 'BELOW',
     pointsFromRange: 15,
     tier: null,
+    report: comparedReport,
   },
   {
     benchmark: range('infrastructure-dev-tools', 'Infrastructure / dev tools', 1.2, null),
@@ -114,6 +119,7 @@ export const benchmarks: BenchmarkComparisonResult[] = [
     position: 'BELOW',
     pointsFromRange: 15,
     tier: null,
+    report: comparedReport,
   },
 ];
 
@@ -133,6 +139,7 @@ export const b2bComparison: BenchmarkComparisonResult = {
   position: 'WITHIN',
   pointsFromRange: 0,
   tier: 'good',
+  report: comparedReport,
 };
 
 /** A REVENUE percent-of-start row. */
