@@ -41,12 +41,20 @@ export type {
   BridgeDifference,
   ComparisonQuery,
   CustomerDefinitionDifference,
+  CustomerShare,
   CustomerUnderDefinitions,
   DefinitionComparison,
   DefinitionInputs,
+  DefinitionShares,
   WindowEnd,
 } from './definitions/compare.ts';
-export { compareDefinitions, compareTimelines, timelineUnder } from './definitions/compare.ts';
+export {
+  compareDefinitions,
+  compareShares,
+  compareTimelines,
+  definitionShares,
+  timelineUnder,
+} from './definitions/compare.ts';
 export type {
   ChurnDate,
   DefinitionName,

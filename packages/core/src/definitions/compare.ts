@@ -153,14 +153,63 @@ export function compareTimelines(
   a: { readonly definitions: ResolvedDefinitions; readonly timeline: Timeline },
   b: { readonly definitions: ResolvedDefinitions; readonly timeline: Timeline },
 ): DefinitionComparison {
-  const sideA = answer(query, a.definitions, a.timeline);
-  const sideB = answer(query, b.definitions, b.timeline);
+  return compareShares(
+    { definitions: a.definitions, shares: definitionShares(query, a.definitions, a.timeline) },
+    { definitions: b.definitions, shares: definitionShares(query, b.definitions, b.timeline) },
+  );
+}
+
+/** A customer's share of one set's answer (see {@link DefinitionShares}). */
+export interface CustomerShare extends CustomerUnderDefinitions {
+  readonly customerId: string;
+}
+
+/**
+ * One set's half of a comparison: its report and each customer's share of it. Plain data (arrays
+ * and objects of numbers and strings), so it can be computed where the set's timeline lives (a
+ * worker thread) and combined with the other set's by {@link compareShares} elsewhere.
+ */
+export interface DefinitionShares {
+  readonly report: RetentionReport;
+  /** Every customer the question includes (MRR at either end or a movement), in timeline order. */
+  readonly customers: readonly CustomerShare[];
+}
+
+/**
+ * One set's answer to the query on a timeline built under it: the report and each included
+ * customer's share of its bridge lines, with its movements. Window ends given as calendar dates
+ * are read in the set's time zone; PERIOD method only.
+ */
+export function definitionShares(
+  query: ComparisonQuery,
+  definitions: Definitions,
+  timeline: Timeline,
+): DefinitionShares {
+  const { report, customers } = answer(query, definitions, timeline);
+  return {
+    report,
+    customers: Array.from(customers, ([customerId, share]) => ({ customerId, ...share })),
+  };
+}
+
+/**
+ * The comparison of two sets' halves ({@link definitionShares}, on the same data and query):
+ * exactly what {@link compareTimelines} answers.
+ */
+export function compareShares(
+  a: { readonly definitions: ResolvedDefinitions; readonly shares: DefinitionShares },
+  b: { readonly definitions: ResolvedDefinitions; readonly shares: DefinitionShares },
+): DefinitionComparison {
+  const byCustomer = (shares: DefinitionShares) =>
+    new Map(shares.customers.map(({ customerId, bridge, movements }) => [customerId, { bridge, movements }]));
+  const sideA = byCustomer(a.shares);
+  const sideB = byCustomer(b.shares);
   const customers: CustomerDefinitionDifference[] = [];
   const empty: CustomerUnderDefinitions = { bridge: zeroBridge(), movements: [] };
-  const ids = new Set([...sideA.customers.keys(), ...sideB.customers.keys()]);
+  const ids = new Set([...sideA.keys(), ...sideB.keys()]);
   for (const customerId of ids) {
-    const underA = sideA.customers.get(customerId) ?? empty;
-    const underB = sideB.customers.get(customerId) ?? empty;
+    const underA = sideA.get(customerId) ?? empty;
+    const underB = sideB.get(customerId) ?? empty;
     const difference = subtract(underB.bridge, underA.bridge);
     if (LINES.some((line) => difference[line] !== 0) || !sameMovements(underA, underB)) {
       customers.push({ customerId, a: underA, b: underB, difference });
@@ -172,8 +221,8 @@ export function compareTimelines(
     (x, y) => size(y) - size(x) || (x.customerId < y.customerId ? -1 : x.customerId > y.customerId ? 1 : 0),
   );
   const ratio = (x: number | null, y: number | null) => (x === null || y === null ? null : y - x);
-  const reportA = sideA.report;
-  const reportB = sideB.report;
+  const reportA = a.shares.report;
+  const reportB = b.shares.report;
   return {
     a: { definitions: a.definitions, report: reportA },
     b: { definitions: b.definitions, report: reportB },
@@ -192,7 +241,7 @@ function answer(
   query: ComparisonQuery,
   definitions: Definitions,
   timeline: Timeline,
-): { report: RetentionReport; customers: Map<string, CustomerUnderDefinitions> } {
+): { report: RetentionReport; customers: Map<string, { bridge: MrrBridge; movements: MovementList }> } {
   const options = queryOptionsOf(definitions);
   const from = instantOf(query.from, options.timeZone);
   const to = instantOf(query.to, options.timeZone);
