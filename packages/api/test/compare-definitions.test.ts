@@ -263,6 +263,26 @@ describe.each(DATABASE_KINDS)('compareDefinitions on %s', (kind) => {
     });
   });
 
+  it('is memoised per data version and pair of sets: each set’s half computed once', async () => {
+    const input = {
+      ...FEB_TO_JUN,
+      a: { preset: 'DBT_PLAYBOOK' },
+      b: { unpaid: 'KEEP', coalesceWindowMinutes: 5 },
+    };
+    const before = api.timelines.computations('definitionShares');
+    const first = await compared(input, { credential: otherKey });
+    expect(api.timelines.computations('definitionShares')).toBe(before + 2);
+    // Asked again, and a page further on: answered from memory.
+    expect(await compared(input, { credential: otherKey })).toEqual(first);
+    await compared(input, { credential: otherKey, first: 1 });
+    expect(api.timelines.computations('definitionShares')).toBe(before + 2);
+    // Swapping the sets reuses both halves; a new b computes only its own.
+    await compared({ ...FEB_TO_JUN, a: input.b, b: input.a }, { credential: otherKey });
+    expect(api.timelines.computations('definitionShares')).toBe(before + 2);
+    await compared({ ...input, b: { pause: 'ZERO' } }, { credential: otherKey });
+    expect(api.timelines.computations('definitionShares')).toBe(before + 3);
+  });
+
   it('reports are those of `retention` under each set; a missing `a` is the tenant’s settings', async () => {
     const retention = async (definitions: Record<string, unknown>) => {
       const { body } = await graphql<{ retention: Record<Line, { amount: string }> }>(
