@@ -446,6 +446,31 @@ describe.each(DATABASE_KINDS)('compareDefinitions on %s', (kind) => {
     expect(widened.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
+  it('movement cursors belong to their definition set too: refused under another, accepted under the same values', async () => {
+    const MOVEMENTS = `query ($definitions: DefinitionsInput, $after: String) {
+      movements(input: { from: "2024-02-01", to: "2024-06-01", definitions: $definitions }, first: 2, after: $after) {
+        totalCount pageInfo { endCursor } edges { node { customerId type } } } }`;
+    const movements = (definitions: Record<string, unknown>, after?: string) =>
+      graphql<{ movements: { totalCount: number; pageInfo: { endCursor: string }; edges: unknown[] } }>(
+        api,
+        MOVEMENTS,
+        { credential: otherKey, variables: { definitions, ...(after ? { after } : {}) } },
+      );
+    const first = await movements({ preset: 'STRIPE' });
+    expect(first.body.errors).toBeUndefined();
+    const cursor = first.body.data?.movements.pageInfo.endCursor ?? '';
+    const next = await movements({ preset: 'STRIPE', pause: 'ZERO' }, cursor);
+    expect(next.body.errors).toBeUndefined();
+    expect(next.body.data?.movements.edges.length).toBeGreaterThan(0);
+    const other = await movements({ preset: 'CHARTMOGUL' }, cursor);
+    expect(other.body.data).toBeNull();
+    expect(other.body.errors?.[0]).toMatchObject({
+      message:
+        'after: this cursor belongs to another question (other definitions); start again from the first page',
+      extensions: { code: 'BAD_USER_INPUT', field: 'after' },
+    });
+  });
+
   it('a bad definition value is BAD_USER_INPUT naming the set and the option', async () => {
     const badB = await compare({ ...FEB_TO_JUN, b: { reactivationWindowDays: -3 } });
     expect(badB.body.data).toBeNull();
