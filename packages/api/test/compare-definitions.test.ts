@@ -283,6 +283,35 @@ describe.each(DATABASE_KINDS)('compareDefinitions on %s', (kind) => {
     expect(api.timelines.computations('definitionShares')).toBe(before + 3);
   });
 
+  it('charges each set’s half to the request’s work budget, once for equal sets', async () => {
+    // Each half: 2 customers × (2 windows + 10 for reading their changes) = 24 customer-windows.
+    const tight = createApi({
+      db: test.database.db,
+      tokenSecret: TEST_TOKEN_SECRET,
+      rateLimit: false,
+      workBudget: 30,
+    });
+    try {
+      const ask = (input: Record<string, unknown>) =>
+        graphql<{ compareDefinitions: Comparison }>(tight, COMPARE, {
+          credential: key,
+          variables: { input },
+        });
+      const refused = await ask({ ...FEB_TO_JUN, a: { preset: 'CHARTMOGUL' }, b: { preset: 'PROFITWELL' } });
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors?.[0]).toMatchObject({
+        message: expect.stringMatching(
+          /^compareDefinitions \(2 windows × 2 customers\) needs 24 customer-windows of engine work, and this request has 6 left of its limit of 30;/,
+        ),
+        extensions: { code: 'COST_LIMIT' },
+      });
+      const same = await ask({ ...FEB_TO_JUN, a: { pause: 'ZERO' }, b: { pause: 'ZERO' } });
+      expect(same.body.errors).toBeUndefined();
+    } finally {
+      await tight.close();
+    }
+  });
+
   it('reports are those of `retention` under each set; a missing `a` is the tenant’s settings', async () => {
     const retention = async (definitions: Record<string, unknown>) => {
       const { body } = await graphql<{ retention: Record<Line, { amount: string }> }>(
