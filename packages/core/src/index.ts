@@ -41,7 +41,6 @@ export type {
   BridgeDifference,
   ComparisonQuery,
   CustomerDefinitionDifference,
-  CustomerShare,
   CustomerUnderDefinitions,
   DefinitionComparison,
   DefinitionInputs,
@@ -49,6 +48,7 @@ export type {
   WindowEnd,
 } from './definitions/compare.ts';
 export {
+  BRIDGE_LINES,
   compareDefinitions,
   compareShares,
   compareTimelines,
