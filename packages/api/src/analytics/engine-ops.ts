@@ -100,7 +100,8 @@ export type EngineOperation =
   | { readonly kind: 'movements'; readonly window: EngineWindow; readonly kinds?: readonly MovementKind[] }
   /**
    * One definition set's half of a definition diff (core's `definitionShares`, PERIOD method):
-   * its report and each customer's share; `compareShares` combines two of them.
+   * its report and each customer's share, in typed-array columns (cheap to clone back);
+   * `compareShares` combines two of them on the request thread.
    */
   | { readonly kind: 'definitionShares'; readonly window: EngineWindow };
 
