@@ -134,12 +134,29 @@ describe('nrr compare', () => {
       (await nrr(dir, 'compare', '--tenant', 'acme', '--from', '2024-02-30', '--to', '2024-06-01')).err,
     ).toEqual(['compare: --from: got "2024-02-30", expected a date YYYY-MM-DD']);
     expect(
-      (await nrr(dir, 'compare', '--tenant', 'acme', '--from', '2024-06-01', '--to', '2024-02-01')).err,
+      (
+        await nrr(
+          dir,
+          'compare',
+          '--tenant',
+          'acme',
+          '--from',
+          '2024-06-01',
+          '--to',
+          '2024-02-01',
+          '--b-preset',
+          'STRIPE',
+        )
+      ).err,
     ).toEqual(['compare: to: must be later than from (periods are half-open, [from, to))']);
-    expect((await nrr(dir, 'compare', '--tenant', 'acme', ...WINDOW, '--segment', 'plan')).err).toEqual([
-      'compare: --segment: got "plan", expected name=value[,value…] (an attribute, or size_band)',
+    expect(
+      (await nrr(dir, 'compare', '--tenant', 'acme', ...WINDOW, '--b-preset', 'STRIPE', '--segment', 'plan'))
+        .err,
+    ).toEqual(['compare: --segment: got "plan", expected name=value[,value…] (an attribute, or size_band)']);
+    expect((await nrr(dir, 'compare', '--tenant', 'acme', ...WINDOW)).err).toEqual([
+      'compare: --b name=value (or --b-preset P): the definitions to compare with the tenant’s settings (or with --a)',
     ]);
-    expect((await nrr(dir, 'compare', '--tenant', 'nobody', ...WINDOW)).err).toEqual([
+    expect((await nrr(dir, 'compare', '--tenant', 'nobody', ...WINDOW, '--b-preset', 'STRIPE')).err).toEqual([
       'compare: tenant "nobody" does not exist',
     ]);
   });

@@ -4,7 +4,8 @@
  * [--json]`: the definition diff of GraphQL's `compareDefinitions` (../analytics/definition-comparison.ts),
  * computed in-process: both bridges side by side, b − a per line, and the first `--limit`
  * customers whose movements differ. `--a`/`--b` take the settings options of
- * `nrr tenants settings --set`; a missing `a` is the tenant's settings.
+ * `nrr tenants settings --set`; a missing `a` (or `b`) is the tenant's settings, and at least one
+ * of them must be given.
  */
 import {
   customizedOptions,
@@ -65,7 +66,14 @@ export async function compareCommand(
   const from = dateOption(options.from, '--from');
   const to = dateOption(options.to, '--to');
   const a = setOption(options.a, options['a-preset'], '--a');
-  const b = setOption(options.b, options['b-preset'], '--b') ?? {};
+  const given = setOption(options.b, options['b-preset'], '--b');
+  if (!a && !given) {
+    throw new ApiError(
+      'BAD_USER_INPUT',
+      '--b name=value (or --b-preset P): the definitions to compare with the tenant’s settings (or with --a)',
+    );
+  }
+  const b = given ?? {};
   // The CLI is the operator: a secret key's view of the tenant, without a work budget.
   const context: ApiContext = {
     db,
