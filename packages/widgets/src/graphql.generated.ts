@@ -164,6 +164,8 @@ export interface BenchmarkComparisonInput {
   readonly benchmark: string;
   /** Report in this currency (needs stored exchange rates); pass what `retention` of the same window is asked in, so both share one computation. */
   readonly currency?: string;
+  /** Override the tenant’s settings for this question only (cached per definition set); an embed token’s fixed definitions cannot be changed. */
+  readonly definitions?: DefinitionsInput;
   /** Start of the window (inclusive). */
   readonly from: IsoDate;
   /** Default PERIOD. */
