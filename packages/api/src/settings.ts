@@ -82,6 +82,11 @@ export async function updateTenantSettings(
             throw error;
           }
         }
+        // The announced movements follow the settings' churn date, coalescing and reactivation
+        // window too: a change of those reclassifies every customer's movements.
+        const ledgerOptions = (d: ResolvedDefinitions) =>
+          JSON.stringify([d.churnDate, d.coalesceWindowMinutes, d.reactivationWindowDays]);
+        if (ledgerOptions(next) !== ledgerOptions(current)) changedCustomers = 'all';
         const [updated] = await tx
           .update(tenants)
           .set({ definitions: toStored(next), dataVersion: sql`${tenants.dataVersion} + 1` })

@@ -44,9 +44,17 @@ export type {
   CustomerUnderDefinitions,
   DefinitionComparison,
   DefinitionInputs,
+  DefinitionShares,
   WindowEnd,
 } from './definitions/compare.ts';
-export { compareDefinitions, compareTimelines, timelineUnder } from './definitions/compare.ts';
+export {
+  BRIDGE_LINES,
+  compareDefinitions,
+  compareShares,
+  compareTimelines,
+  definitionShares,
+  timelineUnder,
+} from './definitions/compare.ts';
 export type {
   ChurnDate,
   DefinitionName,

@@ -19,7 +19,9 @@ import {
   computeRetentionSeries,
   createExchangeRates,
   DEFAULT_DEFINITIONS,
+  type DefinitionShares,
   type Definitions,
+  definitionShares,
   EngineError,
   type ExchangeRates,
   type FxRate,
@@ -97,7 +99,13 @@ export type EngineOperation =
       readonly measure: CohortMeasure;
       readonly view: CohortView;
     }
-  | { readonly kind: 'movements'; readonly window: EngineWindow; readonly kinds?: readonly MovementKind[] };
+  | { readonly kind: 'movements'; readonly window: EngineWindow; readonly kinds?: readonly MovementKind[] }
+  /**
+   * One definition set's half of a definition diff (core's `definitionShares`, PERIOD method):
+   * its report and each customer's share, in typed-array columns (cheap to clone back);
+   * `compareShares` combines two of them on the request thread.
+   */
+  | { readonly kind: 'definitionShares'; readonly window: EngineWindow };
 
 /** The result of each operation kind. */
 export interface EngineResults {
@@ -108,6 +116,7 @@ export interface EngineResults {
   readonly breakdown: Breakdown;
   readonly cohorts: CohortTable;
   readonly movements: CustomerMovement[];
+  readonly definitionShares: DefinitionShares;
 }
 
 /** The result type of an operation. */
@@ -205,6 +214,12 @@ function dispatch(
         ...query,
         ...(operation.kinds ? { kinds: [...operation.kinds] } : {}),
       });
+    case 'definitionShares':
+      return definitionShares(
+        { from: window.from, to: window.to, rates, ...(window.segment ? { segment: window.segment } : {}) },
+        definitions,
+        timeline,
+      );
     default:
       return operation satisfies never;
   }
