@@ -317,6 +317,7 @@ async function httpLatency(options: ApiSectionOptions): Promise<ApiRecord['http'
           { url: `${url}/graphql`, authorization: `Bearer ${secret}` },
           options,
         );
+        await compareLatency(yearAgo, to, post, () => api.timelines.clear());
         return {
           customers: dataset.customers,
           rows: dataset.rows,
@@ -390,6 +391,44 @@ async function definitionsLatency(
     other: otherLoad,
     spansStage,
   };
+}
+
+/**
+ * Issue 14's definition diff: `compareDefinitions` of the 12-month window, the tenant's settings
+ * against {@link NON_DEFAULT_DEFINITIONS}. Printed, not recorded: cold (caches cleared: spans read,
+ * both timelines built in a worker), both halves on timelines already held (what a dashboard's
+ * second question meets), and answered from the memo.
+ */
+async function compareLatency(
+  from: string,
+  to: string,
+  post: (query: string) => Promise<Record<string, unknown>>,
+  clear: () => void,
+): Promise<void> {
+  const query = (b: string) =>
+    `{ compareDefinitions(input: { from: "${from}", to: "${to}", b: ${b} }) { difference { newBusiness { amount } reactivation { amount } } customers(first: 50) { totalCount edges { node { customerId } } } } }`;
+  const timed = async (text: string) => {
+    const started = performance.now();
+    const data = await post(text);
+    return { ms: performance.now() - started, data };
+  };
+  clear();
+  const cold = await timed(query(NON_DEFAULT_DEFINITIONS));
+  // The same timelines, a new question option: both halves computed again, nothing built.
+  const held = await timed(
+    query(NON_DEFAULT_DEFINITIONS.replace('reactivationWindowDays: 90', 'reactivationWindowDays: 60')),
+  );
+  await timed(query('{ reactivationWindowDays: 30 }'));
+  const held2 = await timed(query('{ reactivationWindowDays: 45 }'));
+  const warm: number[] = [];
+  for (let i = 0; i < 21; i++) warm.push((await timed(query(NON_DEFAULT_DEFINITIONS))).ms);
+  const differing = (cold.data.compareDefinitions as { customers: { totalCount: number } }).customers
+    .totalCount;
+  console.log(
+    `  compareDefinitions (12 months, settings vs ${NON_DEFAULT_DEFINITIONS}): cold ${formatMs(cold.ms)} (spans read, both timelines built); ` +
+      `new b on held timelines ${formatMs(held.ms)} (b's half and the combination), ${formatMs(held2.ms)} (a query option of the settings' timeline); ` +
+      `memoised p50 ${formatMs(median(warm))}; ${count(differing)} customers differ`,
+  );
 }
 
 /** Runs the API section and returns its record. */

@@ -8,8 +8,9 @@
  *   pnpm --filter @nrr/bench bench -- --sections engine --sizes 1000000
  *
  * Sections: `engine` (@nrr/core, DuckDB, Postgres, the floor), `api` (import through @nrr/api
- * against COPY; retention over HTTP) and `receiver` (Stripe webhook deliveries while the tenant is
- * queried: latency and receipts per second), all by default (--sections engine,api,receiver).
+ * against COPY; retention over HTTP), `freshness` (from a Stripe webhook's 2xx to a retention
+ * answer including it) and `receiver` (Stripe webhook deliveries while the tenant is queried:
+ * latency and receipts per second), all by default (--sections engine,api,freshness,receiver).
  *
  * --full: what docs/benchmarks.md shows, in one run: --sizes 10000,100000,1000000
  * --api-import-customers 525000 --api-runs 5 --write-docs (any of them may still be given).
@@ -24,6 +25,8 @@
  * API options: --api-import-customers (the imported file; 525000 give about 1,000,000 rows;
  * default 100000), --api-customers (the tenant queried over HTTP; 100000), --api-runs (alternated
  * import rounds; 2), --concurrency (clients; 16), --seconds (warm load per query; 5).
+ * Freshness options: --freshness-sizes (tenants' customers; default 100000,1000000),
+ * --freshness-runs (deliveries timed per instance and size; default 20).
  * Receiver options: --receiver-customers (the tenant receiving deliveries; 100000),
  * --receiver-seconds (deliveries per concurrency level; 5), --receiver-databases (postgres,pglite).
  * Postgres: DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test.
@@ -37,7 +40,7 @@ import { CONTENDER_KEYS, type ContenderKey } from './protocol.ts';
 import { loadRecord, mergeEngineRecord, REPO_ROOT, saveRecord } from './records.ts';
 
 /** The benchmark's sections, run in this order. */
-const SECTIONS = ['engine', 'api', 'receiver'] as const;
+const SECTIONS = ['engine', 'api', 'freshness', 'receiver'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseOptions() {
@@ -63,6 +66,8 @@ function parseOptions() {
       'api-runs': { type: 'string' },
       concurrency: { type: 'string', default: '16' },
       seconds: { type: 'string', default: '5' },
+      'freshness-sizes': { type: 'string', default: '100000,1000000' },
+      'freshness-runs': { type: 'string', default: '20' },
       'receiver-customers': { type: 'string', default: '100000' },
       'receiver-seconds': { type: 'string', default: '5' },
       'receiver-databases': { type: 'string', default: 'postgres,pglite' },
@@ -116,6 +121,10 @@ function parseOptions() {
       concurrency: positive('concurrency', values.concurrency),
       seconds: positive('seconds', values.seconds),
     },
+    freshness: {
+      sizes: values['freshness-sizes'].split(',').map((s) => positive('freshness-sizes', s.trim())),
+      runs: positive('freshness-runs', values['freshness-runs']),
+    },
     sizes: sizesText.split(',').map((s) => positive('sizes', s.trim())),
     runs: positive('runs', values.runs),
     repeat: positive('repeat', values.repeat),
@@ -160,6 +169,11 @@ async function main(): Promise<void> {
       `\nTargets\n${textTable(targetsTable([...apiVerdicts(record), ...apiDefinitionsVerdicts(record)]))}`,
     );
     saveRecord('api', record);
+  }
+  if (options.sections.includes('freshness') && !options.docsOnly) {
+    // Loaded only here: it pulls in the API and its database drivers.
+    const { runFreshnessSection } = await import('./freshness-section.ts');
+    await runFreshnessSection({ ...options.freshness, months: options.months, seed: options.seed });
   }
   if (options.sections.includes('receiver') && !options.docsOnly) {
     // Loaded only here, as the API section: it pulls in the API and its database drivers.

@@ -9,6 +9,8 @@
  *   nrr tenants create <id> [--name …] [--currency X] [--origin URL …] | nrr tenants list
  *   nrr tenants origins <id> [URL …]
  *   nrr tenants settings --tenant <id> [--set name=value …]   (prints the resolved definitions)
+ *   nrr compare --tenant <id> --from YYYY-MM-DD --to YYYY-MM-DD [--a name=value …] --b name=value …
+ *     (the definition diff: both bridges, b − a per line, the customers whose movements differ)
  *   nrr rates set --tenant <id> --currency X --rate R --from YYYY-MM-DD
  *   nrr webhooks create --tenant <id> --url URL [--event TYPE …]   (prints the signing secret as its last line)
  *   nrr webhooks list|delete|deliveries|redeliver --tenant <id> …   (see USAGE)
@@ -27,6 +29,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type CsvDelimiter, type DecimalSeparator, escapeControlCharacters as shown } from '@nrr/core';
 import { createApiKey, type KeyScope, listApiKeys, revokeApiKey } from './auth/keys.ts';
+import { compareCommand } from './cli/compare.ts';
 import { parseMapOptions } from './cli/mapping.ts';
 import { parseSetOptions, settingsLines } from './cli/settings.ts';
 import { stripeCommand } from './cli/stripe.ts';
@@ -64,6 +67,8 @@ const USAGE = `usage:
   nrr tenants list
   nrr tenants origins <id> [URL …]
   nrr tenants settings --tenant <id> [--set name=value …]
+  nrr compare --tenant <id> --from YYYY-MM-DD --to YYYY-MM-DD [--segment name=v1,v2 …]
+    [--a name=value …] [--a-preset P] [--b name=value …] [--b-preset P] [--currency X] [--limit N] [--json]
   nrr rates set --tenant <id> --currency X --rate R --from YYYY-MM-DD
   nrr webhooks create --tenant <id> --url URL [--event mrr.movement|mrr.movement.retracted …]
   nrr webhooks list --tenant <id>
@@ -125,6 +130,14 @@ export async function runCli(
       endpoint: { type: 'string' },
       secret: { type: 'string' },
       remove: { type: 'string' },
+      to: { type: 'string' },
+      segment: { type: 'string', multiple: true },
+      a: { type: 'string', multiple: true },
+      b: { type: 'string', multiple: true },
+      'a-preset': { type: 'string' },
+      'b-preset': { type: 'string' },
+      limit: { type: 'string' },
+      json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -289,6 +302,10 @@ export async function runCli(
           return 0;
         }
         break;
+      }
+      case 'compare': {
+        if (sub !== undefined) break;
+        return await compareCommand(db, requireTenant(), values, out);
       }
       case 'rates': {
         if (sub === 'set') {

@@ -3,6 +3,7 @@ import { CURRENCY_CODE, parseInstant } from '@nrr/core';
 import { eq, sql } from 'drizzle-orm';
 import { announceChange } from './db/changes.ts';
 import type { Db } from './db/connect.ts';
+import { recordDataChange } from './db/data-changes.ts';
 import { fxRates, tenants } from './db/schema.ts';
 import { withTenant } from './db/tenant-scope.ts';
 import { ApiError } from './errors.ts';
@@ -66,9 +67,11 @@ export async function setFxRates(
       .update(tenants)
       .set({ dataVersion: sql`${tenants.dataVersion} + 1` })
       .where(eq(tenants.tenantId, tenantId))
-      .returning({ tenantId: tenants.tenantId });
-    if (updated.length === 0)
-      throw new ApiError('NOT_FOUND', `tenant ${JSON.stringify(tenantId)} does not exist`);
+      .returning({ dataVersion: tenants.dataVersion });
+    const [bumped] = updated;
+    if (!bumped) throw new ApiError('NOT_FOUND', `tenant ${JSON.stringify(tenantId)} does not exist`);
+    // Timelines stay: instances read the rates again (../db/data-changes.ts).
+    await recordDataChange(tx, tenantId, bumped.dataVersion, { ratesOnly: true });
   });
   announceChange(db, { kind: 'tenant', tenantId });
 }

@@ -14,6 +14,7 @@ import {
 import { eq, sql } from 'drizzle-orm';
 import { announceChange } from './db/changes.ts';
 import type { Db } from './db/connect.ts';
+import { recordDataChange } from './db/data-changes.ts';
 import { tenants } from './db/schema.ts';
 import { SpanWriter } from './db/spans/writer.ts';
 import { withTenant } from './db/tenant-scope.ts';
@@ -81,12 +82,19 @@ export async function updateTenantSettings(
             throw error;
           }
         }
+        // The announced movements follow the settings' churn date, coalescing and reactivation
+        // window too: a change of those reclassifies every customer's movements.
+        const ledgerOptions = (d: ResolvedDefinitions) =>
+          JSON.stringify([d.churnDate, d.coalesceWindowMinutes, d.reactivationWindowDays]);
+        if (ledgerOptions(next) !== ledgerOptions(current)) changedCustomers = 'all';
         const [updated] = await tx
           .update(tenants)
           .set({ definitions: toStored(next), dataVersion: sql`${tenants.dataVersion} + 1` })
           .where(eq(tenants.tenantId, tenantId))
           .returning();
         if (!updated) throw new Error(`tenant ${tenantId} vanished while its settings changed`);
+        // Every timeline depends on the settings: instances rebuild rather than patch.
+        await recordDataChange(tx, tenantId, updated.dataVersion, { customers: 'all' });
         // Recomputed spans change movements: the outbox announces them with the change, as an import's.
         await enqueueMovementChanges(tx, tenantId, changedCustomers, updated.dataVersion);
         return { tenant: tenantOfRow(updated), changed: true, subscriptionsRecomputed };

@@ -96,4 +96,51 @@ describe.each([0, 1])('the card’s window computed once (engineWorkers: %i)', (
       await api.close();
     }
   });
+  it('takes the same definitions override as retention, and still shares its computation', async () => {
+    const api = createApi({
+      db: test.database.db,
+      tokenSecret: TEST_TOKEN_SECRET,
+      rateLimit: false,
+      engineWorkers,
+    });
+    try {
+      const definitions = '{ timeZone: "Pacific/Auckland", reactivationWindowDays: 30 }';
+      const overridden = (query: string) => query.replace(WINDOW, `${WINDOW}, definitions: ${definitions}`);
+      const [retention, comparison] = await Promise.all([
+        graphql<{ retention: { nrr: number } }>(
+          api,
+          overridden(RETENTION).replace('startingMrr', 'definitions { timeZone } startingMrr'),
+          { credential: key },
+        ),
+        graphql<{ benchmarkComparison: { figure: number; report: { nrr: number } } }>(
+          api,
+          overridden(COMPARISON).replace(
+            'report { nrr }',
+            'report { nrr definitions { timeZone reactivationWindowDays } }',
+          ),
+          { credential: key },
+        ),
+      ]);
+      expect(retention.body.errors).toBeUndefined();
+      expect(retention.body.data?.retention).toMatchObject({ definitions: { timeZone: 'Pacific/Auckland' } });
+      expect(comparison.body.data?.benchmarkComparison).toMatchObject({
+        figure: retention.body.data?.retention.nrr,
+        report: { definitions: { timeZone: 'Pacific/Auckland', reactivationWindowDays: 30 } },
+      });
+      expect(api.timelines.computations('retention')).toBe(1);
+      const bad = await graphql(
+        api,
+        COMPARISON.replace(WINDOW, `${WINDOW}, definitions: { reactivationWindowDays: 0 }`),
+        {
+          credential: key,
+        },
+      );
+      expect(bad.body.errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'definitions.reactivationWindowDays',
+      });
+    } finally {
+      await api.close();
+    }
+  });
 });

@@ -299,6 +299,26 @@ describe.each(DATABASE_KINDS)('definitions through GraphQL on %s', (kind) => {
     expect(await ledger()).toMatchObject({ definitions: { coalesceWindowMinutes: 60 } });
   });
 
+  it('a customer’s ledger classifies a return under the reactivation window', async () => {
+    const LEDGER = `query ($definitions: DefinitionsInput) {
+      customer(id: "f", definitions: $definitions) { ledger { at type amount { amount } } } }`;
+    const types = async (definitions?: Record<string, unknown>) =>
+      (
+        await graphql<{ customer: { ledger: { at: string; type: string }[] } }>(api, LEDGER, {
+          credential: key,
+          variables: definitions ? { definitions } : {},
+        })
+      ).body.data?.customer.ledger.map((entry) => `${entry.at.slice(0, 10)} ${entry.type}`);
+    // f came back on May 1 after 107 days away: a reactivation by default (any gap), new under 30 days.
+    const byDefault = await types();
+    expect(byDefault).toContain('2024-05-01 REACTIVATION');
+    const within30 = await types({ reactivationWindowDays: 30 });
+    expect(within30).toContain('2024-05-01 NEW');
+    expect(within30?.filter((line) => !line.startsWith('2024-05-01'))).toEqual(
+      byDefault?.filter((line) => !line.startsWith('2024-05-01')),
+    );
+  });
+
   it('size bands follow their thresholds in a breakdown', async () => {
     const BREAKDOWN = `query ($definitions: DefinitionsInput) {
       breakdown(input: { from: "2024-02-01", to: "2024-06-01", by: "size_band", definitions: $definitions }) {

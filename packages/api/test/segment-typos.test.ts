@@ -241,6 +241,27 @@ describe.each(DATABASE_KINDS)('typos in segments and breakdowns on %s', (kind) =
     expect(region.data?.breakdown).toEqual([]);
   });
 
+  it('warns whoever mints a token locked to a value no customer has; an unknown attribute name is allowed', async () => {
+    const mint = async (segment: string) =>
+      (
+        await graphql<{ createEmbedToken: { token: string; warnings: { code: string; message: string }[] } }>(
+          api,
+          `mutation { createEmbedToken(input: { segment: ${segment} }) { token warnings { code message } } }`,
+          { credential: secret },
+        )
+      ).body;
+    const typo = await mint('{ attributes: [{ name: "plan", values: ["Pro", "pro"] }] }');
+    expect(typo.errors).toBeUndefined();
+    expect(typo.data?.createEmbedToken.token).toMatch(/^ey/);
+    expect(typo.data?.createEmbedToken.warnings).toEqual([proWarning('"Pro"')]);
+    expect(
+      (await mint('{ attributes: [{ name: "plan", values: ["Pro"] }] }')).data?.createEmbedToken.warnings,
+    ).toEqual([]);
+    expect(
+      (await mint('{ attributes: [{ name: "region", values: ["EMEA"] }] }')).data?.createEmbedToken.warnings,
+    ).toEqual([]);
+  });
+
   it('checks nothing for a tenant without data (no names exist yet)', async () => {
     const body = await breakdown(
       'by: "plan" segment: { attributes: [{ name: "plan", values: ["Pro"] }] }',

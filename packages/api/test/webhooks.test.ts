@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultRows, withTenant } from '../src/db/tenant-scope.ts';
 import { setFxRate } from '../src/fx-rates.ts';
 import { runImport } from '../src/imports/run-import.ts';
+import { updateTenantSettings } from '../src/settings.ts';
 import { WebhookDispatcher } from '../src/webhooks/dispatcher.ts';
 import { blockedAddressReason } from '../src/webhooks/url-policy.ts';
 import { createApi } from '../src/yoga.ts';
@@ -584,5 +585,42 @@ describe.each(DATABASE_KINDS)('outbound webhooks (%s)', (kind) => {
     expect(summary.status).toBe('SUCCEEDED');
     expect(await dispatcher.runOnce()).toBe(0);
     expect(receiver.received).toHaveLength(count + 3);
+  });
+
+  it("classifies under the tenant's settings; a settings change reclassifies what was announced", async () => {
+    const delta = await tenantWithKey(test.database, 'delta');
+    await updateTenantSettings(test.database.db, 'delta', { reactivationWindowDays: 30 });
+    const created = await graphql<{ createWebhookEndpoint: { endpoint: { id: string } } }>(api, CREATE, {
+      credential: delta,
+      variables: { url: receiver.url },
+    });
+    expect(created.body.errors).toBeUndefined();
+    const count = receiver.received.length;
+    // c1 leaves on February 1 and comes back on June 1, 121 days later.
+    await importPeriods('delta', `${HEADER}s1,c1,2024-01-01,2024-02-01,100,USD\ns2,c1,2024-06-01,,100,USD\n`);
+    await pump(() => receiver.received.length >= count + 3, "delta's movements");
+    const kinds = (from: number) =>
+      payloads()
+        .slice(from)
+        .map(({ type, data }) => `${type} ${data.at.slice(0, 10)} ${data.kind}`)
+        .sort();
+    // Beyond the 30-day window the return is new business, as the movements query says.
+    expect(kinds(count)).toEqual([
+      'mrr.movement 2024-01-01 NEW',
+      'mrr.movement 2024-02-01 CHURN',
+      'mrr.movement 2024-06-01 NEW',
+    ]);
+    const movements = await graphql<{ movements: { edges: { node: { type: string } }[] } }>(
+      api,
+      `{ movements(input: { from: "2024-06-01", to: "2024-07-01" }) { edges { node { type } } } }`,
+      { credential: delta },
+    );
+    expect(movements.body.data?.movements.edges.map((edge) => edge.node.type)).toEqual(['NEW']);
+    // Any gap reactivates: the June movement is announced again as a reactivation, superseding the new business.
+    const after = receiver.received.length;
+    await updateTenantSettings(test.database.db, 'delta', { reactivationWindowDays: null });
+    await pump(() => receiver.received.length >= after + 1, "delta's reclassified movement");
+    expect(kinds(after)).toEqual(['mrr.movement 2024-06-01 REACTIVATION']);
+    expect(payloads().at(-1)?.data.supersedes).toHaveLength(1);
   });
 });

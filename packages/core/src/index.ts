@@ -44,9 +44,17 @@ export type {
   CustomerUnderDefinitions,
   DefinitionComparison,
   DefinitionInputs,
+  DefinitionShares,
   WindowEnd,
 } from './definitions/compare.ts';
-export { compareDefinitions, compareTimelines, timelineUnder } from './definitions/compare.ts';
+export {
+  BRIDGE_LINES,
+  compareDefinitions,
+  compareShares,
+  compareTimelines,
+  definitionShares,
+  timelineUnder,
+} from './definitions/compare.ts';
 export type {
   ChurnDate,
   DefinitionName,
@@ -268,7 +276,14 @@ export {
 export type { MrrSpan } from './spans.ts';
 export { CURRENCY_CODE } from './spans.ts';
 export { escapeControlCharacters, isControlCharacter } from './terminal-text.ts';
-export type { AttributeChange, CurrencyLane, EntityTimeline, Timeline, TimelineOptions } from './timeline.ts';
-export { buildTimeline, DEFAULT_COALESCE_WINDOW_MS } from './timeline.ts';
+export type {
+  AttributeChange,
+  CurrencyLane,
+  EntityTimeline,
+  Timeline,
+  TimelineOptions,
+  TimelinePatch,
+} from './timeline.ts';
+export { buildTimeline, DEFAULT_COALESCE_WINDOW_MS, patchTimeline } from './timeline.ts';
 export type { WarningInput } from './warnings.ts';
 export { retentionWarnings, SMALL_SAMPLE_SIZE, WARNING_CODES } from './warnings.ts';

@@ -181,11 +181,16 @@ export interface CustomerHistory {
   readonly ledger: readonly LedgerEntry[];
 }
 
-/** The history of one entity, or `undefined` when the id is unknown. */
+/**
+ * The history of one entity, or `undefined` when the id is unknown. Its ledger classifies each
+ * change as {@link movementLedger} does, with `options.reactivationWindowDays` (default: any gap
+ * reactivates, as there).
+ */
 export function customerHistory(
   timeline: Timeline,
   entityId: string,
   rates?: ExchangeRates,
+  options: { readonly reactivationWindowDays?: number | null } = {},
 ): CustomerHistory | undefined {
   const e = timeline.indexOf(entityId);
   const entity = e === undefined ? undefined : timeline.entityAt(e);
@@ -197,7 +202,15 @@ export function customerHistory(
     mrr: valueBefore(timeline, e, at + 1, conversionFactors(timeline, currency, rates, at)),
   }));
   const ledger = instants.flatMap((at) =>
-    movementLedger(timeline, { from: at, to: at + 1, entityId, ...(rates ? { rates } : {}) }),
+    movementLedger(timeline, {
+      from: at,
+      to: at + 1,
+      entityId,
+      ...(rates ? { rates } : {}),
+      ...(options.reactivationWindowDays === undefined
+        ? {}
+        : { reactivationWindowDays: options.reactivationWindowDays }),
+    }),
   );
   const latest = entity.attributes[entity.attributes.length - 1]?.values ?? {};
   return { entityId: entity.id, customerId: entity.customerId, attributes: latest, currency, mrr, ledger };

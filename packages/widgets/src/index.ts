@@ -9,6 +9,7 @@
 
 export { BenchmarkComparison, type BenchmarkComparisonProps } from './cards/BenchmarkComparison.tsx';
 export { CohortHeatmap, type CohortHeatmapProps } from './cards/CohortHeatmap.tsx';
+export { DefinitionsDisclosure, type DefinitionsDisclosureProps } from './cards/DefinitionsDisclosure.tsx';
 export { GrrCard } from './cards/GrrCard.tsx';
 export { MovementsTable, type MovementsTableProps } from './cards/MovementsTable.tsx';
 export { MrrBridge, type MrrBridgeProps } from './cards/MrrBridge.tsx';
@@ -43,7 +44,7 @@ export {
   segmentsQueryOptions,
   viewerQueryOptions,
 } from './hooks/tenantQueryOptions.ts';
-export type { CardBaseProps, CardStateRenderers } from './internal/CardFrame.tsx';
+export type { CardBaseProps, CardStateRenderers, DefinitionsCardProps } from './internal/CardFrame.tsx';
 export {
   type DateRange,
   formatPeriod,

@@ -4,11 +4,15 @@
  */
 import { QueryClient } from '@tanstack/react-query';
 import { render, screen, waitFor, within } from '@testing-library/react';
+import { userEvent } from '@testing-library/user-event';
 import type { ReactNode } from 'react';
 import { describe, expect, inject, it } from 'vitest';
 import {
+  BenchmarkComparison,
+  CohortHeatmap,
   createNrrClient,
   type EmbedToken,
+  MovementsTable,
   MrrBridge,
   NrrCard,
   NrrProvider,
@@ -16,7 +20,7 @@ import {
 } from '../src/index.ts';
 import { formatPercent } from '../src/internal/formatters.ts';
 
-const { url: ORIGIN, secret, demoSecret } = inject('nrrApi');
+const { url: ORIGIN, secret, demoSecret, settingsSecret } = inject('nrrApi');
 const YEAR_2019 = { from: '2019-01-01', to: '2020-01-01' };
 
 /** What a host backend does: mint an embed token with its secret key (default: tenant `dbt`'s). */
@@ -165,5 +169,58 @@ describe('cards against the real API (dbt playbook on PGlite, over HTTP)', () =>
     ).toEqual([
       '⚠ No customer has plan "growth", so that value selects nobody; did you mean "Growth"? Values match exactly, case included.',
     ]);
+  });
+
+  it('shows a tenant’s own settings under "How this is calculated" on the report, cohort, movement and benchmark cards', async () => {
+    // The finance team picks ChartMogul's preset and changes three things over it, with the API's
+    // own mutation (a read_write secret key), as the admin panel's backend would.
+    const changed = await fetch(`${ORIGIN}/graphql`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${settingsSecret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: `mutation { updateTenantSettings(input: { preset: CHARTMOGUL, reactivationWindowDays: 90, timeZone: "Europe/Paris", sizeBandMidMarket: "2500" }) { settings { preset customizedOptions } } }`,
+      }),
+    });
+    const { data } = (await changed.json()) as {
+      data: { updateTenantSettings: { settings: { preset: string; customizedOptions: string[] } } };
+    };
+    expect(data.updateTenantSettings.settings).toEqual({
+      preset: 'CHARTMOGUL',
+      customizedOptions: ['reactivationWindowDays', 'sizeBandMidMarket', 'timeZone'],
+    });
+
+    renderConnected(
+      <>
+        <NrrCard period={YEAR_2019} />
+        <CohortHeatmap period={YEAR_2019} />
+        <MovementsTable period={YEAR_2019} />
+        <BenchmarkComparison period={YEAR_2019} benchmarks={['b2b-saas']} />
+      </>,
+      { fetchToken: () => mintEmbedToken(settingsSecret) },
+    );
+    const user = userEvent.setup();
+    for (const name of [
+      'Net revenue retention',
+      'Cohort retention',
+      'Customer movements',
+      'NRR benchmarks',
+    ]) {
+      const card = screen.getByRole('region', { name });
+      await waitFor(() => expect(card.dataset.state).toBe('ready'), { timeout: 10_000 });
+      const button = within(card).getByRole('button', { name: 'How this is calculated' });
+      expect(button.getAttribute('aria-expanded')).toBe('false');
+      await user.click(button);
+      const panel = document.getElementById(button.getAttribute('aria-controls') ?? '') as HTMLElement;
+      expect(panel.querySelector('p')?.textContent, name).toBe(
+        'ChartMogul-style definitions, customized: reactivation window, size bands, and time zone.',
+      );
+      const lines = Array.from(panel.querySelectorAll('dl > div'), (line) => line.textContent);
+      expect(lines, name).toContain('Reactivation window90 days: a later return is new business');
+      expect(lines, name).toContain('Unpaid subscriptionsCount as past due'); // ChartMogul's own value
+      expect(lines, name).toContain(
+        'Size bandsSMB below $2,500, mid-market from $2,500, enterprise from $10,000 MRR a month',
+      );
+      expect(lines, name).toContain('Time zoneEurope/Paris');
+    }
   });
 });

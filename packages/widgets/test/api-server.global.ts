@@ -25,9 +25,10 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /**
      * Where the in-process API listens, a read key of tenant `dbt`, and one of tenant `demo` (60
-     * generated customers with plan, country and industry, paying from 2023-01 to 2023-12).
+     * generated customers with plan, country and industry, paying from 2023-01 to 2023-12), and a
+     * read_write key of tenant `dbt-settings` (the same playbook, for tests that change its settings).
      */
-    nrrApi: { url: string; secret: string; demoSecret: string };
+    nrrApi: { url: string; secret: string; demoSecret: string; settingsSecret: string };
   }
 }
 
@@ -44,6 +45,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
     currency: 'USD',
   });
   const { secret } = await createApiKey(database.db, { tenantId: 'dbt', scope: 'read' });
+  await runImport(database.db, {
+    tenantId: 'dbt-settings',
+    format: 'periods',
+    source: await fileLines(DBT_PERIODS),
+    sourceName: DBT_PERIODS,
+    actor: 'widgets-tests',
+    createTenant: true,
+    currency: 'USD',
+  });
+  const settings = await createApiKey(database.db, { tenantId: 'dbt-settings', scope: 'read_write' });
   await loadDemoTenant(database.db, { customers: 60, months: 12, start: Date.UTC(2023, 0, 1) });
   const demo = await createApiKey(database.db, { tenantId: 'demo', scope: 'read' });
   const api = createApi({
@@ -52,7 +63,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     rateLimit: false,
   });
   const server = await listen(api, 0);
-  project.provide('nrrApi', { url: server.url, secret, demoSecret: demo.secret });
+  project.provide('nrrApi', {
+    url: server.url,
+    secret,
+    demoSecret: demo.secret,
+    settingsSecret: settings.secret,
+  });
   return async () => {
     await server.close();
     await database.close();

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   BenchmarkComparison,
   CohortHeatmap,
+  DefinitionsDisclosure,
   GrrCard,
   MovementsTable,
   MrrBridge,
@@ -12,8 +13,37 @@ import {
   NrrSettings,
   RetentionTrend,
   type ThemeMode,
+  useNrrSettings,
 } from '../src/index.ts';
-import { b2bComparison, benchmarks, cohorts, movements, previousReport, report, trend } from './fixtures.ts';
+import {
+  b2bComparison,
+  benchmarks,
+  cohorts,
+  defaultDefinitions,
+  movements,
+  previousReport,
+  report,
+  trend,
+} from './fixtures.ts';
+
+/** The disclosure opened, in a card shell of the current theme (cards start with it closed). */
+function OpenDefinitions(): ReactNode {
+  const { theme } = useNrrSettings();
+  return (
+    <section className="nrr-card" data-nrr-theme={theme} aria-label="How NRR is calculated">
+      <DefinitionsDisclosure
+        defaultOpen
+        currency="EUR"
+        definitions={{
+          ...defaultDefinitions,
+          preset: 'STRIPE',
+          timeZone: 'Europe/Paris',
+          customizedOptions: ['timeZone'],
+        }}
+      />
+    </section>
+  );
+}
 
 const figure = { current: report(), previous: previousReport, trend, benchmark: b2bComparison };
 
@@ -26,6 +56,10 @@ const cards: Record<string, ReactNode> = {
   BenchmarkComparison: <BenchmarkComparison data={benchmarks} />,
   MovementsTable: <MovementsTable data={movements(12)} />,
   'NrrCard (empty)': <NrrCard data={{ current: report({ nrr: null }) }} />,
+  'MovementsTable (with definitions)': (
+    <MovementsTable data={movements(3)} definitions={defaultDefinitions} />
+  ),
+  'DefinitionsDisclosure (open, customized)': <OpenDefinitions />,
 };
 
 /** Every WCAG 2.x A/AA rule and axe's best practices, minus page-level rules that a lone card cannot meet. */

@@ -94,7 +94,10 @@ describe('the provider currency', () => {
     );
     await waitFor(() =>
       expect(
-        Array.from(document.querySelectorAll<HTMLElement>('[data-state]'), (c) => c.dataset.state),
+        Array.from(
+          document.querySelectorAll<HTMLElement>('section.nrr-card[data-state]'),
+          (c) => c.dataset.state,
+        ),
       ).toEqual(['ready', 'empty', 'ready']),
     );
     const currencies = network.seen.map(

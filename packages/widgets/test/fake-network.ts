@@ -1,5 +1,5 @@
 import type { EmbedToken } from '../src/index.ts';
-import { b2bComparison, benchmarks, cohorts, report } from './fixtures.ts';
+import { b2bComparison, benchmarks, cohorts, defaultDefinitions, report } from './fixtures.ts';
 
 /** An unsigned JWT (the client never verifies; the server does) with the given claims. */
 export function jwt(claims: Record<string, unknown>): string {
@@ -81,7 +81,12 @@ export function fakeNetwork(options: {
         return {
           body: {
             data: {
-              movements: { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] },
+              movements: {
+                totalCount: 0,
+                pageInfo: { hasNextPage: false, endCursor: null },
+                edges: [],
+                definitions: defaultDefinitions,
+              },
             },
           },
         };

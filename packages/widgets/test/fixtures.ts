@@ -3,12 +3,30 @@ import type {
   BenchmarkResult,
   CohortRowResult,
   CohortTableResult,
+  DefinitionsResult,
   Money,
   MovementResult,
   RetentionReportResult,
 } from '../src/index.ts';
 
 export const usd = (amount: string): Money => ({ amount, currency: 'USD' });
+
+/** The engine's default definitions as the API returns them (docs/metrics.md, "Definitions"). */
+export const defaultDefinitions: DefinitionsResult = {
+  preset: null,
+  customizedOptions: [],
+  grain: 'CUSTOMER',
+  churnDate: 'END_OF_SERVICE',
+  reactivationWindowDays: null,
+  coalesceWindowMinutes: 60,
+  discounts: 'ALL_RECURRING',
+  pastDueChurnDays: null,
+  unpaid: 'CHURN',
+  pause: 'KEEP',
+  sizeBandMidMarket: '1000',
+  sizeBandEnterprise: '10000',
+  timeZone: 'UTC',
+};
 
 /**
  * A report whose bridge balances: start 100,000 + new 8,000 + reactivation 1,000 + expansion 12,000
@@ -47,6 +65,7 @@ export function report(overrides: Partial<RetentionReportResult> = {}): Retentio
       ending: 118,
     },
     warnings: [],
+    definitions: defaultDefinitions,
     ...overrides,
   };
 }
@@ -60,6 +79,9 @@ export const trend: RetentionReportResult[] = [
   report({ method: 'TRAILING_12M', from: '2023-12-01', to: '2024-12-01', nrr: 1.01, grr: 0.92 }),
   report({ method: 'TRAILING_12M', from: '2024-01-01', to: '2025-01-01', nrr: 1.05, grr: 0.93 }),
 ];
+
+/** What a benchmark comparison carries of the report it compared. */
+export const comparedReport = { currency: 'USD', definitions: defaultDefinitions };
 
 const GUIDE = 'A Complete Guide to Net Revenue Retention for Business Growth';
 
@@ -81,6 +103,7 @@ export const benchmarks: BenchmarkComparisonResult[] = [
     position: 'WITHIN',
     pointsFromRange: 0,
     tier: null,
+    report: comparedReport,
   },
   {
     benchmark: range('enterprise-saas', 'Enterprise SaaS', 1.2, 1.35),
@@ -88,6 +111,7 @@ export const benchmarks: BenchmarkComparisonResult[] = [
     position: 'BELOW',
     pointsFromRange: 15,
     tier: null,
+    report: comparedReport,
   },
   {
     benchmark: range('infrastructure-dev-tools', 'Infrastructure / dev tools', 1.2, null),
@@ -95,6 +119,7 @@ export const benchmarks: BenchmarkComparisonResult[] = [
     position: 'BELOW',
     pointsFromRange: 15,
     tier: null,
+    report: comparedReport,
   },
 ];
 
@@ -114,6 +139,7 @@ export const b2bComparison: BenchmarkComparisonResult = {
   position: 'WITHIN',
   pointsFromRange: 0,
   tier: 'good',
+  report: comparedReport,
 };
 
 /** A REVENUE percent-of-start row. */
@@ -142,6 +168,7 @@ export const cohorts: CohortTableResult = {
     cohortRow('2024-11-01', 7, [1, 1.12, null]),
     cohortRow('2024-12-01', 30, [1, null, null]),
   ],
+  definitions: defaultDefinitions,
 };
 
 const KINDS = ['NEW', 'EXPANSION', 'CONTRACTION', 'CHURN', 'REACTIVATION'] as const;

@@ -1,7 +1,7 @@
 import { render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { BenchmarkComparison, CohortHeatmap, MovementsTable, MrrBridge } from '../src/index.ts';
-import { benchmarks, cohortRow, cohorts, movements, range, report, usd } from './fixtures.ts';
+import { benchmarks, cohortRow, cohorts, comparedReport, movements, range, report, usd } from './fixtures.ts';
 
 describe('wording a new user reads', () => {
   it('says a figure shown at a range’s bound is at its bottom (or top), never “0.0 pts below”', () => {
@@ -14,6 +14,7 @@ describe('wording a new user reads', () => {
             position: 'BELOW',
             pointsFromRange: 0.03,
             tier: null,
+            report: comparedReport,
           },
           {
             benchmark: range('smb-saas', 'SMB SaaS', 0.8, 1.0497),
@@ -21,6 +22,7 @@ describe('wording a new user reads', () => {
             position: 'ABOVE',
             pointsFromRange: 0.04,
             tier: null,
+            report: comparedReport,
           },
           { ...benchmarks[1], figure: 1.0497 } as (typeof benchmarks)[number],
         ]}

@@ -19,13 +19,16 @@ import {
   computeRetentionSeries,
   createExchangeRates,
   DEFAULT_DEFINITIONS,
+  type DefinitionShares,
   type Definitions,
+  definitionShares,
   EngineError,
   type ExchangeRates,
   type FxRate,
   type Granularity,
   type MovementKind,
   type MrrSpan,
+  patchTimeline,
   queryOptionsOf,
   type RetentionMethod,
   type RetentionReport,
@@ -34,6 +37,7 @@ import {
   type SegmentVocabulary,
   segmentVocabulary,
   type Timeline,
+  type TimelinePatch,
   timelineOptionsOf,
 } from '@nrr/core';
 
@@ -95,7 +99,13 @@ export type EngineOperation =
       readonly measure: CohortMeasure;
       readonly view: CohortView;
     }
-  | { readonly kind: 'movements'; readonly window: EngineWindow; readonly kinds?: readonly MovementKind[] };
+  | { readonly kind: 'movements'; readonly window: EngineWindow; readonly kinds?: readonly MovementKind[] }
+  /**
+   * One definition set's half of a definition diff (core's `definitionShares`, PERIOD method):
+   * its report and each customer's share, in typed-array columns (cheap to clone back);
+   * `compareShares` combines two of them on the request thread.
+   */
+  | { readonly kind: 'definitionShares'; readonly window: EngineWindow };
 
 /** The result of each operation kind. */
 export interface EngineResults {
@@ -106,6 +116,7 @@ export interface EngineResults {
   readonly breakdown: Breakdown;
   readonly cohorts: CohortTable;
   readonly movements: CustomerMovement[];
+  readonly definitionShares: DefinitionShares;
 }
 
 /** The result type of an operation. */
@@ -124,6 +135,18 @@ export function buildTenantTimeline(
     ...timelineOptionsOf(definitions),
     ...(source.asOfAtLeast === undefined ? {} : { asOfAtLeast: source.asOfAtLeast }),
   });
+}
+
+/**
+ * `base` with `patch` applied (the patch's customers rebuilt from its spans, as a full rebuild
+ * would build them): `base` itself when no customer changed and the end of known data cannot
+ * move (the floor is not past `base`'s end), else core's `patchTimeline`.
+ */
+export function applyPatch(base: Timeline, patch: TimelinePatch): Timeline {
+  const customers = Array.isArray(patch.customerIds) ? patch.customerIds : [...patch.customerIds];
+  if (customers.length === 0 && (patch.asOfAtLeast === undefined || patch.asOfAtLeast <= base.asOf))
+    return base;
+  return patchTimeline(base, { ...patch, customerIds: customers });
 }
 
 /** Core's rates from a stored table (`createExchangeRates`). */
@@ -191,6 +214,12 @@ function dispatch(
         ...query,
         ...(operation.kinds ? { kinds: [...operation.kinds] } : {}),
       });
+    case 'definitionShares':
+      return definitionShares(
+        { from: window.from, to: window.to, rates, ...(window.segment ? { segment: window.segment } : {}) },
+        definitions,
+        timeline,
+      );
     default:
       return operation satisfies never;
   }

@@ -13,7 +13,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Definitions, MissingRate } from '@nrr/core';
+import type { Definitions, MissingRate, TimelinePatch } from '@nrr/core';
 import {
   type EngineOperation,
   packSpans,
@@ -22,6 +22,9 @@ import {
   type TimelineSummary,
 } from './engine-ops.ts';
 import type { EngineJob, EngineMessage, EngineReply, SpansPart } from './engine-worker.ts';
+
+/** Timelines a worker keeps (engine-worker.ts's `TIMELINES_PER_WORKER`): the hints kept per slot. */
+const HELD_PER_WORKER = 16;
 
 /** Spans packed and posted at a time (see `#sendSource`). */
 const SPANS_PER_PART = 20_000;
@@ -46,6 +49,19 @@ export interface EngineRequest {
   readonly definitions: Definitions;
   /** Reads the tenant's spans under the definitions' span options (only when the chosen worker does not hold the timeline). */
   readonly source: () => Promise<TimelineSource>;
+  /** How a worker holding the timeline at the tenant's previous data version patches it to this one. */
+  readonly patch?: PatchRequest;
+}
+
+/** A timeline patch a worker may apply instead of building the timeline from every span. */
+export interface PatchRequest {
+  /** The timeline's key at the previous data version (`${tenantId}@${previous}#${timeline key}`). */
+  readonly baseKey: string;
+  /**
+   * Reads the patch (only when the chosen worker holds `baseKey`); `undefined`: the changes cannot
+   * be patched, and the worker gets the spans instead.
+   */
+  readonly read: () => Promise<TimelinePatch | undefined>;
 }
 
 /** A successful job: the operation's result and the summary of the timeline it ran on. */
@@ -103,6 +119,8 @@ export class EnginePool {
   readonly #queues = new Map<string, Pending[]>();
   #nextId = 1;
   #closed = false;
+  /** What was sent to workers: every span of a tenant (`sources`), or a patch (`patches`). */
+  readonly #sent = { sources: 0, patches: 0 };
 
   /** @param size Worker threads (≥ 1). */
   constructor(readonly size: number = defaultEngineWorkers()) {
@@ -121,6 +139,14 @@ export class EnginePool {
     let queued = 0;
     for (const queue of this.#queues.values()) queued += queue.length;
     return { queued, running: this.#slots.filter((slot) => slot.job).length };
+  }
+
+  /**
+   * How many times workers were sent a tenant's spans (`sources`, to build a timeline) or a patch
+   * of the changed customers (`patches`) since the pool started.
+   */
+  get sent(): { readonly sources: number; readonly patches: number } {
+    return { ...this.#sent };
   }
 
   /** Runs a job on a worker when its tenant's turn comes. */
@@ -186,18 +212,49 @@ export class EnginePool {
     const job = slot.job;
     if (!job || job.id !== reply.id) return;
     const { request } = job.pending;
+    const fail = (error: unknown) => this.#finish(slot, () => job.pending.reject(asError(error)));
+    const sendSource = () =>
+      request.source().then((source) => {
+        this.#sent.sources++;
+        return this.#sendSource(slot, job, source);
+      }, fail);
     if ('needsSource' in reply) {
-      // The worker stays reserved for this job while the main thread reads the spans.
-      slot.holds.delete(request.timelineKey);
-      request.source().then(
-        (source) => this.#sendSource(slot, job, source),
-        (error: unknown) => this.#finish(slot, () => job.pending.reject(asError(error))),
-      );
+      // The worker stays reserved for this job while the main thread reads the spans (and holds
+      // the timeline after it: jobs for it wait for this worker meanwhile).
+      sendSource();
+      return;
+    }
+    if ('needsPatch' in reply) {
+      // The worker holds the timeline at the previous version: it gets the changed customers only.
+      const patch = request.patch;
+      if (!patch) {
+        sendSource();
+        return;
+      }
+      patch.read().then((read) => {
+        if (!read) return sendSource();
+        if (slot.job !== job) return; // the worker died meanwhile
+        this.#sent.patches++;
+        slot.holds.delete(patch.baseKey);
+        const spans = packSpans(read.spans);
+        const message: EngineJob = {
+          ...this.#message(job.id, request),
+          patch: {
+            customerIds: [...read.customerIds],
+            spans,
+            ...(read.asOfAtLeast === undefined ? {} : { asOfAtLeast: read.asOfAtLeast }),
+          },
+        };
+        slot.worker.postMessage(message, [
+          spans.numbers.buffer as ArrayBuffer,
+          spans.stringIndex.buffer as ArrayBuffer,
+        ]);
+      }, fail);
       return;
     }
     this.#finish(slot, () => {
       if ('result' in reply) {
-        slot.holds.add(request.timelineKey);
+        hold(slot, request.timelineKey);
         job.pending.resolve({ result: reply.result, summary: reply.summary });
       } else if ('engineError' in reply) {
         job.pending.reject(
@@ -245,26 +302,53 @@ export class EnginePool {
       rates: request.rates,
       operation: request.operation,
       definitions: request.definitions,
+      ...(request.patch ? { baseKey: request.patch.baseKey } : {}),
     };
   }
 
-  /** Hands queued jobs to idle workers, one tenant per turn. */
+  /**
+   * Hands queued jobs to idle workers, one tenant per turn. A job whose timeline (or the previous
+   * version's, to patch) a busy worker holds, or is building, waits for that worker rather than
+   * making an idle one read every span: concurrent questions after a change share one patch.
+   */
   #dispatch(): void {
-    while (this.#queues.size > 0) {
-      const idle = this.#slots.filter((slot) => !slot.job);
-      if (idle.length === 0) return;
-      const [tenantId, queue] = this.#queues.entries().next().value as [string, Pending[]];
-      const pending = queue.shift() as Pending;
-      // Round-robin: the tenant goes to the back of the line (or leaves it when served).
-      this.#queues.delete(tenantId);
-      if (queue.length > 0) this.#queues.set(tenantId, queue);
-      const { timelineKey } = pending.request;
-      const slot = idle.find((candidate) => candidate.holds.has(timelineKey)) ?? (idle[0] as Slot);
-      const id = this.#nextId++;
-      slot.job = { id, pending };
-      slot.worker.ref();
-      slot.worker.postMessage(this.#message(id, pending.request));
+    for (let progress = true; progress && this.#queues.size > 0; ) {
+      progress = false;
+      for (const [tenantId, queue] of [...this.#queues]) {
+        const idle = this.#slots.filter((slot) => !slot.job);
+        if (idle.length === 0) return;
+        const pending = queue[0] as Pending;
+        const { timelineKey, patch } = pending.request;
+        const holds = (slot: Slot) =>
+          slot.holds.has(timelineKey) || (patch !== undefined && slot.holds.has(patch.baseKey));
+        const slot =
+          idle.find((candidate) => candidate.holds.has(timelineKey)) ??
+          idle.find(holds) ??
+          (this.#slots.some((busy) => busy.job && holds(busy)) ? undefined : (idle[0] as Slot));
+        if (!slot) continue;
+        queue.shift();
+        // Round-robin: the tenant goes to the back of the line (or leaves it when served).
+        this.#queues.delete(tenantId);
+        if (queue.length > 0) this.#queues.set(tenantId, queue);
+        const id = this.#nextId++;
+        slot.job = { id, pending };
+        // The worker holds the timeline once this job is done (it has it, or gets spans or a patch).
+        hold(slot, timelineKey);
+        slot.worker.ref();
+        slot.worker.postMessage(this.#message(id, pending.request));
+        progress = true;
+      }
     }
+  }
+}
+
+/** Notes that `slot`'s worker holds `key`, forgetting the oldest past what a worker keeps. */
+function hold(slot: Slot, key: string): void {
+  slot.holds.delete(key);
+  slot.holds.add(key);
+  for (const oldest of slot.holds) {
+    if (slot.holds.size <= HELD_PER_WORKER) break;
+    slot.holds.delete(oldest);
   }
 }
 

@@ -14,6 +14,7 @@ import {
   type Timeline,
 } from '@nrr/core';
 import {
+  applyPatch,
   buildTenantTimeline,
   type EngineOperation,
   type PackedSpans,
@@ -41,6 +42,17 @@ export interface EngineJob {
    * others came before as {@link SpansPart} messages of the same job id).
    */
   readonly source?: { readonly spans: PackedSpans; readonly asOfAtLeast?: number };
+  /**
+   * The timeline's key at the tenant's previous data version: a worker holding it answers
+   * `needsPatch` rather than `needsSource`, and gets {@link EngineJob.patch}.
+   */
+  readonly baseKey?: string;
+  /** The changed customers and their spans, to patch the timeline held under `baseKey`. */
+  readonly patch?: {
+    readonly customerIds: readonly string[];
+    readonly spans: PackedSpans;
+    readonly asOfAtLeast?: number;
+  };
 }
 
 /** Some of a job's spans, ahead of the job message carrying the rest. */
@@ -55,6 +67,7 @@ export type EngineMessage = EngineJob | SpansPart | { readonly clear: true };
 /** A worker's answer to a job. */
 export type EngineReply =
   | { readonly id: number; readonly needsSource: true }
+  | { readonly id: number; readonly needsPatch: true }
   | { readonly id: number; readonly result: unknown; readonly summary: ReturnType<typeof summaryOf> }
   | {
       readonly id: number;
@@ -71,14 +84,33 @@ const held = new Map<string, Held>();
 /** Spans received so far for a job, by job id. */
 const parts = new Map<number, MrrSpan[]>();
 
-function timelineFor(job: EngineJob): Held | undefined {
+/** The job's timeline; `'patch'` when the worker holds the previous version's and the job has no patch yet. */
+function timelineFor(job: EngineJob): Held | 'patch' | undefined {
   const known = held.get(job.timelineKey);
   if (known) {
     held.delete(job.timelineKey);
     held.set(job.timelineKey, known);
     return known;
   }
-  if (!job.source) return undefined;
+  const base = job.baseKey === undefined ? undefined : held.get(job.baseKey);
+  if (job.patch) {
+    // Without the base (dropped meanwhile) the job asks for the spans.
+    if (!base || job.baseKey === undefined) return undefined;
+    const { spans, ...rest } = job.patch;
+    let timeline: Timeline;
+    try {
+      timeline = applyPatch(base.timeline, { ...rest, spans: unpackSpans(spans) });
+    } catch {
+      // Refused (e.g. two entities would share an id): build from every span, as a rebuild would.
+      return undefined;
+    }
+    const patched: Held = { timeline, rates: new Map() };
+    // Versions only move forward: the previous one is not asked again.
+    held.delete(job.baseKey);
+    held.set(job.timelineKey, patched);
+    return patched;
+  }
+  if (!job.source) return base ? 'patch' : undefined;
   const { spans: last, ...rest } = job.source;
   const spans = parts.get(job.id) ?? [];
   parts.delete(job.id);
@@ -101,6 +133,7 @@ export function handleJob(job: EngineJob): EngineReply {
   try {
     const entry = timelineFor(job);
     if (!entry) return { id: job.id, needsSource: true };
+    if (entry === 'patch') return { id: job.id, needsPatch: true };
     // Rates are part of the tenant's data version too; keyed by their content, built once.
     const ratesKey = JSON.stringify(job.rates);
     let rates = entry.rates.get(ratesKey);

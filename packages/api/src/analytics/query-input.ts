@@ -36,6 +36,8 @@ export interface WindowArgs {
   readonly by?: string | undefined;
   /** The question's override of the tenant's settings (core's `DefinitionsInput`, unchecked). */
   readonly definitions?: unknown;
+  /** The name errors give `definitions` (default `definitions`; a definition diff's `a` or `b`). */
+  readonly definitionsField?: string;
 }
 
 /** The common part of a core query: window, effective segment and rates (see {@link engineWindow}). */
@@ -65,7 +67,7 @@ export async function coreWindow(
 ): Promise<CoreWindow> {
   if (!(args.to > args.from))
     throw badInput('to', 'must be later than from (periods are half-open, [from, to))');
-  const definitions = questionDefinitions(context, args.definitions);
+  const definitions = questionDefinitions(context, args.definitions, args.definitionsField);
   const from = zonedDate(args.from, definitions);
   const to = zonedDate(args.to, definitions);
   if (granularity) {

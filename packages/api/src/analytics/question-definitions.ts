@@ -43,13 +43,18 @@ export function definitionsOf(input: unknown, field = 'definitions'): Definition
  * tenant's settings and, for an embed token minted with fixed definitions, under those. Invalid
  * values are `BAD_USER_INPUT` naming the option and the allowed values; asking an embed token
  * for another value of an option it fixes (directly or through a preset) is `FORBIDDEN` naming
- * the option and its fixed value: the input is valid, the caller may not ask it.
+ * the option and its fixed value: the input is valid, the caller may not ask it. `field` names the
+ * input in errors (`definitions`; `a` and `b` for a definition diff's sets).
  */
-export function questionDefinitions(context: ApiContext, input: unknown): ResolvedDefinitions {
-  const given = definitionsOf(input);
+export function questionDefinitions(
+  context: ApiContext,
+  input: unknown,
+  field = 'definitions',
+): ResolvedDefinitions {
+  const given = definitionsOf(input, field);
   const base = context.tenant.definitions;
   const problems = checkDefinitionsInput(given);
-  if (problems.length > 0) throw definitionsError(problems);
+  if (problems.length > 0) throw definitionsError(problems, field);
   const { principal } = context;
   const fixed = principal.kind === 'EMBED_TOKEN' ? principal.definitions : undefined;
   if (fixed) {
@@ -58,13 +63,13 @@ export function questionDefinitions(context: ApiContext, input: unknown): Resolv
       // The fixed set itself resolves (it was checked at minting); only the asked values can be at fault.
       const invalid = tryResolveDefinitions(given, base);
       throw invalid.ok
-        ? definitionsError(under.problems, 'definitions', 'FORBIDDEN')
-        : definitionsError(invalid.problems);
+        ? definitionsError(under.problems, field, 'FORBIDDEN')
+        : definitionsError(invalid.problems, field);
     }
     return under.definitions;
   }
   const resolved = tryResolveDefinitions(given, base);
-  if (!resolved.ok) throw definitionsError(resolved.problems);
+  if (!resolved.ok) throw definitionsError(resolved.problems, field);
   return resolved.definitions;
 }
 

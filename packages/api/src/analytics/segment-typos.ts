@@ -5,7 +5,8 @@
  * segment it selects, with an `UNKNOWN_SEGMENT_VALUE` warning naming the close values.
  *
  * Only what the request asks is checked, never a token's lock: a lock's own values are not the
- * browser's to correct. Under a lock, names and values (and so the close matches) come only from
+ * browser's to correct (they are checked once, by whoever mints the token: `createEmbedToken`'s
+ * `warnings`). Under a lock, names and values (and so the close matches) come only from
  * the history the caller may list (`attributeHistoryInLock`), so a typo never reveals a value of a
  * customer outside the lock.
  */
@@ -54,6 +55,22 @@ export async function segmentTypoWarnings(
     );
   }
   return check.unknownValues.map(unknownSegmentValueWarning);
+}
+
+/**
+ * The `UNKNOWN_SEGMENT_VALUE` warnings of a segment a token is about to be locked to, checked
+ * against the whole tenant (the minter is a secret key). Unlike a question's segment, a lock may
+ * name an attribute no customer has yet (customers still to come): only values are checked.
+ */
+export async function segmentLockWarnings(
+  context: ApiContext,
+  lock: SegmentFilter | undefined,
+): Promise<RetentionWarning[]> {
+  const names = segmentNames(lock);
+  if (names.length === 0) return [];
+  return checkSegment(await vocabularyFor(context, names), lock).unknownValues.map(
+    unknownSegmentValueWarning,
+  );
 }
 
 /**

@@ -14,6 +14,13 @@
  * request's tenant (../auth/caller-cache.ts: at most `cacheTtlMs` old, and current at once after
  * a change made in this process), so an instance serves the data another instance imported
  * within `cacheTtlMs`: the cache is only an optimisation, never state another instance needs.
+ *
+ * When the version moves from one this process holds to a newer one, the change log
+ * (../db/data-changes.ts) says which customers changed: if every version in between is logged
+ * and they are few ({@link patchLimit}), only their spans are read and every timeline held is
+ * patched (core's `patchTimeline`, equal to a full rebuild), here and in the engine workers; a
+ * rates-only change keeps the timelines as they are; anything else rebuilds as on a cold load.
+ * Computed results are dropped on every change (figures span every customer).
  */
 import {
   type Definitions,
@@ -25,16 +32,19 @@ import {
   type MrrSpan,
   rebaseExchangeRates,
   type Timeline,
+  type TimelinePatch,
 } from '@nrr/core';
 import { and, eq, max } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
-import { readTenantEvents } from '../db/events.ts';
+import { changesBetween } from '../db/data-changes.ts';
+import { othersShareSubscriptions, readCustomerEvents, readTenantEvents } from '../db/events.ts';
 import { fxRates, imports } from '../db/schema.ts';
-import { compareSpans, readTenantSpans } from '../db/spans/read.ts';
-import { withTenant } from '../db/tenant-scope.ts';
+import { compareSpans, readCustomerSpans, readTenantSpans } from '../db/spans/read.ts';
+import { type Tx, withTenant } from '../db/tenant-scope.ts';
 import { ApiError } from '../errors.ts';
 import type { Tenant } from '../tenants.ts';
 import {
+  applyPatch,
   buildTenantTimeline,
   type EngineOperation,
   type EngineResult,
@@ -45,7 +55,7 @@ import {
   type TimelineSource,
   type TimelineSummary,
 } from './engine-ops.ts';
-import { type EnginePool, EngineRefusal } from './engine-pool.ts';
+import { type EnginePool, EngineRefusal, type PatchRequest } from './engine-pool.ts';
 import { refusalError, runEngine } from './query-input.ts';
 
 /** What resolvers use to compute a tenant's figures. */
@@ -101,6 +111,39 @@ interface CachedTenant {
   readonly rates: Promise<ExchangeRates>;
   /** Computed results by question, least recently used first. */
   readonly results: Map<string, unknown>;
+  /** The move from the version this process held before, when it held one (an older one). */
+  readonly transition?: Transition;
+}
+
+/** A tenant's move from a data version this process held to a newer one. */
+interface Transition {
+  /** The version held before. */
+  readonly from: number;
+  /** What changed since `from`, read once from the change log; `undefined`: rebuild. */
+  readonly plan: Promise<PatchPlan | undefined>;
+  /** The patches by span-options key, read once (`undefined`: rebuild). */
+  readonly patches: Map<string, Promise<TimelinePatch | undefined>>;
+  /** This thread's timelines at `from` by timeline key, each dropped once patched or rebuilt. */
+  readonly timelines: Map<string, Promise<Timeline>>;
+}
+
+/** Customers to patch (none: only rates changed) and the new end of known data's floor. */
+interface PatchPlan {
+  readonly customerIds: readonly string[];
+  readonly asOfAtLeast?: number;
+}
+
+/** How a tenant's data version move was handled (see {@link TimelineCache.refreshes}). */
+export type RefreshKind = 'patch' | 'rates' | 'rebuild';
+
+/**
+ * Customers changed at most for a patch rather than a rebuild, for a tenant of `size` customers:
+ * 2 % of them, at least 1,000 (a patch costs about a copy of the timeline's columns plus the
+ * changed customers' build; past that a rebuild is as cheap and simpler). The change log names
+ * at most 20,000 customers per version (`MAX_NAMED_CUSTOMERS`).
+ */
+export function patchLimit(size: number | undefined): number {
+  return Math.max(1000, Math.floor((size ?? 0) * 0.02));
 }
 
 /** Results kept per tenant and data version. */
@@ -135,6 +178,8 @@ function lru<V>(map: Map<string, V>, key: string, capacity: number, make: () => 
 export class TimelineCache {
   readonly #entries = new Map<string, CachedTenant>();
   readonly #computed = new Map<EngineOperation['kind'], number>();
+  readonly #refreshed = new Map<RefreshKind, number>();
+  #spanReads = 0;
   /**
    * @param capacity Tenants kept (least recently used evicted).
    * @param engine Worker threads to run figures in; `undefined` runs them on this thread.
@@ -148,18 +193,22 @@ export class TimelineCache {
   forTenant(db: Db, tenant: Tenant): TenantAnalytics {
     const entry = () => this.#entry(db, tenant);
     const settingsSpans = definitionKeys(tenant.definitions).spans;
+    const readSource = (policy?: EventPolicy) => {
+      this.#spanReads++;
+      return loadTimelineSource(db, tenant.tenantId, policy);
+    };
     /** The spans of `definitions`' span options: the stored ones, or recomputed from the events. */
     const source = (cached: CachedTenant, definitions: Definitions) => {
       const spansKey = definitionKeys(definitions).spans;
       if (spansKey !== settingsSpans) {
         const policy = eventPolicyOf(definitions);
         return lru(cached.sources, spansKey, MAX_RECOMPUTED_SOURCES + 1, () =>
-          this.#guard(tenant.tenantId, cached, loadTimelineSource(db, tenant.tenantId, policy)),
+          this.#guard(tenant.tenantId, cached, readSource(policy)),
         );
       }
       let loading = cached.sources.get(spansKey);
       if (!loading) {
-        const read = this.#guard(tenant.tenantId, cached, loadTimelineSource(db, tenant.tenantId));
+        const read = this.#guard(tenant.tenantId, cached, readSource());
         loading = read;
         cached.sources.set(spansKey, read);
         // Shared while loading only: the timelines built from it are what stays in memory.
@@ -172,14 +221,44 @@ export class TimelineCache {
       }
       return loading;
     };
+    /** The patch from the transition's version to the entry's under `definitions`' span options, read once. */
+    const patchFor = (cached: CachedTenant, transition: Transition, definitions: Definitions) => {
+      const spansKey = definitionKeys(definitions).spans;
+      let patch = transition.patches.get(spansKey);
+      if (!patch) {
+        const policy = spansKey === settingsSpans ? undefined : eventPolicyOf(definitions);
+        patch = transition.plan.then((plan) => plan && loadPatch(db, tenant.tenantId, plan, policy));
+        // A failed read must not stay: the next request rebuilds.
+        patch.catch(() => this.#forget(tenant.tenantId, cached));
+        transition.patches.set(spansKey, patch);
+      }
+      return patch;
+    };
+    /** The timeline under `definitions`: the one held before patched, or built from the spans. */
+    const patchedOrBuilt = async (cached: CachedTenant, definitions: Definitions): Promise<Timeline> => {
+      const build = () =>
+        source(cached, definitions).then((loaded) => buildTenantTimeline(loaded, definitions));
+      const { transition } = cached;
+      const key = definitionKeys(definitions).timeline;
+      if (!transition) return build();
+      // Decided first in any case (it is already being read), so the refresh counts are settled.
+      await transition.plan;
+      const held = transition.timelines.get(key);
+      if (!held) return build();
+      transition.timelines.delete(key);
+      const patch = await patchFor(cached, transition, definitions);
+      if (!patch) return build();
+      try {
+        return applyPatch(await held, patch);
+      } catch {
+        // The old timeline failed, or the patch was refused: build from the spans (which says why, if it fails too).
+        return build();
+      }
+    };
     const timeline = (definitions: Definitions = tenant.definitions) => {
       const cached = entry();
       return lru(cached.timelines, definitionKeys(definitions).timeline, MAX_TIMELINES, () =>
-        this.#guard(
-          tenant.tenantId,
-          cached,
-          source(cached, definitions).then((loaded) => buildTenantTimeline(loaded, definitions)),
-        ),
+        this.#guard(tenant.tenantId, cached, patchedOrBuilt(cached, definitions)),
       );
     };
     const engine = this.engine;
@@ -192,14 +271,22 @@ export class TimelineCache {
     ): Promise<EngineResult<O>> => {
       const cached = entry();
       const timelineKey = definitionKeys(definitions).timeline;
+      const { transition } = cached;
+      // A worker holding the timeline at the version before patches it rather than rebuilding.
+      const patch: PatchRequest | undefined = transition && {
+        baseKey: `${tenant.tenantId}@${transition.from}#${timelineKey}`,
+        read: () => patchFor(cached, transition, definitions),
+      };
       try {
+        const [rates] = await Promise.all([cached.rateTable, transition?.plan]);
         const answer = await engine.run({
           tenantId: tenant.tenantId,
           timelineKey: `${tenant.tenantId}@${tenant.dataVersion}#${timelineKey}`,
-          rates: await cached.rateTable,
+          rates,
           operation,
           definitions,
           source: () => source(cached, definitions),
+          ...(patch ? { patch } : {}),
         });
         if (timelineKey === definitionKeys(tenant.definitions).timeline) {
           cached.summary ??= Promise.resolve(answer.summary);
@@ -290,6 +377,21 @@ export class TimelineCache {
     return this.#computed.get(kind) ?? 0;
   }
 
+  /**
+   * How many moves of a tenant's data version from one this process held were handled by `kind`
+   * since this cache was made: `patch` (the changed customers' spans read, the timelines
+   * patched), `rates` (only rates changed: timelines kept) or `rebuild` (the change log was
+   * incomplete, said "everything", or named too many customers).
+   */
+  refreshes(kind: RefreshKind): number {
+    return this.#refreshed.get(kind) ?? 0;
+  }
+
+  /** How many times every stored span of a tenant was read (cold loads and rebuilds) since this cache was made. */
+  spanReads(): number {
+    return this.#spanReads;
+  }
+
   /** Drops everything, the engine workers' timelines too (tests, the bench's cold requests). */
   clear(): void {
     this.#entries.clear();
@@ -305,6 +407,10 @@ export class TimelineCache {
       return cached;
     }
     const rateTable = loadRateTable(db, tenant);
+    const transition =
+      cached && cached.version < tenant.dataVersion && (this.engine || cached.timelines.size > 0)
+        ? this.#transition(db, tenant, cached)
+        : undefined;
     const fresh: CachedTenant = {
       version: tenant.dataVersion,
       sources: new Map(),
@@ -312,6 +418,7 @@ export class TimelineCache {
       rateTable,
       rates: rateTable.then(ratesOf),
       results: new Map(),
+      ...(transition ? { transition } : {}),
     };
     // A failed load must not stay cached.
     fresh.rates.catch(() => this.#forget(tenant.tenantId, fresh));
@@ -323,6 +430,34 @@ export class TimelineCache {
       this.#entries.delete(oldest);
     }
     return fresh;
+  }
+
+  /** The move from `previous` (an older version) to the tenant's: the change log read once. */
+  #transition(db: Db, tenant: Tenant, previous: CachedTenant): Transition {
+    const from = previous.version;
+    const plan = (async (): Promise<PatchPlan | undefined> => {
+      const { changes, asOfAtLeast } = await withTenant(
+        db,
+        tenant.tenantId,
+        async (tx) => ({
+          changes: await changesBetween(tx, tenant.tenantId, from, tenant.dataVersion),
+          asOfAtLeast: await lastImportAt(tx, tenant.tenantId),
+        }),
+        { readOnly: true },
+      );
+      const kind: RefreshKind =
+        !changes.complete || changes.customerIds.length > patchLimit(await sizeOf(previous))
+          ? 'rebuild'
+          : changes.customerIds.length === 0
+            ? 'rates'
+            : 'patch';
+      this.#refreshed.set(kind, this.refreshes(kind) + 1);
+      if (kind === 'rebuild' || !changes.complete) return undefined;
+      return { customerIds: changes.customerIds, ...(asOfAtLeast === undefined ? {} : { asOfAtLeast }) };
+    })();
+    // A failed read rebuilds (each timeline from the spans, as on a cold load).
+    const safe = plan.catch(() => undefined);
+    return { from, plan: safe, patches: new Map(), timelines: new Map(previous.timelines) };
   }
 
   #count(kind: EngineOperation['kind']): void {
@@ -357,16 +492,67 @@ async function loadTimelineSource(db: Db, tenantId: string, policy?: EventPolicy
       spans: policy
         ? spansUnder(await readTenantSpans(tx, tenantId), await readTenantEvents(tx, tenantId), policy)
         : await readTenantSpans(tx, tenantId),
-      importedAt: (
-        await tx
-          .select({ at: max(imports.finishedAt) })
-          .from(imports)
-          .where(and(eq(imports.tenantId, tenantId), eq(imports.status, 'SUCCEEDED')))
-      )[0]?.at,
+      importedAt: await lastImportAt(tx, tenantId),
     }),
     { readOnly: true },
   );
-  return { spans, ...(importedAt ? { asOfAtLeast: new Date(importedAt).getTime() } : {}) };
+  return { spans, ...(importedAt === undefined ? {} : { asOfAtLeast: importedAt }) };
+}
+
+/** When the tenant's last successful import finished (ms), if it had one. */
+async function lastImportAt(tx: Tx, tenantId: string): Promise<number | undefined> {
+  const at = (
+    await tx
+      .select({ at: max(imports.finishedAt) })
+      .from(imports)
+      .where(and(eq(imports.tenantId, tenantId), eq(imports.status, 'SUCCEEDED')))
+  )[0]?.at;
+  return at ? new Date(at).getTime() : undefined;
+}
+
+/** Customers of the timeline held in `previous` (its summary's, or a held timeline's), if known. */
+async function sizeOf(previous: CachedTenant): Promise<number | undefined> {
+  try {
+    if (previous.summary) return (await previous.summary).size;
+    const first = previous.timelines.values().next().value;
+    return first ? (await first).size : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The patch of `plan`'s customers: their stored spans, or, with `policy` (span options other than
+ * the settings'), those with the spans of their event-derived subscriptions recomputed as
+ * {@link loadTimelineSource} does for every customer. `undefined` (rebuild) when that recomputation
+ * could touch a customer outside the plan (a subscription id shared across customers).
+ */
+async function loadPatch(
+  db: Db,
+  tenantId: string,
+  plan: PatchPlan,
+  policy?: EventPolicy,
+): Promise<TimelinePatch | undefined> {
+  const { customerIds } = plan;
+  const floor = plan.asOfAtLeast === undefined ? {} : { asOfAtLeast: plan.asOfAtLeast };
+  if (customerIds.length === 0) return { customerIds, spans: [], ...floor };
+  return withTenant(
+    db,
+    tenantId,
+    async (tx) => {
+      const stored = await readCustomerSpans(tx, tenantId, customerIds);
+      if (!policy) return { customerIds, spans: stored, ...floor };
+      const events = await readCustomerEvents(tx, tenantId, customerIds);
+      const named = new Set(customerIds);
+      if (events.some((event) => !named.has(event.customerId))) return undefined;
+      const subscriptions = [...new Set(events.map((event) => event.subscriptionId))];
+      if (await othersShareSubscriptions(tx, tenantId, customerIds, subscriptions)) return undefined;
+      const spans = spansUnder(stored, events, policy);
+      if (spans.some((span) => !named.has(span.customerId))) return undefined;
+      return { customerIds, spans, ...floor };
+    },
+    { readOnly: true },
+  );
 }
 
 /** Stored spans with those of the events' subscriptions recomputed under `policy`, in stored order. */

@@ -11,9 +11,9 @@ import { definitionsError } from '../errors.ts';
 /**
  * The `--set name=value` options as a definitions input (core's `parseDefinitionSetting`: `null`,
  * integers, decimal amounts for the size bands). Throws `BAD_USER_INPUT` listing every problem,
- * each naming the setting and the allowed values.
+ * each naming the setting and the allowed values, under `flag` (`nrr compare` reads `--a` and `--b`).
  */
-export function parseSetOptions(sets: readonly string[]): Record<string, unknown> {
+export function parseSetOptions(sets: readonly string[], flag = '--set'): Record<string, unknown> {
   const input: Record<string, unknown> = {};
   const problems: DefinitionProblem[] = [];
   for (const set of sets) {
@@ -30,7 +30,7 @@ export function parseSetOptions(sets: readonly string[]): Record<string, unknown
     if (parsed.ok) input[parsed.name] = parsed.value;
     else problems.push(parsed.problem);
   }
-  if (problems.length > 0) throw definitionsError(problems, '--set');
+  if (problems.length > 0) throw definitionsError(problems, flag);
   return input;
 }
 

@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   check,
   doublePrecision,
   index,
@@ -379,4 +380,28 @@ export const customerEvents = pgTable(
     index('customer_events_customer').on(t.tenantId, t.customerId),
     check('customer_events_kind', sql`${t.kind} in ('created', 'updated')`),
   ],
+);
+
+/**
+ * The change log of tenants' data versions (migration 0010): one row per bump, written in the
+ * same transaction, saying which customers' stored spans changed (`null`: anything may have, e.g.
+ * a settings change), or that only the exchange rates changed. An API instance holding a
+ * tenant's timeline at an older version reads the rows since it and patches just those customers
+ * (src/analytics/tenant-analytics.ts); a missing row means "rebuild". Old rows are pruned.
+ */
+export const dataChanges = pgTable(
+  'data_changes',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.tenantId, { onDelete: 'cascade' }),
+    /** The data version the change produced. */
+    dataVersion: bigint('data_version', { mode: 'number' }).notNull(),
+    /** Customers whose stored spans changed; `null`: everything may have changed. */
+    customerIds: text('customer_ids').array(),
+    /** Only exchange rates changed: every timeline stays, the rates are read again. */
+    ratesOnly: boolean('rates_only').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.dataVersion] })],
 );

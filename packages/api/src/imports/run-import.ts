@@ -25,6 +25,7 @@ import {
 import { eq, sql } from 'drizzle-orm';
 import { announceChange } from '../db/changes.ts';
 import type { Db } from '../db/connect.ts';
+import { recordDataChange } from '../db/data-changes.ts';
 import { imports, tenants } from '../db/schema.ts';
 import { SpanWriter, type SpanWriterOptions } from '../db/spans/writer.ts';
 import { type Tx, withTenant } from '../db/tenant-scope.ts';
@@ -305,6 +306,9 @@ async function importTransaction(
       const { rowsRead, removed } = await work({ tx, tenant, writer, importId });
       const stored = writer.counts.stored + removed;
       const dataVersion = await bumpVersion(tx, origin.tenantId, stored > 0);
+      // The change log: other instances patch just these customers (../db/data-changes.ts).
+      if (stored > 0)
+        await recordDataChange(tx, origin.tenantId, dataVersion, { customers: writer.changedCustomers });
       // The transactional outbox: movement messages commit (or roll back) with the spans.
       if (stored > 0) await enqueueMovementChanges(tx, origin.tenantId, writer.changedCustomers, dataVersion);
       const summary: ImportSummary = {

@@ -2,6 +2,7 @@
 import { type Benchmark, type BenchmarkComparison, benchmarksFor, compareToBenchmark } from '@nrr/core';
 import { runEngine } from '../analytics/query-input.ts';
 import { builder } from './builder.ts';
+import { definitionsField } from './definitions.ts';
 import { SizeBandEnum } from './enums.ts';
 import { type PresentedReport, RetentionReportRef, retentionReport } from './retention-report.ts';
 import { currencyField, methodField, segmentField, windowFields } from './window-input.ts';
@@ -135,6 +136,7 @@ const BenchmarkComparisonInput = builder.inputType('BenchmarkComparisonInput', {
       t,
       'Report in this currency (needs stored exchange rates); pass what `retention` of the same window is asked in, so both share one computation.',
     ),
+    definitions: definitionsField(t),
   }),
 });
 

@@ -10,6 +10,7 @@ import {
 import { chargeWork } from '../analytics/query-input.ts';
 import { questionDefinitions } from '../analytics/question-definitions.ts';
 import { currentInstant, latestAttributes, visibleToCaller } from '../auth/segment-visibility.ts';
+import type { ApiContext } from '../context.ts';
 import { checkedPageSize } from '../internal/query-limits.ts';
 import { AttributeRef, attributeList } from './attribute.ts';
 import { builder } from './builder.ts';
@@ -22,7 +23,7 @@ import { MoneyRef, money } from './money.ts';
  * A customer as resolvers pass it around: its timeline entity, and the definitions of the
  * timeline it comes from (`undefined`: the tenant's settings, as `customers` lists them).
  */
-interface CustomerNode {
+export interface CustomerNode {
   readonly entity: EntityTimeline;
   readonly definitions?: ResolvedDefinitions;
 }
@@ -75,7 +76,7 @@ const MrrPointRef = builder.objectRef<{ at: number; mrr: number; currency: strin
   }),
 });
 
-const CustomerRef = builder.objectRef<CustomerNode>('Customer').implement({
+export const CustomerRef = builder.objectRef<CustomerNode>('Customer').implement({
   description: 'A paying (or formerly paying) customer of the tenant.',
   fields: (t) => ({
     id: t.id({
@@ -115,10 +116,11 @@ const CustomerRef = builder.objectRef<CustomerNode>('Customer').implement({
       type: [LedgerEntryRef],
       description: 'Every change of the customer’s MRR, classified, oldest first.',
       resolve: async ({ entity, definitions }, _args, context) => {
-        const timeline = await context.analytics.timeline(
-          customerGrain(definitions ?? context.tenant.definitions),
-        );
-        const history = customerHistory(timeline, entity.id, await context.analytics.rates());
+        const chosen = definitions ?? context.tenant.definitions;
+        const timeline = await context.analytics.timeline(customerGrain(chosen));
+        const history = customerHistory(timeline, entity.id, await context.analytics.rates(), {
+          reactivationWindowDays: chosen.reactivationWindowDays,
+        });
         return (history?.ledger ?? []).map((entry) => ({ entry, currency: history?.currency ?? '' }));
       },
     }),
@@ -214,13 +216,23 @@ builder.queryField('customer', (t) =>
           'Override the tenant’s settings for this customer’s history and ledger only (at customer grain whatever `grain` says).',
       }),
     },
-    resolve: async (_root, args, context) => {
-      const definitions = questionDefinitions(context, args.definitions);
-      const timeline = await context.analytics.timeline(customerGrain(definitions));
-      const index = timeline.indexOf(String(args.id));
-      const entity = index === undefined ? undefined : timeline.entities[index];
-      if (!entity || !(await visibleToCaller(context, timeline, entity))) return null;
-      return { entity, definitions };
-    },
+    resolve: (_root, args, context) =>
+      customerNode(context, String(args.id), questionDefinitions(context, args.definitions)),
   }),
 );
+
+/**
+ * The `Customer` of `customerId` in the timeline of `definitions` (at customer grain): `null` when
+ * no such customer exists, or when it is outside the caller's segment.
+ */
+export async function customerNode(
+  context: ApiContext,
+  customerId: string,
+  definitions: ResolvedDefinitions,
+): Promise<CustomerNode | null> {
+  const timeline = await context.analytics.timeline(customerGrain(definitions));
+  const index = timeline.indexOf(customerId);
+  const entity = index === undefined ? undefined : timeline.entities[index];
+  if (!entity || !(await visibleToCaller(context, timeline, entity))) return null;
+  return { entity, definitions };
+}

@@ -1,14 +1,22 @@
 /** `createEmbedToken`: a secret key mints a short-lived, read-only token for a browser. */
+import type { RetentionWarning } from '@nrr/core';
+import { segmentLockWarnings } from '../analytics/segment-typos.ts';
 import { DEFAULT_EMBED_TTL_SECONDS, MAX_EMBED_TTL_SECONDS, signEmbedToken } from '../auth/embed-tokens.ts';
 import { requireSecretKey } from '../auth/principal.ts';
 import { effectiveSegment } from '../auth/segment-lock.ts';
 import { fixedDefinitions } from '../auth/token-definitions.ts';
 import { builder } from './builder.ts';
 import { DefinitionsInputRef } from './definitions.ts';
+import { WarningRef } from './retention-report.ts';
 import { SegmentFilterInput } from './segment-filter.ts';
 
 const EmbedTokenRef = builder
-  .objectRef<{ token: string; expiresAt: Date; tenantId: string }>('EmbedToken')
+  .objectRef<{
+    token: string;
+    expiresAt: Date;
+    tenantId: string;
+    warnings: readonly RetentionWarning[];
+  }>('EmbedToken')
   .implement({
     description: 'A signed token a browser sends as "Authorization: Bearer <token>".',
     fields: (t) => ({
@@ -19,6 +27,12 @@ const EmbedTokenRef = builder
         resolve: (minted) => minted.expiresAt.getTime(),
       }),
       tenantId: t.exposeID('tenantId', { description: 'The only tenant the token can read.' }),
+      warnings: t.field({
+        type: [WarningRef],
+        description:
+          'Caveats about the token: UNKNOWN_SEGMENT_VALUE for a value of `segment` no customer has (the token then shows nobody until one has it), naming the close values.',
+        resolve: (minted) => [...minted.warnings],
+      }),
     }),
   });
 
@@ -51,13 +65,17 @@ builder.mutationField('createEmbedToken', (t) =>
     args: { input: t.arg({ type: CreateEmbedTokenInput, required: false }) },
     resolve: async (_root, { input }, context) => {
       requireSecretKey(context.principal, 'createEmbedToken');
+      const segment = effectiveSegment(context, input?.segment);
+      // A value no customer has is a warning (it may be a customer still to come) rather than a
+      // token that silently shows nobody.
+      const warnings = await segmentLockWarnings(context, segment);
       const minted = await signEmbedToken(context.tokenKey, {
         tenantId: context.tenant.tenantId,
         ttlSeconds: input?.ttlSeconds ?? undefined,
-        segment: effectiveSegment(context, input?.segment),
+        segment,
         definitions: fixedDefinitions(context, input?.definitions),
       });
-      return { ...minted, tenantId: context.tenant.tenantId };
+      return { ...minted, tenantId: context.tenant.tenantId, warnings };
     },
   }),
 );

@@ -17,6 +17,7 @@ import './customers.ts';
 import './segments.ts';
 import './imports.ts';
 import './benchmarks.ts';
+import './compare-definitions.ts';
 import './webhooks.ts';
 
 let schema: GraphQLSchema | undefined;

@@ -1,5 +1,10 @@
 /** `Movement`, `MovementConnection` and the `movements` query: who moved MRR in a window. */
-import type { CustomerMovement, ResolvedDefinitions, RetentionWarning } from '@nrr/core';
+import {
+  type CustomerMovement,
+  definitionsKey,
+  type ResolvedDefinitions,
+  type RetentionWarning,
+} from '@nrr/core';
 import { chargeWork, coreWindow, engineWindow, questionKey } from '../analytics/query-input.ts';
 import { checkedPageSize } from '../internal/query-limits.ts';
 import { AttributeRef, attributeList } from './attribute.ts';
@@ -112,13 +117,19 @@ builder.queryField('movements', (t) =>
     args: {
       input: t.arg({ type: MovementsInput, required: true }),
       first: t.arg.int({ required: false, description: 'Page size, 1–500; default 50.' }),
-      after: t.arg.string({ required: false, description: '`endCursor` of the previous page.' }),
+      after: t.arg.string({
+        required: false,
+        description:
+          '`endCursor` of the previous page: refused after a new import, or under other definitions.',
+      }),
     },
     resolve: async (_root, { input, first, after }, context) => {
       const size = checkedPageSize(first);
       const version = context.tenant.dataVersion;
-      const start = decodeOffsetCursor(after, version);
       const window = await coreWindow(context, input);
+      // A cursor belongs to its definition set too: another set orders other movements.
+      const scope = definitionsKey(window.definitions);
+      const start = decodeOffsetCursor(after, version, { key: scope, what: 'other definitions' });
       const kinds = input.types ? [...input.types] : undefined;
       const key = questionKey('movements', window, { kinds });
       await chargeWork(context, 'movements', key, 1);
@@ -131,7 +142,7 @@ builder.queryField('movements', (t) =>
       const page = movements.slice(start, start + size);
       const edges = page.map((movement, index) => ({
         node: { movement, currency },
-        cursor: encodeOffsetCursor(version, start + index),
+        cursor: encodeOffsetCursor(version, start + index, scope),
       }));
       return {
         edges,

@@ -1,7 +1,9 @@
 /**
  * The movements a webhook announces: every coalesced change of a customer's MRR, classified as in
  * the ledger of retention semantics §4 (core's `movementLedger`: new, expansion, contraction,
- * churn, reactivation; default definitions, customer grain). A customer billed in one currency
+ * churn, reactivation), always at customer grain and otherwise under the tenant's settings (churn
+ * date, coalescing window, reactivation window), so that a webhook and the `movements` query tell
+ * the same story. A customer billed in one currency
  * has its movements in that currency, exactly as billed, so exchange rates never change them; a
  * customer billed in several is converted to the reporting currency at the rates in force at
  * each change (core's `customerHistory`).
@@ -10,12 +12,15 @@ import { createHash } from 'node:crypto';
 import {
   buildTimeline,
   customerHistory,
+  type Definitions,
   EngineError,
   type ExchangeRates,
   formatMoneyUnits,
   type LedgerEntry,
   type MrrSpan,
   movementLedger,
+  type TimelineOptions,
+  timelineOptionsOf,
 } from '@nrr/core';
 
 /** One movement as announced and as remembered in `webhook_movement_ledgers`. */
@@ -71,12 +76,16 @@ function announced(tenantId: string, entry: LedgerEntry): AnnouncedMovement {
  * customer with no movement has an empty list. `rates` are needed only for customers billed in
  * several currencies (loaded on first need); such a customer whose rates are missing is left out
  * of the result (its announced movements stay as they were) rather than fail the data change.
+ * `definitions` are the tenant's settings (their grain is not used: movements are per customer).
  */
 export async function movementsByCustomer(
   tenantId: string,
   spans: readonly MrrSpan[],
   rates: () => Promise<ExchangeRates>,
+  definitions: Definitions,
 ): Promise<Map<string, AnnouncedMovement[]>> {
+  const options: TimelineOptions = { ...timelineOptionsOf(definitions), grain: 'CUSTOMER' };
+  const { reactivationWindowDays } = definitions;
   const byCustomer = new Map<string, MrrSpan[]>();
   for (const span of spans) {
     const list = byCustomer.get(span.customerId);
@@ -97,17 +106,17 @@ export async function movementsByCustomer(
   const result = new Map<string, AnnouncedMovement[]>();
   for (const customer of byCustomer.keys()) result.set(customer, []);
   for (const group of byCurrency.values()) {
-    const timeline = buildTimeline(group, { grain: 'CUSTOMER' });
-    for (const entry of movementLedger(timeline, ALL_TIME)) {
+    const timeline = buildTimeline(group, options);
+    for (const entry of movementLedger(timeline, { ...ALL_TIME, reactivationWindowDays })) {
       result.get(entry.customerId)?.push(announced(tenantId, entry));
     }
   }
   if (mixed.length > 0) {
     const table = await rates();
-    const timeline = buildTimeline(mixed, { grain: 'CUSTOMER' });
+    const timeline = buildTimeline(mixed, options);
     for (const customer of new Set(mixed.map((span) => span.customerId))) {
       try {
-        const history = customerHistory(timeline, customer, table);
+        const history = customerHistory(timeline, customer, table, { reactivationWindowDays });
         result.set(
           customer,
           (history?.ledger ?? []).map((entry) => announced(tenantId, entry)),

@@ -19,6 +19,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { fxRates, mrrSpans, tenants, webhookLedgerBaselines, webhookMovementLedgers } from '../db/schema.ts';
 import { readTenantSpans } from '../db/spans/read.ts';
 import { resultRows, type Tx } from '../db/tenant-scope.ts';
+import { storedDefinitions } from '../tenants.ts';
 import { type AnnouncedMovement, movementsByCustomer } from './movement-ledger.ts';
 
 /** Event types an endpoint may subscribe to. */
@@ -44,6 +45,15 @@ async function hasBaseline(tx: Tx, tenantId: string): Promise<boolean> {
     .from(webhookLedgerBaselines)
     .where(eq(webhookLedgerBaselines.tenantId, tenantId));
   return row !== undefined;
+}
+
+/** The tenant's settings as stored in this transaction (after a settings change in it, the new ones). */
+async function loadSettings(tx: Tx, tenantId: string) {
+  const [tenant] = await tx
+    .select({ definitions: tenants.definitions })
+    .from(tenants)
+    .where(eq(tenants.tenantId, tenantId));
+  return storedDefinitions(tenantId, tenant?.definitions ?? {});
 }
 
 async function loadRates(tx: Tx, tenantId: string): Promise<ExchangeRates> {
@@ -132,7 +142,12 @@ async function writeLedgers(
 export async function ensureMovementBaseline(tx: Tx, tenantId: string): Promise<void> {
   if (await hasBaseline(tx, tenantId)) return;
   const spans = await readTenantSpans(tx, tenantId);
-  const movements = await movementsByCustomer(tenantId, spans, () => loadRates(tx, tenantId));
+  const movements = await movementsByCustomer(
+    tenantId,
+    spans,
+    () => loadRates(tx, tenantId),
+    await loadSettings(tx, tenantId),
+  );
   await writeLedgers(tx, tenantId, movements);
   await tx.insert(webhookLedgerBaselines).values({ tenantId });
 }
@@ -158,7 +173,12 @@ export async function enqueueMovementChanges(
   if (!(await hasBaseline(tx, tenantId))) return { movements: 0, retractions: 0 };
   const list = customers === 'all' ? 'all' : [...customers];
   const spans = list === 'all' ? await readTenantSpans(tx, tenantId) : await spansOf(tx, tenantId, list);
-  const current = await movementsByCustomer(tenantId, spans, () => loadRates(tx, tenantId));
+  const current = await movementsByCustomer(
+    tenantId,
+    spans,
+    () => loadRates(tx, tenantId),
+    await loadSettings(tx, tenantId),
+  );
   const before = await storedLedgers(tx, tenantId, list);
   // A customer changed but left without spans has no movements any more; one that has spans but
   // no result (several currencies, a rate missing) keeps what was announced until its next change.

@@ -324,6 +324,7 @@ describe.each(DATABASE_KINDS)('tenancy and auth matrix on %s', (kind) => {
       'webhook_attempts',
       'webhook_movement_ledgers',
       'webhook_ledger_baselines',
+      'data_changes',
     ];
     for (const setting of ["set local app.tenant_id = 'acme'", null]) {
       await db
@@ -357,6 +358,7 @@ describe.each(DATABASE_KINDS)('tenancy and auth matrix on %s', (kind) => {
       "insert into api_keys (tenant_id, key_id, name, scope, secret_hash) values ('acme', 'k', 'k', 'read', 'h')",
       "insert into webhook_endpoints (tenant_id, endpoint_id, url, event_types, secret) values ('globex', 'we_x', 'https://example.com/', '{mrr.movement}', 'whsec_eA==')",
       "insert into webhook_messages (tenant_id, message_id, event_type, payload) values ('globex', 'mov_x', 'mrr.movement', '{}')",
+      "insert into data_changes (tenant_id, data_version, customer_ids) values ('globex', 99, '{g1}')",
       "update webhook_deliveries set status = 'pending' where tenant_id = 'globex'",
     ];
     const globexBefore = await tenantState(test.database, 'globex');

@@ -153,23 +153,158 @@ export function compareTimelines(
   a: { readonly definitions: ResolvedDefinitions; readonly timeline: Timeline },
   b: { readonly definitions: ResolvedDefinitions; readonly timeline: Timeline },
 ): DefinitionComparison {
-  const sideA = answer(query, a.definitions, a.timeline);
-  const sideB = answer(query, b.definitions, b.timeline);
+  return compareShares(
+    { definitions: a.definitions, shares: definitionShares(query, a.definitions, a.timeline) },
+    { definitions: b.definitions, shares: definitionShares(query, b.definitions, b.timeline) },
+  );
+}
+
+/**
+ * One set's half of a comparison: its report and each included customer's share of it, in
+ * columns (typed arrays and arrays of strings), so that it is cheap to pass between threads: it
+ * can be computed where the set's timeline lives (a worker) and combined with the other set's by
+ * {@link compareShares} elsewhere. Customer `i` is `customerIds[i]`; its share of bridge line `l`
+ * (in {@link BRIDGE_LINES} order) is `bridges[i * 7 + l]`; its movements are those at indices
+ * `movementStart[i]` to `movementStart[i + 1]` of the movement columns.
+ */
+export interface DefinitionShares {
+  readonly report: RetentionReport;
+  /** Every customer the question includes (MRR at either end), in order of first appearance. */
+  readonly customerIds: readonly string[];
+  /** Seven bridge shares per customer. */
+  readonly bridges: Float64Array;
+  /** Per customer, where its movements start; one more entry than customers. */
+  readonly movementStart: Int32Array;
+  /** Per movement, the entity that moved (the customer, or at subscription grain a subscription). */
+  readonly movementEntityIds: readonly string[];
+  readonly movementKinds: readonly MovementKind[];
+  /** Per movement, its amount (positive). */
+  readonly movementAmounts: Float64Array;
+}
+
+/** The bridge lines in the order of {@link DefinitionShares.bridges}. */
+export const BRIDGE_LINES: readonly (keyof MrrBridge)[] = LINES;
+
+const STARTING = 0;
+const ENDING = 6;
+
+/**
+ * One set's answer to the query on a timeline built under it: the report and each included
+ * customer's share of its bridge lines, with its movements. Window ends given as calendar dates
+ * are read in the set's time zone; PERIOD method only.
+ */
+export function definitionShares(
+  query: ComparisonQuery,
+  definitions: Definitions,
+  timeline: Timeline,
+): DefinitionShares {
+  const options = queryOptionsOf(definitions);
+  const from = instantOf(query.from, options.timeZone);
+  const to = instantOf(query.to, options.timeZone);
+  checkPeriod(from, to);
+  const periodOptions = {
+    ...(query.segment ? { segment: query.segment } : {}),
+    ...(query.rates ? { rates: query.rates } : {}),
+    reactivationWindowDays: options.reactivationWindowDays,
+    sizeBandThresholds: options.sizeBandThresholds,
+  };
+  const report = computeRetention(timeline, { ...periodOptions, from, to, timeZone: options.timeZone });
+  const indexOf = new Map<string, number>();
+  const customerIds: string[] = [];
+  const bridges: number[] = [];
+  // Movements in visit order, with their customer's index; grouped by customer below.
+  const owners: number[] = [];
+  const entityIds: string[] = [];
+  const kinds: MovementKind[] = [];
+  const amounts: number[] = [];
+  new PeriodEngine(timeline, [from, to], periodOptions).evaluate(from, to, {
+    visit: ({ entity, startingMrr, endingMrr, kind }) => {
+      const { id, customerId } = timeline.entityAt(entity);
+      let index = indexOf.get(customerId);
+      if (index === undefined) {
+        index = customerIds.length;
+        indexOf.set(customerId, index);
+        customerIds.push(customerId);
+        for (let line = 0; line < LINES.length; line++) bridges.push(0);
+      }
+      const base = index * LINES.length;
+      bridges[base + STARTING] = (bridges[base + STARTING] as number) + startingMrr;
+      bridges[base + ENDING] = (bridges[base + ENDING] as number) + endingMrr;
+      if (kind === null) return;
+      const [line, amount] = movementLine(kind, startingMrr, endingMrr);
+      bridges[base + line] = (bridges[base + line] as number) + amount;
+      owners.push(index);
+      entityIds.push(id);
+      kinds.push(kind);
+      amounts.push(amount);
+    },
+  });
+  // Counting sort by customer, stable: each customer's movements in visit (entity) order.
+  const movementStart = new Int32Array(customerIds.length + 1);
+  for (const owner of owners) movementStart[owner + 1] = (movementStart[owner + 1] as number) + 1;
+  for (let i = 0; i < customerIds.length; i++) {
+    movementStart[i + 1] = (movementStart[i + 1] as number) + (movementStart[i] as number);
+  }
+  const next = movementStart.slice(0, customerIds.length);
+  const movementEntityIds = new Array<string>(owners.length);
+  const movementKinds = new Array<MovementKind>(owners.length);
+  const movementAmounts = new Float64Array(owners.length);
+  for (let m = 0; m < owners.length; m++) {
+    const owner = owners[m] as number;
+    const at = next[owner] as number;
+    next[owner] = at + 1;
+    movementEntityIds[at] = entityIds[m] as string;
+    movementKinds[at] = kinds[m] as MovementKind;
+    movementAmounts[at] = amounts[m] as number;
+  }
+  return {
+    report,
+    customerIds,
+    bridges: Float64Array.from(bridges),
+    movementStart,
+    movementEntityIds,
+    movementKinds,
+    movementAmounts,
+  };
+}
+
+/**
+ * The comparison of two sets' halves ({@link definitionShares}, on the same data and query):
+ * exactly what {@link compareTimelines} answers. Time linear in the customers; objects are made
+ * only for the customers that differ.
+ */
+export function compareShares(
+  a: { readonly definitions: ResolvedDefinitions; readonly shares: DefinitionShares },
+  b: { readonly definitions: ResolvedDefinitions; readonly shares: DefinitionShares },
+): DefinitionComparison {
+  const sideA = a.shares;
+  const sideB = b.shares;
+  const indexB = new Map<string, number>();
+  for (let j = 0; j < sideB.customerIds.length; j++) indexB.set(sideB.customerIds[j] as string, j);
+  const seenB = new Uint8Array(sideB.customerIds.length);
   const customers: CustomerDefinitionDifference[] = [];
-  const empty: CustomerUnderDefinitions = { bridge: zeroBridge(), movements: [] };
-  const ids = new Set([...sideA.customers.keys(), ...sideB.customers.keys()]);
-  for (const customerId of ids) {
-    const underA = sideA.customers.get(customerId) ?? empty;
-    const underB = sideB.customers.get(customerId) ?? empty;
-    const difference = subtract(underB.bridge, underA.bridge);
-    if (LINES.some((line) => difference[line] !== 0) || !sameMovements(underA, underB)) {
-      customers.push({ customerId, a: underA, b: underB, difference });
-    }
+  const consider = (customerId: string, i: number, j: number) => {
+    if (!differs(sideA, i, sideB, j)) return;
+    const underA = shareAt(sideA, i);
+    const underB = shareAt(sideB, j);
+    customers.push({ customerId, a: underA, b: underB, difference: subtract(underB.bridge, underA.bridge) });
+  };
+  for (let i = 0; i < sideA.customerIds.length; i++) {
+    const customerId = sideA.customerIds[i] as string;
+    const j = indexB.get(customerId) ?? -1;
+    if (j >= 0) seenB[j] = 1;
+    consider(customerId, i, j);
+  }
+  for (let j = 0; j < sideB.customerIds.length; j++) {
+    if (seenB[j] === 0) consider(sideB.customerIds[j] as string, -1, j);
   }
   const size = (c: CustomerDefinitionDifference) =>
     Math.max(...LINES.map((line) => Math.abs(c.difference[line])));
+  const sizes = new Map(customers.map((c) => [c, size(c)]));
   customers.sort(
-    (x, y) => size(y) - size(x) || (x.customerId < y.customerId ? -1 : x.customerId > y.customerId ? 1 : 0),
+    (x, y) =>
+      (sizes.get(y) as number) - (sizes.get(x) as number) ||
+      (x.customerId < y.customerId ? -1 : x.customerId > y.customerId ? 1 : 0),
   );
   const ratio = (x: number | null, y: number | null) => (x === null || y === null ? null : y - x);
   const reportA = sideA.report;
@@ -187,67 +322,63 @@ export function compareTimelines(
   };
 }
 
-/** The report of one set and each included customer's share of it. */
-function answer(
-  query: ComparisonQuery,
-  definitions: Definitions,
-  timeline: Timeline,
-): { report: RetentionReport; customers: Map<string, CustomerUnderDefinitions> } {
-  const options = queryOptionsOf(definitions);
-  const from = instantOf(query.from, options.timeZone);
-  const to = instantOf(query.to, options.timeZone);
-  checkPeriod(from, to);
-  const periodOptions = {
-    ...(query.segment ? { segment: query.segment } : {}),
-    ...(query.rates ? { rates: query.rates } : {}),
-    reactivationWindowDays: options.reactivationWindowDays,
-    sizeBandThresholds: options.sizeBandThresholds,
-  };
-  const report = computeRetention(timeline, { ...periodOptions, from, to, timeZone: options.timeZone });
-  const customers = new Map<string, { bridge: Record<keyof MrrBridge, number>; movements: MovementList }>();
-  new PeriodEngine(timeline, [from, to], periodOptions).evaluate(from, to, {
-    visit: ({ entity, startingMrr, endingMrr, kind }) => {
-      const { id, customerId } = timeline.entityAt(entity);
-      let share = customers.get(customerId);
-      if (!share) {
-        share = { bridge: zeroBridge(), movements: [] };
-        customers.set(customerId, share);
-      }
-      share.bridge.startingMrr += startingMrr;
-      share.bridge.endingMrr += endingMrr;
-      if (kind === null) return;
-      const amount = addMovement(share.bridge, kind, startingMrr, endingMrr);
-      share.movements.push({ entityId: id, kind, amount });
-    },
+/** Whether customer `i` of `a` and `j` of `b` (-1: absent) differ in a bridge share or a movement. */
+function differs(a: DefinitionShares, i: number, b: DefinitionShares, j: number): boolean {
+  for (let line = 0; line < LINES.length; line++) {
+    const x = i < 0 ? 0 : (a.bridges[i * LINES.length + line] as number);
+    const y = j < 0 ? 0 : (b.bridges[j * LINES.length + line] as number);
+    if (x !== y) return true;
+  }
+  const startA = i < 0 ? 0 : (a.movementStart[i] as number);
+  const countA = i < 0 ? 0 : (a.movementStart[i + 1] as number) - startA;
+  const startB = j < 0 ? 0 : (b.movementStart[j] as number);
+  const countB = j < 0 ? 0 : (b.movementStart[j + 1] as number) - startB;
+  if (countA !== countB) return true;
+  for (let k = 0; k < countA; k++) {
+    if (
+      a.movementEntityIds[startA + k] !== b.movementEntityIds[startB + k] ||
+      a.movementKinds[startA + k] !== b.movementKinds[startB + k] ||
+      a.movementAmounts[startA + k] !== b.movementAmounts[startB + k]
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Customer `i` of a half as plain data (`-1`: not included, all 0 and no movements). */
+function shareAt(shares: DefinitionShares, i: number): CustomerUnderDefinitions {
+  const bridge = zeroBridge();
+  if (i < 0) return { bridge, movements: [] };
+  LINES.forEach((line, l) => {
+    bridge[line] = shares.bridges[i * LINES.length + l] as number;
   });
-  return { report, customers };
+  const movements: MovementList = [];
+  for (let m = shares.movementStart[i] as number; m < (shares.movementStart[i + 1] as number); m++) {
+    movements.push({
+      entityId: shares.movementEntityIds[m] as string,
+      kind: shares.movementKinds[m] as MovementKind,
+      amount: shares.movementAmounts[m] as number,
+    });
+  }
+  return { bridge, movements };
 }
 
 type MovementList = { entityId: string; kind: MovementKind; amount: MoneyUnits }[];
 
-/** Adds a movement to its bridge line and returns its (positive) amount. */
-function addMovement(
-  bridge: Record<keyof MrrBridge, number>,
-  kind: MovementKind,
-  starting: MoneyUnits,
-  ending: MoneyUnits,
-): MoneyUnits {
+/** A movement's bridge line (index in {@link LINES}) and its (positive) amount. */
+function movementLine(kind: MovementKind, starting: MoneyUnits, ending: MoneyUnits): [number, MoneyUnits] {
   switch (kind) {
     case 'NEW':
-      bridge.newBusiness += ending;
-      return ending;
+      return [1, ending];
     case 'REACTIVATION':
-      bridge.reactivation += ending;
-      return ending;
+      return [2, ending];
     case 'EXPANSION':
-      bridge.expansion += ending - starting;
-      return ending - starting;
+      return [3, ending - starting];
     case 'CONTRACTION':
-      bridge.contraction += starting - ending;
-      return starting - ending;
+      return [4, starting - ending];
     case 'CHURN':
-      bridge.churn += starting;
-      return starting;
+      return [5, starting];
     default:
       return kind satisfies never;
   }
@@ -269,14 +400,4 @@ function subtract(b: MrrBridge, a: MrrBridge): BridgeDifference {
   const difference = zeroBridge();
   for (const line of LINES) difference[line] = b[line] - a[line];
   return difference;
-}
-
-function sameMovements(a: CustomerUnderDefinitions, b: CustomerUnderDefinitions): boolean {
-  return (
-    a.movements.length === b.movements.length &&
-    a.movements.every((m, i) => {
-      const n = b.movements[i];
-      return n !== undefined && m.entityId === n.entityId && m.kind === n.kind && m.amount === n.amount;
-    })
-  );
 }

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  BRIDGE_LINES,
   compareDefinitions,
+  compareShares,
   compareTimelines,
   DEFAULT_DEFINITIONS,
+  definitionShares,
   EngineError,
   formatMoneyUnits,
   type MrrBridge,
@@ -183,5 +186,53 @@ describe('compareDefinitions', () => {
     expect(() => compareDefinitions(inputs, { from: 'March', to: '2024-04-01' }, STRIPE, STRIPE)).toThrow(
       new EngineError('INVALID_PERIOD', 'a window end must be an instant or a YYYY-MM-DD date, got "March"'),
     );
+  });
+});
+
+describe('definitionShares and compareShares', () => {
+  // Subscription ids sort apart from their customers: x's two subscriptions are not neighbours.
+  const interleaved = {
+    spans: [
+      span('x', '2024-01-01', '2024-03-15', 30, { subscriptionId: 'a-addon' }),
+      span('y', '2024-01-01', null, 70, { subscriptionId: 'm-main' }),
+      span('x', '2024-01-01', null, 100, { subscriptionId: 'z-main' }),
+      span('x', '2024-03-10', null, 20, { subscriptionId: 'b-new' }),
+    ],
+  };
+  const SUBSCRIPTIONS = under({ grain: 'SUBSCRIPTION' });
+
+  it('holds each customer once, its shares in bridge-line order and its movements in entity order', () => {
+    const half = definitionShares(march, SUBSCRIPTIONS, timelineUnder(interleaved, SUBSCRIPTIONS));
+    expect(BRIDGE_LINES).toEqual([
+      'startingMrr',
+      'newBusiness',
+      'reactivation',
+      'expansion',
+      'contraction',
+      'churn',
+      'endingMrr',
+    ]);
+    expect(half.customerIds).toEqual(['x', 'y']);
+    const x = [...half.bridges.slice(0, 7)].map(formatMoneyUnits);
+    expect(x).toEqual(['130', '20', '0', '0', '0', '30', '120']);
+    expect([...half.movementStart]).toEqual([0, 2, 2]);
+    expect(half.movementEntityIds).toEqual(['a-addon', 'b-new']);
+    expect(half.movementKinds).toEqual(['CHURN', 'NEW']);
+    expect([...half.movementAmounts].map(formatMoneyUnits)).toEqual(['30', '20']);
+  });
+
+  it('survive a structured clone (a worker thread’s reply) and combine to what compareTimelines answers', () => {
+    const a = { definitions: DEFAULT_DEFINITIONS, timeline: timelineUnder(interleaved, DEFAULT_DEFINITIONS) };
+    const b = { definitions: SUBSCRIPTIONS, timeline: timelineUnder(interleaved, SUBSCRIPTIONS) };
+    const cloned = (side: typeof a) =>
+      structuredClone(definitionShares(march, side.definitions, side.timeline));
+    const combined = compareShares(
+      { definitions: a.definitions, shares: cloned(a) },
+      { definitions: b.definitions, shares: cloned(b) },
+    );
+    const direct = compareTimelines(march, a, b);
+    expect(combined).toEqual(direct);
+    expect(combined.customers.map((c) => c.customerId)).toEqual(['x']);
+    expect(combined.customers[0]?.b.movements.map((m) => m.entityId)).toEqual(['a-addon', 'b-new']);
   });
 });

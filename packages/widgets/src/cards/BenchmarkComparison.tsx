@@ -5,14 +5,14 @@ import {
   benchmarksQueryOptions,
   type RetentionQuery,
 } from '../hooks/queryOptions.ts';
-import type { CardBaseProps } from '../internal/CardFrame.tsx';
+import type { CardBaseProps, DefinitionsCardProps } from '../internal/CardFrame.tsx';
 import { useCardState } from '../internal/useCardQueries.ts';
 import { useNrrSession } from '../provider/context.ts';
 import type { BenchmarkComparisonResult, BenchmarkMetric } from '../types.ts';
 import { BenchmarkComparisonView } from './BenchmarkComparisonView.tsx';
 
 /** Props of {@link BenchmarkComparison}. */
-export interface BenchmarkComparisonProps extends CardBaseProps, RetentionQuery {
+export interface BenchmarkComparisonProps extends CardBaseProps, DefinitionsCardProps, RetentionQuery {
   /** Which figure to compare; default `NRR`. */
   readonly metric?: BenchmarkMetric;
   /** Keys of the ranges to show, in this order; default every range of the metric that `filter` matches. */

@@ -1,13 +1,18 @@
 import type { CSSProperties, ReactNode } from 'react';
 import { linearScale } from '../charts/scale.ts';
-import { type CardBaseProps, CardFrame, type CardState } from '../internal/CardFrame.tsx';
+import {
+  type CardBaseProps,
+  CardFrame,
+  type CardState,
+  type DefinitionsCardProps,
+} from '../internal/CardFrame.tsx';
 import { DataTable } from '../internal/DataTable.tsx';
 import { formatPercent } from '../internal/formatters.ts';
 import { useNrrSettings } from '../provider/context.ts';
 import type { BenchmarkComparisonResult, BenchmarkMetric } from '../types.ts';
 import { benchmarkRange, benchmarkSentence } from './benchmarkText.ts';
 
-interface BenchmarkComparisonViewProps extends CardBaseProps {
+interface BenchmarkComparisonViewProps extends CardBaseProps, DefinitionsCardProps {
   readonly metric: BenchmarkMetric;
   readonly state: CardState;
   readonly comparisons: readonly BenchmarkComparisonResult[] | undefined;
@@ -44,6 +49,10 @@ export function BenchmarkComparisonView(props: BenchmarkComparisonViewProps): Re
       state={state}
       loadingText="Loading benchmarks…"
       emptyText={`No ${metric} figure or benchmark to compare for this period.`}
+      showDefinitions={props.showDefinitions !== false}
+      // Every comparison of the card is of one figure, answered under one set of definitions.
+      definitions={rows[0]?.report.definitions}
+      currency={rows[0]?.report.currency}
     >
       <figure className="nrr-chart">
         <div

@@ -1,7 +1,12 @@
 import type { CSSProperties, ReactNode } from 'react';
 import { useCohorts } from '../hooks/hooks.ts';
 import type { CohortsQuery } from '../hooks/queryOptions.ts';
-import { type CardBaseProps, CardFrame, type CardState } from '../internal/CardFrame.tsx';
+import {
+  type CardBaseProps,
+  CardFrame,
+  type CardState,
+  type DefinitionsCardProps,
+} from '../internal/CardFrame.tsx';
 import { ScrollRegion } from '../internal/ScrollRegion.tsx';
 import { TableSkeleton } from '../internal/skeletons.tsx';
 import { useCardState } from '../internal/useCardQueries.ts';
@@ -12,7 +17,7 @@ import type { CohortTableResult } from '../types.ts';
 import { ageLabel, cohortCells } from './cohortCells.ts';
 
 /** Props of {@link CohortHeatmap}. */
-export interface CohortHeatmapProps extends CardBaseProps, CohortsQuery {
+export interface CohortHeatmapProps extends CardBaseProps, DefinitionsCardProps, CohortsQuery {
   /** Static mode: the cohort table. */
   readonly data?: CohortTableResult;
 }
@@ -50,11 +55,12 @@ function ConnectedHeatmap({
 }
 
 function HeatmapView(
-  props: CardBaseProps & {
-    readonly state: CardState;
-    readonly table: CohortTableResult | undefined;
-    readonly expectedRows?: number;
-  },
+  props: CardBaseProps &
+    DefinitionsCardProps & {
+      readonly state: CardState;
+      readonly table: CohortTableResult | undefined;
+      readonly expectedRows?: number;
+    },
 ): ReactNode {
   const { locale } = useNrrSettings();
   const { table } = props;
@@ -77,6 +83,9 @@ function HeatmapView(
       loadingText="Loading cohorts…"
       skeleton={<TableSkeleton rows={props.expectedRows ?? 6} />}
       emptyText="No cohorts started in this window."
+      showDefinitions={props.showDefinitions !== false}
+      definitions={table?.definitions}
+      currency={table?.currency}
     >
       <ScrollRegion label={`${caption} (scrollable)`}>
         <table className="nrr-table nrr-heatmap">

@@ -1,20 +1,30 @@
 import { type ReactNode, useState } from 'react';
 import { useMovements } from '../hooks/hooks.ts';
 import { clampPageSize, type MovementsQuery } from '../hooks/movementsQueryOptions.ts';
-import { type CardBaseProps, CardFrame, type CardState } from '../internal/CardFrame.tsx';
+import {
+  type CardBaseProps,
+  CardFrame,
+  type CardState,
+  type DefinitionsCardProps,
+} from '../internal/CardFrame.tsx';
 import { TableSkeleton } from '../internal/skeletons.tsx';
 import { useCardState } from '../internal/useCardQueries.ts';
 import { useNrrSettings } from '../provider/context.ts';
-import type { MovementResult } from '../types.ts';
+import type { DefinitionsResult, MovementResult } from '../types.ts';
 import { MovementsPage } from './MovementsTableView.tsx';
 import { pageOf } from './movementRows.ts';
 
 /** Props of {@link MovementsTable}. */
-export interface MovementsTableProps extends CardBaseProps, Omit<MovementsQuery, 'first' | 'after'> {
+export interface MovementsTableProps
+  extends CardBaseProps,
+    DefinitionsCardProps,
+    Omit<MovementsQuery, 'first' | 'after'> {
   /** Rows per page, 1–500 (values outside are clamped); default 10. */
   readonly pageSize?: number;
   /** Static mode: every movement of the period; pages are cut client-side. */
   readonly data?: readonly MovementResult[];
+  /** Static mode: the definitions that produced `data` (a movement page's), for "How this is calculated". */
+  readonly definitions?: DefinitionsResult;
 }
 
 const CAPTION = 'Customer movements';
@@ -38,7 +48,7 @@ function StaticMovements({
   const pages = Math.max(1, Math.ceil(movements.length / size));
   const state: CardState = movements.length === 0 ? { status: 'empty' } : { status: 'ready' };
   return (
-    <Frame {...props} state={state}>
+    <Frame {...props} state={state} currency={movements[0]?.amount.currency}>
       <MovementsPage
         rows={pageOf(movements, page, size)}
         locale={locale}
@@ -68,7 +78,12 @@ function ConnectedMovements({ period, segment, types, ...props }: MovementsTable
     state.status === 'ready' && connection?.totalCount === 0 ? { status: 'empty' } : state;
   const endCursor = connection?.pageInfo.endCursor ?? null;
   return (
-    <Frame {...props} state={shown}>
+    <Frame
+      {...props}
+      state={shown}
+      definitions={connection?.definitions}
+      currency={connection?.edges[0]?.node.amount.currency}
+    >
       <MovementsPage
         rows={connection?.edges.map((edge) => edge.node) ?? []}
         locale={locale}
@@ -88,11 +103,14 @@ function ConnectedMovements({ period, segment, types, ...props }: MovementsTable
 }
 
 function Frame(
-  props: CardBaseProps & {
-    readonly state: CardState;
-    readonly pageSize?: number | undefined;
-    readonly children: ReactNode;
-  },
+  props: CardBaseProps &
+    DefinitionsCardProps & {
+      readonly state: CardState;
+      readonly pageSize?: number | undefined;
+      readonly definitions?: DefinitionsResult | undefined;
+      readonly currency?: string | undefined;
+      readonly children: ReactNode;
+    },
 ): ReactNode {
   return (
     <CardFrame
@@ -102,6 +120,7 @@ function Frame(
       loadingText="Loading movements…"
       skeleton={<TableSkeleton rows={clampPageSize(props.pageSize ?? 10)} pager />}
       emptyText="No customer moved in this period."
+      showDefinitions={props.showDefinitions !== false}
     />
   );
 }

@@ -2,7 +2,12 @@ import type { CSSProperties, ReactNode } from 'react';
 import { linearScale } from '../charts/scale.ts';
 import { useRetention } from '../hooks/hooks.ts';
 import type { RetentionQuery } from '../hooks/queryOptions.ts';
-import { type CardBaseProps, CardFrame, type CardState } from '../internal/CardFrame.tsx';
+import {
+  type CardBaseProps,
+  CardFrame,
+  type CardState,
+  type DefinitionsCardProps,
+} from '../internal/CardFrame.tsx';
 import { DataTable } from '../internal/DataTable.tsx';
 import { compactMoney, fullMoney, magnitude } from '../internal/money.ts';
 import { BridgeSkeleton } from '../internal/skeletons.tsx';
@@ -13,7 +18,7 @@ import type { RetentionReportResult } from '../types.ts';
 import { bridgeSteps, stepSign } from './bridgeSteps.ts';
 
 /** Props of {@link MrrBridge}. */
-export interface MrrBridgeProps extends CardBaseProps, RetentionQuery {
+export interface MrrBridgeProps extends CardBaseProps, DefinitionsCardProps, RetentionQuery {
   /** Static mode: the report whose bridge to draw. */
   readonly data?: RetentionReportResult;
 }
@@ -36,7 +41,8 @@ function ConnectedBridge({ period, method, segment, ...props }: MrrBridgeProps):
 }
 
 function BridgeView(
-  props: CardBaseProps & { readonly state: CardState; readonly report: RetentionReportResult | undefined },
+  props: CardBaseProps &
+    DefinitionsCardProps & { readonly state: CardState; readonly report: RetentionReportResult | undefined },
 ): ReactNode {
   const { locale } = useNrrSettings();
   const { report } = props;
@@ -70,6 +76,9 @@ function BridgeView(
       loadingText="Loading the MRR bridge…"
       skeleton={<BridgeSkeleton />}
       emptyText="No recurring revenue in this period."
+      showDefinitions={props.showDefinitions !== false}
+      definitions={report?.definitions}
+      currency={report?.currency}
     >
       <figure className="nrr-chart">
         <div role="img" aria-label={label} className="nrr-waterfall">

@@ -2,14 +2,14 @@ import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useRetention, useRetentionSeries } from '../hooks/hooks.ts';
 import { benchmarkComparisonQueryOptions, type RetentionQuery } from '../hooks/queryOptions.ts';
-import type { CardBaseProps } from '../internal/CardFrame.tsx';
+import type { CardBaseProps, DefinitionsCardProps } from '../internal/CardFrame.tsx';
 import { useCardState } from '../internal/useCardQueries.ts';
 import { monthsInPeriod, previousPeriod, resolvePeriod } from '../period.ts';
 import { useNrrSession } from '../provider/context.ts';
 import { RetentionFigure, type RetentionFigureData, type RetentionMetric } from './RetentionFigure.tsx';
 
 /** Props of `<NrrCard>` and `<GrrCard>`. */
-export interface RetentionCardProps extends CardBaseProps, RetentionQuery {
+export interface RetentionCardProps extends CardBaseProps, DefinitionsCardProps, RetentionQuery {
   /**
    * Key of the published range to place the figure in (see `useBenchmarks`), or `null` for none.
    * Default: `b2b-saas` on `<NrrCard>`; none on `<GrrCard>` (no GRR ranges are published).

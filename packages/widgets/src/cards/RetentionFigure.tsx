@@ -1,6 +1,11 @@
 import type { ReactNode } from 'react';
 import { Sparkline } from '../charts/Sparkline.tsx';
-import { type CardBaseProps, CardFrame, type CardState } from '../internal/CardFrame.tsx';
+import {
+  type CardBaseProps,
+  CardFrame,
+  type CardState,
+  type DefinitionsCardProps,
+} from '../internal/CardFrame.tsx';
 import { describeChange } from '../internal/change.ts';
 import { formatPercent } from '../internal/formatters.ts';
 import { FigureSkeleton } from '../internal/skeletons.tsx';
@@ -31,7 +36,7 @@ const NAMES = {
   grr: { title: 'Gross revenue retention', short: 'GRR', benchmark: 'GRR' },
 } as const;
 
-interface RetentionFigureProps extends CardBaseProps {
+interface RetentionFigureProps extends CardBaseProps, DefinitionsCardProps {
   readonly metric: RetentionMetric;
   readonly state: CardState;
   readonly data: RetentionFigureData | undefined;
@@ -48,6 +53,7 @@ export function RetentionFigure({
   data,
   range,
   showWarnings,
+  showDefinitions,
   ...props
 }: RetentionFigureProps): ReactNode {
   const { locale } = useNrrSettings();
@@ -73,6 +79,9 @@ export function RetentionFigure({
       skeleton={<FigureSkeleton />}
       emptyText="No paying customers at the start of this period, so there is no retention to report."
       emptyDetails={emptyWarnings.length > 0 ? <Warnings warnings={emptyWarnings} /> : null}
+      showDefinitions={showDefinitions !== false}
+      definitions={data?.current.definitions}
+      currency={data?.current.currency}
     >
       <p className="nrr-figure">{percent(value)}</p>
       {change && data?.previous ? (

@@ -2,7 +2,12 @@ import type { ReactNode } from 'react';
 import { LineChart, type LineSeries } from '../charts/LineChart.tsx';
 import { useRetentionSeries } from '../hooks/hooks.ts';
 import type { RetentionSeriesQuery } from '../hooks/queryOptions.ts';
-import { type CardBaseProps, CardFrame, type CardState } from '../internal/CardFrame.tsx';
+import {
+  type CardBaseProps,
+  CardFrame,
+  type CardState,
+  type DefinitionsCardProps,
+} from '../internal/CardFrame.tsx';
 import { DataTable } from '../internal/DataTable.tsx';
 import { formatPercent } from '../internal/formatters.ts';
 import { LineChartSkeleton } from '../internal/skeletons.tsx';
@@ -12,7 +17,7 @@ import { useNrrSession, useNrrSettings } from '../provider/context.ts';
 import type { RetentionReportResult } from '../types.ts';
 
 /** Props of {@link RetentionTrend}. */
-export interface RetentionTrendProps extends CardBaseProps, RetentionSeriesQuery {
+export interface RetentionTrendProps extends CardBaseProps, DefinitionsCardProps, RetentionSeriesQuery {
   /** Static mode: the series, oldest first. */
   readonly data?: readonly RetentionReportResult[];
 }
@@ -38,11 +43,12 @@ function ConnectedTrend({ period, method, segment, granularity, ...props }: Rete
 }
 
 function TrendView(
-  props: CardBaseProps & {
-    readonly state: CardState;
-    readonly series: readonly RetentionReportResult[] | undefined;
-    readonly range?: DateRange;
-  },
+  props: CardBaseProps &
+    DefinitionsCardProps & {
+      readonly state: CardState;
+      readonly series: readonly RetentionReportResult[] | undefined;
+      readonly range?: DateRange;
+    },
 ): ReactNode {
   const { locale } = useNrrSettings();
   const points = props.series ?? [];
@@ -74,6 +80,10 @@ function TrendView(
       loadingText="Loading the retention trend…"
       skeleton={<LineChartSkeleton />}
       emptyText="No paying customers in this window, so there is no retention to chart."
+      showDefinitions={props.showDefinitions !== false}
+      // Every point of a series is answered under the same definitions.
+      definitions={last?.definitions}
+      currency={last?.currency}
     >
       <figure className="nrr-chart">
         <ul className="nrr-legend">

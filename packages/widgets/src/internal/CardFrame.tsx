@@ -1,8 +1,10 @@
 import { type ReactNode, useId } from 'react';
+import { DefinitionsDisclosure } from '../cards/DefinitionsDisclosure.tsx';
 import { useNrrSettings } from '../provider/context.ts';
 import { NrrError } from '../provider/errors.ts';
 import { useOutage } from '../provider/outage.tsx';
 import { appearanceStyle } from '../theme/appearance.ts';
+import type { DefinitionsResult } from '../types.ts';
 import { ErrorActions } from './ErrorActions.tsx';
 import { isOutage, plainReason } from './errorText.ts';
 
@@ -36,6 +38,16 @@ export interface CardBaseProps extends CardStateRenderers {
   readonly className?: string;
 }
 
+/** Props of the cards whose figures come from a report, cohort table or movement page. */
+export interface DefinitionsCardProps {
+  /**
+   * Shows "How this is calculated" under the content: the definitions that produced the figures
+   * (preset, customized options, grain, churn date, windows, policies, time zone, size bands),
+   * closed until opened; default true.
+   */
+  readonly showDefinitions?: boolean;
+}
+
 interface CardFrameProps extends CardBaseProps {
   readonly kind: string;
   readonly title: string;
@@ -49,6 +61,11 @@ interface CardFrameProps extends CardBaseProps {
   readonly emptyDetails?: ReactNode;
   /** Placeholder shapes shown while loading, laid out like the content so the card keeps its size. */
   readonly skeleton?: ReactNode;
+  /** Whether the card ends with "How this is calculated" (its place is kept while loading). */
+  readonly showDefinitions?: boolean | undefined;
+  /** What it shows, once loaded; with the currency of the card's amounts. */
+  readonly definitions?: DefinitionsResult | undefined;
+  readonly currency?: string | undefined;
   readonly children?: ReactNode;
 }
 
@@ -95,6 +112,11 @@ function stateView(props: CardFrameProps): ReactNode {
             </p>
             <div className="nrr-skeleton-shapes" aria-hidden="true">
               {props.skeleton ?? <span className="nrr-skeleton-block nrr-skeleton-line" />}
+              {props.showDefinitions ? (
+                <div className="nrr-definitions nrr-skeleton-text">
+                  <span className="nrr-definitions-toggle">How this is calculated</span>
+                </div>
+              ) : null}
             </div>
           </div>
         )
@@ -107,14 +129,26 @@ function stateView(props: CardFrameProps): ReactNode {
           <>
             <p className="nrr-placeholder">{props.emptyText}</p>
             {props.emptyDetails}
+            {definitionsView(props)}
           </>
         )
       );
     case 'ready':
-      return props.children;
+      return (
+        <>
+          {props.children}
+          {definitionsView(props)}
+        </>
+      );
     default:
       return state satisfies never;
   }
+}
+
+function definitionsView(props: CardFrameProps): ReactNode {
+  return props.showDefinitions && props.definitions ? (
+    <DefinitionsDisclosure definitions={props.definitions} currency={props.currency} />
+  ) : null;
 }
 
 /**

@@ -3,10 +3,10 @@
  * form of a tenant's revenue: the API builds its timeline from them when it loads the tenant.
  */
 import { type MrrSpan, parseMoney } from '@nrr/core';
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { copyConnection } from '../copy.ts';
 import { mrrSpans } from '../schema.ts';
-import type { Tx } from '../tenant-scope.ts';
+import { resultRows, type Tx } from '../tenant-scope.ts';
 import { readAttributeSets } from './attribute-sets.ts';
 
 /** Reads a stored span row back into core's form. */
@@ -55,8 +55,31 @@ interface SpanRow {
  * same way every time. On Postgres instants come as epoch milliseconds; each attribute set is
  * parsed once and shared by the spans that have it.
  */
-export async function readTenantSpans(tx: Tx, tenantId: string): Promise<MrrSpan[]> {
-  const sets = await readAttributeSets(tx, tenantId);
+export function readTenantSpans(tx: Tx, tenantId: string): Promise<MrrSpan[]> {
+  return readSpans(tx, tenantId, undefined);
+}
+
+/**
+ * The stored spans of the given customers of the tenant, in {@link readTenantSpans}'s order and
+ * shape (what a timeline patch rebuilds them from; an unknown customer has none).
+ */
+export function readCustomerSpans(
+  tx: Tx,
+  tenantId: string,
+  customerIds: readonly string[],
+): Promise<MrrSpan[]> {
+  if (customerIds.length === 0) return Promise.resolve([]);
+  return readSpans(tx, tenantId, customerIds);
+}
+
+async function readSpans(
+  tx: Tx,
+  tenantId: string,
+  customerIds: readonly string[] | undefined,
+): Promise<MrrSpan[]> {
+  const sets = customerIds
+    ? await customerAttributeSets(tx, tenantId, customerIds)
+    : await readAttributeSets(tx, tenantId);
   const connection = copyConnection(tx);
   let spans: MrrSpan[];
   if (connection) {
@@ -64,8 +87,9 @@ export async function readTenantSpans(tx: Tx, tenantId: string): Promise<MrrSpan
       `select customer_id, subscription_id,
         (extract(epoch from start_at) * 1000)::float8 as start_ms, (extract(epoch from end_at) * 1000)::float8 as end_ms,
         mrr::text as mrr, currency, (extract(epoch from canceled_at) * 1000)::float8 as canceled_ms, attributes_id
-      from mrr_spans where tenant_id = $1 order by customer_id, subscription_id, start_at`,
-      [tenantId],
+      from mrr_spans where tenant_id = $1${customerIds ? ' and customer_id = any($2::text[])' : ''}
+      order by customer_id, subscription_id, start_at`,
+      customerIds ? [tenantId, customerIds as string[]] : [tenantId],
     );
     spans = new Array<MrrSpan>(rows.length);
     // Turns of the event loop while a large tenant's rows become spans, so that the requests the
@@ -95,7 +119,17 @@ export async function readTenantSpans(tx: Tx, tenantId: string): Promise<MrrSpan
       spans[i] = span;
     }
   } else {
-    const rows = await tx.select().from(mrrSpans).where(eq(mrrSpans.tenantId, tenantId));
+    const rows = await tx
+      .select()
+      .from(mrrSpans)
+      .where(
+        customerIds
+          ? and(
+              eq(mrrSpans.tenantId, tenantId),
+              sql`${mrrSpans.customerId} = any(${sql.param(customerIds)}::text[])`,
+            )
+          : eq(mrrSpans.tenantId, tenantId),
+      );
     spans = rows.map((row) => spanFromRow(row, sets));
   }
   // The database's order (bytes of UTF-8) and code-unit order differ only past U+E000.
@@ -103,4 +137,25 @@ export async function readTenantSpans(tx: Tx, tenantId: string): Promise<MrrSpan
     if (compareSpans(spans[i - 1] as MrrSpan, spans[i] as MrrSpan) > 0) return spans.sort(compareSpans);
   }
   return spans;
+}
+
+/** The attribute sets the spans of `customerIds` refer to (not all of a tenant's: a patch reads a few customers). */
+async function customerAttributeSets(
+  tx: Tx,
+  tenantId: string,
+  customerIds: readonly string[],
+): Promise<Map<number, Readonly<Record<string, string>> | undefined>> {
+  const rows = resultRows<{ set_id: number; attributes: string }>(
+    await tx.execute(sql`
+      select set_id, attributes::text as attributes from span_attribute_sets
+      where tenant_id = ${tenantId} and set_id in (
+        select attributes_id from mrr_spans
+        where tenant_id = ${tenantId} and customer_id = any(${sql.param(customerIds)}::text[]))`),
+  );
+  const sets = new Map<number, Readonly<Record<string, string>> | undefined>();
+  for (const row of rows) {
+    const values = JSON.parse(row.attributes) as Record<string, string>;
+    sets.set(Number(row.set_id), Object.keys(values).length > 0 ? values : undefined);
+  }
+  return sets;
 }
