@@ -22,19 +22,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import {
-  createApi,
-  createApiKey,
-  fileLineChunks,
-  listen,
-  openDatabase,
-  runImport,
-  setFxRates,
-} from '@nrr/api';
+import { createApi, createApiKey, listen, openDatabase } from '@nrr/api';
 import { addMonths, toIsoDate } from '@nrr/core';
 import postgres from 'postgres';
+import { storeDatasetAsTenant } from './bench-tenant.ts';
 import { DEFAULT_DATABASE_URL } from './contenders/postgres.ts';
-import { readRates, writeDataset } from './dataset.ts';
+import { writeDataset } from './dataset.ts';
 import { BenchReportFragment } from './graphql.generated.ts';
 import { loadConcurrently } from './load-client.ts';
 import { formatMs } from './render.ts';
@@ -89,15 +82,7 @@ async function main(): Promise<void> {
     try {
       const dataset = await writeDataset(dir, { customers, months, seed: Number(values.seed), start });
       const began = performance.now();
-      await runImport(database.db, {
-        tenantId: TENANT,
-        format: 'periods',
-        source: await fileLineChunks(dataset.periodsPath),
-        sourceName: dataset.periodsPath,
-        actor: 'bench',
-        createTenant: true,
-      });
-      await setFxRates(database.db, TENANT, readRates(dataset));
+      await storeDatasetAsTenant(database, TENANT, dataset);
       console.log(`loaded ${customers} customers into ${name} in ${formatMs(performance.now() - began)}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });

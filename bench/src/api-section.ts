@@ -11,20 +11,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createApi,
-  createApiKey,
-  fileLineChunks,
-  listen,
-  openDatabase,
-  runImport,
-  setFxRates,
-} from '@nrr/api';
+import { createApi, createApiKey, fileLineChunks, listen, openDatabase, runImport } from '@nrr/api';
 import { addMonths, parseMoney, toIsoDate } from '@nrr/core';
 import postgres from 'postgres';
+import { storeDatasetAsTenant } from './bench-tenant.ts';
 import { coreContender } from './contenders/core.ts';
 import { copyCsv, DEFAULT_DATABASE_URL } from './contenders/postgres.ts';
-import { type Dataset, readRates, writeDataset } from './dataset.ts';
+import { type Dataset, writeDataset } from './dataset.ts';
 import { assertSameFigures, type Figures, type MonthFigures, type TrailingFigures } from './figures.ts';
 import { type BenchReport, BenchReportFragment } from './graphql.generated.ts';
 import { type LoadResult, loadConcurrently } from './load-client.ts';
@@ -209,15 +202,7 @@ async function httpLatency(options: ApiSectionOptions): Promise<ApiRecord['http'
     try {
       const tenantId = 'bench-http';
       let started = performance.now();
-      await runImport(database.db, {
-        tenantId,
-        format: 'periods',
-        source: await fileLineChunks(dataset.periodsPath),
-        sourceName: dataset.periodsPath,
-        actor: 'bench',
-        createTenant: true,
-      });
-      await setFxRates(database.db, tenantId, readRates(dataset));
+      await storeDatasetAsTenant(database, tenantId, dataset);
       const loadMs = performance.now() - started;
       const { secret } = await createApiKey(database.db, { tenantId });
       const api = createApi({

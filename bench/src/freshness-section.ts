@@ -12,20 +12,12 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  addStripeSecret,
-  createApi,
-  createApiKey,
-  fileLineChunks,
-  listen,
-  openDatabase,
-  runImport,
-  setFxRates,
-} from '@nrr/api';
+import { addStripeSecret, createApi, createApiKey, listen, openDatabase } from '@nrr/api';
 import { addMonths, parseMoney, toIsoDate } from '@nrr/core';
 import postgres from 'postgres';
+import { storeDatasetAsTenant } from './bench-tenant.ts';
 import { DEFAULT_DATABASE_URL } from './contenders/postgres.ts';
-import { readRates, writeDataset } from './dataset.ts';
+import { writeDataset } from './dataset.ts';
 import { describeLoad, describeMachine } from './machine.ts';
 import { count, formatMs } from './render.ts';
 import { median } from './summary.ts';
@@ -137,15 +129,7 @@ async function measureSize(customers: number, options: FreshnessSectionOptions):
       start: GENERATOR_START,
     });
     let started = performance.now();
-    await runImport(database.db, {
-      tenantId: TENANT,
-      format: 'periods',
-      source: await fileLineChunks(dataset.periodsPath),
-      sourceName: dataset.periodsPath,
-      actor: 'bench',
-      createTenant: true,
-    });
-    await setFxRates(database.db, TENANT, readRates(dataset));
+    await storeDatasetAsTenant(database, TENANT, dataset);
     const loadMs = performance.now() - started;
     console.log(
       `  ${count(customers)} customers (${count(dataset.rows)} periods) loaded in ${formatMs(loadMs)}`,

@@ -16,21 +16,12 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import {
-  addStripeSecret,
-  createApi,
-  createApiKey,
-  type Database,
-  fileLineChunks,
-  openDatabase,
-  runImport,
-  setFxRates,
-  withTenant,
-} from '@nrr/api';
+import { addStripeSecret, createApi, createApiKey, type Database, openDatabase, withTenant } from '@nrr/api';
 import { addMonths, toIsoDate } from '@nrr/core';
 import postgres from 'postgres';
+import { storeDatasetAsTenant } from './bench-tenant.ts';
 import { DEFAULT_DATABASE_URL } from './contenders/postgres.ts';
-import { readRates, writeDataset } from './dataset.ts';
+import { writeDataset } from './dataset.ts';
 import { loadConcurrently, percentile } from './load-client.ts';
 import { describeLoad, describeMachine } from './machine.ts';
 import { count, formatMs } from './render.ts';
@@ -186,15 +177,7 @@ async function runOn(kind: 'postgres' | 'pglite', options: ReceiverSectionOption
       start: GENERATOR_START,
     });
     let started = performance.now();
-    await runImport(database.db, {
-      tenantId: TENANT,
-      format: 'periods',
-      source: await fileLineChunks(dataset.periodsPath),
-      sourceName: dataset.periodsPath,
-      actor: 'bench',
-      createTenant: true,
-    });
-    await setFxRates(database.db, TENANT, readRates(dataset));
+    await storeDatasetAsTenant(database, TENANT, dataset);
     const key = randomBytes(32);
     await addStripeSecret(database.db, key, TENANT, SECRET);
     const { secret } = await createApiKey(database.db, { tenantId: TENANT });
