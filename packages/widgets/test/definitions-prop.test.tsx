@@ -1,5 +1,6 @@
 import { QueryClient } from '@tanstack/react-query';
 import { render, screen, waitFor } from '@testing-library/react';
+import { userEvent } from '@testing-library/user-event';
 import type { ReactNode } from 'react';
 import { describe, expect, it } from 'vitest';
 import {
@@ -16,6 +17,7 @@ import {
   retentionQueryOptions,
 } from '../src/index.ts';
 import { fakeNetwork } from './fake-network.ts';
+import { defaultDefinitions, movements } from './fixtures.ts';
 
 const NOW = Date.UTC(2025, 0, 15);
 const CHARTMOGUL: DefinitionsInput = { preset: 'CHARTMOGUL' };
@@ -122,5 +124,48 @@ describe('the definitions prop', () => {
     const chartmogul = retentionQueryOptions(context, { period, definitions: CHARTMOGUL });
     expect(plain.queryKey).toEqual(['nrr', 'acme', 'retention', period]);
     expect(chartmogul.queryKey).toEqual(['nrr', 'acme', 'retention', { ...period, definitions: CHARTMOGUL }]);
+  });
+});
+
+describe('<MovementsTable definitions>', () => {
+  it('starts again from the first page when its definitions change (a cursor belongs to its set)', async () => {
+    const rows = movements(12);
+    const network = fakeNetwork({ clock: () => NOW });
+    network.answer((request) => {
+      if (request.operation !== 'NrrMovements') return undefined;
+      const first = request.variables.first as number;
+      const start = request.variables.after === null ? 0 : Number(request.variables.after);
+      const edges = rows
+        .slice(start, start + first)
+        .map((node, i) => ({ cursor: String(start + i + 1), node }));
+      const pageInfo = { hasNextPage: start + first < rows.length, endCursor: edges.at(-1)?.cursor ?? null };
+      return {
+        body: {
+          data: { movements: { totalCount: rows.length, pageInfo, edges, definitions: defaultDefinitions } },
+        },
+      };
+    });
+    const client = createNrrClient({
+      endpoint: 'x',
+      fetchToken: network.fetchToken,
+      fetch: network.fetch,
+      now: () => NOW,
+    });
+    const table = (definitions?: DefinitionsInput) => (
+      <NrrProvider client={client} queryClient={new QueryClient()} now={() => NOW}>
+        <MovementsTable period="last-month" pageSize={5} {...(definitions ? { definitions } : {})} />
+      </NrrProvider>
+    );
+    const view = render(table());
+    await screen.findByText('Page 1 of 3, 12 movements');
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Next page' }));
+    await screen.findByText('Page 2 of 3, 12 movements');
+    expect(network.seen.at(-1)?.variables.after).toBe('5');
+
+    view.rerender(table(CHARTMOGUL));
+    await screen.findByText('Page 1 of 3, 12 movements');
+    const last = network.seen.at(-1);
+    expect(last?.variables.after).toBeNull();
+    expect((last?.variables.input as { definitions?: unknown } | undefined)?.definitions).toEqual(CHARTMOGUL);
   });
 });

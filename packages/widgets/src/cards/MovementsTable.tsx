@@ -37,7 +37,12 @@ export function MovementsTable(props: MovementsTableProps): ReactNode {
   return props.data ? (
     <StaticMovements {...props} movements={props.data} />
   ) : (
-    <ConnectedMovements {...props} />
+    // A cursor belongs to its question (window, segment, kinds, definitions): asking another one
+    // starts again from the first page instead of sending a cursor the API would refuse.
+    <ConnectedMovements
+      key={JSON.stringify([props.period, props.segment, props.types, props.definitions])}
+      {...props}
+    />
   );
 }
 
