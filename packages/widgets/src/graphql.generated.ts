@@ -730,10 +730,11 @@ export interface NrrCustomerQuery {
 export interface NrrCustomerQueryVariables {
   readonly id: string;
   readonly at?: IsoDate | null;
+  readonly definitions?: DefinitionsInput | null;
 }
 
 /** `NrrCustomer` as sent (its fragments written in place). */
-export const CustomerDocument = "query NrrCustomer($id:ID!$at:Date){customer(id:$id){id attributes{name value}mrr(at:$at){amount currency}history{at mrr{amount currency}}ledger{type at amount{amount currency}mrrBefore{amount currency}mrrAfter{amount currency}}}}" as TypedDocument<
+export const CustomerDocument = "query NrrCustomer($id:ID!$at:Date$definitions:DefinitionsInput){customer(id:$id definitions:$definitions){id attributes{name value}mrr(at:$at){amount currency}history{at mrr{amount currency}}ledger{type at amount{amount currency}mrrBefore{amount currency}mrrAfter{amount currency}}}}" as TypedDocument<
   NrrCustomerQuery,
   NrrCustomerQueryVariables
 >;

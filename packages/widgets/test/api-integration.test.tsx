@@ -11,6 +11,7 @@ import {
   BenchmarkComparison,
   CohortHeatmap,
   createNrrClient,
+  type DefinitionsInput,
   type EmbedToken,
   MovementsTable,
   MrrBridge,
@@ -23,27 +24,31 @@ import { formatPercent } from '../src/internal/formatters.ts';
 const { url: ORIGIN, secret, demoSecret, settingsSecret } = inject('nrrApi');
 const YEAR_2019 = { from: '2019-01-01', to: '2020-01-01' };
 
-/** What a host backend does: mint an embed token with its secret key (default: tenant `dbt`'s). */
-async function mintEmbedToken(key = secret): Promise<EmbedToken> {
+/**
+ * What a host backend does: mint an embed token with its secret key (default: tenant `dbt`'s),
+ * optionally fixing definitions for every query of the token.
+ */
+async function mintEmbedToken(key = secret, definitions?: DefinitionsInput): Promise<EmbedToken> {
   const response = await fetch(`${ORIGIN}/v1/embed-tokens`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ ttlSeconds: 600 }),
+    body: JSON.stringify({ ttlSeconds: 600, ...(definitions ? { definitions } : {}) }),
   });
   expect(response.status).toBe(201);
   return (await response.json()) as EmbedToken;
 }
 
-/** The API's own figures for the same input, asked with the secret key. */
-async function apiRetention(range: {
-  from: string;
-  to: string;
-}): Promise<{ nrr: number | null; codes: string[] }> {
+/** The API's own figures for the same input (optionally under other definitions), asked with the secret key. */
+async function apiRetention(
+  range: { from: string; to: string },
+  definitions?: DefinitionsInput,
+): Promise<{ nrr: number | null; codes: string[] }> {
   const response = await fetch(`${ORIGIN}/graphql`, {
     method: 'POST',
     headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
     body: JSON.stringify({
-      query: `{ retention(input: { from: "${range.from}", to: "${range.to}" }) { nrr warnings { code } } }`,
+      query: `query ($input: RetentionInput!) { retention(input: $input) { nrr warnings { code } } }`,
+      variables: { input: { ...range, ...(definitions ? { definitions } : {}) } },
     }),
   });
   const body = (await response.json()) as {
@@ -98,6 +103,59 @@ describe('cards against the real API (dbt playbook on PGlite, over HTTP)', () =>
     // 2018 starts with no paying customers in the playbook (NRR null): no change is claimed.
     expect((await apiRetention({ from: '2018-01-01', to: '2019-01-01' })).nrr).toBeNull();
     expect(card.querySelector('.nrr-change')).toBeNull();
+  });
+
+  it('<NrrCard definitions> beside the default card shows the API’s figure under them, and its disclosure names them', async () => {
+    // No preset alone moves the playbook's figures (its periods carry no pauses, discounts or
+    // past-due spells, where the vendors differ); counting subscriptions instead of customers does.
+    const asked: DefinitionsInput = { preset: 'CHARTMOGUL', grain: 'SUBSCRIPTION' };
+    const ours = (await apiRetention(YEAR_2019)).nrr;
+    const theirs = (await apiRetention(YEAR_2019, asked)).nrr;
+    expect([formatPercent(ours ?? Number.NaN), formatPercent(theirs ?? Number.NaN)]).toEqual([
+      '70.1%',
+      '41.0%',
+    ]);
+    renderConnected(
+      <>
+        <NrrCard period={YEAR_2019} title="Our NRR" />
+        <NrrCard period={YEAR_2019} title="ChartMogul-style NRR, per subscription" definitions={asked} />
+      </>,
+    );
+    const user = userEvent.setup();
+    for (const [name, figure, sentence] of [
+      ['Our NRR', '70.1%', 'Default definitions.'],
+      ['ChartMogul-style NRR, per subscription', '41.0%', 'ChartMogul-style definitions, customized: grain.'],
+    ] as const) {
+      const card = screen.getByRole('region', { name });
+      await waitFor(() => expect(card.dataset.state).toBe('ready'), { timeout: 10_000 });
+      expect(card.querySelector('.nrr-figure')?.textContent, name).toBe(figure);
+      const button = within(card).getByRole('button', { name: 'How this is calculated' });
+      await user.click(button);
+      const panel = document.getElementById(button.getAttribute('aria-controls') ?? '') as HTMLElement;
+      expect(panel.querySelector('p')?.textContent, name).toBe(sentence);
+    }
+  });
+
+  it('an embed token with fixed definitions refuses a card asking others: the card says so plainly', async () => {
+    renderConnected(
+      <>
+        <NrrCard period={YEAR_2019} title="Fixed" />
+        <NrrCard period={YEAR_2019} title="Asking" definitions={{ grain: 'SUBSCRIPTION' }} />
+      </>,
+      { fetchToken: () => mintEmbedToken(secret, { grain: 'CUSTOMER' }) },
+    );
+    const fixed = screen.getByRole('region', { name: 'Fixed' });
+    await waitFor(() => expect(fixed.dataset.state).toBe('ready'), { timeout: 10_000 });
+    expect(fixed.querySelector('.nrr-figure')?.textContent).toBe('70.1%');
+    const asking = screen.getByRole('region', { name: 'Asking' });
+    await waitFor(() => expect(asking.dataset.state).toBe('error'), { timeout: 10_000 });
+    // In words for the reader; the API's reason, naming the option and its fixed value, under Details.
+    expect(within(asking).getByRole('alert').textContent).toContain(
+      'Asking could not be loaded. This page is not allowed to show these figures.',
+    );
+    expect(asking.querySelector('details')?.textContent).toContain(
+      'FORBIDDEN: definitions: grain: "SUBSCRIPTION" is not allowed; grain is fixed at "CUSTOMER" for this caller',
+    );
   });
 
   it('<MrrBridge> lists the API’s bridge for the window', async () => {

@@ -57,7 +57,7 @@ const cards: Record<string, ReactNode> = {
   MovementsTable: <MovementsTable data={movements(12)} />,
   'NrrCard (empty)': <NrrCard data={{ current: report({ nrr: null }) }} />,
   'MovementsTable (with definitions)': (
-    <MovementsTable data={movements(3)} definitions={defaultDefinitions} />
+    <MovementsTable data={movements(3)} dataDefinitions={defaultDefinitions} />
   ),
   'DefinitionsDisclosure (open, customized)': <OpenDefinitions />,
 };

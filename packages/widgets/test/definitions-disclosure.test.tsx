@@ -209,7 +209,7 @@ const cards: Record<string, (showDefinitions?: boolean) => ReactNode> = {
     />
   ),
   'Customer movements': (show) => (
-    <MovementsTable data={movements(3)} definitions={chartmogulCustomized} {...flag(show)} />
+    <MovementsTable data={movements(3)} dataDefinitions={chartmogulCustomized} {...flag(show)} />
   ),
 };
 

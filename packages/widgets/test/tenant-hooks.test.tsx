@@ -135,6 +135,25 @@ describe('directory and breakdown hooks against the real API', () => {
     expect((await settled(() => result.current.unknown)).data).toBeNull();
   });
 
+  it('useCustomer({ definitions }): under a 30-day reactivation window, customer 1’s return after 59 days is new business', async () => {
+    const { result, operations } = renderConnected(() => ({
+      tenant: useCustomer({ id: '1' }),
+      short: useCustomer({ id: '1', definitions: { reactivationWindowDays: 30 } }),
+    }));
+    const types = async (pick: () => ReturnType<typeof useCustomer>) =>
+      (await settled(pick)).data?.ledger.map((entry) => `${entry.type} ${entry.at.slice(0, 10)}`);
+    expect(await types(() => result.current.tenant)).toContain('REACTIVATION 2019-04-01');
+    expect(await types(() => result.current.short)).toEqual([
+      'NEW 2018-11-01',
+      'CHURN 2019-02-01',
+      'NEW 2019-04-01',
+      'EXPANSION 2019-06-01',
+      'CHURN 2019-08-01',
+    ]);
+    // Two keys, two requests: the override never answers from the tenant's cache entry.
+    expect(operations.filter((name) => name === 'NrrCustomer')).toHaveLength(2);
+  });
+
   it('useBreakdown: one request, rows largest first, whose bridges sum to the window’s retention', async () => {
     const { result, operations } = renderConnected(() => ({
       rows: useBreakdown({ period: YEAR_2019, by: 'size_band' }),

@@ -38,7 +38,7 @@ export function BenchmarkComparison(props: BenchmarkComparisonProps): ReactNode 
 }
 
 function ConnectedComparison(props: BenchmarkComparisonProps): ReactNode {
-  const { period, method, segment, benchmarks, filter, data: _data, ...rest } = props;
+  const { period, method, segment, definitions, benchmarks, filter, data: _data, ...rest } = props;
   const metric = props.metric ?? 'NRR';
   const session = useNrrSession();
   const list = useQuery({
@@ -48,7 +48,7 @@ function ConnectedComparison(props: BenchmarkComparisonProps): ReactNode {
   const keys = benchmarks ?? list.data?.filter((b) => b.metric === metric).map((b) => b.key) ?? [];
   const comparisons = useQueries({
     queries: keys.map((benchmark) =>
-      benchmarkComparisonQueryOptions(session, { benchmark, metric, period, method, segment }),
+      benchmarkComparisonQueryOptions(session, { benchmark, metric, period, method, segment, definitions }),
     ),
   });
   const state = useCardState(benchmarks === undefined ? [list, ...comparisons] : comparisons);

@@ -41,9 +41,10 @@ function ConnectedHeatmap({
   granularity,
   measure,
   view,
+  definitions,
   ...props
 }: CohortHeatmapProps): ReactNode {
-  const table = useCohorts({ period, segment, granularity, measure, view });
+  const table = useCohorts({ period, segment, granularity, measure, view, definitions });
   const { now } = useNrrSession();
   // One row per cohort period of the window: the skeleton's height while loading.
   const months = monthsInPeriod(resolvePeriod(period ?? 'last-12-months', new Date(now())));

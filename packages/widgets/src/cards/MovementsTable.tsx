@@ -23,8 +23,11 @@ export interface MovementsTableProps
   readonly pageSize?: number;
   /** Static mode: every movement of the period; pages are cut client-side. */
   readonly data?: readonly MovementResult[];
-  /** Static mode: the definitions that produced `data` (a movement page's), for "How this is calculated". */
-  readonly definitions?: DefinitionsResult;
+  /**
+   * Static mode: the definitions that produced `data` (a movement page's), for "How this is calculated".
+   * (`definitions` is what data mode asks under, as on every card.)
+   */
+  readonly dataDefinitions?: DefinitionsResult;
 }
 
 const CAPTION = 'Customer movements';
@@ -34,12 +37,19 @@ export function MovementsTable(props: MovementsTableProps): ReactNode {
   return props.data ? (
     <StaticMovements {...props} movements={props.data} />
   ) : (
-    <ConnectedMovements {...props} />
+    // A cursor belongs to its question (window, segment, kinds, definitions): asking another one
+    // starts again from the first page instead of sending a cursor the API would refuse.
+    <ConnectedMovements
+      key={JSON.stringify([props.period, props.segment, props.types, props.definitions])}
+      {...props}
+    />
   );
 }
 
 function StaticMovements({
   movements,
+  dataDefinitions,
+  definitions: _asked,
   ...props
 }: MovementsTableProps & { readonly movements: readonly MovementResult[] }) {
   const { locale } = useNrrSettings();
@@ -48,7 +58,7 @@ function StaticMovements({
   const pages = Math.max(1, Math.ceil(movements.length / size));
   const state: CardState = movements.length === 0 ? { status: 'empty' } : { status: 'ready' };
   return (
-    <Frame {...props} state={state} currency={movements[0]?.amount.currency}>
+    <Frame {...props} state={state} definitions={dataDefinitions} currency={movements[0]?.amount.currency}>
       <MovementsPage
         rows={pageOf(movements, page, size)}
         locale={locale}
@@ -65,13 +75,27 @@ function StaticMovements({
   );
 }
 
-function ConnectedMovements({ period, segment, types, ...props }: MovementsTableProps): ReactNode {
+function ConnectedMovements({
+  period,
+  segment,
+  types,
+  definitions,
+  dataDefinitions: _shown,
+  ...props
+}: MovementsTableProps): ReactNode {
   const { locale } = useNrrSettings();
   const size = clampPageSize(props.pageSize ?? 10);
   // Cursors of the pages visited so far: cursors[i] opens page i (null for the first).
   const [cursors, setCursors] = useState<readonly (string | null)[]>([null]);
   const page = cursors.length - 1;
-  const movements = useMovements({ period, segment, types, first: size, after: cursors[page] ?? null });
+  const movements = useMovements({
+    period,
+    segment,
+    types,
+    definitions,
+    first: size,
+    after: cursors[page] ?? null,
+  });
   const connection = movements.data;
   const state = useCardState([movements]);
   const shown: CardState =

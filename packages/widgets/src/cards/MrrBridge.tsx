@@ -35,8 +35,8 @@ export function MrrBridge(props: MrrBridgeProps): ReactNode {
   );
 }
 
-function ConnectedBridge({ period, method, segment, ...props }: MrrBridgeProps): ReactNode {
-  const report = useRetention({ period, method, segment });
+function ConnectedBridge({ period, method, segment, definitions, ...props }: MrrBridgeProps): ReactNode {
+  const report = useRetention({ period, method, segment, definitions });
   return <BridgeView {...props} state={useCardState([report])} report={report.data} />;
 }
 

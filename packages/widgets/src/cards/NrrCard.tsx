@@ -41,20 +41,21 @@ export function ConnectedRetentionFigure(
   props: RetentionCardProps & { readonly metric: RetentionMetric },
 ): ReactNode {
   const { now } = useNrrSession();
-  const { period, method, segment, benchmark: _key, ...rest } = props;
+  const { period, method, segment, definitions, benchmark: _key, ...rest } = props;
   const range = resolvePeriod(period ?? 'last-12-months', new Date(now()));
   const months = monthsInPeriod(range);
   // Sparkline: the 12 whole months ending with the window (or with its last whole month); for a
   // window of a year or more each point is that month's trailing-12-month figure.
   const trendEnd = monthStart(range.to);
   const trendStart = monthStart(range.to, -12);
-  const current = useRetention({ period: range, method, segment });
-  const previous = useRetention({ period: previousPeriod(range), method, segment });
+  const current = useRetention({ period: range, method, segment, definitions });
+  const previous = useRetention({ period: previousPeriod(range), method, segment, definitions });
   const trend = useRetentionSeries({
     period: { from: trendStart, to: trendEnd },
     granularity: 'MONTH',
     method: months !== undefined && months >= 12 ? 'TRAILING_12M' : 'PERIOD',
     segment,
+    definitions,
   });
   const key = props.benchmark === undefined ? DEFAULT_BENCHMARK[props.metric] : props.benchmark;
   const session = useNrrSession();
@@ -66,6 +67,7 @@ export function ConnectedRetentionFigure(
       period: range,
       method,
       segment,
+      definitions,
     }),
     enabled: session.tenant !== undefined && key !== null,
   });

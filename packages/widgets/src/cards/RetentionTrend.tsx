@@ -34,8 +34,15 @@ export function RetentionTrend(props: RetentionTrendProps): ReactNode {
   );
 }
 
-function ConnectedTrend({ period, method, segment, granularity, ...props }: RetentionTrendProps): ReactNode {
-  const series = useRetentionSeries({ period, method, segment, granularity });
+function ConnectedTrend({
+  period,
+  method,
+  segment,
+  granularity,
+  definitions,
+  ...props
+}: RetentionTrendProps): ReactNode {
+  const series = useRetentionSeries({ period, method, segment, granularity, definitions });
   const { now } = useNrrSession();
   // Until the series arrives the subtitle names the window asked for, so the header keeps its lines.
   const range = resolvePeriod(period ?? 'last-12-months', new Date(now()));

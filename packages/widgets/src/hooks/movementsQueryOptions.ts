@@ -36,6 +36,7 @@ export function movementsQueryOptions(context: NrrQueryContext, query: Movements
     types: query.types,
     segment: query.segment,
     currency: context.currency,
+    definitions: query.definitions,
   });
   const first = clampPageSize(query.first ?? 25);
   const after = query.after ?? null;

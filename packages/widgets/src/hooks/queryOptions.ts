@@ -14,6 +14,7 @@ import type {
   BenchmarkMetric,
   CohortMeasure,
   CohortView,
+  DefinitionsInput,
   Granularity,
   RetentionMethod,
   SegmentFilter,
@@ -30,6 +31,13 @@ export interface RetentionQuery {
   readonly method?: RetentionMethod | undefined;
   /** Default: every customer. */
   readonly segment?: SegmentFilter | undefined;
+  /**
+   * Definitions to ask under instead of the tenant's settings, e.g. `{ preset: 'CHARTMOGUL' }` or
+   * `{ reactivationWindowDays: 90 }` (omitted options keep the tenant's); default the tenant's.
+   * Part of the query key, so cards with different definitions never share a cached answer. An embed
+   * token with fixed definitions refuses a conflicting override (FORBIDDEN).
+   */
+  readonly definitions?: DefinitionsInput | undefined;
 }
 
 /** Parameters of a retention series. */
@@ -58,6 +66,8 @@ export interface CohortsQuery {
   readonly measure?: CohortMeasure | undefined;
   /** Default `PERCENT_OF_START`. */
   readonly view?: CohortView | undefined;
+  /** As {@link RetentionQuery.definitions}. */
+  readonly definitions?: DefinitionsInput | undefined;
 }
 
 /**
@@ -97,6 +107,7 @@ export function retentionQueryOptions(context: NrrQueryContext, query: Retention
     method: query.method,
     segment: query.segment,
     currency: context.currency,
+    definitions: query.definitions,
   });
   return queryOptions({
     queryKey: nrrKey(context, 'retention', input),
@@ -118,6 +129,7 @@ export function retentionSeriesQueryOptions(context: NrrQueryContext, query: Ret
     method: query.method,
     segment: query.segment,
     currency: context.currency,
+    definitions: query.definitions,
   });
   return queryOptions({
     queryKey: nrrKey(context, 'retentionSeries', input),
@@ -142,6 +154,7 @@ export function breakdownQueryOptions(context: NrrQueryContext, query: Breakdown
     method: query.method,
     segment: query.segment,
     currency: context.currency,
+    definitions: query.definitions,
   });
   const first = query.first ?? null;
   return queryOptions({
@@ -165,6 +178,7 @@ export function cohortsQueryOptions(context: NrrQueryContext, query: CohortsQuer
     view: query.view ?? 'PERCENT_OF_START',
     segment: query.segment,
     currency: context.currency,
+    definitions: query.definitions,
   });
   return queryOptions({
     queryKey: nrrKey(context, 'cohorts', input),
@@ -211,6 +225,7 @@ export function benchmarkComparisonQueryOptions(context: NrrQueryContext, query:
     segment: query.segment,
     // In the currency of the card's `retention`, so the server answers both from one computation.
     currency: context.currency,
+    definitions: query.definitions,
   });
   return queryOptions({
     queryKey: nrrKey(context, 'benchmarkComparison', input),

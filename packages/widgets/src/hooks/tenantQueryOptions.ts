@@ -6,7 +6,7 @@ import {
   SegmentsDocument,
   ViewerDocument,
 } from '../documents.ts';
-import type { IsoDate } from '../types.ts';
+import type { DefinitionsInput, IsoDate } from '../types.ts';
 import { clampPageSize } from './movementsQueryOptions.ts';
 import { type NrrQueryContext, nrrKey, retryTransient, STALE_TIME_MS } from './queryOptions.ts';
 
@@ -29,6 +29,11 @@ export interface CustomerQuery {
   readonly id: string;
   /** Day `mrr` is read at; default now. */
   readonly at?: IsoDate | undefined;
+  /**
+   * Definitions for this customer's history and ledger instead of the tenant's (always at customer
+   * grain); part of the query key. An embed token with fixed definitions refuses a conflicting one.
+   */
+  readonly definitions?: DefinitionsInput | undefined;
 }
 
 /** Options for `customers`: a page ordered by id; the previous page stays on screen while the next loads. */
@@ -52,11 +57,12 @@ export function customersQueryOptions(context: NrrQueryContext, query: Customers
 /** Options for `customer(id)`: its MRR history and ledger; `null` when unknown (or outside a token's segment). */
 export function customerQueryOptions(context: NrrQueryContext, query: CustomerQuery) {
   const at = query.at ?? null;
+  const definitions = query.definitions ?? null;
   return queryOptions({
-    queryKey: nrrKey(context, 'customer', query.id, at),
+    queryKey: nrrKey(context, 'customer', query.id, at, definitions),
     queryFn: ({ signal }) =>
       context.client
-        .request(CustomerDocument, { id: query.id, at }, { signal, tenant: context.tenant })
+        .request(CustomerDocument, { id: query.id, at, definitions }, { signal, tenant: context.tenant })
         .then((r) => r.customer),
     enabled: context.tenant !== undefined,
     retry: retryTransient,
