@@ -13,7 +13,7 @@ import type { MovementKind, MrrBridge, RetentionReport } from '../reports.ts';
 import { checkPeriod, computeRetention } from '../retention.ts';
 import type { SegmentFilter } from '../segments.ts';
 import type { MrrSpan } from '../spans.ts';
-import { buildTimeline, type Timeline } from '../timeline.ts';
+import { buildTimeline, entityIdColumnsOf, type Timeline } from '../timeline.ts';
 import type { Definitions, ResolvedDefinitions } from './definitions.ts';
 import { eventPolicyOf, queryOptionsOf, timelineOptionsOf } from './engine-options.ts';
 
@@ -209,47 +209,84 @@ export function definitionShares(
     sizeBandThresholds: options.sizeBandThresholds,
   };
   const report = computeRetention(timeline, { ...periodOptions, from, to, timeZone: options.timeZone });
-  const indexOf = new Map<string, number>();
+  // Ids from the build's columns: materialising entities (lanes, attribute snapshots from the
+  // spans) cost most of the pass. A timeline made elsewhere is read through `entityAt`.
+  const idColumns = entityIdColumnsOf(timeline);
+  const entityIdAt = idColumns
+    ? (e: number) => idColumns.ids[e] as string
+    : (e: number) => timeline.entityAt(e).id;
+  const customerIdAt = idColumns
+    ? (e: number) => idColumns.customerIds[e] as string
+    : (e: number) => timeline.entityAt(e).customerId;
+  // One window: each entity is visited at most once, so at customer grain each visit is a new
+  // customer; at subscription grain a customer's subscriptions may be anywhere in id order.
+  const indexOf = timeline.grain === 'SUBSCRIPTION' ? new Map<string, number>() : undefined;
+  // Sized for every entity (an upper bound on customers and movements) and cut to length below.
   const customerIds: string[] = [];
-  const bridges: number[] = [];
+  const bridges = new Float64Array(timeline.size * LINES.length);
   // Movements in visit order, with their customer's index; grouped by customer below.
-  const owners: number[] = [];
+  const owners = new Int32Array(timeline.size);
   const entityIds: string[] = [];
   const kinds: MovementKind[] = [];
-  const amounts: number[] = [];
+  const amounts = new Float64Array(timeline.size);
+  let movementCount = 0;
   new PeriodEngine(timeline, [from, to], periodOptions).evaluate(from, to, {
+    visitAttributes: false,
     visit: ({ entity, startingMrr, endingMrr, kind }) => {
-      const { id, customerId } = timeline.entityAt(entity);
-      let index = indexOf.get(customerId);
-      if (index === undefined) {
+      let index: number | undefined;
+      if (indexOf) {
+        const customerId = customerIdAt(entity);
+        index = indexOf.get(customerId);
+        if (index === undefined) {
+          index = customerIds.length;
+          indexOf.set(customerId, index);
+          customerIds.push(customerId);
+        }
+      } else {
         index = customerIds.length;
-        indexOf.set(customerId, index);
-        customerIds.push(customerId);
-        for (let line = 0; line < LINES.length; line++) bridges.push(0);
+        customerIds.push(customerIdAt(entity));
       }
       const base = index * LINES.length;
       bridges[base + STARTING] = (bridges[base + STARTING] as number) + startingMrr;
       bridges[base + ENDING] = (bridges[base + ENDING] as number) + endingMrr;
       if (kind === null) return;
-      const [line, amount] = movementLine(kind, startingMrr, endingMrr);
+      const line = movementLine(kind);
+      const amount = movementAmount(kind, startingMrr, endingMrr);
       bridges[base + line] = (bridges[base + line] as number) + amount;
-      owners.push(index);
-      entityIds.push(id);
+      owners[movementCount] = index;
+      entityIds.push(entityIdAt(entity));
       kinds.push(kind);
-      amounts.push(amount);
+      amounts[movementCount] = amount;
+      movementCount++;
     },
   });
-  // Counting sort by customer, stable: each customer's movements in visit (entity) order.
-  const movementStart = new Int32Array(customerIds.length + 1);
-  for (const owner of owners) movementStart[owner + 1] = (movementStart[owner + 1] as number) + 1;
-  for (let i = 0; i < customerIds.length; i++) {
+  const customerCount = customerIds.length;
+  // Counting sort by customer, stable: each customer's movements in visit (entity) order. At
+  // customer grain the movements are already in customer order (one per customer at most).
+  const movementStart = new Int32Array(customerCount + 1);
+  for (let m = 0; m < movementCount; m++) {
+    const owner = owners[m] as number;
+    movementStart[owner + 1] = (movementStart[owner + 1] as number) + 1;
+  }
+  for (let i = 0; i < customerCount; i++) {
     movementStart[i + 1] = (movementStart[i + 1] as number) + (movementStart[i] as number);
   }
-  const next = movementStart.slice(0, customerIds.length);
-  const movementEntityIds = new Array<string>(owners.length);
-  const movementKinds = new Array<MovementKind>(owners.length);
-  const movementAmounts = new Float64Array(owners.length);
-  for (let m = 0; m < owners.length; m++) {
+  if (indexOf === undefined) {
+    return {
+      report,
+      customerIds,
+      bridges: bridges.slice(0, customerCount * LINES.length),
+      movementStart,
+      movementEntityIds: entityIds,
+      movementKinds: kinds,
+      movementAmounts: amounts.slice(0, movementCount),
+    };
+  }
+  const next = movementStart.slice(0, customerCount);
+  const movementEntityIds = new Array<string>(movementCount);
+  const movementKinds = new Array<MovementKind>(movementCount);
+  const movementAmounts = new Float64Array(movementCount);
+  for (let m = 0; m < movementCount; m++) {
     const owner = owners[m] as number;
     const at = next[owner] as number;
     next[owner] = at + 1;
@@ -260,7 +297,7 @@ export function definitionShares(
   return {
     report,
     customerIds,
-    bridges: Float64Array.from(bridges),
+    bridges: bridges.slice(0, customerCount * LINES.length),
     movementStart,
     movementEntityIds,
     movementKinds,
@@ -366,19 +403,36 @@ function shareAt(shares: DefinitionShares, i: number): CustomerUnderDefinitions 
 
 type MovementList = { entityId: string; kind: MovementKind; amount: MoneyUnits }[];
 
-/** A movement's bridge line (index in {@link LINES}) and its (positive) amount. */
-function movementLine(kind: MovementKind, starting: MoneyUnits, ending: MoneyUnits): [number, MoneyUnits] {
+/** A movement's bridge line (index in {@link LINES}). */
+function movementLine(kind: MovementKind): number {
   switch (kind) {
     case 'NEW':
-      return [1, ending];
+      return 1;
     case 'REACTIVATION':
-      return [2, ending];
+      return 2;
     case 'EXPANSION':
-      return [3, ending - starting];
+      return 3;
     case 'CONTRACTION':
-      return [4, starting - ending];
+      return 4;
     case 'CHURN':
-      return [5, starting];
+      return 5;
+    default:
+      return kind satisfies never;
+  }
+}
+
+/** A movement's (positive) amount, from the entity's MRR at the window's ends. */
+function movementAmount(kind: MovementKind, starting: MoneyUnits, ending: MoneyUnits): MoneyUnits {
+  switch (kind) {
+    case 'NEW':
+    case 'REACTIVATION':
+      return ending;
+    case 'EXPANSION':
+      return ending - starting;
+    case 'CONTRACTION':
+      return starting - ending;
+    case 'CHURN':
+      return starting;
     default:
       return kind satisfies never;
   }
