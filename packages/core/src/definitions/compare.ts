@@ -6,11 +6,10 @@ import { civilTime, fromCivilTime, type Instant, parseInstant } from '../dates.t
 import { EngineError } from '../engine-error.ts';
 import type { ExchangeRates } from '../fx.ts';
 import type { SubscriptionEvent } from '../import/event-types.ts';
-import { PeriodEngine } from '../internal/period-engine.ts';
 import type { MoneyUnits } from '../money.ts';
 import { eventsToSpans } from '../normalize/events.ts';
 import type { MovementKind, MrrBridge, RetentionReport } from '../reports.ts';
-import { checkPeriod, computeRetention } from '../retention.ts';
+import { checkPeriod, computeRetentionVisiting } from '../retention.ts';
 import type { SegmentFilter } from '../segments.ts';
 import type { MrrSpan } from '../spans.ts';
 import { buildTimeline, entityIdColumnsOf, type Timeline } from '../timeline.ts';
@@ -208,7 +207,6 @@ export function definitionShares(
     reactivationWindowDays: options.reactivationWindowDays,
     sizeBandThresholds: options.sizeBandThresholds,
   };
-  const report = computeRetention(timeline, { ...periodOptions, from, to, timeZone: options.timeZone });
   // Ids from the build's columns: materialising entities (lanes, attribute snapshots from the
   // spans) cost most of the pass. A timeline made elsewhere is read through `entityAt`.
   const idColumns = entityIdColumnsOf(timeline);
@@ -230,36 +228,41 @@ export function definitionShares(
   const kinds: MovementKind[] = [];
   const amounts = new Float64Array(timeline.size);
   let movementCount = 0;
-  new PeriodEngine(timeline, [from, to], periodOptions).evaluate(from, to, {
-    visitAttributes: false,
-    visit: ({ entity, startingMrr, endingMrr, kind }) => {
-      let index: number | undefined;
-      if (indexOf) {
-        const customerId = customerIdAt(entity);
-        index = indexOf.get(customerId);
-        if (index === undefined) {
+  // The report's own pass hands each included entity over: its share is attributed there.
+  const report = computeRetentionVisiting(
+    timeline,
+    { ...periodOptions, from, to, timeZone: options.timeZone },
+    {
+      visitAttributes: false,
+      visit: ({ entity, startingMrr, endingMrr, kind }) => {
+        let index: number | undefined;
+        if (indexOf) {
+          const customerId = customerIdAt(entity);
+          index = indexOf.get(customerId);
+          if (index === undefined) {
+            index = customerIds.length;
+            indexOf.set(customerId, index);
+            customerIds.push(customerId);
+          }
+        } else {
           index = customerIds.length;
-          indexOf.set(customerId, index);
-          customerIds.push(customerId);
+          customerIds.push(customerIdAt(entity));
         }
-      } else {
-        index = customerIds.length;
-        customerIds.push(customerIdAt(entity));
-      }
-      const base = index * LINES.length;
-      bridges[base + STARTING] = (bridges[base + STARTING] as number) + startingMrr;
-      bridges[base + ENDING] = (bridges[base + ENDING] as number) + endingMrr;
-      if (kind === null) return;
-      const line = movementLine(kind);
-      const amount = movementAmount(kind, startingMrr, endingMrr);
-      bridges[base + line] = (bridges[base + line] as number) + amount;
-      owners[movementCount] = index;
-      entityIds.push(entityIdAt(entity));
-      kinds.push(kind);
-      amounts[movementCount] = amount;
-      movementCount++;
+        const base = index * LINES.length;
+        bridges[base + STARTING] = (bridges[base + STARTING] as number) + startingMrr;
+        bridges[base + ENDING] = (bridges[base + ENDING] as number) + endingMrr;
+        if (kind === null) return;
+        const line = movementLine(kind);
+        const amount = movementAmount(kind, startingMrr, endingMrr);
+        bridges[base + line] = (bridges[base + line] as number) + amount;
+        owners[movementCount] = index;
+        entityIds.push(entityIdAt(entity));
+        kinds.push(kind);
+        amounts[movementCount] = amount;
+        movementCount++;
+      },
     },
-  });
+  );
   const customerCount = customerIds.length;
   // Counting sort by customer, stable: each customer's movements in visit (entity) order. At
   // customer grain the movements are already in customer order (one per customer at most).
