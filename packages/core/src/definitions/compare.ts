@@ -319,9 +319,8 @@ export function compareShares(
 ): DefinitionComparison {
   const sideA = a.shares;
   const sideB = b.shares;
-  const indexB = new Map<string, number>();
-  for (let j = 0; j < sideB.customerIds.length; j++) indexB.set(sideB.customerIds[j] as string, j);
-  const seenB = new Uint8Array(sideB.customerIds.length);
+  const idsA = sideA.customerIds;
+  const idsB = sideB.customerIds;
   const customers: CustomerDefinitionDifference[] = [];
   const consider = (customerId: string, i: number, j: number) => {
     if (!differs(sideA, i, sideB, j)) return;
@@ -329,14 +328,28 @@ export function compareShares(
     const underB = shareAt(sideB, j);
     customers.push({ customerId, a: underA, b: underB, difference: subtract(underB.bridge, underA.bridge) });
   };
-  for (let i = 0; i < sideA.customerIds.length; i++) {
-    const customerId = sideA.customerIds[i] as string;
-    const j = indexB.get(customerId) ?? -1;
+  // Both halves list customers in entity order, usually the same customers in the same order:
+  // b's next customer is tried first, and b is indexed by id only when it is not the one.
+  let indexB: Map<string, number> | undefined;
+  let nextB = 0;
+  const seenB = new Uint8Array(idsB.length);
+  for (let i = 0; i < idsA.length; i++) {
+    const customerId = idsA[i] as string;
+    let j = -1;
+    if (idsB[nextB] === customerId) j = nextB++;
+    else {
+      if (!indexB) {
+        indexB = new Map();
+        for (let k = 0; k < idsB.length; k++) indexB.set(idsB[k] as string, k);
+      }
+      j = indexB.get(customerId) ?? -1;
+      if (j >= 0) nextB = j + 1;
+    }
     if (j >= 0) seenB[j] = 1;
     consider(customerId, i, j);
   }
-  for (let j = 0; j < sideB.customerIds.length; j++) {
-    if (seenB[j] === 0) consider(sideB.customerIds[j] as string, -1, j);
+  for (let j = 0; j < idsB.length; j++) {
+    if (seenB[j] === 0) consider(idsB[j] as string, -1, j);
   }
   const size = (c: CustomerDefinitionDifference) =>
     Math.max(...LINES.map((line) => Math.abs(c.difference[line])));
