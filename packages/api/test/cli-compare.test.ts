@@ -53,6 +53,9 @@ describe('nrr compare', () => {
         // CHARTMOGUL keeps e's unpaid 60 and b's paused 50; PROFITWELL churns both.
         'churn\t200\t310\t+110',
         'endingMrr\t360\t250\t-110',
+        // NRR 330 / 535 against 220 / 535, GRR 315 / 535 against 205 / 535: both 110 / 535 lower.
+        'nrr\t61.7%\t41.1%\t-20.6\u00a0pts',
+        'grr\t58.9%\t38.3%\t-20.6\u00a0pts',
         'customers differing: 3',
         'e\ta: none\tb: CHURN 60\tchurn +60, endingMrr -60',
         'b\ta: none\tb: CHURN 50\tchurn +50, endingMrr -50',
@@ -88,6 +91,18 @@ describe('nrr compare', () => {
       churn: '20',
       endingMrr: '0',
     });
+    // The grain moves 20 from contraction to churn; under both the cohort keeps 270 of its 535
+    // (535 + 15 expansion − 280 lost) and 255 gross (535 − 280): the ratios do not move.
+    expect({ a: printed.a.nrr, b: printed.b.nrr, difference: printed.nrrDifference }).toEqual({
+      a: 270 / 535,
+      b: 270 / 535,
+      difference: 0,
+    });
+    expect({ a: printed.a.grr, b: printed.b.grr, difference: printed.grrDifference }).toEqual({
+      a: 255 / 535,
+      b: 255 / 535,
+      difference: 0,
+    });
     expect(printed.customers.totalCount).toBe(5);
     // f's new subscription: a reactivation of the customer, new business of the subscription.
     expect(printed.customers.first).toEqual([
@@ -117,6 +132,9 @@ describe('nrr compare', () => {
       'contraction\t0\t0\t0',
       'churn\t0\t0\t0',
       'endingMrr\t0\t0\t0',
+      // No starting MRR: no ratios under either set.
+      'nrr\t—\t—\t—',
+      'grr\t—\t—\t—',
       'customers differing: 0',
     ]);
   });

@@ -82,6 +82,7 @@ const COMPARE = `query ($input: CompareDefinitionsInput!, $first: Int, $after: S
     a { ${BRIDGE} definitions { preset pause unpaid } warnings { code } }
     b { ${BRIDGE} definitions { preset pause unpaid } }
     difference { ${BRIDGE} }
+    nrrDifference grrDifference
     customers(first: $first, after: $after) {
       totalCount
       pageInfo { hasNextPage endCursor }
@@ -103,6 +104,8 @@ interface Comparison {
   a: Record<Line, { amount: string }> & { definitions: Record<string, unknown>; warnings: unknown[] };
   b: Record<Line, { amount: string }> & { definitions: Record<string, unknown> };
   difference: Record<Line, { amount: string }>;
+  nrrDifference: number | null;
+  grrDifference: number | null;
   customers: {
     totalCount: number;
     pageInfo: { hasNextPage: boolean; endCursor: string | null };
@@ -192,6 +195,8 @@ describe.each(DATABASE_KINDS)('compareDefinitions on %s', (kind) => {
     expect(bridgeOf(result.b)).toEqual({ ...ZERO, startingMrr: '110', churn: '110', endingMrr: '0' });
     expect(result.b.definitions).toEqual({ preset: 'PROFITWELL', pause: 'ZERO', unpaid: 'CHURN' });
     expect(bridgeOf(result.difference)).toEqual({ ...ZERO, churn: '110', endingMrr: '-110' });
+    // NRR and GRR 1 (110 / 110) under a, 0 under b: b − a is −1 for both.
+    expect({ nrr: result.nrrDifference, grr: result.grrDifference }).toEqual({ nrr: -1, grr: -1 });
     expect(result.customers.totalCount).toBe(2);
     expect(result.customers.pageInfo.hasNextPage).toBe(false);
     // Largest change first: eve's 60, then bee's 50.
@@ -229,6 +234,18 @@ describe.each(DATABASE_KINDS)('compareDefinitions on %s', (kind) => {
         difference: wrap({ ...ZERO, churn: '50', endingMrr: '-50' }),
       },
     ]);
+  });
+
+  it('nrrDifference and grrDifference are null when either report has no ratio (no starting MRR)', async () => {
+    // January: both customers start paying in it, so neither set has a starting cohort.
+    const january = await compared({
+      from: '2024-01-01',
+      to: '2024-02-01',
+      a: { preset: 'CHARTMOGUL' },
+      b: { preset: 'PROFITWELL' },
+    });
+    expect(bridgeOf(january.a)).toEqual({ ...ZERO, newBusiness: '110', endingMrr: '110' });
+    expect({ nrr: january.nrrDifference, grr: january.grrDifference }).toEqual({ nrr: null, grr: null });
   });
 
   it('the same on the request thread (no engine workers), and the sets do not leak into other questions', async () => {

@@ -171,11 +171,10 @@ function evaluateWindows(
   engine: PeriodEngine,
   method: RetentionMethod,
   windows: readonly Period[],
-  groups?: EvaluateOptions['groups'],
+  hooks: EvaluateOptions,
   timeZone?: string,
   regroup?: (evaluations: Evaluation[]) => Evaluation[],
 ): { total: RetentionReport; groups: RetentionReport[] }[] {
-  const hooks: EvaluateOptions = groups ? { groups } : {};
   const evaluate = (all: readonly Period[]) => {
     const evaluations = engine.evaluateWindows(all, hooks);
     return regroup ? regroup(evaluations) : evaluations;
@@ -266,13 +265,25 @@ function chainReports(
  * retention, churn rates, quick ratio, customer counts and warnings, in constant currency.
  */
 export function computeRetention(timeline: Timeline, query: RetentionQuery): RetentionReport {
+  return computeRetentionVisiting(timeline, query, {});
+}
+
+/**
+ * @internal {@link computeRetention}, whose one pass over the timeline also hands each entity the
+ * report includes to `hooks.visit` (with a PERIOD or TRAILING_12M window, each at most once), so
+ * that a caller attributing the report to entities needs no second pass.
+ */
+export function computeRetentionVisiting(
+  timeline: Timeline,
+  query: RetentionQuery,
+  hooks: Pick<EvaluateOptions, 'visit' | 'visitAttributes'>,
+): RetentionReport {
   checkPeriod(query.from, query.to);
   const method = query.method ?? 'PERIOD';
   const window = windowOf(method, query.from, query.to, query.timeZone);
   const engine = new PeriodEngine(timeline, boundariesFor(method, [window], query.timeZone), query);
-  return (
-    evaluateWindows(engine, method, [window], undefined, query.timeZone)[0] as { total: RetentionReport }
-  ).total;
+  return (evaluateWindows(engine, method, [window], hooks, query.timeZone)[0] as { total: RetentionReport })
+    .total;
 }
 
 /**
@@ -291,7 +302,7 @@ export function computeRetentionSeries(
     windowOf(method, p.from, p.to, zone),
   );
   const engine = new PeriodEngine(timeline, boundariesFor(method, windows, zone), query);
-  return evaluateWindows(engine, method, windows, undefined, zone).map((r) => r.total);
+  return evaluateWindows(engine, method, windows, {}, zone).map((r) => r.total);
 }
 
 /**
@@ -372,7 +383,7 @@ export function computeBreakdown(
             return { total: evaluation.total, groups: merged };
           });
         };
-  const result = evaluateWindows(engine, method, [window], groups, zone, regroup)[0] as {
+  const result = evaluateWindows(engine, method, [window], { groups }, zone, regroup)[0] as {
     total: RetentionReport;
     groups: RetentionReport[];
   };

@@ -125,6 +125,18 @@ interface TimelineBuild {
 /** Every timeline made here, with its build: the `Timeline` interface stays plain data and methods. */
 const builds = new WeakMap<Timeline, TimelineBuild>();
 
+/**
+ * @internal Entity `e`'s id and customer id are `ids[e]` and `customerIds[e]`: read from the
+ * build's columns, without creating the entity ({@link Timeline.entityAt} does, with its lanes and
+ * attribute snapshots). A timeline not made by {@link buildTimeline} or {@link patchTimeline} has
+ * no such columns: `undefined`, and the caller reads `entityAt`.
+ */
+export function entityIdColumnsOf(
+  timeline: Timeline,
+): { readonly ids: readonly string[]; readonly customerIds: readonly string[] } | undefined {
+  return builds.get(timeline)?.built;
+}
+
 /** Throws when two consecutive ids of `ids[from - 1 .. to]` are equal. */
 function checkDistinctIds(ids: readonly string[], from: number, to: number): void {
   for (let e = from; e < to; e++) {

@@ -29,8 +29,8 @@ import { presentedReport } from './question-definitions.ts';
 import { withWarnings } from './segment-typos.ts';
 
 /**
- * Windows' worth of work one set's half costs per customer: its report, and a second pass
- * attributing each customer's share of it.
+ * Windows' worth of work one set's half costs per customer: its report's pass also attributes
+ * each customer's share of it, which core's compare bench measures at about twice a report alone.
  */
 const SHARE_WINDOWS = 2;
 

@@ -10,6 +10,8 @@
 import {
   customizedOptions,
   formatMoneyUnits,
+  formatPercent,
+  formatPercentagePoints,
   type MrrBridge,
   type ResolvedDefinitions,
   SIZE_BANDS,
@@ -104,7 +106,8 @@ export async function compareCommand(
 
 /**
  * The comparison as printed: a heading naming both sets, one `line<TAB>a<TAB>b<TAB>b−a` row per
- * bridge line, then the differing customers, largest change first, one a line:
+ * bridge line, then `nrr` and `grr` rows (percentages, b − a in percentage points; `—` when a
+ * ratio is null), then the differing customers, largest change first, one a line:
  * `customer<TAB>a's movements<TAB>b's movements<TAB>changed lines`.
  */
 export function comparisonLines(comparison: PresentedComparison, limit: number): string[] {
@@ -116,6 +119,12 @@ export function comparisonLines(comparison: PresentedComparison, limit: number):
   for (const line of LINES) {
     lines.push(
       `${line}\t${formatMoneyUnits(a[line])}\t${formatMoneyUnits(b[line])}\t${signed(difference[line])}`,
+    );
+  }
+  for (const ratio of ['nrr', 'grr'] as const) {
+    const points = difference[ratio] === null ? null : difference[ratio] * 100;
+    lines.push(
+      `${ratio}\t${formatPercent(a[ratio])}\t${formatPercent(b[ratio])}\t${formatPercentagePoints(points)}`,
     );
   }
   lines.push(`customers differing: ${customers.length}`);
@@ -146,9 +155,22 @@ export function comparisonJson(comparison: PresentedComparison, limit: number) {
     from: toIsoDate(comparison.a.from),
     to: toIsoDate(comparison.a.to),
     currency: comparison.currency,
-    a: { definitions: definitions(comparison.a.definitions), bridge: bridge(comparison.a) },
-    b: { definitions: definitions(comparison.b.definitions), bridge: bridge(comparison.b) },
+    a: {
+      definitions: definitions(comparison.a.definitions),
+      bridge: bridge(comparison.a),
+      nrr: comparison.a.nrr,
+      grr: comparison.a.grr,
+    },
+    b: {
+      definitions: definitions(comparison.b.definitions),
+      bridge: bridge(comparison.b),
+      nrr: comparison.b.nrr,
+      grr: comparison.b.grr,
+    },
     difference: bridge(comparison.difference),
+    // As GraphQL's `nrrDifference` and `grrDifference`: ratios, b − a, null when either is null.
+    nrrDifference: comparison.difference.nrr,
+    grrDifference: comparison.difference.grr,
     customers: {
       totalCount: comparison.customers.length,
       first: comparison.customers.slice(0, limit).map((customer) => ({

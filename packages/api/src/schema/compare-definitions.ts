@@ -191,6 +191,17 @@ const DefinitionComparisonRef = builder.objectRef<PresentedComparison>('Definiti
       description: 'b − a per bridge line.',
       resolve: (c) => ({ lines: c.difference, currency: c.currency }),
     }),
+    nrrDifference: t.float({
+      nullable: true,
+      description:
+        'b’s NRR minus a’s, as a ratio (−0.05: five percentage points lower under b); null when either NRR is null (no starting MRR, or a window after the data).',
+      resolve: (c) => c.difference.nrr,
+    }),
+    grrDifference: t.float({
+      nullable: true,
+      description: 'b’s GRR minus a’s, as a ratio; null when either GRR is null.',
+      resolve: (c) => c.difference.grr,
+    }),
     customers: t.field({
       type: DefinitionDifferenceConnectionRef,
       description: 'The customers whose share or movements differ, largest change first.',

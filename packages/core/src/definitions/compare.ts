@@ -6,14 +6,13 @@ import { civilTime, fromCivilTime, type Instant, parseInstant } from '../dates.t
 import { EngineError } from '../engine-error.ts';
 import type { ExchangeRates } from '../fx.ts';
 import type { SubscriptionEvent } from '../import/event-types.ts';
-import { PeriodEngine } from '../internal/period-engine.ts';
 import type { MoneyUnits } from '../money.ts';
 import { eventsToSpans } from '../normalize/events.ts';
 import type { MovementKind, MrrBridge, RetentionReport } from '../reports.ts';
-import { checkPeriod, computeRetention } from '../retention.ts';
+import { checkPeriod, computeRetentionVisiting } from '../retention.ts';
 import type { SegmentFilter } from '../segments.ts';
 import type { MrrSpan } from '../spans.ts';
-import { buildTimeline, type Timeline } from '../timeline.ts';
+import { buildTimeline, entityIdColumnsOf, type Timeline } from '../timeline.ts';
 import type { Definitions, ResolvedDefinitions } from './definitions.ts';
 import { eventPolicyOf, queryOptionsOf, timelineOptionsOf } from './engine-options.ts';
 
@@ -208,48 +207,89 @@ export function definitionShares(
     reactivationWindowDays: options.reactivationWindowDays,
     sizeBandThresholds: options.sizeBandThresholds,
   };
-  const report = computeRetention(timeline, { ...periodOptions, from, to, timeZone: options.timeZone });
-  const indexOf = new Map<string, number>();
+  // Ids from the build's columns: materialising entities (lanes, attribute snapshots from the
+  // spans) cost most of the pass. A timeline made elsewhere is read through `entityAt`.
+  const idColumns = entityIdColumnsOf(timeline);
+  const entityIdAt = idColumns
+    ? (e: number) => idColumns.ids[e] as string
+    : (e: number) => timeline.entityAt(e).id;
+  const customerIdAt = idColumns
+    ? (e: number) => idColumns.customerIds[e] as string
+    : (e: number) => timeline.entityAt(e).customerId;
+  // One window: each entity is visited at most once, so at customer grain each visit is a new
+  // customer; at subscription grain a customer's subscriptions may be anywhere in id order.
+  const indexOf = timeline.grain === 'SUBSCRIPTION' ? new Map<string, number>() : undefined;
+  // Sized for every entity (an upper bound on customers and movements) and cut to length below.
   const customerIds: string[] = [];
-  const bridges: number[] = [];
+  const bridges = new Float64Array(timeline.size * LINES.length);
   // Movements in visit order, with their customer's index; grouped by customer below.
-  const owners: number[] = [];
+  const owners = new Int32Array(timeline.size);
   const entityIds: string[] = [];
   const kinds: MovementKind[] = [];
-  const amounts: number[] = [];
-  new PeriodEngine(timeline, [from, to], periodOptions).evaluate(from, to, {
-    visit: ({ entity, startingMrr, endingMrr, kind }) => {
-      const { id, customerId } = timeline.entityAt(entity);
-      let index = indexOf.get(customerId);
-      if (index === undefined) {
-        index = customerIds.length;
-        indexOf.set(customerId, index);
-        customerIds.push(customerId);
-        for (let line = 0; line < LINES.length; line++) bridges.push(0);
-      }
-      const base = index * LINES.length;
-      bridges[base + STARTING] = (bridges[base + STARTING] as number) + startingMrr;
-      bridges[base + ENDING] = (bridges[base + ENDING] as number) + endingMrr;
-      if (kind === null) return;
-      const [line, amount] = movementLine(kind, startingMrr, endingMrr);
-      bridges[base + line] = (bridges[base + line] as number) + amount;
-      owners.push(index);
-      entityIds.push(id);
-      kinds.push(kind);
-      amounts.push(amount);
+  const amounts = new Float64Array(timeline.size);
+  let movementCount = 0;
+  // The report's own pass hands each included entity over: its share is attributed there.
+  const report = computeRetentionVisiting(
+    timeline,
+    { ...periodOptions, from, to, timeZone: options.timeZone },
+    {
+      visitAttributes: false,
+      visit: ({ entity, startingMrr, endingMrr, kind }) => {
+        let index: number | undefined;
+        if (indexOf) {
+          const customerId = customerIdAt(entity);
+          index = indexOf.get(customerId);
+          if (index === undefined) {
+            index = customerIds.length;
+            indexOf.set(customerId, index);
+            customerIds.push(customerId);
+          }
+        } else {
+          index = customerIds.length;
+          customerIds.push(customerIdAt(entity));
+        }
+        const base = index * LINES.length;
+        bridges[base + STARTING] = (bridges[base + STARTING] as number) + startingMrr;
+        bridges[base + ENDING] = (bridges[base + ENDING] as number) + endingMrr;
+        if (kind === null) return;
+        const line = movementLine(kind);
+        const amount = movementAmount(kind, startingMrr, endingMrr);
+        bridges[base + line] = (bridges[base + line] as number) + amount;
+        owners[movementCount] = index;
+        entityIds.push(entityIdAt(entity));
+        kinds.push(kind);
+        amounts[movementCount] = amount;
+        movementCount++;
+      },
     },
-  });
-  // Counting sort by customer, stable: each customer's movements in visit (entity) order.
-  const movementStart = new Int32Array(customerIds.length + 1);
-  for (const owner of owners) movementStart[owner + 1] = (movementStart[owner + 1] as number) + 1;
-  for (let i = 0; i < customerIds.length; i++) {
+  );
+  const customerCount = customerIds.length;
+  // Counting sort by customer, stable: each customer's movements in visit (entity) order. At
+  // customer grain the movements are already in customer order (one per customer at most).
+  const movementStart = new Int32Array(customerCount + 1);
+  for (let m = 0; m < movementCount; m++) {
+    const owner = owners[m] as number;
+    movementStart[owner + 1] = (movementStart[owner + 1] as number) + 1;
+  }
+  for (let i = 0; i < customerCount; i++) {
     movementStart[i + 1] = (movementStart[i + 1] as number) + (movementStart[i] as number);
   }
-  const next = movementStart.slice(0, customerIds.length);
-  const movementEntityIds = new Array<string>(owners.length);
-  const movementKinds = new Array<MovementKind>(owners.length);
-  const movementAmounts = new Float64Array(owners.length);
-  for (let m = 0; m < owners.length; m++) {
+  if (indexOf === undefined) {
+    return {
+      report,
+      customerIds,
+      bridges: bridges.slice(0, customerCount * LINES.length),
+      movementStart,
+      movementEntityIds: entityIds,
+      movementKinds: kinds,
+      movementAmounts: amounts.slice(0, movementCount),
+    };
+  }
+  const next = movementStart.slice(0, customerCount);
+  const movementEntityIds = new Array<string>(movementCount);
+  const movementKinds = new Array<MovementKind>(movementCount);
+  const movementAmounts = new Float64Array(movementCount);
+  for (let m = 0; m < movementCount; m++) {
     const owner = owners[m] as number;
     const at = next[owner] as number;
     next[owner] = at + 1;
@@ -260,7 +300,7 @@ export function definitionShares(
   return {
     report,
     customerIds,
-    bridges: Float64Array.from(bridges),
+    bridges: bridges.slice(0, customerCount * LINES.length),
     movementStart,
     movementEntityIds,
     movementKinds,
@@ -279,9 +319,8 @@ export function compareShares(
 ): DefinitionComparison {
   const sideA = a.shares;
   const sideB = b.shares;
-  const indexB = new Map<string, number>();
-  for (let j = 0; j < sideB.customerIds.length; j++) indexB.set(sideB.customerIds[j] as string, j);
-  const seenB = new Uint8Array(sideB.customerIds.length);
+  const idsA = sideA.customerIds;
+  const idsB = sideB.customerIds;
   const customers: CustomerDefinitionDifference[] = [];
   const consider = (customerId: string, i: number, j: number) => {
     if (!differs(sideA, i, sideB, j)) return;
@@ -289,14 +328,28 @@ export function compareShares(
     const underB = shareAt(sideB, j);
     customers.push({ customerId, a: underA, b: underB, difference: subtract(underB.bridge, underA.bridge) });
   };
-  for (let i = 0; i < sideA.customerIds.length; i++) {
-    const customerId = sideA.customerIds[i] as string;
-    const j = indexB.get(customerId) ?? -1;
+  // Both halves list customers in entity order, usually the same customers in the same order:
+  // b's next customer is tried first, and b is indexed by id only when it is not the one.
+  let indexB: Map<string, number> | undefined;
+  let nextB = 0;
+  const seenB = new Uint8Array(idsB.length);
+  for (let i = 0; i < idsA.length; i++) {
+    const customerId = idsA[i] as string;
+    let j = -1;
+    if (idsB[nextB] === customerId) j = nextB++;
+    else {
+      if (!indexB) {
+        indexB = new Map();
+        for (let k = 0; k < idsB.length; k++) indexB.set(idsB[k] as string, k);
+      }
+      j = indexB.get(customerId) ?? -1;
+      if (j >= 0) nextB = j + 1;
+    }
     if (j >= 0) seenB[j] = 1;
     consider(customerId, i, j);
   }
-  for (let j = 0; j < sideB.customerIds.length; j++) {
-    if (seenB[j] === 0) consider(sideB.customerIds[j] as string, -1, j);
+  for (let j = 0; j < idsB.length; j++) {
+    if (seenB[j] === 0) consider(idsB[j] as string, -1, j);
   }
   const size = (c: CustomerDefinitionDifference) =>
     Math.max(...LINES.map((line) => Math.abs(c.difference[line])));
@@ -366,19 +419,36 @@ function shareAt(shares: DefinitionShares, i: number): CustomerUnderDefinitions 
 
 type MovementList = { entityId: string; kind: MovementKind; amount: MoneyUnits }[];
 
-/** A movement's bridge line (index in {@link LINES}) and its (positive) amount. */
-function movementLine(kind: MovementKind, starting: MoneyUnits, ending: MoneyUnits): [number, MoneyUnits] {
+/** A movement's bridge line (index in {@link LINES}). */
+function movementLine(kind: MovementKind): number {
   switch (kind) {
     case 'NEW':
-      return [1, ending];
+      return 1;
     case 'REACTIVATION':
-      return [2, ending];
+      return 2;
     case 'EXPANSION':
-      return [3, ending - starting];
+      return 3;
     case 'CONTRACTION':
-      return [4, starting - ending];
+      return 4;
     case 'CHURN':
-      return [5, starting];
+      return 5;
+    default:
+      return kind satisfies never;
+  }
+}
+
+/** A movement's (positive) amount, from the entity's MRR at the window's ends. */
+function movementAmount(kind: MovementKind, starting: MoneyUnits, ending: MoneyUnits): MoneyUnits {
+  switch (kind) {
+    case 'NEW':
+    case 'REACTIVATION':
+      return ending;
+    case 'EXPANSION':
+      return ending - starting;
+    case 'CONTRACTION':
+      return starting - ending;
+    case 'CHURN':
+      return starting;
     default:
       return kind satisfies never;
   }

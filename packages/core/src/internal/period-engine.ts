@@ -103,6 +103,12 @@ export interface EvaluateOptions {
    */
   readonly groups?: { of: (attributes: Readonly<Record<string, string>>, mrr: MoneyUnits) => number };
   readonly visit?: (entity: EntityPeriod) => void;
+  /**
+   * Whether the visitor reads `attributes` (default true). False spares building each entity's
+   * attribute snapshots (from its spans) when nothing else needs them: the visitor is then handed
+   * an empty record, unless a segment or grouping needed them anyway.
+   */
+  readonly visitAttributes?: boolean;
 }
 
 /** A window `[from, to)` whose ends are sampled boundaries. */
@@ -253,7 +259,9 @@ export class PeriodEngine {
     }
     const { laneStart, laneCurrency, firstPaidAt, paidUntil } = timeline.columns;
     const segment = options.segment;
-    const needAttributes = Boolean(segment?.attributes?.length || hooks.groups || hooks.visit);
+    const needAttributes = Boolean(
+      segment?.attributes?.length || hooks.groups || (hooks.visit && hooks.visitAttributes !== false),
+    );
     // `sizeBands: []` is an empty set of bands: it selects nobody (absent = every band).
     const bands = segment?.sizeBands ? new Set(segment.sizeBands) : undefined;
     const thresholds = options.sizeBandThresholds ?? DEFAULT_SIZE_BAND_THRESHOLDS;

@@ -9,6 +9,7 @@ import {
   EngineError,
   formatMoneyUnits,
   type MrrBridge,
+  type Timeline,
   timelineUnder,
   unitsFromNumber,
 } from '../../src/index.ts';
@@ -219,6 +220,29 @@ describe('definitionShares and compareShares', () => {
     expect(half.movementEntityIds).toEqual(['a-addon', 'b-new']);
     expect(half.movementKinds).toEqual(['CHURN', 'NEW']);
     expect([...half.movementAmounts].map(formatMoneyUnits)).toEqual(['30', '20']);
+  });
+
+  it('answer the same on a timeline made elsewhere (read through entityAt, no build columns)', () => {
+    for (const definitions of [DEFAULT_DEFINITIONS, SUBSCRIPTIONS]) {
+      const built = timelineUnder(interleaved, definitions);
+      // A plain copy of the interface: not made by buildTimeline, so its ids come from entityAt.
+      const copy: Timeline = {
+        grain: built.grain,
+        asOf: built.asOf,
+        size: built.size,
+        currencies: built.currencies,
+        get entities() {
+          return built.entities;
+        },
+        entityAt: (e) => built.entityAt(e),
+        attributesOf: (e) => built.attributesOf(e),
+        indexOf: (id) => built.indexOf(id),
+        columns: built.columns,
+      };
+      const fromCopy = definitionShares(march, definitions, copy);
+      expect(fromCopy).toEqual(definitionShares(march, definitions, built));
+      expect(fromCopy.customerIds).toEqual(['x', 'y']);
+    }
   });
 
   it('survive a structured clone (a worker thread’s reply) and combine to what compareTimelines answers', () => {
