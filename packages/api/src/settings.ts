@@ -96,7 +96,7 @@ export async function updateTenantSettings(
         // Every timeline depends on the settings: instances rebuild rather than patch.
         await recordDataChange(tx, tenantId, updated.dataVersion, { customers: 'all' });
         // Recomputed spans change movements: the outbox announces them with the change, as an import's.
-        await enqueueMovementChanges(tx, tenantId, changedCustomers, updated.dataVersion);
+        await enqueueMovementChanges(tx, tenantId, changedCustomers, updated.dataVersion, next);
         return { tenant: tenantOfRow(updated), changed: true, subscriptionsRecomputed };
       }),
     );

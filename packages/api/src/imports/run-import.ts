@@ -306,11 +306,18 @@ async function importTransaction(
       const { rowsRead, removed } = await work({ tx, tenant, writer, importId });
       const stored = writer.counts.stored + removed;
       const dataVersion = await bumpVersion(tx, origin.tenantId, stored > 0);
-      // The change log: other instances patch just these customers (../db/data-changes.ts).
-      if (stored > 0)
+      if (stored > 0) {
+        // The change log: other instances patch just these customers (../db/data-changes.ts).
         await recordDataChange(tx, origin.tenantId, dataVersion, { customers: writer.changedCustomers });
-      // The transactional outbox: movement messages commit (or roll back) with the spans.
-      if (stored > 0) await enqueueMovementChanges(tx, origin.tenantId, writer.changedCustomers, dataVersion);
+        // The transactional outbox: movement messages commit (or roll back) with the spans.
+        await enqueueMovementChanges(
+          tx,
+          origin.tenantId,
+          writer.changedCustomers,
+          dataVersion,
+          storedDefinitions(origin.tenantId, tenant.definitions),
+        );
+      }
       const summary: ImportSummary = {
         importId,
         tenantId: origin.tenantId,

@@ -14,7 +14,13 @@
  * The ledger is kept from the tenant's first endpoint on: {@link ensureMovementBaseline} records the
  * movements that exist then without sending them.
  */
-import { createExchangeRates, type ExchangeRates, type MrrSpan, parseMoney } from '@nrr/core';
+import {
+  createExchangeRates,
+  type Definitions,
+  type ExchangeRates,
+  type MrrSpan,
+  parseMoney,
+} from '@nrr/core';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { fxRates, mrrSpans, tenants, webhookLedgerBaselines, webhookMovementLedgers } from '../db/schema.ts';
 import { readTenantSpans } from '../db/spans/read.ts';
@@ -47,7 +53,7 @@ async function hasBaseline(tx: Tx, tenantId: string): Promise<boolean> {
   return row !== undefined;
 }
 
-/** The tenant's settings as stored in this transaction (after a settings change in it, the new ones). */
+/** The tenant's settings as stored (for the baseline; a data change passes its own). */
 async function loadSettings(tx: Tx, tenantId: string) {
   const [tenant] = await tx
     .select({ definitions: tenants.definitions })
@@ -161,24 +167,21 @@ export interface EnqueuedMessages {
 /**
  * Enqueues the movement messages of a data change, in its transaction: `customers` are those whose
  * spans changed (`'all'` when every customer may have: a tenant's first spans). Does nothing for a
- * tenant without a ledger (no endpoint ever). `dataVersion` is the tenant's version after the change.
+ * tenant without a ledger (no endpoint ever). `dataVersion` is the tenant's version after the change;
+ * `settings` the tenant's definitions after it (the caller holds the tenant's row).
  */
 export async function enqueueMovementChanges(
   tx: Tx,
   tenantId: string,
   customers: ReadonlySet<string> | 'all',
   dataVersion: number,
+  settings: Definitions,
 ): Promise<EnqueuedMessages> {
   if (customers !== 'all' && customers.size === 0) return { movements: 0, retractions: 0 };
   if (!(await hasBaseline(tx, tenantId))) return { movements: 0, retractions: 0 };
   const list = customers === 'all' ? 'all' : [...customers];
   const spans = list === 'all' ? await readTenantSpans(tx, tenantId) : await spansOf(tx, tenantId, list);
-  const current = await movementsByCustomer(
-    tenantId,
-    spans,
-    () => loadRates(tx, tenantId),
-    await loadSettings(tx, tenantId),
-  );
+  const current = await movementsByCustomer(tenantId, spans, () => loadRates(tx, tenantId), settings);
   const before = await storedLedgers(tx, tenantId, list);
   // A customer changed but left without spans has no movements any more; one that has spans but
   // no result (several currencies, a rate missing) keeps what was announced until its next change.
