@@ -8,6 +8,7 @@
  * of them must be given.
  */
 import {
+  BRIDGE_LINES,
   customizedOptions,
   formatMoneyUnits,
   formatPercent,
@@ -30,16 +31,6 @@ import { parseSetOptions, settingsLines } from './settings.ts';
 
 /** Differing customers printed by default. */
 export const DEFAULT_COMPARE_LIMIT = 20;
-
-const LINES: readonly (keyof MrrBridge)[] = [
-  'startingMrr',
-  'newBusiness',
-  'reactivation',
-  'expansion',
-  'contraction',
-  'churn',
-  'endingMrr',
-];
 
 /** The options `nrr compare` reads. */
 export interface CompareOptions {
@@ -116,7 +107,7 @@ export function comparisonLines(comparison: PresentedComparison, limit: number):
     `${toIsoDate(a.from)} to ${toIsoDate(a.to)} in ${currency}: a = ${label(a.definitions)}, b = ${label(b.definitions)}`,
     'line\ta\tb\tb − a',
   ];
-  for (const line of LINES) {
+  for (const line of BRIDGE_LINES) {
     lines.push(
       `${line}\t${formatMoneyUnits(a[line])}\t${formatMoneyUnits(b[line])}\t${signed(difference[line])}`,
     );
@@ -129,7 +120,7 @@ export function comparisonLines(comparison: PresentedComparison, limit: number):
   }
   lines.push(`customers differing: ${customers.length}`);
   for (const customer of customers.slice(0, limit)) {
-    const changed = LINES.filter((line) => customer.difference[line] !== 0)
+    const changed = BRIDGE_LINES.filter((line) => customer.difference[line] !== 0)
       .map((line) => `${line} ${signed(customer.difference[line])}`)
       .join(', ');
     lines.push(
@@ -143,7 +134,7 @@ export function comparisonLines(comparison: PresentedComparison, limit: number):
 /** The comparison as `--json` prints it: amounts as decimal strings, as GraphQL's `Money.amount`. */
 export function comparisonJson(comparison: PresentedComparison, limit: number) {
   const bridge = (lines: MrrBridge) =>
-    Object.fromEntries(LINES.map((line) => [line, formatMoneyUnits(lines[line])]));
+    Object.fromEntries(BRIDGE_LINES.map((line) => [line, formatMoneyUnits(lines[line])]));
   // As GraphQL's `Definitions`: size bands as decimal amounts.
   const definitions = (set: ResolvedDefinitions) => ({
     ...set,
