@@ -8,7 +8,6 @@
  *   pnpm --filter @nrr/core bench                                   # 100,000 customers
  *   pnpm --filter @nrr/core exec tsx --conditions=@nrr/source bench/compare.bench.ts --customers 10000
  */
-import { parseArgs } from 'node:util';
 import {
   addMonths,
   BRIDGE_LINES,
@@ -17,42 +16,22 @@ import {
   computeRetention,
   createExchangeRates,
   definitionShares,
-  generatedPeriodToSpan,
   generateExchangeRates,
-  generatePeriods,
-  type MrrSpan,
   queryOptionsOf,
   resolveDefinitions,
   timelineUnder,
 } from '../src/index.ts';
+import { BENCH_START, benchOptions, generatedSpans, median, timed } from './bench-support.ts';
 
-const { values } = parseArgs({
-  // `pnpm … bench -- --flag` passes the `--` through (pnpm 10+); drop it so both spellings work.
-  args: process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--')),
-  options: {
-    customers: { type: 'string', default: '100000' },
-    months: { type: 'string', default: '36' },
-    seed: { type: 'string', default: '42' },
-    runs: { type: 'string', default: '20' },
-  },
-});
-const customers = Number(values.customers);
-const months = Number(values.months);
-const seed = Number(values.seed);
-const runs = Number(values.runs);
-const start = Date.UTC(2023, 0, 1);
+const options = benchOptions({ customers: '100000', runs: '20' });
+const customers = Number(options.customers);
+const { months, seed, runs } = options;
+const start = BENCH_START;
 const asOf = addMonths(start, months);
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-const timed = (fn: () => unknown) => {
-  const t0 = performance.now();
-  fn();
-  return performance.now() - t0;
-};
+const elapsed = (fn: () => unknown) => timed(fn).ms;
 
-const spans: MrrSpan[] = [];
-for (const period of generatePeriods({ seed, customers, months, start }))
-  spans.push(generatedPeriodToSpan(period));
+const spans = generatedSpans({ seed, customers, months });
 const rates = createExchangeRates('USD', generateExchangeRates({ seed, months, start }));
 const defaults = resolveDefinitions({});
 // A set that changes the timeline and the classification: a 1,440-minute grouping window, a
@@ -83,7 +62,7 @@ const lists = entries.map(([, question]) => {
   return [] as number[];
 });
 for (let run = 0; run < runs; run++) {
-  for (const [q, [, question]] of entries.entries()) lists[q]?.push(timed(question));
+  for (const [q, [, question]] of entries.entries()) lists[q]?.push(elapsed(question));
 }
 const medians = lists.map(median);
 entries.forEach(([name], q) => {
@@ -106,9 +85,9 @@ const cold = { computeRetention: [] as number[], definitionShares: [] as number[
 for (let run = 0; run < coldRuns; run++) {
   const fresh = [buildTimeline(spans, { asOf }), buildTimeline(spans, { asOf })] as const;
   cold.computeRetention.push(
-    timed(() => computeRetention(fresh[0], { ...year, ...queryOptionsOf(defaults) })),
+    elapsed(() => computeRetention(fresh[0], { ...year, ...queryOptionsOf(defaults) })),
   );
-  cold.definitionShares.push(timed(() => definitionShares(year, defaults, fresh[1])));
+  cold.definitionShares.push(elapsed(() => definitionShares(year, defaults, fresh[1])));
 }
 const coldRetention = median(cold.computeRetention);
 const coldShares = median(cold.definitionShares);
@@ -122,7 +101,7 @@ const halfB = definitionShares(year, custom, customTimeline);
 const combine = () =>
   compareShares({ definitions: defaults, shares: halfA }, { definitions: custom, shares: halfB });
 combine();
-const combined = median(Array.from({ length: runs }, () => timed(combine)));
+const combined = median(Array.from({ length: runs }, () => elapsed(combine)));
 console.log(`${'compareShares of both halves'.padEnd(30)} median ${combined.toFixed(1).padStart(7)} ms`);
 
 // The halves' shares add up to their reports, line by line (the law the tests assert, here as a check).

@@ -8,7 +8,6 @@
  *   pnpm --filter @nrr/core bench -- --customers 10000 --months 24
  */
 import { cpus, totalmem } from 'node:os';
-import { parseArgs } from 'node:util';
 import {
   addMonths,
   buildTimeline,
@@ -16,40 +15,20 @@ import {
   computeRetention,
   computeRetentionSeries,
   createExchangeRates,
-  generatedPeriodToSpan,
   generateExchangeRates,
-  generatePeriods,
-  type MrrSpan,
   queryOptionsOf,
   resolveDefinitions,
   timelineUnder,
 } from '../src/index.ts';
+import { BENCH_START, benchOptions, generatedSpans, median, timed } from './bench-support.ts';
 
-const { values } = parseArgs({
-  // `pnpm … bench -- --flag` passes the `--` through (pnpm 10+); drop it so both spellings work.
-  args: process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--')),
-  options: {
-    customers: { type: 'string', default: '100000' },
-    months: { type: 'string', default: '36' },
-    seed: { type: 'string', default: '42' },
-    runs: { type: 'string', default: '5' },
-  },
-});
-const customers = Number(values.customers);
-const months = Number(values.months);
-const seed = Number(values.seed);
-const runs = Number(values.runs);
-const start = Date.UTC(2023, 0, 1);
+const options = benchOptions({ customers: '100000', runs: '5' });
+const customers = Number(options.customers);
+const { months, seed, runs } = options;
+const start = BENCH_START;
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const peakRss = () => process.resourceUsage().maxRSS * 1024;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-
-function timed<T>(fn: () => T): { result: T; ms: number } {
-  const t0 = performance.now();
-  const result = fn();
-  return { result, ms: performance.now() - t0 };
-}
 
 console.log(
   `@nrr/core engine benchmark — ${customers.toLocaleString('en-US')} customers × ${months} months, seed ${seed}`,
@@ -58,12 +37,7 @@ console.log(
   `machine: ${cpus()[0]?.model ?? 'unknown cpu'} × ${cpus().length}, ${mb(totalmem())} RAM, Node ${process.version}`,
 );
 
-const generated = timed(() => {
-  const spans: MrrSpan[] = [];
-  for (const period of generatePeriods({ seed, customers, months, start }))
-    spans.push(generatedPeriodToSpan(period));
-  return spans;
-});
+const generated = timed(() => generatedSpans({ seed, customers, months }));
 const spans = generated.result;
 console.log(
   `generate   ${spans.length.toLocaleString('en-US')} period rows in ${generated.ms.toFixed(0)} ms`,

@@ -6,44 +6,25 @@
  *   pnpm --filter @nrr/core bench                                   # 100,000 and 1,000,000 customers
  *   pnpm --filter @nrr/core exec tsx --conditions=@nrr/source bench/patch.bench.ts --customers 10000
  */
-import { isDeepStrictEqual, parseArgs } from 'node:util';
+import { isDeepStrictEqual } from 'node:util';
 import {
   addMonths,
   buildTimeline,
-  generatedPeriodToSpan,
-  generatePeriods,
   type MrrSpan,
   patchTimeline,
   type Timeline,
   type TimelinePatch,
 } from '../src/index.ts';
+import { BENCH_START, benchOptions, generatedSpans, median, timed } from './bench-support.ts';
 
-const { values } = parseArgs({
-  // `pnpm … bench -- --flag` passes the `--` through (pnpm 10+); drop it so both spellings work.
-  args: process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--')),
-  options: {
-    customers: { type: 'string', default: '100000,1000000' },
-    months: { type: 'string', default: '36' },
-    seed: { type: 'string', default: '42' },
-    runs: { type: 'string', default: '20' },
-  },
-});
-const sizes = values.customers.split(',').map(Number);
-const months = Number(values.months);
-const seed = Number(values.seed);
-const runs = Number(values.runs);
-const start = Date.UTC(2023, 0, 1);
+const options = benchOptions({ customers: '100000,1000000', runs: '20' });
+const sizes = options.customers.split(',').map(Number);
+const { months, seed, runs } = options;
+const start = BENCH_START;
 const asOfAtLeast = addMonths(start, months);
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const count = (n: number) => n.toLocaleString('en-US');
 const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0));
-
-function timed<T>(fn: () => T): { result: T; ms: number } {
-  const t0 = performance.now();
-  const result = fn();
-  return { result, ms: performance.now() - t0 };
-}
 
 /** The patch that raises the MRR of `customers` by 10% (all their spans, as an event would). */
 function raise(spans: readonly MrrSpan[], customers: ReadonlySet<string>): TimelinePatch {
@@ -58,9 +39,7 @@ function raise(spans: readonly MrrSpan[], customers: ReadonlySet<string>): Timel
 
 console.log(`@nrr/core patch benchmark — ${months} months, seed ${seed}, median of ${runs} patches`);
 for (const customers of sizes) {
-  const spans: MrrSpan[] = [];
-  for (const period of generatePeriods({ seed, customers, months, start }))
-    spans.push(generatedPeriodToSpan(period));
+  const spans = generatedSpans({ seed, customers, months });
   const base = buildTimeline(spans, { asOfAtLeast });
   const ids: string[] = [];
   for (let e = 0; e < base.size; e += Math.max(1, Math.floor(base.size / 1000)))
